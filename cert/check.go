@@ -1,0 +1,462 @@
+package cert
+
+import (
+	"fmt"
+	"hash/maphash"
+	"math/big"
+	"runtime"
+	"sync"
+	"sync/atomic"
+)
+
+// Options tune a check. The zero value is ready to use.
+type Options struct {
+	// Workers evaluating points in parallel (0: GOMAXPROCS).
+	Workers int
+	// Progress, when set, is called from time to time with the number of points done.
+	Progress func(done, total int)
+	// ForceBig makes the kernel use the math/big engine even where the int64 one applies
+	// (for tests and benchmarks).
+	ForceBig bool
+}
+
+// Check verifies every claim of c exactly and returns the verdict. The error is non-nil
+// only when a claim does not fit the certificate's network or dataset (a *MalformedError):
+// a false claim is a Refuted report, never an error.
+func Check(c *Certificate, opt Options) (*Report, error) {
+	if err := c.Network.validate(); err != nil {
+		return nil, err
+	}
+	for i, cl := range c.Claims {
+		if err := validateClaim(cl, fmt.Sprintf("claims[%d]", i), c); err != nil {
+			return nil, err
+		}
+	}
+	d := c.Data
+	rep := &Report{
+		Sizes: c.Network.ComputeSizes(),
+		Data: DataSummary{N: d.N, D: d.D, Task: d.Task.String(), Classes: d.Classes,
+			LabelDim: d.LabelDim, Duplicates: d.Duplicates},
+	}
+	results := make([]ClaimResult, len(c.Claims))
+	for i, cl := range c.Claims {
+		results[i] = ClaimResult{Index: i, Kind: cl.Kind(), Status: Verified}
+	}
+
+	// Point-wise claims share one pass over the data.
+	var pointwise []int
+	needStates := false
+	for i, cl := range c.Claims {
+		switch cl.(type) {
+		case ExactClaim, ArgmaxClaim, ThresholdClaim, EpsilonClaim:
+			pointwise = append(pointwise, i)
+		case PatternsClaim:
+			pointwise = append(pointwise, i)
+			needStates = true
+		}
+	}
+	if len(pointwise) > 0 {
+		var eng engine
+		if opt.ForceBig {
+			eng = planBig(c.Network, d)
+		} else {
+			eng = newEngine(c.Network, d)
+		}
+		rep.Engine = eng.name()
+		fails := runPoints(c, eng, pointwise, needStates, opt)
+		for _, ci := range pointwise {
+			if f := fails[ci]; f != nil {
+				results[ci].Status = Refuted
+				results[ci].Failure = f
+			}
+			results[ci].Checked = pointCount(c.Claims[ci], d)
+		}
+	}
+	for i, cl := range c.Claims {
+		switch cl := cl.(type) {
+		case PatternsClaim:
+			if results[i].Status == Verified && cl.Distinct {
+				if f := checkDistinct(cl, i); f != nil {
+					results[i].Status, results[i].Failure = Refuted, f
+				}
+			}
+		case SizesClaim:
+			f, n := checkSizes(cl, rep.Sizes, i)
+			results[i].Checked = n
+			if f != nil {
+				results[i].Status, results[i].Failure = Refuted, f
+			}
+		}
+	}
+	rep.Claims = results
+	rep.Status = Verified
+	for i := range results {
+		switch results[i].Status {
+		case Refuted:
+			if rep.Status != Refuted {
+				rep.Status = Refuted
+				rep.First = results[i].Failure
+			}
+		case Undecided:
+			if rep.Status == Verified {
+				rep.Status = Undecided
+				rep.First = results[i].Failure
+			}
+		}
+	}
+	return rep, nil
+}
+
+func pointCount(cl Claim, d *Dataset) int {
+	if p, ok := cl.(PatternsClaim); ok && p.Points != nil {
+		return len(p.Points)
+	}
+	return d.N
+}
+
+// targetVec gives the vector the network must output at point i for exact and ε claims.
+func targetVec(d *Dataset, i, outDim int) []*big.Rat {
+	if d.Task == Regression {
+		return d.Targets[i]
+	}
+	if outDim == 1 {
+		return []*big.Rat{big.NewRat(int64(d.Labels[i]), 1)}
+	}
+	t := make([]*big.Rat, outDim)
+	for k := range t {
+		t[k] = new(big.Rat)
+	}
+	t[d.Labels[i]].SetInt64(1)
+	return t
+}
+
+// validateClaim checks that a claim fits the network and dataset it speaks of.
+func validateClaim(cl Claim, path string, c *Certificate) error {
+	d, n := c.Data, c.Network
+	out := n.OutputDim()
+	switch cl := cl.(type) {
+	case ExactClaim, EpsilonClaim:
+		if d.Task == Regression && out != d.LabelDim {
+			return fieldErr(path, "the network has %d outputs but the targets have dimension %d", out, d.LabelDim)
+		}
+		if d.Task == Classification && out != 1 && out != d.Classes {
+			return fieldErr(path, "for classification the network must output the class index (1 output) or a one-hot vector (%d outputs); it has %d", d.Classes, out)
+		}
+	case ArgmaxClaim:
+		if d.Task != Classification {
+			return fieldErr(path, "an argmax claim needs a classification dataset")
+		}
+		if out != d.Classes {
+			return fieldErr(path, "the network has %d outputs for %d classes", out, d.Classes)
+		}
+		if out < 2 {
+			return fieldErr(path, "argmax needs at least two outputs")
+		}
+	case ThresholdClaim:
+		if d.Task != Classification || d.Classes > 2 {
+			return fieldErr(path, "a threshold claim needs a classification dataset with classes 0 and 1")
+		}
+		if out != 1 {
+			return fieldErr(path, "a threshold claim needs a network with one output; it has %d", out)
+		}
+	case PatternsClaim:
+		total := d.N
+		if cl.Points != nil {
+			total = len(cl.Points)
+			for k, p := range cl.Points {
+				if p < 0 || p >= d.N {
+					return fieldErr(fmt.Sprintf("%s.points[%d]", path, k), "is %d; the dataset has points 0..%d", p, d.N-1)
+				}
+			}
+		}
+		if len(cl.Patterns) != total {
+			return fieldErr(path+".patterns", "has %d entries for %d points", len(cl.Patterns), total)
+		}
+		hidden := len(n.Layers) - 1
+		for i, p := range cl.Patterns {
+			if len(p) != hidden {
+				return fieldErr(fmt.Sprintf("%s.patterns[%d]", path, i), "has %d layer patterns; the network has %d hidden layers", len(p), hidden)
+			}
+			for l, s := range p {
+				if len(s) != n.Layers[l].Out() {
+					return fieldErr(fmt.Sprintf("%s.patterns[%d][%d]", path, i, l), "has %d characters for %d units", len(s), n.Layers[l].Out())
+				}
+				for u := 0; u < len(s); u++ {
+					switch s[u] {
+					case '0', '1', '-', '+':
+					default:
+						return fieldErr(fmt.Sprintf("%s.patterns[%d][%d]", path, i, l), "character %d is %q; states are 0, 1, - and +", u, s[u])
+					}
+				}
+			}
+		}
+	case SizesClaim:
+		for _, v := range []*int{cl.Depth, cl.HiddenUnits, cl.MaxBits} {
+			if v != nil && *v < 0 {
+				return fieldErr(path, "sizes cannot be negative")
+			}
+		}
+	}
+	return nil
+}
+
+// runPoints evaluates every point once and runs the point-wise claims on it. It returns,
+// per claim index, the failure at the smallest point index (nil when the claim holds).
+func runPoints(c *Certificate, eng engine, claims []int, needStates bool, opt Options) map[int]*Failure {
+	d := c.Data
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	// For pattern claims on a subset of points, map point → pattern entry.
+	patIndex := map[int]map[int]int{}
+	for _, ci := range claims {
+		if p, ok := c.Claims[ci].(PatternsClaim); ok && p.Points != nil {
+			m := make(map[int]int, len(p.Points))
+			for k, pt := range p.Points {
+				m[pt] = k
+			}
+			patIndex[ci] = m
+		}
+	}
+	var mu sync.Mutex
+	fails := map[int]*Failure{}
+	record := func(ci int, f *Failure) {
+		mu.Lock()
+		if old := fails[ci]; old == nil || f.Point < old.Point {
+			fails[ci] = f
+		}
+		mu.Unlock()
+	}
+	const block = 64
+	var next, done atomic.Int64
+	var wg sync.WaitGroup
+	outDim := c.Network.OutputDim()
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ev := eng.newEvaluator()
+			out := make([]*big.Rat, outDim)
+			for k := range out {
+				out[k] = new(big.Rat)
+			}
+			var states [][]byte
+			if needStates {
+				states = c.Network.NewStates()
+			}
+			pc := &pointChecker{d: d, outDim: outDim, t: new(big.Rat)}
+			for {
+				start := int(next.Add(block)) - block
+				if start >= d.N {
+					return
+				}
+				end := min(start+block, d.N)
+				for i := start; i < end; i++ {
+					ev.eval(i, out, states)
+					for _, ci := range claims {
+						var f *Failure
+						switch cl := c.Claims[ci].(type) {
+						case ExactClaim:
+							f = pc.exact(i, out)
+						case ArgmaxClaim:
+							f = pc.argmax(i, out, cl.Margin)
+						case ThresholdClaim:
+							f = pc.threshold(i, out, cl.Threshold)
+						case EpsilonClaim:
+							f = pc.epsilon(i, out, cl.Epsilon)
+						case PatternsClaim:
+							k := i
+							if m, ok := patIndex[ci]; ok {
+								var in bool
+								if k, in = m[i]; !in {
+									continue
+								}
+							}
+							f = checkPattern(cl.Patterns[k], states, ci, i, k)
+						}
+						if f != nil {
+							record(ci, f)
+						}
+					}
+				}
+				n := done.Add(int64(end - start))
+				if opt.Progress != nil {
+					opt.Progress(int(n), d.N)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return fails
+}
+
+type pointChecker struct {
+	d      *Dataset
+	outDim int
+	t      *big.Rat
+}
+
+func (pc *pointChecker) exact(i int, out []*big.Rat) *Failure {
+	want := targetVec(pc.d, i, pc.outDim)
+	for k, v := range out {
+		if v.Cmp(want[k]) != 0 {
+			return &Failure{Code: CodeOutputMismatch, Path: fmt.Sprintf("points[%d].output[%d]", i, k),
+				Point: i, Layer: -1, Unit: k, Want: want[k].RatString(), Got: v.RatString(),
+				Message: fmt.Sprintf("f(x_%d)[%d] is not the label", i, k)}
+		}
+	}
+	return nil
+}
+
+func (pc *pointChecker) argmax(i int, out []*big.Rat, margin *big.Rat) *Failure {
+	c := pc.d.Labels[i]
+	for j, v := range out {
+		if j == c {
+			continue
+		}
+		diff := pc.t.Sub(out[c], v)
+		if diff.Cmp(margin) < 0 {
+			return &Failure{Code: CodeArgmaxMargin, Path: fmt.Sprintf("points[%d].output[%d]", i, j),
+				Point: i, Layer: -1, Unit: j, Want: ">= " + margin.RatString(), Got: diff.RatString(),
+				Message: fmt.Sprintf("f(x_%d)[%d] − f(x_%d)[%d] (label %d against output %d) is below the margin", i, c, i, j, c, j)}
+		}
+	}
+	return nil
+}
+
+func (pc *pointChecker) threshold(i int, out []*big.Rat, t *big.Rat) *Failure {
+	pred := 0
+	if out[0].Cmp(t) >= 0 {
+		pred = 1
+	}
+	if pred != pc.d.Labels[i] {
+		return &Failure{Code: CodeThresholdMismatch, Path: fmt.Sprintf("points[%d].output[0]", i),
+			Point: i, Layer: -1, Unit: 0, Want: fmt.Sprintf("class %d", pc.d.Labels[i]), Got: fmt.Sprintf("class %d (f = %s)", pred, out[0].RatString()),
+			Message: fmt.Sprintf("1[f(x_%d) >= %s] is not the label", i, t.RatString())}
+	}
+	return nil
+}
+
+func (pc *pointChecker) epsilon(i int, out []*big.Rat, eps *big.Rat) *Failure {
+	want := targetVec(pc.d, i, pc.outDim)
+	for k, v := range out {
+		diff := pc.t.Sub(v, want[k])
+		diff.Abs(diff)
+		if diff.Cmp(eps) > 0 {
+			return &Failure{Code: CodeEpsilonExceeded, Path: fmt.Sprintf("points[%d].output[%d]", i, k),
+				Point: i, Layer: -1, Unit: k, Want: "<= " + eps.RatString(), Got: diff.RatString(),
+				Message: fmt.Sprintf("|f(x_%d)[%d] − y| exceeds ε (f = %s, y = %s)", i, k, v.RatString(), want[k].RatString())}
+		}
+	}
+	return nil
+}
+
+func checkPattern(stated []string, states [][]byte, ci, i, k int) *Failure {
+	for l, s := range stated {
+		got := states[l]
+		for u := 0; u < len(s); u++ {
+			if s[u] != got[u] {
+				return &Failure{Code: CodePatternMismatch, Path: fmt.Sprintf("claims[%d].patterns[%d][%d][%d]", ci, k, l, u),
+					Point: i, Layer: l, Unit: u, Want: string(s[u]), Got: string(got[u]),
+					Message: fmt.Sprintf("unit %d of hidden layer %d is not in the stated state at point %d", u, l, i)}
+			}
+		}
+	}
+	return nil
+}
+
+func checkDistinct(cl PatternsClaim, ci int) *Failure {
+	seed := maphash.MakeSeed()
+	seen := make(map[uint64][]int, len(cl.Patterns))
+	var h maphash.Hash
+	h.SetSeed(seed)
+	same := func(a, b []string) bool {
+		for l := range a {
+			if a[l] != b[l] {
+				return false
+			}
+		}
+		return true
+	}
+	point := func(k int) int {
+		if cl.Points != nil {
+			return cl.Points[k]
+		}
+		return k
+	}
+	for k, p := range cl.Patterns {
+		h.Reset()
+		for _, s := range p {
+			h.WriteString(s)
+			h.WriteByte('|')
+		}
+		sum := h.Sum64()
+		for _, j := range seen[sum] {
+			if same(cl.Patterns[j], p) {
+				return &Failure{Code: CodePatternsNotUnique, Path: fmt.Sprintf("claims[%d].patterns[%d]", ci, k),
+					Point: point(k), Layer: -1, Unit: -1, Want: "distinct patterns", Got: fmt.Sprintf("same as patterns[%d]", j),
+					Message: fmt.Sprintf("points %d and %d share an activation pattern", point(j), point(k))}
+			}
+		}
+		seen[sum] = append(seen[sum], k)
+	}
+	return nil
+}
+
+func checkSizes(cl SizesClaim, s Sizes, ci int) (*Failure, int) {
+	n := 0
+	mis := func(field string, want, got any) *Failure {
+		return &Failure{Code: CodeSizeMismatch, Path: fmt.Sprintf("claims[%d].%s", ci, field), Point: -1, Layer: -1, Unit: -1,
+			Want: fmt.Sprint(want), Got: fmt.Sprint(got), Message: "stated " + field + " differs from the network's"}
+	}
+	type item struct {
+		name      string
+		set       bool
+		want, got int64
+	}
+	iv := func(p *int) (bool, int64) {
+		if p == nil {
+			return false, 0
+		}
+		return true, int64(*p)
+	}
+	lv := func(p *int64) (bool, int64) {
+		if p == nil {
+			return false, 0
+		}
+		return true, *p
+	}
+	var items []item
+	add := func(name string, set bool, want int64, got int64) {
+		items = append(items, item{name, set, want, got})
+	}
+	set, v := iv(cl.Depth)
+	add("depth", set, v, int64(s.Depth))
+	set, v = iv(cl.HiddenUnits)
+	add("hidden_units", set, v, int64(s.HiddenUnits))
+	set, v = lv(cl.Parameters)
+	add("parameters", set, v, s.Parameters)
+	set, v = lv(cl.NonzeroWeights)
+	add("nonzero_weights", set, v, s.NonzeroWeights)
+	set, v = lv(cl.NonzeroParameters)
+	add("nonzero_parameters", set, v, s.NonzeroParameters)
+	set, v = iv(cl.MaxBits)
+	add("max_bits", set, v, int64(s.MaxBits))
+	for _, it := range items {
+		if !it.set {
+			continue
+		}
+		n++
+		if it.want != it.got {
+			return mis(it.name, it.want, it.got), n
+		}
+	}
+	if cl.Widths != nil {
+		n++
+		if fmt.Sprint(cl.Widths) != fmt.Sprint(s.Widths) {
+			return mis("widths", cl.Widths, s.Widths), n
+		}
+	}
+	return nil, n
+}

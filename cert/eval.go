@@ -1,0 +1,40 @@
+package cert
+
+import "math/big"
+
+// Eval computes the network's output at x exactly, the plain way: rational arithmetic,
+// one layer after another. If states is non-nil it receives, for each layer but the last,
+// the state of every unit (see Activation.State). Eval is the reference against which the
+// kernel's faster integer evaluation is tested.
+func (n *Network) Eval(x []*big.Rat, states [][]byte) []*big.Rat {
+	a := x
+	t := new(big.Rat)
+	for li := range n.Layers {
+		l := &n.Layers[li]
+		next := make([]*big.Rat, l.Out())
+		for j, row := range l.W {
+			z := new(big.Rat).Set(l.B[j])
+			for k, w := range row {
+				if w.Sign() == 0 || a[k].Sign() == 0 {
+					continue
+				}
+				z.Add(z, t.Mul(w, a[k]))
+			}
+			if states != nil && li < len(n.Layers)-1 {
+				states[li][j] = l.Act[j].State(z)
+			}
+			next[j] = l.Act[j].Apply(z)
+		}
+		a = next
+	}
+	return a
+}
+
+// NewStates allocates a state buffer for Eval: one byte slice per hidden layer.
+func (n *Network) NewStates() [][]byte {
+	s := make([][]byte, len(n.Layers)-1)
+	for i := range s {
+		s[i] = make([]byte, n.Layers[i].Out())
+	}
+	return s
+}

@@ -1,0 +1,569 @@
+package cert
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/big"
+	"path/filepath"
+	"strings"
+)
+
+// FormatV1 is the value of the "format" field of a version-1 certificate.
+const FormatV1 = "certify/v1"
+
+// Certificate is a decoded certificate: a network, a dataset, and claims about them.
+type Certificate struct {
+	Format     string
+	Provenance Provenance
+	Network    *Network
+	Data       *Dataset
+	// Source is set when the dataset is stored in files rather than inline; it is kept so
+	// that the certificate can be written back as it was read.
+	Source *SourceRef
+	Claims []Claim
+}
+
+// Provenance says what produced a certificate. It is informative: no verdict rests on it.
+type Provenance struct {
+	Producer     string            `json:"producer,omitempty"`     // program and command, e.g. "certify construct zhang"
+	Construction string            `json:"construction,omitempty"` // construction name
+	Theorem      string            `json:"theorem,omitempty"`      // e.g. "Zhang et al. 2017, Theorem 1"
+	Reference    string            `json:"reference,omitempty"`    // bibliographic reference
+	Params       map[string]string `json:"params,omitempty"`       // construction parameters
+	Notes        string            `json:"notes,omitempty"`
+}
+
+// SourceRef is a dataset stored in files and pinned by SHA-256 (of the bytes as stored,
+// before any decompression). Paths are relative to the certificate's folder unless absolute.
+type SourceRef struct {
+	Format       string `json:"format"` // "csv" or "idx"
+	Task         string `json:"task,omitempty"`
+	Classes      int    `json:"classes,omitempty"`
+	Path         string `json:"path,omitempty"` // csv
+	SHA256       string `json:"sha256,omitempty"`
+	SkipRows     int    `json:"skip_rows,omitempty"`
+	LabelColumns int    `json:"label_columns,omitempty"`
+	Images       string `json:"images,omitempty"` // idx
+	ImagesSHA256 string `json:"images_sha256,omitempty"`
+	Labels       string `json:"labels,omitempty"`
+	LabelsSHA256 string `json:"labels_sha256,omitempty"`
+	Limit        int    `json:"limit,omitempty"`
+}
+
+// ---- wire types (the JSON schema, docs/format.md and cert.schema.json describe them) ----
+
+type wireCert struct {
+	Format     string            `json:"format"`
+	Provenance *Provenance       `json:"provenance,omitempty"`
+	Network    *WireNetwork      `json:"network"`
+	Dataset    *wireData         `json:"dataset"`
+	Claims     []json.RawMessage `json:"claims"`
+}
+
+// WireNetwork is a network as it is written in JSON.
+type WireNetwork struct {
+	InputDim int         `json:"input_dim"`
+	Layers   []wireLayer `json:"layers"`
+}
+
+type wireLayer struct {
+	Activation  string     `json:"activation,omitempty"`
+	Activations []string   `json:"activations,omitempty"`
+	Weights     [][]string `json:"weights"`
+	Biases      []string   `json:"biases"`
+}
+
+type wireData struct {
+	Task    string     `json:"task,omitempty"`
+	Classes int        `json:"classes,omitempty"`
+	Inputs  [][]string `json:"inputs,omitempty"`
+	Labels  []int      `json:"labels,omitempty"`
+	Targets [][]string `json:"targets,omitempty"`
+	Source  *SourceRef `json:"source,omitempty"`
+}
+
+type wireClaim struct {
+	Kind string `json:"kind"`
+	// argmax, threshold, epsilon
+	Margin    string `json:"margin,omitempty"`
+	Threshold string `json:"threshold,omitempty"`
+	Epsilon   string `json:"epsilon,omitempty"`
+	// patterns
+	Points   []int      `json:"points,omitempty"`
+	Patterns [][]string `json:"patterns,omitempty"`
+	Distinct bool       `json:"distinct,omitempty"`
+	// sizes
+	Depth             *int   `json:"depth,omitempty"`
+	Widths            []int  `json:"widths,omitempty"`
+	HiddenUnits       *int   `json:"hidden_units,omitempty"`
+	Parameters        *int64 `json:"parameters,omitempty"`
+	NonzeroWeights    *int64 `json:"nonzero_weights,omitempty"`
+	NonzeroParameters *int64 `json:"nonzero_parameters,omitempty"`
+	MaxBits           *int   `json:"max_bits,omitempty"`
+}
+
+// claimFields lists, per kind, the JSON fields a claim of that kind may have.
+var claimFields = map[string][]string{
+	KindExact:     {},
+	KindArgmax:    {"margin"},
+	KindThreshold: {"threshold"},
+	KindEpsilon:   {"epsilon"},
+	KindPatterns:  {"points", "patterns", "distinct"},
+	KindSizes:     {"depth", "widths", "hidden_units", "parameters", "nonzero_weights", "nonzero_parameters", "max_bits"},
+}
+
+// Decode reads a certificate. dir is the folder that relative dataset paths are resolved
+// against. Any problem with the input is a *MalformedError (or an I/O error); the
+// certificate's claims are not checked here (see Check).
+func Decode(r io.Reader, dir string, lim Limits) (*Certificate, error) {
+	lim = lim.withDefaults()
+	raw, err := readAllLimited(r, lim.MaxFileBytes)
+	if err != nil {
+		return nil, err
+	}
+	var w wireCert
+	if err := strictUnmarshal(raw, &w); err != nil {
+		return nil, err
+	}
+	if w.Format != FormatV1 {
+		if w.Format == "" {
+			return nil, fieldErr("format", "missing; a version-1 certificate has \"format\": %q", FormatV1)
+		}
+		return nil, fieldErr("format", "is %q; this checker reads %q", clip(w.Format), FormatV1)
+	}
+	c := &Certificate{Format: w.Format}
+	if w.Provenance != nil {
+		c.Provenance = *w.Provenance
+	}
+	if w.Network == nil {
+		return nil, fieldErr("network", "missing")
+	}
+	if c.Network, err = w.Network.toNetwork("network", lim); err != nil {
+		return nil, err
+	}
+	if w.Dataset == nil {
+		return nil, fieldErr("dataset", "missing")
+	}
+	if c.Data, c.Source, err = w.Dataset.toDataset(dir, lim); err != nil {
+		return nil, err
+	}
+	if c.Data.D != c.Network.InputDim {
+		return nil, fieldErr("dataset", "points have dimension %d but network.input_dim is %d", c.Data.D, c.Network.InputDim)
+	}
+	if w.Claims == nil {
+		return nil, fieldErr("claims", "missing; a certificate states at least one claim")
+	}
+	for i, rc := range w.Claims {
+		cl, err := decodeClaim(rc, fmt.Sprintf("claims[%d]", i), c, lim)
+		if err != nil {
+			return nil, err
+		}
+		c.Claims = append(c.Claims, cl)
+	}
+	if len(c.Claims) == 0 {
+		return nil, fieldErr("claims", "is empty; a certificate states at least one claim")
+	}
+	for i, cl := range c.Claims {
+		if err := validateClaim(cl, fmt.Sprintf("claims[%d]", i), c); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+// DecodeNetwork reads a network: either a bare network object ({"input_dim", "layers"})
+// or a certificate, whose network is returned.
+func DecodeNetwork(r io.Reader, lim Limits) (*Network, error) {
+	lim = lim.withDefaults()
+	raw, err := readAllLimited(r, lim.MaxFileBytes)
+	if err != nil {
+		return nil, err
+	}
+	var probe map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &probe); err != nil {
+		return nil, jsonErr(raw, err)
+	}
+	prefix := ""
+	if nr, ok := probe["network"]; ok {
+		raw, prefix = nr, "network"
+	}
+	var w WireNetwork
+	if err := strictUnmarshal(raw, &w); err != nil {
+		return nil, err
+	}
+	if prefix == "" {
+		prefix = "network"
+	}
+	return w.toNetwork(prefix, lim)
+}
+
+func readAllLimited(r io.Reader, limit int64) ([]byte, error) {
+	raw, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(raw)) > limit {
+		return nil, &MalformedError{Msg: fmt.Sprintf("input larger than the limit of %d bytes", limit)}
+	}
+	return raw, nil
+}
+
+func strictUnmarshal(raw []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return jsonErr(raw, err)
+	}
+	if dec.More() {
+		return &MalformedError{Msg: "extra data after the JSON value"}
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return &MalformedError{Msg: "extra data after the JSON value"}
+	}
+	return nil
+}
+
+// jsonErr turns encoding/json's errors into MalformedErrors with a line and column.
+func jsonErr(raw []byte, err error) error {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		return &MalformedError{Path: position(raw, se.Offset), Msg: "invalid JSON: " + se.Error()}
+	case errors.As(err, &te):
+		what := te.Value
+		if te.Type != nil {
+			what = fmt.Sprintf("%s where %s is expected", te.Value, jsonTypeName(te.Type.String()))
+		}
+		return &MalformedError{Path: fieldPath(te.Field) + " (" + position(raw, te.Offset) + ")", Msg: "wrong type: " + what}
+	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
+		return &MalformedError{Path: position(raw, int64(len(raw))), Msg: "truncated JSON: the input ends in the middle of a value"}
+	}
+	msg := err.Error()
+	if f, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
+		return &MalformedError{Msg: "unknown field " + f + " (not part of format " + FormatV1 + ")"}
+	}
+	return &MalformedError{Msg: "invalid JSON: " + msg}
+}
+
+func jsonTypeName(t string) string {
+	switch {
+	case t == "string":
+		return "a string (exact numbers are written as strings: \"3\", \"7/12\", \"0.125\")"
+	case strings.HasPrefix(t, "int"):
+		return "an integer"
+	case strings.HasPrefix(t, "[]"):
+		return "an array"
+	case t == "bool":
+		return "true or false"
+	}
+	return "an object"
+}
+
+func fieldPath(f string) string {
+	if f == "" {
+		return "(top level)"
+	}
+	return f
+}
+
+// position gives "line L, column C" for a byte offset.
+func position(raw []byte, off int64) string {
+	if off > int64(len(raw)) {
+		off = int64(len(raw))
+	}
+	line, col := 1, 1
+	for _, b := range raw[:off] {
+		if b == '\n' {
+			line++
+			col = 1
+		} else {
+			col++
+		}
+	}
+	return fmt.Sprintf("line %d, column %d", line, col)
+}
+
+func parseRatsAt(path string, ss []string, lim Limits) ([]*big.Rat, error) {
+	out := make([]*big.Rat, len(ss))
+	for i, s := range ss {
+		r, err := ParseRat(s, lim.MaxDigits)
+		if err != nil {
+			return nil, fieldErr(fmt.Sprintf("%s[%d]", path, i), "%v", err)
+		}
+		out[i] = r
+	}
+	return out, nil
+}
+
+func (w *WireNetwork) toNetwork(path string, lim Limits) (*Network, error) {
+	n := &Network{InputDim: w.InputDim}
+	var params int64
+	for i, wl := range w.Layers {
+		p := fmt.Sprintf("%s.layers[%d]", path, i)
+		var l Layer
+		units := len(wl.Biases)
+		params += int64(units) * int64(len(wl.Weights)+1)
+		for _, row := range wl.Weights {
+			params += int64(len(row))
+		}
+		if params > lim.MaxParams {
+			return nil, fieldErr(p, "the network has more than %d parameters (limit)", lim.MaxParams)
+		}
+		switch {
+		case wl.Activation != "" && wl.Activations != nil:
+			return nil, fieldErr(p, "has both activation and activations; give one")
+		case wl.Activation != "":
+			a, err := ParseActivation(wl.Activation, lim.MaxDigits)
+			if err != nil {
+				return nil, fieldErr(p+".activation", "%v", err)
+			}
+			l.Act = make([]Activation, units)
+			for j := range l.Act {
+				l.Act[j] = a
+			}
+		case wl.Activations != nil:
+			for j, s := range wl.Activations {
+				a, err := ParseActivation(s, lim.MaxDigits)
+				if err != nil {
+					return nil, fieldErr(fmt.Sprintf("%s.activations[%d]", p, j), "%v", err)
+				}
+				l.Act = append(l.Act, a)
+			}
+		default:
+			return nil, fieldErr(p, "states no activation (give \"activation\" for the layer or \"activations\" per unit; the output layer is usually \"identity\")")
+		}
+		for j, row := range wl.Weights {
+			r, err := parseRatsAt(fmt.Sprintf("%s.weights[%d]", p, j), row, lim)
+			if err != nil {
+				return nil, err
+			}
+			l.W = append(l.W, r)
+		}
+		b, err := parseRatsAt(p+".biases", wl.Biases, lim)
+		if err != nil {
+			return nil, err
+		}
+		l.B = b
+		n.Layers = append(n.Layers, l)
+	}
+	if err := n.validate(); err != nil {
+		if me, ok := err.(*MalformedError); ok && path != "network" {
+			me.Path = path + strings.TrimPrefix(me.Path, "network")
+		}
+		return nil, err
+	}
+	return n, nil
+}
+
+func parseTask(s string) (Task, error) {
+	switch s {
+	case "", "classification":
+		return Classification, nil
+	case "regression":
+		return Regression, nil
+	}
+	return 0, fmt.Errorf("is %q; want \"classification\" or \"regression\"", clip(s))
+}
+
+func (w *wireData) toDataset(dir string, lim Limits) (*Dataset, *SourceRef, error) {
+	if w.Source != nil {
+		if w.Inputs != nil || w.Labels != nil || w.Targets != nil {
+			return nil, nil, fieldErr("dataset", "has both inline points and a source; give one")
+		}
+		if w.Task != "" || w.Classes != 0 {
+			return nil, nil, fieldErr("dataset", "with a source, task and classes go inside dataset.source")
+		}
+		ds, err := LoadRef(w.Source, dir, lim)
+		return ds, w.Source, err
+	}
+	task, err := parseTask(w.Task)
+	if err != nil {
+		return nil, nil, fieldErr("dataset.task", "%v", err)
+	}
+	if w.Inputs == nil {
+		return nil, nil, fieldErr("dataset", "has neither inputs nor a source")
+	}
+	if len(w.Inputs) > lim.MaxPoints {
+		return nil, nil, fieldErr("dataset.inputs", "has %d points, more than the limit of %d", len(w.Inputs), lim.MaxPoints)
+	}
+	inputs := make([][]*big.Rat, len(w.Inputs))
+	for i, row := range w.Inputs {
+		if inputs[i], err = parseRatsAt(fmt.Sprintf("dataset.inputs[%d]", i), row, lim); err != nil {
+			return nil, nil, err
+		}
+	}
+	if task == Regression {
+		if w.Labels != nil || w.Classes != 0 {
+			return nil, nil, fieldErr("dataset", "a regression dataset has targets, not labels or classes")
+		}
+		if w.Targets == nil {
+			return nil, nil, fieldErr("dataset.targets", "missing")
+		}
+		targets := make([][]*big.Rat, len(w.Targets))
+		for i, row := range w.Targets {
+			if targets[i], err = parseRatsAt(fmt.Sprintf("dataset.targets[%d]", i), row, lim); err != nil {
+				return nil, nil, err
+			}
+		}
+		ds, err := NewDataset(inputs, nil, targets, 0)
+		return ds, nil, err
+	}
+	if w.Targets != nil {
+		return nil, nil, fieldErr("dataset", "a classification dataset has labels, not targets (set \"task\": \"regression\")")
+	}
+	if w.Labels == nil {
+		return nil, nil, fieldErr("dataset.labels", "missing")
+	}
+	if w.Classes < 0 {
+		return nil, nil, fieldErr("dataset.classes", "is negative")
+	}
+	ds, err := NewDataset(inputs, w.Labels, nil, w.Classes)
+	return ds, nil, err
+}
+
+// LoadRef loads a dataset from its file reference and checks the files' SHA-256.
+func LoadRef(s *SourceRef, dir string, lim Limits) (*Dataset, error) {
+	task, err := parseTask(s.Task)
+	if err != nil {
+		return nil, fieldErr("dataset.source.task", "%v", err)
+	}
+	if s.Limit < 0 || s.SkipRows < 0 || s.LabelColumns < 0 || s.Classes < 0 {
+		return nil, fieldErr("dataset.source", "limit, skip_rows, label_columns and classes cannot be negative")
+	}
+	resolve := func(p string) string {
+		if p == "" || filepath.IsAbs(p) {
+			return p
+		}
+		return filepath.Join(dir, filepath.FromSlash(p))
+	}
+	src := Source{Format: s.Format, Task: task, Classes: s.Classes, Limit: s.Limit, SkipRows: s.SkipRows, LabelColumns: s.LabelColumns}
+	var want []string
+	var names []string
+	switch s.Format {
+	case "csv":
+		if s.Path == "" {
+			return nil, fieldErr("dataset.source.path", "missing")
+		}
+		src.Path = resolve(s.Path)
+		want, names = []string{s.SHA256}, []string{"dataset.source.sha256"}
+	case "idx":
+		if s.Images == "" || s.Labels == "" {
+			return nil, fieldErr("dataset.source", "an idx source needs images and labels")
+		}
+		if task != Classification {
+			return nil, fieldErr("dataset.source.task", "idx files hold class labels")
+		}
+		src.Images, src.LabelsPath = resolve(s.Images), resolve(s.Labels)
+		want, names = []string{s.ImagesSHA256, s.LabelsSHA256}, []string{"dataset.source.images_sha256", "dataset.source.labels_sha256"}
+	default:
+		return nil, fieldErr("dataset.source.format", "is %q; want \"csv\" or \"idx\"", clip(s.Format))
+	}
+	for i, h := range want {
+		if len(h) != 64 || strings.ToLower(h) != h || strings.Trim(h, "0123456789abcdef") != "" {
+			return nil, fieldErr(names[i], "must be the file's SHA-256 as 64 lower-case hex digits")
+		}
+	}
+	ds, got, err := LoadSource(src, lim)
+	if err != nil {
+		var me *MalformedError
+		if errors.As(err, &me) {
+			return nil, err
+		}
+		return nil, &MalformedError{Path: "dataset.source", Msg: err.Error()}
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			return nil, fieldErr(names[i], "the file's SHA-256 is %s, the certificate says %s", got[i], want[i])
+		}
+	}
+	return ds, nil
+}
+
+func decodeClaim(raw json.RawMessage, path string, c *Certificate, lim Limits) (Claim, error) {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &fields); err != nil {
+		return nil, fieldErr(path, "a claim is a JSON object: %v", err)
+	}
+	var kind string
+	if k, ok := fields["kind"]; !ok || json.Unmarshal(k, &kind) != nil {
+		return nil, fieldErr(path+".kind", "missing or not a string")
+	}
+	allowed, known := claimFields[kind]
+	if !known {
+		return nil, fieldErr(path+".kind", "unknown claim kind %q (this checker knows %s); a claim it cannot check is an error, never skipped", clip(kind), knownKinds())
+	}
+	for f := range fields {
+		if f == "kind" {
+			continue
+		}
+		ok := false
+		for _, a := range allowed {
+			ok = ok || a == f
+		}
+		if !ok {
+			return nil, fieldErr(path+"."+f, "is not a field of a %q claim", kind)
+		}
+	}
+	var w wireClaim
+	if err := strictUnmarshal(raw, &w); err != nil {
+		if me, ok := err.(*MalformedError); ok {
+			me.Path = path + "." + me.Path
+		}
+		return nil, err
+	}
+	rat := func(name, s string) (*big.Rat, error) {
+		if s == "" {
+			return nil, fieldErr(path+"."+name, "missing")
+		}
+		r, err := ParseRat(s, lim.MaxDigits)
+		if err != nil {
+			return nil, fieldErr(path+"."+name, "%v", err)
+		}
+		return r, nil
+	}
+	switch kind {
+	case KindExact:
+		return ExactClaim{}, nil
+	case KindArgmax:
+		m, err := rat("margin", w.Margin)
+		if err != nil {
+			return nil, err
+		}
+		if m.Sign() <= 0 {
+			return nil, fieldErr(path+".margin", "must be positive (a strict margin), got %s", m.RatString())
+		}
+		return ArgmaxClaim{Margin: m}, nil
+	case KindThreshold:
+		t, err := rat("threshold", w.Threshold)
+		if err != nil {
+			return nil, err
+		}
+		return ThresholdClaim{Threshold: t}, nil
+	case KindEpsilon:
+		e, err := rat("epsilon", w.Epsilon)
+		if err != nil {
+			return nil, err
+		}
+		if e.Sign() < 0 {
+			return nil, fieldErr(path+".epsilon", "must not be negative")
+		}
+		return EpsilonClaim{Epsilon: e}, nil
+	case KindPatterns:
+		if w.Patterns == nil {
+			return nil, fieldErr(path+".patterns", "missing")
+		}
+		return PatternsClaim{Points: w.Points, Patterns: w.Patterns, Distinct: w.Distinct}, nil
+	case KindSizes:
+		return SizesClaim{Depth: w.Depth, Widths: w.Widths, HiddenUnits: w.HiddenUnits, Parameters: w.Parameters,
+			NonzeroWeights: w.NonzeroWeights, NonzeroParameters: w.NonzeroParameters, MaxBits: w.MaxBits}, nil
+	}
+	return nil, fieldErr(path+".kind", "unknown claim kind %q", kind)
+}
+
+func knownKinds() string {
+	return strings.Join([]string{KindExact, KindArgmax, KindThreshold, KindEpsilon, KindPatterns, KindSizes}, ", ")
+}
