@@ -33,10 +33,10 @@ func Check(c *Certificate, opt Options) (*Report, error) {
 		}
 	}
 	d := c.Data
-	rep := &Report{
-		Sizes: c.Network.ComputeSizes(),
-		Data: DataSummary{N: d.N, D: d.D, Task: d.Task.String(), Classes: d.Classes,
-			LabelDim: d.LabelDim, Duplicates: d.Duplicates},
+	rep := &Report{Sizes: c.Network.ComputeSizes()}
+	if d != nil {
+		rep.Data = &DataSummary{N: d.N, D: d.D, Task: d.Task.String(), Classes: d.Classes,
+			LabelDim: d.LabelDim, Duplicates: d.Duplicates}
 	}
 	results := make([]ClaimResult, len(c.Claims))
 	for i, cl := range c.Claims {
@@ -80,6 +80,9 @@ func Check(c *Certificate, opt Options) (*Report, error) {
 					results[i].Status, results[i].Failure = Refuted, f
 				}
 			}
+		case wholeClaim:
+			st, n, detail, f := cl.check(c, i, rep.Sizes)
+			results[i].Status, results[i].Checked, results[i].Detail, results[i].Failure = st, n, detail, f
 		case SizesClaim:
 			f, n := checkSizes(cl, rep.Sizes, i)
 			results[i].Checked = n
@@ -134,6 +137,12 @@ func targetVec(d *Dataset, i, outDim int) []*big.Rat {
 func validateClaim(cl Claim, path string, c *Certificate) error {
 	d, n := c.Data, c.Network
 	out := n.OutputDim()
+	switch cl.(type) {
+	case ExactClaim, EpsilonClaim, ArgmaxClaim, ThresholdClaim, PatternsClaim:
+		if d == nil {
+			return fieldErr(path, "a %q claim speaks of data points but the certificate has no dataset", cl.Kind())
+		}
+	}
 	switch cl := cl.(type) {
 	case ExactClaim, EpsilonClaim:
 		if d.Task == Regression && out != d.LabelDim {

@@ -20,10 +20,18 @@ func Encode(w io.Writer, c *Certificate) error {
 	}
 	if c.Source != nil {
 		wc.Dataset = &wireData{Source: c.Source}
-	} else {
+	} else if c.Data != nil {
 		wc.Dataset = wireDataset(c.Data)
 	}
 	for _, cl := range c.Claims {
+		if wc2, ok := cl.(wholeClaim); ok {
+			raw, err := json.Marshal(wc2.wire())
+			if err != nil {
+				return err
+			}
+			wc.Claims = append(wc.Claims, raw)
+			continue
+		}
 		wcl, err := wireClaimOf(cl)
 		if err != nil {
 			return err

@@ -8,6 +8,7 @@ import (
 	"io"
 	"math/big"
 	"path/filepath"
+	"sort"
 	"strings"
 )
 
@@ -144,14 +145,15 @@ func Decode(r io.Reader, dir string, lim Limits) (*Certificate, error) {
 	if c.Network, err = w.Network.toNetwork("network", lim); err != nil {
 		return nil, err
 	}
-	if w.Dataset == nil {
-		return nil, fieldErr("dataset", "missing")
-	}
-	if c.Data, c.Source, err = w.Dataset.toDataset(dir, lim); err != nil {
-		return nil, err
-	}
-	if c.Data.D != c.Network.InputDim {
-		return nil, fieldErr("dataset", "points have dimension %d but network.input_dim is %d", c.Data.D, c.Network.InputDim)
+	// A certificate may omit the dataset when no claim speaks of points (a pieces claim
+	// about the network alone, say); validateClaim refuses point claims without one.
+	if w.Dataset != nil {
+		if c.Data, c.Source, err = w.Dataset.toDataset(dir, lim); err != nil {
+			return nil, err
+		}
+		if c.Data.D != c.Network.InputDim {
+			return nil, fieldErr("dataset", "points have dimension %d but network.input_dim is %d", c.Data.D, c.Network.InputDim)
+		}
 	}
 	if w.Claims == nil {
 		return nil, fieldErr("claims", "missing; a certificate states at least one claim")
@@ -492,6 +494,9 @@ func decodeClaim(raw json.RawMessage, path string, c *Certificate, lim Limits) (
 	if k, ok := fields["kind"]; !ok || json.Unmarshal(k, &kind) != nil {
 		return nil, fieldErr(path+".kind", "missing or not a string")
 	}
+	if dec, ok := wholeKinds[kind]; ok {
+		return dec(raw, path, c, lim)
+	}
 	allowed, known := claimFields[kind]
 	if !known {
 		return nil, fieldErr(path+".kind", "unknown claim kind %q (this checker knows %s); a claim it cannot check is an error, never skipped", clip(kind), knownKinds())
@@ -565,5 +570,11 @@ func decodeClaim(raw json.RawMessage, path string, c *Certificate, lim Limits) (
 }
 
 func knownKinds() string {
-	return strings.Join([]string{KindExact, KindArgmax, KindThreshold, KindEpsilon, KindPatterns, KindSizes}, ", ")
+	kinds := []string{KindExact, KindArgmax, KindThreshold, KindEpsilon, KindPatterns, KindSizes}
+	var extra []string
+	for k := range wholeKinds {
+		extra = append(extra, k)
+	}
+	sort.Strings(extra)
+	return strings.Join(append(kinds, extra...), ", ")
 }

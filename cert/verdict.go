@@ -84,7 +84,7 @@ type Report struct {
 	Status Status        `json:"verdict"`
 	Claims []ClaimResult `json:"claims"`
 	Sizes  Sizes         `json:"sizes"`
-	Data   DataSummary   `json:"dataset"`
+	Data   *DataSummary  `json:"dataset,omitempty"`
 	First  *Failure      `json:"first_failure,omitempty"`
 	Engine string        `json:"engine"` // "int64" or "big": which exact path evaluated the network
 }
