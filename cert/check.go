@@ -469,3 +469,48 @@ func checkSizes(cl SizesClaim, s Sizes, ci int) (*Failure, int) {
 	}
 	return nil, n
 }
+
+// Outputs evaluates n exactly at every point of d (in parallel) and returns f(x_i) for each
+// i. n's input dimension must match d's.
+func Outputs(n *Network, d *Dataset, opt Options) ([][]*big.Rat, error) {
+	if err := n.validate(); err != nil {
+		return nil, err
+	}
+	if n.InputDim != d.D {
+		return nil, fieldErr("network.input_dim", "is %d but the data points have dimension %d", n.InputDim, d.D)
+	}
+	var eng engine
+	if opt.ForceBig {
+		eng = planBig(n, d)
+	} else {
+		eng = newEngine(n, d)
+	}
+	res := make([][]*big.Rat, d.N)
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ev := eng.newEvaluator()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= d.N {
+					return
+				}
+				out := make([]*big.Rat, n.OutputDim())
+				for k := range out {
+					out[k] = new(big.Rat)
+				}
+				ev.eval(i, out, nil)
+				res[i] = out
+			}
+		}()
+	}
+	wg.Wait()
+	return res, nil
+}

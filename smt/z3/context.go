@@ -36,10 +36,11 @@ var lifecycleMu sync.Mutex
 
 // Context owns one Z3_context. See the package documentation for the rules.
 type Context struct {
-	// mu guards closed and ctx against a concurrent Interrupt.
-	mu     sync.Mutex
-	closed bool
-	ctx    C.Z3_context
+	// mu guards closed, ctx and running against a concurrent Interrupt.
+	mu      sync.Mutex
+	closed  bool
+	ctx     C.Z3_context
+	running *Solver // the solver whose Check is in progress, if any
 
 	boolSort, intSort, realSort C.Z3_sort
 
@@ -127,18 +128,29 @@ func (c *Context) Close() error {
 	return nil
 }
 
-// Interrupt asks Z3 to stop the computation running in this context (a
-// check, typically). It may be called from any goroutine, is a no-op on a
-// closed context, and has no effect on later calls when nothing is running.
-// Z3 only notices it at its own checkpoints.
+// Interrupt asks Z3 to stop the check in progress in this context, which then
+// normally returns Unknown. It may be called from any goroutine; it does
+// nothing when no check is running (or the context is closed). Z3 only
+// notices it at its own checkpoints.
+//
+// It uses Z3_solver_interrupt, not Z3_interrupt: in 4.8.12 Z3_interrupt
+// leaves the context cancelled for later calls outside a check
+// (Z3_solver_get_model, Z3_model_eval fail with "canceled" until the next
+// check), whereas Z3_solver_interrupt only fires the running check's handler.
 func (c *Context) Interrupt() {
 	if c == nil {
 		return
 	}
 	c.mu.Lock()
-	if !c.closed {
-		C.Z3_interrupt(c.ctx)
+	if !c.closed && c.running != nil {
+		C.Z3_solver_interrupt(c.ctx, c.running.s)
 	}
+	c.mu.Unlock()
+}
+
+func (c *Context) setRunning(s *Solver) {
+	c.mu.Lock()
+	c.running = s
 	c.mu.Unlock()
 }
 

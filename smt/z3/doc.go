@@ -52,8 +52,11 @@
 // Timeouts. Do not use Z3's own "timeout" parameter: in 4.8.12 its timer
 // thread pool can deadlock with the nested timers of the QF_NRA tactic.
 // [Solver.Check] takes a context.Context and, when it is cancelled or its
-// deadline passes, calls Z3_interrupt from another goroutine (repeatedly,
-// until the check returns). Z3 honours the interrupt only at its own
+// deadline passes, interrupts the check from another goroutine (repeatedly,
+// until the check returns). The binding uses Z3_solver_interrupt rather than
+// Z3_interrupt, because in 4.8.12 Z3_interrupt leaves the context cancelled:
+// model retrieval and evaluation then fail with "canceled" until the next
+// check. Z3 honours the interrupt only at its own
 // checkpoints: some nonlinear queries have been measured to ignore it for
 // minutes, so a hard wall-clock bound needs a separate, killable process.
 // For reproducible bounds use [Solver.SetRlimit] (a deterministic resource

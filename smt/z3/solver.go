@@ -185,8 +185,9 @@ func (s *Solver) SetSeed(seed uint32) error { return s.SetUintParam("random_seed
 func (s *Solver) SetRlimit(limit uint32) error { return s.SetUintParam("rlimit", limit) }
 
 // Check decides the assertions. When ctx is cancelled or its deadline
-// passes, the check is interrupted (Z3_interrupt, repeated until the check
-// returns) and normally returns Unknown with a reason; see ReasonUnknown.
+// passes, the check is interrupted (as by Context.Interrupt, repeated until
+// the check returns) and normally returns Unknown with a reason; see
+// ReasonUnknown.
 // Z3 can be slow to notice an interrupt on some nonlinear problems.
 func (s *Solver) Check(ctx context.Context) (Result, error) {
 	if err := s.usable(); err != nil {
@@ -224,7 +225,9 @@ func (s *Solver) Check(ctx context.Context) (Result, error) {
 			}
 		}()
 	}
+	s.c.setRunning(s)
 	r := C.Z3_solver_check(s.c.ctx, s.s)
+	s.c.setRunning(nil)
 	if stop != nil {
 		close(stop)
 		wg.Wait()
