@@ -126,7 +126,9 @@ func BenchmarkFashionDense(b *testing.B) {
 			xs[i][k] = float64(num[i*fd.D+k])
 		}
 	}
-	newBuf := func() [][]float64 { return [][]float64{make([]float64, 512), make([]float64, 512), make([]float64, 10)} }
+	newBuf := func() [][]float64 {
+		return [][]float64{make([]float64, 512), make([]float64, 512), make([]float64, 10)}
+	}
 
 	b.Run("exact", func(b *testing.B) {
 		for b.Loop() {

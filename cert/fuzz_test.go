@@ -88,4 +88,3 @@ func FuzzGzipFile(f *testing.F) {
 		_, _, _ = LoadSource(Source{Format: "csv", Path: p}, Limits{MaxFileBytes: 1 << 20, MaxPoints: 1000})
 	})
 }
-

@@ -601,3 +601,7 @@ func (c *Context) Not(a Term) Term {
 func (c *Context) Implies(a, b Term) Term {
 	return c.binary("Implies", func(z C.Z3_context, x, y C.Z3_ast) C.Z3_ast { return C.Z3_mk_implies(z, x, y) }, a, b)
 }
+
+// z3AllocBytes is libz3's global estimate of the bytes it has allocated
+// (all contexts); used by the leak test.
+func z3AllocBytes() uint64 { return uint64(C.Z3_get_estimated_alloc_size()) }

@@ -1,0 +1,30 @@
+# The two commands a newcomer needs:
+#   make demo   — the main job on built-in data
+#   make test   — the tests
+# Both install what a fresh Debian machine lacks (libz3-dev, z3, cvc5, Fashion-MNIST).
+
+GO ?= go
+BIN := ./certify
+
+.PHONY: demo test deps build bench fuzz fashion
+
+deps:
+	@sh scripts/deps.sh
+
+build: deps
+	$(GO) build -o $(BIN) ./cmd/certify
+
+demo: build
+	@sh scripts/demo.sh $(BIN)
+
+test: deps
+	$(GO) vet ./...
+	$(GO) test ./...
+	CGO_ENABLED=0 $(GO) build -o /dev/null ./cmd/certify
+
+# Benchmarks named in the issues (figures in the closing notes).
+bench: deps
+	$(GO) test ./cert -run XXX -bench . -benchtime 3x -benchmem
+
+fuzz:
+	$(GO) test ./cert -run XXX -fuzz FuzzDecode -fuzztime 60s
