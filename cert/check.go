@@ -24,8 +24,10 @@ type Options struct {
 // only when a claim does not fit the certificate's network or dataset (a *MalformedError):
 // a false claim is a Refuted report, never an error.
 func Check(c *Certificate, opt Options) (*Report, error) {
-	if err := c.Network.validate(); err != nil {
-		return nil, err
+	if c.Network != nil {
+		if err := c.Network.validate(); err != nil {
+			return nil, err
+		}
 	}
 	for i, cl := range c.Claims {
 		if err := validateClaim(cl, fmt.Sprintf("claims[%d]", i), c); err != nil {
@@ -33,7 +35,10 @@ func Check(c *Certificate, opt Options) (*Report, error) {
 		}
 	}
 	d := c.Data
-	rep := &Report{Sizes: c.Network.ComputeSizes()}
+	rep := &Report{}
+	if c.Network != nil {
+		rep.Sizes = c.Network.ComputeSizes()
+	}
 	if d != nil {
 		rep.Data = &DataSummary{N: d.N, D: d.D, Task: d.Task.String(), Classes: d.Classes,
 			LabelDim: d.LabelDim, Duplicates: d.Duplicates}
@@ -136,13 +141,18 @@ func targetVec(d *Dataset, i, outDim int) []*big.Rat {
 // validateClaim checks that a claim fits the network and dataset it speaks of.
 func validateClaim(cl Claim, path string, c *Certificate) error {
 	d, n := c.Data, c.Network
-	out := n.OutputDim()
 	switch cl.(type) {
-	case ExactClaim, EpsilonClaim, ArgmaxClaim, ThresholdClaim, PatternsClaim:
-		if d == nil {
+	case ExactClaim, EpsilonClaim, ArgmaxClaim, ThresholdClaim, PatternsClaim, SizesClaim:
+		if n == nil {
+			return fieldErr(path, "a %q claim speaks of a network but the certificate has none", cl.Kind())
+		}
+		if _, sizes := cl.(SizesClaim); d == nil && !sizes {
 			return fieldErr(path, "a %q claim speaks of data points but the certificate has no dataset", cl.Kind())
 		}
+	default:
+		return nil
 	}
+	out := n.OutputDim()
 	switch cl := cl.(type) {
 	case ExactClaim, EpsilonClaim:
 		if d.Task == Regression && out != d.LabelDim {

@@ -12,7 +12,10 @@ import (
 // certificate gives the same bytes (canonical rationals "p/q" in lowest terms, fixed field
 // order, no timestamps). A dataset loaded from files is written as its file reference.
 func Encode(w io.Writer, c *Certificate) error {
-	wc := wireCert{Format: FormatV1, Network: WireNet(c.Network)}
+	wc := wireCert{Format: FormatV1}
+	if c.Network != nil {
+		wc.Network = WireNet(c.Network)
+	}
 	if c.Provenance.Producer != "" || c.Provenance.Construction != "" || c.Provenance.Theorem != "" ||
 		c.Provenance.Reference != "" || len(c.Provenance.Params) > 0 || c.Provenance.Notes != "" {
 		p := c.Provenance

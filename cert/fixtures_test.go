@@ -9,7 +9,8 @@ import (
 
 // TestFixtures walks testdata/certs/{valid,invalid}: every X.json has a sidecar X.want
 // whose first line is the expected outcome — "verified", "refuted CODE" or
-// "malformed SUBSTRING" (SUBSTRING must occur in the error) — and whose second line says
+// "undecided CODE" or "malformed SUBSTRING" (SUBSTRING must occur in the error) — and whose
+// second line says
 // why. Every kind of certificate has a valid fixture and at least one broken twin.
 func TestFixtures(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join("..", "testdata", "certs", "*", "*.json"))
@@ -38,6 +39,10 @@ func TestFixtures(t *testing.T) {
 			case "refuted":
 				if got != "refuted "+arg {
 					t.Fatalf("got %s (%s), want refuted %s", got, detail, arg)
+				}
+			case "undecided":
+				if got != "undecided "+arg {
+					t.Fatalf("got %s (%s), want undecided %s", got, detail, arg)
 				}
 			case "malformed":
 				if got != "malformed" || !strings.Contains(detail, arg) {
@@ -83,6 +88,9 @@ func runFixture(path string) (string, string) {
 				return "engines disagree", rep.First.String()
 			}
 			return "refuted " + string(rep.First.Code), rep.First.String()
+		}
+		if rep.Status == Undecided {
+			return "undecided " + string(rep.First.Code), rep.First.String()
 		}
 		return rep.Status.String(), ""
 	}

@@ -59,7 +59,7 @@ type SourceRef struct {
 type wireCert struct {
 	Format     string            `json:"format"`
 	Provenance *Provenance       `json:"provenance,omitempty"`
-	Network    *WireNetwork      `json:"network"`
+	Network    *WireNetwork      `json:"network,omitempty"`
 	Dataset    *wireData         `json:"dataset"`
 	Claims     []json.RawMessage `json:"claims"`
 }
@@ -139,11 +139,12 @@ func Decode(r io.Reader, dir string, lim Limits) (*Certificate, error) {
 	if w.Provenance != nil {
 		c.Provenance = *w.Provenance
 	}
-	if w.Network == nil {
-		return nil, fieldErr("network", "missing")
-	}
-	if c.Network, err = w.Network.toNetwork("network", lim); err != nil {
-		return nil, err
+	// A certificate about a dataset alone (no network of an architecture fits it) has no
+	// network; validateClaim refuses claims that need one.
+	if w.Network != nil {
+		if c.Network, err = w.Network.toNetwork("network", lim); err != nil {
+			return nil, err
+		}
 	}
 	// A certificate may omit the dataset when no claim speaks of points (a pieces claim
 	// about the network alone, say); validateClaim refuses point claims without one.
@@ -151,7 +152,7 @@ func Decode(r io.Reader, dir string, lim Limits) (*Certificate, error) {
 		if c.Data, c.Source, err = w.Dataset.toDataset(dir, lim); err != nil {
 			return nil, err
 		}
-		if c.Data.D != c.Network.InputDim {
+		if c.Network != nil && c.Data.D != c.Network.InputDim {
 			return nil, fieldErr("dataset", "points have dimension %d but network.input_dim is %d", c.Data.D, c.Network.InputDim)
 		}
 	}

@@ -158,7 +158,9 @@ func printReport(w io.Writer, path string, rep *cert.Report) {
 			fmt.Fprintln(w, "    "+cr.Failure.String())
 		}
 	}
-	fmt.Fprintln(w, "  network: "+sizesLine(rep.Sizes))
+	if rep.Sizes.Depth > 0 {
+		fmt.Fprintln(w, "  network: "+sizesLine(rep.Sizes))
+	}
 	if d := rep.Data; d != nil {
 		line := fmt.Sprintf("  dataset: %d points in Q^%d, %s", d.N, d.D, d.Task)
 		if d.Task == "classification" {

@@ -45,7 +45,10 @@ func runInspect(o *inspectOptions, s *streams) error {
 	if err != nil {
 		return malformed(err)
 	}
-	r := inspectReport{File: o.path, Format: c.Format, Provenance: c.Provenance, Sizes: c.Network.ComputeSizes()}
+	r := inspectReport{File: o.path, Format: c.Format, Provenance: c.Provenance}
+	if c.Network != nil {
+		r.Sizes = c.Network.ComputeSizes()
+	}
 	if d := c.Data; d != nil {
 		r.Dataset = &cert.DataSummary{N: d.N, D: d.D, Task: d.Task.String(), Classes: d.Classes, LabelDim: d.LabelDim, Duplicates: d.Duplicates}
 	}
@@ -79,12 +82,16 @@ func runInspect(o *inspectOptions, s *streams) error {
 	for i, v := range sz.Widths {
 		ws[i] = fmt.Sprint(v)
 	}
-	fmt.Fprintf(w, "network: input dimension %d, depth %d, widths %s\n", c.Network.InputDim, sz.Depth, strings.Join(ws, "-"))
-	fmt.Fprintf(w, "  hidden units (Yun et al.):              %d\n", sz.HiddenUnits)
-	fmt.Fprintf(w, "  parameters, weights + biases (Park):    %d\n", sz.Parameters)
-	fmt.Fprintf(w, "  non-zero weights, edges (Vardi et al.): %d\n", sz.NonzeroWeights)
-	fmt.Fprintf(w, "  non-zero weights and biases:            %d\n", sz.NonzeroParameters)
-	fmt.Fprintf(w, "  max bit complexity (bitlen|p|+bitlen q): %d\n", sz.MaxBits)
+	if c.Network == nil {
+		fmt.Fprintln(w, "network: none (the certificate speaks of the data alone)")
+	} else {
+		fmt.Fprintf(w, "network: input dimension %d, depth %d, widths %s\n", c.Network.InputDim, sz.Depth, strings.Join(ws, "-"))
+		fmt.Fprintf(w, "  hidden units (Yun et al.):              %d\n", sz.HiddenUnits)
+		fmt.Fprintf(w, "  parameters, weights + biases (Park):    %d\n", sz.Parameters)
+		fmt.Fprintf(w, "  non-zero weights, edges (Vardi et al.): %d\n", sz.NonzeroWeights)
+		fmt.Fprintf(w, "  non-zero weights and biases:            %d\n", sz.NonzeroParameters)
+		fmt.Fprintf(w, "  max bit complexity (bitlen|p|+bitlen q): %d\n", sz.MaxBits)
+	}
 	if d := r.Dataset; d != nil {
 		fmt.Fprintf(w, "dataset: N = %d, d = %d, %s", d.N, d.D, d.Task)
 		if d.Task == "classification" {

@@ -1,0 +1,284 @@
+package cert
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"sort"
+)
+
+// The "no-fit" claim: no network of a stated architecture fits the certificate's dataset.
+//
+//	{"kind": "no-fit",
+//	 "architecture": {"input_dim": 1, "hidden": [2, 2], "activation": "relu"},
+//	 "fit": "exact",               // or "threshold" with "threshold": "1/2"
+//	 "method": "pieces",           // or "solver"
+//	 "forced_pieces": 13,          // pieces: what the kernel must recompute
+//	 "max_pieces": 9,
+//	 "solver": {…}}                // solver: how the answer was obtained (informative)
+//
+// Method "pieces" (checked by the kernel, no solver): the dataset is one-dimensional with
+// distinct inputs. Sort it by x. With "fit": "exact" every f fitting it has
+// f(x_{i+1}) − f(x_i) = y_{i+1} − y_i; with "fit": "threshold" and 0/1 labels, a change of
+// label from 0 to 1 forces f(x_{i+1}) − f(x_i) > 0 and from 1 to 0 forces < 0 (a strict
+// change of side of the threshold). Each non-zero difference forces, by the mean value
+// theorem applied to the continuous piecewise-linear f, a piece of that slope sign meeting
+// the open interval (x_i, x_{i+1}); these pieces are ordered left to right, so a piece of f
+// starts anew at every change of sign: f has at least forced = 1 + (number of sign
+// changes in the sequence of non-zero differences) pieces.
+//
+// A network with input dimension 1, hidden widths m_1..m_L and an activation with p
+// affine pieces (p − 1 breakpoints: relu and leaky-relu p = 2, hard-tanh p = 3, identity
+// p = 1) has at most max = ∏_l (1 + (p−1)·m_l) pieces: if the outputs of layer l−1 are
+// piecewise linear with at most B breakpoints in all, each pre-activation of layer l is
+// affine between them (B + 1 pieces) and each of its m_l units adds at most p − 1
+// breakpoints per piece, so B' + 1 ≤ (B + 1)(1 + (p − 1)m_l). The output layer is affine
+// and adds none. (Step is discontinuous and is refused.) The claim is verified when
+// forced > max: then no network of the architecture fits the data. Stated forced_pieces
+// and max_pieces must equal the recomputed values.
+//
+// Method "solver": the impossibility rests on an SMT solver's "unsat" (recorded in
+// "solver": name, version, encoding, seconds, and the SMT-LIB file with its SHA-256 that any
+// solver can re-run). The kernel cannot re-prove it: such a claim is Undecided, and reports
+// say that the verdict rests on a solver.
+
+// Codes of the no-fit claim.
+const (
+	CodeNoFitCount       Code = "nofit-count"       // a stated piece count differs from the recomputed one
+	CodeNoFitNotImplied  Code = "nofit-not-implied" // forced pieces do not exceed the architecture's bound
+	CodeNoFitRestsSolver Code = "nofit-rests-on-solver"
+)
+
+// Architecture is a network shape without weights.
+type Architecture struct {
+	InputDim   int    `json:"input_dim"`
+	Hidden     []int  `json:"hidden"`
+	Activation string `json:"activation"`
+	OutputDim  int    `json:"output_dim,omitempty"` // default 1
+}
+
+// SolverRecord says how a solver-based verdict was obtained.
+type SolverRecord struct {
+	Solver   string `json:"solver"`
+	Version  string `json:"version,omitempty"`
+	Encoding string `json:"encoding,omitempty"`
+	Seconds  string `json:"seconds,omitempty"`
+	SMTLIB   string `json:"smtlib,omitempty"` // file, relative to the certificate
+	SHA256   string `json:"sha256,omitempty"`
+	Answer   string `json:"answer"` // "unsat"
+}
+
+// NoFitClaim states that no network of Arch fits the dataset (see the comment above).
+type NoFitClaim struct {
+	Arch         Architecture
+	Fit          string   // "exact" or "threshold"
+	Threshold    *big.Rat // for "threshold"
+	Method       string   // "pieces" or "solver"
+	ForcedPieces *int64
+	MaxPieces    *big.Int
+	Solver       *SolverRecord
+}
+
+// KindNoFit names the claim.
+const KindNoFit = "no-fit"
+
+// Kind implements Claim.
+func (NoFitClaim) Kind() string { return KindNoFit }
+
+type wireNoFit struct {
+	Kind         string        `json:"kind"`
+	Architecture Architecture  `json:"architecture"`
+	Fit          string        `json:"fit"`
+	Threshold    string        `json:"threshold,omitempty"`
+	Method       string        `json:"method"`
+	ForcedPieces *int64        `json:"forced_pieces,omitempty"`
+	MaxPieces    string        `json:"max_pieces,omitempty"` // an integer, as a string (it can be huge)
+	Solver       *SolverRecord `json:"solver,omitempty"`
+}
+
+func init() { registerWholeKind(KindNoFit, decodeNoFit) }
+
+func decodeNoFit(raw json.RawMessage, path string, c *Certificate, lim Limits) (Claim, error) {
+	var w wireNoFit
+	if err := strictUnmarshal(raw, &w); err != nil {
+		if me, ok := err.(*MalformedError); ok {
+			me.Path = path + "." + me.Path
+		}
+		return nil, err
+	}
+	cl := NoFitClaim{Arch: w.Architecture, Fit: w.Fit, Method: w.Method, ForcedPieces: w.ForcedPieces, Solver: w.Solver}
+	a := w.Architecture
+	if a.InputDim <= 0 {
+		return nil, fieldErr(path+".architecture.input_dim", "must be positive")
+	}
+	for i, m := range a.Hidden {
+		if m <= 0 {
+			return nil, fieldErr(fmt.Sprintf("%s.architecture.hidden[%d]", path, i), "must be positive")
+		}
+	}
+	if len(a.Hidden) > 10000 {
+		return nil, fieldErr(path+".architecture.hidden", "more than 10000 layers")
+	}
+	if a.OutputDim < 0 {
+		return nil, fieldErr(path+".architecture.output_dim", "must be positive")
+	}
+	if _, err := activationPieces(a.Activation); err != nil {
+		return nil, fieldErr(path+".architecture.activation", "%v", err)
+	}
+	if c.Data == nil {
+		return nil, fieldErr(path, "a no-fit claim speaks of a dataset; the certificate has none")
+	}
+	switch w.Fit {
+	case "exact":
+		if w.Threshold != "" {
+			return nil, fieldErr(path+".threshold", "only for \"fit\": \"threshold\"")
+		}
+	case "threshold":
+		t, err := ParseRat(w.Threshold, lim.MaxDigits)
+		if err != nil {
+			return nil, fieldErr(path+".threshold", "%v", err)
+		}
+		cl.Threshold = t
+		if c.Data.Task != Classification || c.Data.Classes > 2 {
+			return nil, fieldErr(path+".fit", "threshold fitting needs classes 0 and 1")
+		}
+	default:
+		return nil, fieldErr(path+".fit", "is %q; want \"exact\" or \"threshold\"", clip(w.Fit))
+	}
+	switch w.Method {
+	case "pieces":
+		if w.ForcedPieces == nil || w.MaxPieces == "" {
+			return nil, fieldErr(path, "method \"pieces\" states forced_pieces and max_pieces")
+		}
+		if len(w.MaxPieces) > lim.MaxDigits {
+			return nil, fieldErr(path+".max_pieces", "more than %d digits", lim.MaxDigits)
+		}
+		m, ok := new(big.Int).SetString(w.MaxPieces, 10)
+		if !ok || m.Sign() < 0 {
+			return nil, fieldErr(path+".max_pieces", "%q is not a non-negative integer", clip(w.MaxPieces))
+		}
+		cl.MaxPieces = m
+	case "solver":
+		if w.Solver == nil || w.Solver.Solver == "" || w.Solver.Answer != "unsat" {
+			return nil, fieldErr(path+".solver", "method \"solver\" records the solver and its answer \"unsat\"")
+		}
+	default:
+		return nil, fieldErr(path+".method", "is %q; want \"pieces\" or \"solver\"", clip(w.Method))
+	}
+	return cl, nil
+}
+
+func (cl NoFitClaim) wire() any {
+	w := wireNoFit{Kind: KindNoFit, Architecture: cl.Arch, Fit: cl.Fit, Method: cl.Method, ForcedPieces: cl.ForcedPieces, Solver: cl.Solver}
+	if cl.Threshold != nil {
+		w.Threshold = cl.Threshold.RatString()
+	}
+	if cl.MaxPieces != nil {
+		w.MaxPieces = cl.MaxPieces.String()
+	}
+	return w
+}
+
+// activationPieces is the number of affine pieces of an activation usable in a no-fit
+// claim (continuous activations only).
+func activationPieces(name string) (int64, error) {
+	switch name {
+	case "identity":
+		return 1, nil
+	case "relu":
+		return 2, nil
+	case "hard-tanh":
+		return 3, nil
+	}
+	if a, err := ParseActivation(name, 0); err == nil && a.Kind == ActLeakyReLU {
+		return 2, nil
+	}
+	return 0, fmt.Errorf("%q: the piece argument needs identity, relu, leaky-relu:S or hard-tanh", clip(name))
+}
+
+// MaxPiecesBound is ∏_l (1 + (p−1)·m_l), the bound on the pieces of a one-input network
+// of the architecture (see the no-fit claim).
+func MaxPiecesBound(a Architecture) (*big.Int, error) {
+	p, err := activationPieces(a.Activation)
+	if err != nil {
+		return nil, err
+	}
+	b := big.NewInt(1)
+	for _, m := range a.Hidden {
+		b.Mul(b, big.NewInt(1+(p-1)*int64(m)))
+	}
+	return b, nil
+}
+
+// ForcedPieces is the number of pieces every continuous piecewise-linear f fitting a
+// one-dimensional dataset must have (see the no-fit claim). threshold is nil for exact
+// fitting.
+func ForcedPieces(d *Dataset, threshold *big.Rat) (int64, error) {
+	if d.D != 1 {
+		return 0, fmt.Errorf("the piece argument needs one-dimensional inputs; the data have dimension %d", d.D)
+	}
+	if threshold == nil && d.LabelDim != 1 {
+		return 0, fmt.Errorf("the piece argument needs scalar labels")
+	}
+	if len(d.Duplicates) > 0 {
+		return 0, fmt.Errorf("points %d and %d have the same input", d.Duplicates[0][0], d.Duplicates[0][1])
+	}
+	idx := make([]int, d.N)
+	xs := make([]*big.Rat, d.N)
+	for i := range idx {
+		idx[i] = i
+		xs[i] = d.Input(i)[0]
+	}
+	sort.Slice(idx, func(a, b int) bool { return xs[idx[a]].Cmp(xs[idx[b]]) < 0 })
+	forced := int64(1)
+	last := 0
+	t := new(big.Rat)
+	for k := 0; k+1 < d.N; k++ {
+		i, j := idx[k], idx[k+1]
+		var s int
+		if threshold != nil {
+			s = d.Labels[j] - d.Labels[i] // 0→1 up, 1→0 down
+		} else {
+			s = t.Sub(d.Target(j)[0], d.Target(i)[0]).Sign()
+		}
+		if s == 0 {
+			continue
+		}
+		if last != 0 && (s > 0) != (last > 0) {
+			forced++
+		}
+		last = s
+	}
+	return forced, nil
+}
+
+func (cl NoFitClaim) check(c *Certificate, index int, _ Sizes) (Status, int, string, *Failure) {
+	path := fmt.Sprintf("claims[%d]", index)
+	fail := func(code Code, field, want, got, msg string) *Failure {
+		return &Failure{Code: code, Path: path + field, Point: -1, Layer: -1, Unit: -1, Want: want, Got: got, Message: msg}
+	}
+	if cl.Method == "solver" {
+		s := cl.Solver
+		detail := fmt.Sprintf("rests on solver %s %s (%s): not re-provable by the kernel", s.Solver, s.Version, s.Encoding)
+		return Undecided, 0, detail, fail(CodeNoFitRestsSolver, ".solver", "", "", detail)
+	}
+	if cl.Arch.InputDim != 1 || c.Data.D != 1 {
+		return Refuted, 1, "", fail(CodeNoFitNotImplied, ".architecture.input_dim", "1", fmt.Sprint(cl.Arch.InputDim), "the piece argument is for one-dimensional inputs")
+	}
+	forced, err := ForcedPieces(c.Data, cl.Threshold)
+	if err != nil {
+		return Refuted, 1, "", fail(CodeNoFitNotImplied, "", "", "", err.Error())
+	}
+	bound, _ := MaxPiecesBound(cl.Arch)
+	if *cl.ForcedPieces != forced {
+		return Refuted, 1, "", fail(CodeNoFitCount, ".forced_pieces", fmt.Sprint(*cl.ForcedPieces), fmt.Sprint(forced), "the stated forced piece count is not what the data force")
+	}
+	if cl.MaxPieces.Cmp(bound) != 0 {
+		return Refuted, 2, "", fail(CodeNoFitCount, ".max_pieces", cl.MaxPieces.String(), bound.String(), "the stated bound is not ∏(1 + (p−1)·m_l)")
+	}
+	if big.NewInt(forced).Cmp(bound) <= 0 {
+		return Refuted, 3, "", fail(CodeNoFitNotImplied, "", "> "+bound.String(), fmt.Sprint(forced),
+			"the data force no more pieces than the architecture can have: the argument proves nothing")
+	}
+	return Verified, 3, fmt.Sprintf("the data force %d pieces, the architecture has at most %s: no network of widths %v fits", forced, bound, cl.Arch.Hidden), nil
+}
