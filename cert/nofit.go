@@ -37,6 +37,14 @@ import (
 // forced > max: then no network of the architecture fits the data. Stated forced_pieces
 // and max_pieces must equal the recomputed values.
 //
+// Method "monotone" (checked by the kernel): every hidden layer has width 1 and the
+// activation is non-decreasing (relu, leaky-relu with slope ≥ 0, hard-tanh, step,
+// identity). Then f(x) = c + a·σ(…σ(w·x + b)…) is a composition of monotone maps of the
+// affine w·x + b, so f is monotone on the line: non-decreasing or non-increasing. It cannot
+// fit data whose label differences (as above) take both signs, i.e. data forcing at least
+// two pieces of opposite directions. The stated forced_pieces must be recomputed; no
+// max_pieces is stated.
+//
 // Method "solver": the impossibility rests on an SMT solver's "unsat" (recorded in
 // "solver": name, version, encoding, seconds, and the SMT-LIB file with its SHA-256 that any
 // solver can re-run). The kernel cannot re-prove it: such a claim is Undecided, and reports
@@ -158,12 +166,16 @@ func decodeNoFit(raw json.RawMessage, path string, c *Certificate, lim Limits) (
 			return nil, fieldErr(path+".max_pieces", "%q is not a non-negative integer", clip(w.MaxPieces))
 		}
 		cl.MaxPieces = m
+	case "monotone":
+		if w.ForcedPieces == nil || w.MaxPieces != "" {
+			return nil, fieldErr(path, "method \"monotone\" states forced_pieces and no max_pieces")
+		}
 	case "solver":
 		if w.Solver == nil || w.Solver.Solver == "" || w.Solver.Answer != "unsat" {
 			return nil, fieldErr(path+".solver", "method \"solver\" records the solver and its answer \"unsat\"")
 		}
 	default:
-		return nil, fieldErr(path+".method", "is %q; want \"pieces\" or \"solver\"", clip(w.Method))
+		return nil, fieldErr(path+".method", "is %q; want \"pieces\", \"monotone\" or \"solver\"", clip(w.Method))
 	}
 	return cl, nil
 }
@@ -269,10 +281,24 @@ func (cl NoFitClaim) check(c *Certificate, index int, _ Sizes) (Status, int, str
 	if err != nil {
 		return Refuted, 1, "", fail(CodeNoFitNotImplied, "", "", "", err.Error())
 	}
-	bound, _ := MaxPiecesBound(cl.Arch)
 	if *cl.ForcedPieces != forced {
 		return Refuted, 1, "", fail(CodeNoFitCount, ".forced_pieces", fmt.Sprint(*cl.ForcedPieces), fmt.Sprint(forced), "the stated forced piece count is not what the data force")
 	}
+	if cl.Method == "monotone" {
+		for i, m := range cl.Arch.Hidden {
+			if m != 1 {
+				return Refuted, 2, "", fail(CodeNoFitNotImplied, fmt.Sprintf(".architecture.hidden[%d]", i), "1", fmt.Sprint(m), "the monotonicity argument needs every hidden layer of width 1")
+			}
+		}
+		if a, _ := ParseActivation(cl.Arch.Activation, 0); a.Kind == ActLeakyReLU && a.Slope.Sign() < 0 {
+			return Refuted, 2, "", fail(CodeNoFitNotImplied, ".architecture.activation", "a non-decreasing activation", a.String(), "a leaky ReLU with negative slope is not monotone")
+		}
+		if forced < 2 {
+			return Refuted, 3, "", fail(CodeNoFitNotImplied, ".forced_pieces", ">= 2", fmt.Sprint(forced), "the data are monotone: a monotone network may fit them")
+		}
+		return Verified, 3, fmt.Sprintf("every network of widths %v is monotone; the data go up and down: no network of the architecture fits", cl.Arch.Hidden), nil
+	}
+	bound, _ := MaxPiecesBound(cl.Arch)
 	if cl.MaxPieces.Cmp(bound) != 0 {
 		return Refuted, 2, "", fail(CodeNoFitCount, ".max_pieces", cl.MaxPieces.String(), bound.String(), "the stated bound is not ∏(1 + (p−1)·m_l)")
 	}
