@@ -60,7 +60,7 @@ type wireCert struct {
 	Format     string            `json:"format"`
 	Provenance *Provenance       `json:"provenance,omitempty"`
 	Network    *WireNetwork      `json:"network,omitempty"`
-	Dataset    *wireData         `json:"dataset"`
+	Dataset    *wireData         `json:"dataset,omitempty"`
 	Claims     []json.RawMessage `json:"claims"`
 }
 

@@ -46,6 +46,10 @@ const (
 	CodeTheoremBound      Code = "theorem-bound-exceeded"
 	CodeClaimShape        Code = "claim-shape"   // the claim does not fit the network or the data
 	CodeLimit             Code = "limit-reached" // undecided: a resource limit stopped the check
+	// pieces claims (pieces.go)
+	CodePiecesMissing       Code = "pieces-missing-breakpoint" // the pattern or the affine map changes inside a claimed region/piece
+	CodePiecesNotBreakpoint Code = "pieces-not-a-breakpoint"   // a claimed breakpoint where the pattern (or, for a piece breakpoint, the map) does not change
+	CodePiecesCount         Code = "pieces-count"              // the stated number of regions or pieces is not what the breakpoints give
 )
 
 // Failure names the first false obligation of a claim: where it is (a path into the

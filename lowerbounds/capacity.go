@@ -1,0 +1,239 @@
+package lowerbounds
+
+import (
+	"context"
+	"fmt"
+	"math/big"
+	"sort"
+	"time"
+
+	"certify/cert"
+)
+
+// Existence answers "is there a network of this architecture that fits these data?"
+// (an SMT existence query; see package smt). A Sat answer carries a rational witness; an
+// Unsat answer a record of the solver run.
+type Existence interface {
+	Exists(ctx context.Context, arch cert.Architecture, d *cert.Dataset) ExistenceResult
+}
+
+// ExistenceResult is an Existence answer.
+type ExistenceResult struct {
+	Answer  string // "sat", "unsat" or "unknown"
+	Witness *cert.Network
+	Record  *cert.SolverRecord
+	Note    string // e.g. why unknown, or "witness irrational"
+	Elapsed time.Duration
+}
+
+// Verdicts of a capacity row.
+const (
+	Fits      = "fits"
+	NoFit     = "no-fit"
+	Undecided = "undecided"
+)
+
+// CapacityRow is the outcome for one N.
+type CapacityRow struct {
+	N       int               `json:"n"`
+	Verdict string            `json:"verdict"`
+	Basis   string            `json:"basis"`  // how it was decided
+	Kernel  string            `json:"kernel"` // the kernel's verdict on the certificate
+	Seconds float64           `json:"seconds"`
+	Cert    *cert.Certificate `json:"-"`
+}
+
+// CapacityResult is the capacity of an architecture on a family of datasets.
+type CapacityResult struct {
+	Arch          cert.Architecture `json:"architecture"`
+	Family        string            `json:"family"`
+	LargestFit    int               `json:"largest_fit"`     // 0: none found
+	SmallestNoFit int               `json:"smallest_no_fit"` // 0: none found within MaxN
+	RestsOnSolver bool              `json:"rests_on_solver"` // the no-fit bound is a solver's unsat
+	Rows          []CapacityRow     `json:"rows"`
+}
+
+// CapacityOptions tune Capacity.
+type CapacityOptions struct {
+	MaxN      int           // largest N tried (default 64)
+	Seed      uint64        // random family
+	Existence Existence     // nil: constructions and the kernel's arguments only
+	Timeout   time.Duration // per existence query (default 60 s)
+}
+
+// Capacity walks N = 1, 2, … on a family of one-dimensional datasets whose members are
+// nested (the first N−1 points of the N-point set are the (N−1)-point set, so a fit of N
+// points fits N − 1): it stops at the first N that does not fit (or cannot be decided).
+// Every "fits" row has a witness certificate and every kernel "no-fit" row an
+// impossibility certificate, both verified by the kernel; a solver's unsat is marked.
+func Capacity(ctx context.Context, arch cert.Architecture, family string, opt CapacityOptions) (*CapacityResult, error) {
+	if opt.MaxN <= 0 {
+		opt.MaxN = 64
+	}
+	if opt.Timeout <= 0 {
+		opt.Timeout = 60 * time.Second
+	}
+	if arch.InputDim == 0 {
+		arch.InputDim = 1
+	}
+	if arch.Activation == "" {
+		arch.Activation = "relu"
+	}
+	if family == FamilyTelgarsky {
+		return nil, fmt.Errorf("capacity needs nested datasets; Telgarsky's points i/N are not nested in N (use alternating or random)")
+	}
+	res := &CapacityResult{Arch: arch, Family: family}
+	for n := 1; n <= opt.MaxN; n++ {
+		if err := ctx.Err(); err != nil {
+			break
+		}
+		start := time.Now()
+		d, err := Dataset(family, n, opt.Seed)
+		if err != nil {
+			return nil, err
+		}
+		row := CapacityRow{N: n}
+		if c, err := Impossibility(d, arch, fmt.Sprintf("capacity of widths %v on the %s family, N = %d", arch.Hidden, family, n)); err == nil {
+			row.Verdict, row.Basis, row.Kernel, row.Cert = NoFit, "kernel: "+c.Claims[0].(cert.NoFitClaim).Method, "verified", c
+		} else if net, ok := InterpolantNetwork(d, arch); ok {
+			c, st := WitnessCert(d, net, "construction: linear interpolant, breakpoints at the data")
+			row.Verdict, row.Basis, row.Kernel, row.Cert = Fits, "construction", st, c
+			if st != "verified" {
+				row.Verdict = Undecided
+			}
+		} else if opt.Existence != nil {
+			qctx, cancel := context.WithTimeout(ctx, opt.Timeout)
+			r := opt.Existence.Exists(qctx, arch, d)
+			cancel()
+			switch {
+			case r.Answer == "sat" && r.Witness != nil:
+				c, st := WitnessCert(d, r.Witness, "SMT existence query witness")
+				row.Verdict, row.Basis, row.Kernel, row.Cert = Fits, "solver witness", st, c
+				if st != "verified" {
+					row.Verdict, row.Basis = Undecided, "solver witness rejected by the kernel"
+				}
+			case r.Answer == "unsat":
+				forced, _ := cert.ForcedPieces(d, thresholdOf(d))
+				fit, thr := fitOf(d)
+				c := &cert.Certificate{Format: cert.FormatV1, Data: d, Provenance: cert.Provenance{Producer: "certify lowerbounds"},
+					Claims: []cert.Claim{cert.NoFitClaim{Arch: arch, Fit: fit, Threshold: thr, Method: "solver", ForcedPieces: &forced, Solver: r.Record}}}
+				row.Verdict, row.Basis, row.Kernel, row.Cert = NoFit, "solver unsat", "undecided (rests on solver)", c
+				res.RestsOnSolver = true
+			default:
+				row.Verdict, row.Basis = Undecided, "solver: "+r.Answer+" "+r.Note
+			}
+		} else {
+			row.Verdict, row.Basis = Undecided, "no solver available"
+		}
+		row.Seconds = time.Since(start).Seconds()
+		res.Rows = append(res.Rows, row)
+		switch row.Verdict {
+		case Fits:
+			res.LargestFit = n
+			continue
+		case NoFit:
+			res.SmallestNoFit = n
+		}
+		break
+	}
+	return res, nil
+}
+
+func thresholdOf(d *cert.Dataset) *big.Rat {
+	_, t := fitOf(d)
+	return t
+}
+
+// WitnessCert wraps a network fitting d into a certificate and has the kernel check it.
+func WitnessCert(d *cert.Dataset, net *cert.Network, note string) (*cert.Certificate, string) {
+	var cl cert.Claim = cert.ExactClaim{}
+	if d.Task == cert.Classification {
+		cl = cert.ThresholdClaim{Threshold: big.NewRat(1, 2)}
+	}
+	c := &cert.Certificate{Format: cert.FormatV1, Network: net, Data: d,
+		Provenance: cert.Provenance{Producer: "certify lowerbounds", Notes: note}, Claims: []cert.Claim{cl}}
+	rep, err := cert.Check(c, cert.Options{})
+	if err != nil {
+		return c, "malformed: " + err.Error()
+	}
+	return c, rep.Status.String()
+}
+
+// InterpolantNetwork builds, when the first hidden layer is wide enough (N ≤ d1 + 1), a
+// network of the architecture whose output is the linear interpolant of the
+// one-dimensional data: f(x) = y_1 + Σ_j (s_j − s_{j−1}) σ(x − x_j) with s_j the slope
+// between consecutive points, s_0 = 0. Output weights are differences of slopes, so their
+// size stays that of the data. Further hidden layers carry the value through σ(v + B) with
+// B large enough to keep v + B ≥ 0 on the data (the ID gadget), their other units idle.
+// Classification data (0/1) are interpolated as numbers.
+func InterpolantNetwork(d *cert.Dataset, arch cert.Architecture) (*cert.Network, bool) {
+	if d.D != 1 || len(arch.Hidden) == 0 || arch.Activation != "relu" || d.N-1 > arch.Hidden[0] {
+		return nil, false
+	}
+	type pt struct{ x, y *big.Rat }
+	pts := make([]pt, d.N)
+	for i := range pts {
+		pts[i] = pt{d.Input(i)[0], d.Target(i)[0]}
+	}
+	sort.Slice(pts, func(a, b int) bool { return pts[a].x.Cmp(pts[b].x) < 0 })
+	relu := cert.Activation{Kind: cert.ActReLU}
+	zero := func() *big.Rat { return new(big.Rat) }
+	layer := func(out, in int) cert.Layer {
+		l := cert.Layer{}
+		for j := 0; j < out; j++ {
+			row := make([]*big.Rat, in)
+			for k := range row {
+				row[k] = zero()
+			}
+			l.W = append(l.W, row)
+			l.B = append(l.B, zero())
+			l.Act = append(l.Act, relu)
+		}
+		return l
+	}
+	net := &cert.Network{InputDim: 1}
+	// Layer 1: σ(x − x_j) for j = 1..N−1; output coefficients c_j.
+	l1 := layer(arch.Hidden[0], 1)
+	coef := make([]*big.Rat, arch.Hidden[0])
+	for j := range coef {
+		coef[j] = zero()
+	}
+	prev := zero()
+	for j := 0; j+1 < d.N; j++ {
+		dx := new(big.Rat).Sub(pts[j+1].x, pts[j].x)
+		s := new(big.Rat).Sub(pts[j+1].y, pts[j].y)
+		s.Quo(s, dx)
+		l1.W[j][0].SetInt64(1)
+		l1.B[j].Neg(pts[j].x)
+		coef[j].Sub(s, prev)
+		prev = s
+	}
+	net.Layers = append(net.Layers, l1)
+	bias := new(big.Rat).Set(pts[0].y) // f = bias + Σ coef_j h_j
+	// Carry v = f − bias·0 through the remaining hidden layers with σ(v + B) − B.
+	B := new(big.Rat)
+	for _, p := range pts {
+		if p.y.Sign() < 0 && new(big.Rat).Neg(p.y).Cmp(B) > 0 {
+			B.Neg(p.y)
+		}
+	}
+	in := arch.Hidden[0]
+	for _, w := range arch.Hidden[1:] {
+		l := layer(w, in)
+		for k := range coef {
+			l.W[0][k].Set(coef[k])
+		}
+		l.B[0].Add(bias, B) // unit 0 = σ(f + B) = f + B on the data
+		net.Layers = append(net.Layers, l)
+		coef = make([]*big.Rat, w)
+		for j := range coef {
+			coef[j] = zero()
+		}
+		coef[0].SetInt64(1)
+		bias = new(big.Rat).Neg(B)
+		in = w
+	}
+	out := cert.Layer{W: [][]*big.Rat{coef}, B: []*big.Rat{bias}, Act: []cert.Activation{{Kind: cert.ActIdentity}}}
+	net.Layers = append(net.Layers, out)
+	return net, true
+}

@@ -1,0 +1,49 @@
+package lowerbounds
+
+import (
+	"errors"
+	"fmt"
+
+	"certify/cert"
+)
+
+// ErrTooWeak says that neither the piece-count nor the monotonicity argument proves that
+// the architecture cannot fit the data (which may still be true: ask a solver).
+var ErrTooWeak = errors.New("the kernel's arguments (pieces, monotonicity) do not prove impossibility here")
+
+// Impossibility returns a certificate, checked by the kernel before it is returned, that
+// no network of the architecture fits d (exactly for regression data, by the threshold
+// 1/2 for 0/1 classes). It tries monotonicity (hidden widths all 1), then piece counting.
+func Impossibility(d *cert.Dataset, arch cert.Architecture, note string) (*cert.Certificate, error) {
+	if arch.InputDim == 0 {
+		arch.InputDim = 1
+	}
+	fit, thr := fitOf(d)
+	forced, err := cert.ForcedPieces(d, thr)
+	if err != nil {
+		return nil, err
+	}
+	allOne := len(arch.Hidden) > 0
+	for _, m := range arch.Hidden {
+		allOne = allOne && m == 1
+	}
+	prov := cert.Provenance{Producer: "certify lowerbounds", Notes: note}
+	var tries []cert.NoFitClaim
+	if allOne {
+		tries = append(tries, cert.NoFitClaim{Arch: arch, Fit: fit, Threshold: thr, Method: "monotone", ForcedPieces: &forced})
+	}
+	if bound, err := cert.MaxPiecesBound(arch); err == nil {
+		tries = append(tries, cert.NoFitClaim{Arch: arch, Fit: fit, Threshold: thr, Method: "pieces", ForcedPieces: &forced, MaxPieces: bound})
+	}
+	for _, cl := range tries {
+		c := &cert.Certificate{Format: cert.FormatV1, Provenance: prov, Data: d, Claims: []cert.Claim{cl}}
+		rep, err := cert.Check(c, cert.Options{})
+		if err != nil {
+			return nil, fmt.Errorf("lowerbounds: built a malformed certificate: %w", err)
+		}
+		if rep.Status == cert.Verified {
+			return c, nil
+		}
+	}
+	return nil, ErrTooWeak
+}

@@ -1,0 +1,105 @@
+package lowerbounds
+
+import (
+	"math/big"
+	"math/rand/v2"
+
+	"certify/cert"
+)
+
+// Zigzag builds a one-input ReLU network with the given hidden widths whose restriction to
+// [0, 1] composes zigzags: layer l maps [0, 1] onto [0, 1] m_l times (m_l pieces, slopes
+// ±m_l), so f has ∏ m_l pieces on [0, 1] when every m_l ≥ 2 (a width-1 layer is the
+// identity on [0, 1]). Unit j of a layer is σ(z − j/m) on the previous zigzag z; z is
+// Σ a_j σ(z − j/m) with a_0 = m, a_j = (−1)^j·2m. Weights are small integers and
+// fractions 1/m: the point of Telgarsky's construction, generalised to any width.
+func Zigzag(hidden []int) *cert.Network {
+	net := &cert.Network{InputDim: 1}
+	relu := cert.Activation{Kind: cert.ActReLU}
+	coef := []*big.Rat{big.NewRat(1, 1)} // z = coef · (previous outputs); first z = x
+	for _, m := range hidden {
+		var l cert.Layer
+		for j := 0; j < m; j++ {
+			row := make([]*big.Rat, len(coef))
+			for k := range row {
+				row[k] = new(big.Rat).Set(coef[k])
+			}
+			l.W = append(l.W, row)
+			l.B = append(l.B, big.NewRat(-int64(j), int64(m)))
+			l.Act = append(l.Act, relu)
+		}
+		net.Layers = append(net.Layers, l)
+		coef = make([]*big.Rat, m)
+		for j := range coef {
+			switch {
+			case j == 0:
+				coef[j] = big.NewRat(int64(m), 1)
+			case j%2 == 1:
+				coef[j] = big.NewRat(-2*int64(m), 1)
+			default:
+				coef[j] = big.NewRat(2*int64(m), 1)
+			}
+		}
+		if m == 1 {
+			coef[0] = big.NewRat(1, 1)
+		}
+	}
+	net.Layers = append(net.Layers, cert.Layer{W: [][]*big.Rat{coef}, B: []*big.Rat{new(big.Rat)}, Act: []cert.Activation{{Kind: cert.ActIdentity}}})
+	return net
+}
+
+// randomNet draws a one-input ReLU network with the given hidden widths and weights from
+// a small grid of rationals {−k..k}/den (identity output layer).
+func randomNet(rng *rand.Rand, hidden []int, k, den int64) *cert.Network {
+	net := &cert.Network{InputDim: 1}
+	in := 1
+	draw := func() *big.Rat { return big.NewRat(rng.Int64N(2*k+1)-k, den) }
+	widths := append(append([]int{}, hidden...), 1)
+	for li, m := range widths {
+		var l cert.Layer
+		act := cert.Activation{Kind: cert.ActReLU}
+		if li == len(widths)-1 {
+			act = cert.Activation{Kind: cert.ActIdentity}
+		}
+		for j := 0; j < m; j++ {
+			row := make([]*big.Rat, in)
+			for c := range row {
+				row[c] = draw()
+			}
+			l.W = append(l.W, row)
+			l.B = append(l.B, draw())
+			l.Act = append(l.Act, act)
+		}
+		net.Layers = append(net.Layers, l)
+		in = m
+	}
+	return net
+}
+
+// mutate returns a copy of n with one weight or bias redrawn.
+func mutate(rng *rand.Rand, n *cert.Network, k, den int64) *cert.Network {
+	c := &cert.Network{InputDim: n.InputDim}
+	for _, l := range n.Layers {
+		var nl cert.Layer
+		for j, row := range l.W {
+			r := make([]*big.Rat, len(row))
+			for i, w := range row {
+				r[i] = new(big.Rat).Set(w)
+			}
+			nl.W = append(nl.W, r)
+			nl.B = append(nl.B, new(big.Rat).Set(l.B[j]))
+		}
+		nl.Act = l.Act
+		c.Layers = append(c.Layers, nl)
+	}
+	li := rng.IntN(len(c.Layers))
+	l := &c.Layers[li]
+	j := rng.IntN(l.Out())
+	v := big.NewRat(rng.Int64N(2*k+1)-k, den)
+	if i := rng.IntN(len(l.W[j]) + 1); i < len(l.W[j]) {
+		l.W[j][i] = v
+	} else {
+		l.B[j] = v
+	}
+	return c
+}
