@@ -5,6 +5,7 @@ import (
 	"math/big"
 	"math/rand/v2"
 	"sort"
+	"strings"
 
 	"certify/cert"
 )
@@ -16,7 +17,8 @@ const (
 	FamilyRandom      = "random"      // N distinct integers in [0, 4N), labels 0/1 at random (seeded)
 )
 
-// Families lists the dataset families by name.
+// Families lists the built-in dataset families by name; "file:PATH" names the prefixes
+// of a user's 1-D CSV file.
 var Families = []string{FamilyAlternating, FamilyTelgarsky, FamilyRandom}
 
 // Dataset builds the family's dataset with n points. Telgarsky's family uses N = n points
@@ -52,7 +54,10 @@ func Dataset(family string, n int, seed uint64) (*cert.Dataset, error) {
 			ys = append(ys, rng.IntN(2))
 		}
 	default:
-		return nil, fmt.Errorf("unknown dataset family %q (want one of %v)", family, Families)
+		if path, ok := strings.CutPrefix(family, "file:"); ok {
+			return prefixOfFile(path, n)
+		}
+		return nil, fmt.Errorf("unknown dataset family %q (want one of %v, or file:PATH for the first N points of a 1-D CSV file)", family, Families)
 	}
 	inputs := make([][]*big.Rat, n)
 	targets := make([][]*big.Rat, n)
@@ -69,4 +74,20 @@ func fitOf(d *cert.Dataset) (string, *big.Rat) {
 		return "threshold", big.NewRat(1, 2)
 	}
 	return "exact", nil
+}
+
+// prefixOfFile is the user-given family: the first n points of a one-dimensional CSV file
+// (x, then the label; regression targets).
+func prefixOfFile(path string, n int) (*cert.Dataset, error) {
+	d, _, err := cert.LoadSource(cert.Source{Format: "csv", Path: path, Task: cert.Regression, Limit: n}, cert.Limits{})
+	if err != nil {
+		return nil, err
+	}
+	if d.D != 1 {
+		return nil, fmt.Errorf("%s: points have dimension %d; the capacity search is for 1-D data", path, d.D)
+	}
+	if d.N < n {
+		return nil, fmt.Errorf("%s: has only %d points", path, d.N)
+	}
+	return d, nil
 }

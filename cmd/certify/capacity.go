@@ -54,7 +54,7 @@ Yun et al.'s Thm 3.1 guarantee and Thm 3.3 bound are printed alongside.`,
 	f := cmd.Flags()
 	f.StringVar(&o.widths, "widths", "", "hidden widths, comma-separated (e.g. 2,2)")
 	f.StringVar(&o.activation, "activation", "relu", "activation of the hidden layers")
-	f.StringVar(&o.family, "family", lowerbounds.FamilyAlternating, "dataset family: alternating or random")
+	f.StringVar(&o.family, "family", lowerbounds.FamilyAlternating, "dataset family: alternating, random, or file:PATH (prefixes of a 1-D CSV file, label last)")
 	f.IntVar(&o.maxN, "max-n", 64, "largest N tried")
 	f.Uint64Var(&o.seed, "seed", 1, "seed of the random family")
 	f.DurationVar(&o.timeout, "timeout", 60*time.Second, "time per SMT existence query")
