@@ -2,6 +2,7 @@ package cert
 
 import (
 	"math/big"
+	"math/bits"
 )
 
 // Exact evaluation on integers.
@@ -20,7 +21,12 @@ import (
 // The int64 engine does this with scales fixed per layer for the whole dataset, after
 // proving for every layer that no intermediate value can reach 2^62 in absolute value
 // (the bound is Σ_k |P'_jk|·max|A| + |Q'_j| per unit, computed in big.Int). When the proof
-// fails the big engine, which does the same in math/big with per-point scales, is used.
+// fails the big engine, which does the same in math/big with per-point scales, is used —
+// from the first layer whose bound fails: the layers before it still run in int64 and
+// their activations are handed to math/big as integers over their scale (the "int64+big"
+// engine). The bound is static, so a wide layer whose weights cancel on the data (as in
+// the memorisation constructions, where a layer-2 unit sums large ramps to a small value)
+// fails it although its values are small; the prefix keeps the dense first layer fast.
 
 const int64Safe = int64(1) << 62
 
@@ -37,7 +43,10 @@ type engine interface {
 
 func newEngine(n *Network, d *Dataset) engine {
 	if p := planInt64(n, d); p != nil {
-		return p
+		if p.prefix == len(n.Layers) {
+			return p
+		}
+		return &mixedPlan{ip: p, bp: planBig(n, d)}
 	}
 	return planBig(n, d)
 }
@@ -94,9 +103,11 @@ type intLayer struct {
 }
 
 type intPlan struct {
-	layers []intLayer
-	d      *Dataset
-	outS   int64 // scale of the network's output
+	layers  []intLayer
+	d       *Dataset
+	outS    int64 // scale of the network's output (of layer prefix−1 when prefix < nLayers)
+	prefix  int   // layers proven safe in int64: len(layers)
+	nLayers int   // layers of the network
 }
 
 func (p *intPlan) name() string { return "int64" }
@@ -116,7 +127,15 @@ func planInt64(n *Network, d *Dataset) *intPlan {
 	safe := big.NewInt(int64Safe)
 	s := big.NewInt(den)
 	Ain := big.NewInt(amax)
-	p := &intPlan{d: d}
+	p := &intPlan{d: d, nLayers: len(n.Layers)}
+	// upTo ends the plan before layer li (whose bound failed): nil when no layer is safe.
+	upTo := func(li int, s *big.Int) *intPlan {
+		if li == 0 {
+			return nil
+		}
+		p.prefix, p.outS = li, s.Int64()
+		return p
+	}
 	for li := range n.Layers {
 		l := &n.Layers[li]
 		D, E := layerDens(l)
@@ -127,7 +146,7 @@ func planInt64(n *Network, d *Dataset) *intPlan {
 		mulB := new(big.Int).Quo(S, E)
 		M := leakyM(l)
 		if S.Cmp(safe) >= 0 || M.Cmp(safe) >= 0 {
-			return nil
+			return upTo(li, s)
 		}
 		il := intLayer{in: len(l.W[0]), out: l.Out(), S: S.Int64(), M: M.Int64(), act: l.Act}
 		il.wT = make([]int64, il.in*il.out)
@@ -145,7 +164,7 @@ func planInt64(n *Network, d *Dataset) *intPlan {
 				v := scaledNum(w, D)
 				v.Mul(v, mulW)
 				if v.CmpAbs(safe) >= 0 {
-					return nil
+					return upTo(li, s)
 				}
 				il.wT[k*il.out+j] = v.Int64()
 				rowAbs.Add(rowAbs, t.Abs(v))
@@ -153,14 +172,14 @@ func planInt64(n *Network, d *Dataset) *intPlan {
 			bq := scaledNum(l.B[j], E)
 			bq.Mul(bq, mulB)
 			if bq.CmpAbs(safe) >= 0 {
-				return nil
+				return upTo(li, s)
 			}
 			il.b[j] = bq.Int64()
 			// |Z_j| <= rowAbs·Ain + |b_j|: every partial sum is bounded by it too.
 			rowAbs.Mul(rowAbs, Ain)
 			rowAbs.Add(rowAbs, t.Abs(bq))
 			if rowAbs.Cmp(safe) >= 0 {
-				return nil
+				return upTo(li, s)
 			}
 			// Bound on the unit's output numerator.
 			out := new(big.Int)
@@ -171,7 +190,7 @@ func planInt64(n *Network, d *Dataset) *intPlan {
 				c := new(big.Int).Quo(M, a.Slope.Denom())
 				c.Mul(c, a.Slope.Num())
 				if c.CmpAbs(safe) >= 0 {
-					return nil
+					return upTo(li, s)
 				}
 				il.leakyC[j] = c.Int64()
 				c.Abs(c)
@@ -187,16 +206,16 @@ func planInt64(n *Network, d *Dataset) *intPlan {
 			}
 		}
 		if Aout.Cmp(safe) >= 0 {
-			return nil
+			return upTo(li, s)
 		}
 		s = new(big.Int).Mul(S, M)
 		if s.Cmp(safe) >= 0 {
-			return nil
+			return upTo(li, s)
 		}
 		Ain = Aout
 		p.layers = append(p.layers, il)
 	}
-	p.outS = s.Int64()
+	p.outS, p.prefix = s.Int64(), len(n.Layers)
 	return p
 }
 
@@ -215,9 +234,18 @@ func (p *intPlan) newEvaluator() evaluator {
 }
 
 func (e *intEval) eval(i int, out []*big.Rat, states [][]byte) {
+	a := e.run(i, states)
+	for j, v := range a {
+		out[j].SetFrac(big.NewInt(v), e.outScale)
+	}
+}
+
+// run evaluates the plan's layers at point i and returns the last one's activations
+// (numerators over p.outS).
+func (e *intEval) run(i int, states [][]byte) []int64 {
 	d := e.p.d
 	a := d.xInt[i*d.D : (i+1)*d.D]
-	last := len(e.p.layers) - 1
+	last := e.p.nLayers - 1
 	for li := range e.p.layers {
 		l := &e.p.layers[li]
 		z := e.bufA[li]
@@ -269,9 +297,7 @@ func (e *intEval) eval(i int, out []*big.Rat, states [][]byte) {
 		}
 		a = z
 	}
-	for j, v := range a {
-		out[j].SetFrac(big.NewInt(v), e.outScale)
-	}
+	return a
 }
 
 func sign64(x int64) int {
@@ -297,17 +323,35 @@ func cmp64(x, y int64) int {
 // ---- big engine ----
 
 type bigEntry struct {
-	j int
-	p *big.Int
+	j    int
+	p    *big.Int
+	unit int8 // p = +1 (1), −1 (−1), else 0: the product is skipped
+}
+
+func newBigEntry(j int, p *big.Int) bigEntry {
+	e := bigEntry{j: j, p: p}
+	if p.BitLen() == 1 {
+		e.unit = int8(p.Sign())
+	}
+	return e
 }
 
 type bigLayer struct {
 	in, out int
 	cols    [][]bigEntry // cols[k]: the non-zero P_jk of input k
-	q       []*big.Int   // bias numerators over E
+	// cols64 holds the same entries as int64 when every |P_jk| < 2^62 (nil otherwise),
+	// and wBits the largest bit length among them: see sum128.
+	cols64  [][]entry64
+	wBits   int
+	q       []*big.Int // bias numerators over E
 	D, E, M *big.Int
 	act     []Activation
 	leakyC  []*big.Int
+}
+
+type entry64 struct {
+	j int
+	p int64
 }
 
 type bigPlan struct {
@@ -327,7 +371,7 @@ func planBig(n *Network, d *Dataset) *bigPlan {
 		for j, row := range l.W {
 			for k, w := range row {
 				if w.Sign() != 0 {
-					bl.cols[k] = append(bl.cols[k], bigEntry{j, scaledNum(w, D)})
+					bl.cols[k] = append(bl.cols[k], newBigEntry(j, scaledNum(w, D)))
 				}
 			}
 			bl.q = append(bl.q, scaledNum(l.B[j], E))
@@ -338,12 +382,27 @@ func planBig(n *Network, d *Dataset) *bigPlan {
 			}
 			bl.leakyC = append(bl.leakyC, c)
 		}
+		bl.cols64 = make([][]entry64, bl.in)
+		for k, col := range bl.cols {
+			for _, en := range col {
+				if en.p.BitLen() >= 62 {
+					bl.cols64 = nil
+					break
+				}
+				bl.cols64[k] = append(bl.cols64[k], entry64{en.j, en.p.Int64()})
+				bl.wBits = max(bl.wBits, en.p.BitLen())
+			}
+			if bl.cols64 == nil {
+				break
+			}
+		}
 		p.layers = append(p.layers, bl)
 	}
 	return p
 }
 
 type bigEval struct {
+	acc  [][2]uint64 // 128-bit accumulators for sum128 (hi, lo)
 	p    *bigPlan
 	bufs [][]*big.Int
 	in   []*big.Int
@@ -368,9 +427,15 @@ func newInts(n int) []*big.Int {
 }
 
 func (e *bigEval) eval(i int, out []*big.Rat, states [][]byte) {
-	d := e.p.d
 	s := new(big.Int)
 	a := e.in
+	e.input(i, a, s)
+	e.evalFrom(0, a, s, out, states)
+}
+
+// input sets a, s to point i's coordinates as integers over one scale.
+func (e *bigEval) input(i int, a []*big.Int, s *big.Int) {
+	d := e.p.d
 	if d.xRat == nil {
 		s.SetInt64(d.xDen)
 		for k := range a {
@@ -385,21 +450,37 @@ func (e *bigEval) eval(i int, out []*big.Rat, states [][]byte) {
 			a[k].Set(scaledNum(x, s))
 		}
 	}
+}
+
+// evalFrom evaluates layers start… given the activations of layer start−1 (or the input)
+// as integers a over the scale s.
+func (e *bigEval) evalFrom(start int, a []*big.Int, s *big.Int, out []*big.Rat, states [][]byte) {
 	t := e.t
 	last := len(e.p.layers) - 1
 	Ds, S, mulW, mulB, g := new(big.Int), new(big.Int), new(big.Int), new(big.Int), new(big.Int)
-	for li := range e.p.layers {
+	for li := start; li < len(e.p.layers); li++ {
 		l := &e.p.layers[li]
 		z := e.bufs[li]
-		for j := range z {
-			z[j].SetInt64(0)
-		}
-		for k, ak := range a {
-			if ak.Sign() == 0 {
-				continue
+		if !e.sum128(l, a, z) {
+			for j := range z {
+				z[j].SetInt64(0)
 			}
-			for _, en := range l.cols[k] {
-				z[en.j].Add(z[en.j], t.Mul(en.p, ak))
+			for k, ak := range a {
+				if ak.Sign() == 0 {
+					continue
+				}
+				for _, en := range l.cols[k] {
+					// Weights ±1 (ID gadgets, carried sums) need no product.
+					switch en.unit {
+					case 1:
+						z[en.j].Add(z[en.j], ak)
+						continue
+					case -1:
+						z[en.j].Sub(z[en.j], ak)
+						continue
+					}
+					z[en.j].Add(z[en.j], t.Mul(en.p, ak))
+				}
 			}
 		}
 		Ds.Mul(l.D, s)
@@ -412,9 +493,20 @@ func (e *bigEval) eval(i int, out []*big.Rat, states [][]byte) {
 			st = states[li]
 		}
 		negS := new(big.Int).Neg(S)
+		unitW, unitB := mulW.Cmp(bigOne) == 0, mulB.Cmp(bigOne) == 0
 		for j, zj := range z {
-			zj.Mul(zj, mulW)
-			zj.Add(zj, t.Mul(l.q[j], mulB))
+			// Multiplying by a scale of 1 is skipped (it is the common case: integer
+			// weights over an integer scale).
+			if !unitW {
+				zj.Mul(zj, mulW)
+			}
+			switch {
+			case l.q[j].Sign() == 0:
+			case unitB:
+				zj.Add(zj, l.q[j])
+			default:
+				zj.Add(zj, t.Mul(l.q[j], mulB))
+			}
 			act := l.act[j]
 			if st != nil {
 				st[j] = act.stateSign(zj.Sign(), zj.Cmp(negS), zj.Cmp(S))
@@ -470,4 +562,103 @@ func (e *bigEval) eval(i int, out []*big.Rat, states [][]byte) {
 	for j, v := range a {
 		out[j].SetFrac(v, s)
 	}
+}
+
+// ---- int64 prefix, then math/big ----
+
+// mixedPlan runs the int64 plan's layers (those whose bound holds) and the big engine on
+// the rest, starting from the int64 activations as integers over their scale.
+type mixedPlan struct {
+	ip *intPlan
+	bp *bigPlan
+}
+
+func (m *mixedPlan) name() string { return "int64+big" }
+
+type mixedEval struct {
+	m  *mixedPlan
+	ie *intEval
+	be *bigEval
+	a  []*big.Int
+	s  *big.Int
+}
+
+func (m *mixedPlan) newEvaluator() evaluator {
+	e := &mixedEval{m: m, ie: m.ip.newEvaluator().(*intEval), be: m.bp.newEvaluator().(*bigEval), s: new(big.Int)}
+	e.a = newInts(m.ip.layers[m.ip.prefix-1].out)
+	return e
+}
+
+func (e *mixedEval) eval(i int, out []*big.Rat, states [][]byte) {
+	for j, v := range e.ie.run(i, states) {
+		e.a[j].SetInt64(v)
+	}
+	e.s.SetInt64(e.m.ip.outS)
+	e.be.evalFrom(e.m.ip.prefix, e.a, e.s, out, states)
+}
+
+// sum128 computes z_j = Σ_k P_jk·a_k in 128-bit two's-complement integers when that is
+// exact, and reports whether it did. It is exact when every |P_jk| < 2^wBits and
+// |a_k| < 2^aBits with wBits + aBits + bitlen(in) ≤ 126: each product is below
+// 2^(wBits+aBits), a sum of at most in of them below 2^126, so no partial sum leaves
+// (−2^127, 2^127) and the wrapped 128-bit arithmetic is the integer arithmetic.
+func (e *bigEval) sum128(l *bigLayer, a []*big.Int, z []*big.Int) bool {
+	if l.cols64 == nil {
+		return false
+	}
+	aBits := 0
+	for _, ak := range a {
+		if b := ak.BitLen(); b > aBits {
+			aBits = b
+		}
+	}
+	if aBits >= 63 || l.wBits+aBits+bits.Len(uint(l.in)) > 126 {
+		return false
+	}
+	if len(e.acc) < l.out {
+		e.acc = make([][2]uint64, l.out)
+	}
+	acc := e.acc[:l.out]
+	for j := range acc {
+		acc[j] = [2]uint64{}
+	}
+	for k, ak := range a {
+		if ak.Sign() == 0 {
+			continue
+		}
+		av := ak.Int64()
+		for _, en := range l.cols64[k] {
+			hi, lo := bits.Mul64(uint64(en.p), uint64(av))
+			// Signed high word: subtract the other factor for each negative one.
+			if en.p < 0 {
+				hi -= uint64(av)
+			}
+			if av < 0 {
+				hi -= uint64(en.p)
+			}
+			var c uint64
+			acc[en.j][1], c = bits.Add64(acc[en.j][1], lo, 0)
+			acc[en.j][0] += hi + c
+		}
+	}
+	t := e.t
+	for j, v := range acc {
+		hi, lo := v[0], v[1]
+		switch {
+		case hi == 0 && lo>>63 == 0, hi == ^uint64(0) && lo>>63 == 1:
+			z[j].SetInt64(int64(lo))
+		case hi>>63 == 0:
+			z[j].SetUint64(hi)
+			z[j].Lsh(z[j], 64)
+			z[j].Or(z[j], t.SetUint64(lo))
+		default: // negative: magnitude is the two's complement
+			lo, c := bits.Add64(^lo, 1, 0)
+			hi = ^hi + c
+			z[j].SetUint64(hi)
+			z[j].Lsh(z[j], 64)
+			z[j].Or(z[j], t.SetUint64(lo))
+			z[j].Neg(z[j])
+		}
+	}
+	return true
 }
