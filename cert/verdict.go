@@ -50,6 +50,10 @@ const (
 	CodePiecesMissing       Code = "pieces-missing-breakpoint" // the pattern or the affine map changes inside a claimed region/piece
 	CodePiecesNotBreakpoint Code = "pieces-not-a-breakpoint"   // a claimed breakpoint where the pattern (or, for a piece breakpoint, the map) does not change
 	CodePiecesCount         Code = "pieces-count"              // the stated number of regions or pieces is not what the breakpoints give
+	// theorem and hyperplanes claims (theorem.go, hyperplanes.go)
+	CodeHyperplanePoints    Code = "hyperplane-points"    // a data point is on a hyperplane but not listed, or listed but not on it
+	CodeHyperplaneDependent Code = "hyperplane-dependent" // a hyperplane's listed points are affinely dependent
+	CodeHyperplaneUnit      Code = "hyperplane-unit"      // a listed unit's row is not a positive multiple of the normal
 )
 
 // Failure names the first false obligation of a claim: where it is (a path into the
