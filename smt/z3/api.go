@@ -177,6 +177,7 @@ type contextAPI interface {
 	Implies(a, b Term) Term
 
 	NewSolver(logic string) (*Solver, error)
+	ParseSMTLIB2(src string) ([]Term, error)
 }
 
 type termAPI interface {

@@ -57,6 +57,7 @@ func (c *Context) Or(ts ...Term) Term                      { return Term{} }
 func (c *Context) Not(a Term) Term                         { return Term{} }
 func (c *Context) Implies(a, b Term) Term                  { return Term{} }
 func (c *Context) NewSolver(logic string) (*Solver, error) { return nil, ErrUnavailable }
+func (c *Context) ParseSMTLIB2(src string) ([]Term, error) { return nil, ErrUnavailable }
 
 // Term is unavailable without cgo.
 type Term struct{}
