@@ -1,0 +1,499 @@
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math/big"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"certify/cert"
+	"certify/construct"
+
+	"github.com/spf13/cobra"
+)
+
+func init() { extraCommands = append(extraCommands, newConstructCmd) }
+
+type constructOptions struct {
+	*globalOptions
+	method     string
+	data       dataFlags
+	out        string
+	json       bool
+	widths     string
+	activation string
+	depth      int
+	dedupe     bool
+	progress   bool
+	noCheck    bool
+}
+
+// constructMethod describes one subcommand.
+type constructMethod struct {
+	name, short, long string
+	widths            string // help for --widths ("" when the method takes none)
+	activation        bool
+	depth             bool
+	noData            bool
+	build             func(d *cert.Dataset, o construct.Options) (*construct.Result, error)
+}
+
+var constructMethods = []constructMethod{
+	{name: "zhang", short: "2-layer ReLU net with one hidden unit per point (Zhang et al. 2017, Thm 1)",
+		long:   "zhang builds f(x) = Σ w_k σ(a·x − b_k) with N hidden units: a small integer projection a,\nbreakpoints at the data, output weights that are differences of neighbouring slopes.",
+		widths: "d1 (at least N; extra units are zero)", build: construct.Zhang},
+	{name: "yun", short: "3-layer ReLU (or hard-tanh) net, Yun, Sra, Jadbabaie 2019, Thm 3.1",
+		long: `yun builds the 3-layer network of Theorem 3.1 for scalar or vector labels. With
+--widths d1,d2 it uses those widths; the theorem's hypothesis is
+4⌊d1/4⌋⌊d2/(4d_y)⌋ ≥ N (ReLU) or 4⌊d1/2⌋⌊d2/(2d_y)⌋ ≥ N (--activation hardtanh).
+Widths outside the hypothesis are built when the construction still fits (the
+certificate then says it exceeds the theorem) and refused (exit 2) otherwise. Without
+--widths the construction picks the fewest hidden units it supports.`,
+		widths: "d1,d2", activation: true, build: construct.Yun},
+	{name: "yun-classify", short: "4-layer ReLU one-hot classifier, Yun et al. 2019, Prop 3.2",
+		long: `yun-classify memorises the class index with Theorem 3.1's two layers and turns it
+into a one-hot output with C − 1 more units, so d1·d2 does not grow with the number of
+classes. Hypothesis: 4⌊d1/4⌋⌊d2/4⌋ ≥ N and d3 ≥ 4d_y.`,
+		widths: "d1,d2,d3", build: construct.YunClassify},
+	{name: "zigzag", short: "3-layer ReLU net holding ≈ d1·d2/2 points (beyond Yun et al. Thm 3.1)",
+		long: `zigzag is Theorem 3.1's skeleton with one layer-2 unit per point and block instead
+of two (a zigzag interpolant with alternating slopes ±L): for the same widths it
+memorises about twice the theorem's 4⌊d1/4⌋⌊d2/4⌋ points. Its certificate carries the
+theorem claim of Thm 3.1, which then says it exceeds the theorem.`,
+		widths: "d1,d2", build: construct.Zigzag},
+	{name: "bubeck", short: "2-layer ReLU net with ≈ 4N/d_x units for data in general position (Baum 1988; Bubeck et al. 2020; Yun et al. Cor 4.2)",
+		long: `bubeck groups the points d_x at a time, puts a hyperplane through exactly each group
+and a 4-unit bump on it. The certificate's "hyperplanes" claim lets the kernel confirm
+that each hyperplane passes through exactly its chosen points. Groups where the data
+are not in general position are made smaller (a fallback that still certifies).`,
+		widths: "d1 (optional: at least the units the groups need)", build: construct.Bubeck},
+	{name: "sawtooth", short: "Telgarsky's sawtooth m^(L) on its 2^L alternating points",
+		long:  "sawtooth builds m^(L), a width-3 ReLU net with L hidden layers, with the labelled\npoints i/2^L (label i mod 2) that it classifies exactly. The dataset is inline.",
+		depth: true, noData: true,
+		build: func(_ *cert.Dataset, o construct.Options) (*construct.Result, error) { return construct.Sawtooth(o) }},
+}
+
+func newConstructCmd(g *globalOptions, s *streams) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "construct METHOD --data FILE -o CERT",
+		Short: "Build a network by a published construction and write its certificate",
+		Long: `construct builds a network by one of the constructions of the memorisation
+literature, writes a certificate (network, a reference to the data pinned by SHA-256,
+and claims: exact memorisation, sizes, and the theorem instance with its hypothesis
+evaluated on this dataset), and checks it with the kernel.
+
+Exit codes: 0 built and verified; 1 the kernel refutes the certificate (a bug in the
+construction); 2 bad input, including widths that neither satisfy the theorem's
+hypothesis nor fit the construction, and datasets with identical inputs that carry
+different labels.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return malformed(fmt.Errorf("construct needs a method: %s", methodNames()))
+		},
+	}
+	for i := range constructMethods {
+		cmd.AddCommand(newConstructMethodCmd(g, s, &constructMethods[i]))
+	}
+	// Subcommands of other files (construct_deep.go: park, vardi).
+	for _, f := range constructSubcommands {
+		cmd.AddCommand(f(g, s))
+	}
+	return cmd
+}
+
+func methodNames() string {
+	var n []string
+	for _, m := range constructMethods {
+		n = append(n, m.name)
+	}
+	return strings.Join(n, ", ")
+}
+
+func newConstructMethodCmd(g *globalOptions, s *streams, m *constructMethod) *cobra.Command {
+	o := &constructOptions{globalOptions: g, method: m.name}
+	use := m.name + " --data FILE -o CERT"
+	if m.noData {
+		use = m.name + " --depth L -o CERT"
+	}
+	cmd := &cobra.Command{
+		Use:   use,
+		Short: m.short,
+		Long:  m.long,
+		Args:  cobra.NoArgs,
+		RunE:  func(cmd *cobra.Command, args []string) error { return runConstruct(o, m, s) },
+	}
+	f := cmd.Flags()
+	f.StringVarP(&o.out, "out", "o", "", "certificate file to write (required)")
+	f.BoolVar(&o.json, "json", false, "print a JSON summary on stdout")
+	f.BoolVar(&o.progress, "progress", false, "show progress of long steps on stderr")
+	f.BoolVar(&o.noCheck, "no-check", false, "do not run the kernel on the written certificate")
+	if !m.noData {
+		o.data.add(cmd)
+		f.BoolVar(&o.dedupe, "dedupe", false, "drop later copies of an input whose label differs from the first copy's (the kept points are written inline)")
+	}
+	if m.widths != "" {
+		f.StringVar(&o.widths, "widths", "", "hidden widths: "+m.widths+" (default: the smallest the construction supports)")
+	}
+	if m.activation {
+		f.StringVar(&o.activation, "activation", "relu", "hidden activation: relu or hardtanh")
+	}
+	if m.depth {
+		f.IntVar(&o.depth, "depth", 0, "L, the number of compositions of the tent map (2^L points)")
+	}
+	return cmd
+}
+
+// constructReport is the --json summary.
+type constructReport struct {
+	File string `json:"file"`
+	construct.Summary
+	Verdict string `json:"verdict"`
+	Engine  string `json:"engine,omitempty"`
+	Dropped []int  `json:"dropped,omitempty"`
+}
+
+func runConstruct(o *constructOptions, m *constructMethod, s *streams) error {
+	if o.out == "" {
+		return malformed(fmt.Errorf("-o/--out CERT is required"))
+	}
+	widths, err := parseHiddenWidths(o.widths)
+	if err != nil {
+		return malformed(err)
+	}
+	dir := filepath.Dir(o.out)
+	var stage func(string, int, int)
+	var start time.Time
+	if o.progress {
+		stage = stagePrinter(s.err)
+		start = time.Now()
+	}
+	opt := construct.Options{Widths: widths, Activation: o.activation, Depth: o.depth,
+		Producer: "certify construct " + m.name, Progress: stage}
+	var d *cert.Dataset
+	var dropped []int
+	if !m.noData {
+		ref, err := o.data.ref(dir)
+		if err != nil {
+			return malformed(err)
+		}
+		if stage != nil {
+			stage("loading data", 0, 0)
+		}
+		d, err = cert.LoadRef(ref, dir, o.limits())
+		var ce *cert.ConflictError
+		if err != nil {
+			// LoadRef reports a conflict as a malformed source; LoadSource keeps its type.
+			src := cert.Source{Format: ref.Format, Path: o.data.path, Images: o.data.path, LabelsPath: o.data.labels,
+				SkipRows: ref.SkipRows, LabelColumns: ref.LabelColumns, Limit: ref.Limit, Classes: ref.Classes}
+			if o.data.task == "regression" {
+				src.Task = cert.Regression
+			}
+			if _, _, err2 := cert.LoadSource(src, o.limits()); errors.As(err2, &ce) {
+				err = ce
+			}
+		}
+		switch {
+		case errors.As(err, &ce) && o.dedupe:
+			d, dropped, err = loadDeduped(&o.data, o.limits())
+			if err != nil {
+				return malformed(err)
+			}
+			fmt.Fprintf(s.err, "certify: --dedupe: dropped %d point(s) whose input repeats an earlier point's with another label: %s\n",
+				len(dropped), intList(dropped, 20))
+		case errors.As(err, &ce):
+			return malformed(fmt.Errorf("%w\n(use --dedupe to keep the first copy of each such input and drop the later ones)", err))
+		case err != nil:
+			return malformed(err)
+		default:
+			opt.Source = ref
+		}
+	}
+	res, err := m.build(d, opt)
+	if err != nil {
+		return malformed(err)
+	}
+	if stage != nil {
+		stage(fmt.Sprintf("built in %.1fs", time.Since(start).Seconds()), 0, 0)
+	}
+	var buf bytes.Buffer
+	if err := cert.Encode(&buf, res.Cert); err != nil {
+		return err
+	}
+	if err := os.WriteFile(o.out, buf.Bytes(), 0o644); err != nil {
+		return malformed(err)
+	}
+	rep := constructReport{File: o.out, Summary: res.Summary, Verdict: "unchecked", Dropped: dropped}
+	code := exitOK
+	var report *cert.Report
+	if !o.noCheck {
+		t0 := time.Now()
+		c, err := loadCert(o.out, o.limits())
+		if err != nil {
+			return malformed(err)
+		}
+		copt := cert.Options{Workers: o.workers}
+		if o.progress {
+			copt.Progress = progressPrinter(s.err, "checking")
+		}
+		report, err = cert.Check(c, copt)
+		if err != nil {
+			return malformed(err)
+		}
+		rep.Verdict, rep.Engine = report.Status.String(), report.Engine
+		code = statusExit(report.Status)
+		if stage != nil {
+			stage(fmt.Sprintf("checked in %.1fs", time.Since(t0).Seconds()), 0, 0)
+		}
+	}
+	if o.json {
+		writeJSON(s.out, rep)
+	} else {
+		printConstruct(s.out, &rep, report)
+	}
+	return exitFor(code)
+}
+
+func printConstruct(w io.Writer, r *constructReport, rep *cert.Report) {
+	sm := &r.Summary
+	fmt.Fprintf(w, "%s: wrote %s\n", sm.Method, r.File)
+	fmt.Fprintf(w, "  theorem: %s [%s]\n", sm.TheoremName, sm.Theorem)
+	fmt.Fprintf(w, "  data: %d points (%d distinct) in Q^%d, d_y = %d", sm.N, sm.Distinct, sm.DX, sm.DY)
+	if sm.Classes > 0 {
+		fmt.Fprintf(w, ", %d classes", sm.Classes)
+	}
+	fmt.Fprintf(w, ", max bit complexity %d\n", sm.DataMaxBits)
+	fmt.Fprintf(w, "  network: %s\n", sizesLine(sm.Sizes))
+	if sm.ProjectionK > 0 {
+		fmt.Fprintf(w, "  projection: integer entries in [-%d, %d]", sm.ProjectionK, sm.ProjectionK)
+		if sm.Blocks > 0 {
+			fmt.Fprintf(w, "; %d blocks", sm.Blocks)
+		}
+		fmt.Fprintln(w)
+	}
+	fmt.Fprintf(w, "  hypothesis %s: %s\n", sm.Hypothesis, sm.Evaluated)
+	fmt.Fprintf(w, "  promised: depth %d, %d hidden units; built: depth %d, %d hidden units (within promise: %v)\n",
+		sm.PromisedDepth, sm.PromisedHidden, sm.Sizes.Depth, sm.Sizes.HiddenUnits, sm.WithinPromise)
+	if sm.ExceedsTheorem {
+		fmt.Fprintln(w, "  note: the widths do not satisfy the theorem's hypothesis; the construction fits anyway, so this certificate exceeds the theorem")
+	}
+	for _, n := range sm.Notes {
+		fmt.Fprintln(w, "  note: "+n)
+	}
+	if rep == nil {
+		fmt.Fprintln(w, "  not checked (--no-check)")
+		return
+	}
+	fmt.Fprintf(w, "  kernel: %s (%s engine), claims: %s\n", rep.Status, rep.Engine, strings.Join(sm.Claims, ", "))
+	if rep.First != nil {
+		fmt.Fprintln(w, "    "+rep.First.String())
+	}
+}
+
+func parseHiddenWidths(s string) ([]int, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		v, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || v < 1 {
+			return nil, fmt.Errorf("--widths: %q is not a positive integer", f)
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+func intList(v []int, limit int) string {
+	var parts []string
+	for i, x := range v {
+		if i == limit {
+			parts = append(parts, fmt.Sprintf("… (%d more)", len(v)-limit))
+			break
+		}
+		parts = append(parts, fmt.Sprint(x))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// stagePrinter reports long steps on w: a stage name once, and for stages with a total,
+// every 10%.
+func stagePrinter(w io.Writer) func(string, int, int) {
+	var mu sync.Mutex
+	last, lastPct := "", -1
+	return func(stage string, done, total int) {
+		mu.Lock()
+		defer mu.Unlock()
+		if stage != last {
+			last, lastPct = stage, -1
+			if total == 0 {
+				fmt.Fprintf(w, "construct: %s\n", stage)
+				return
+			}
+		}
+		if total > 0 {
+			if pct := done * 100 / total; pct/10 > lastPct/10 {
+				lastPct = pct
+				fmt.Fprintf(w, "construct: %s %d/%d (%d%%)\n", stage, done, total, pct)
+			}
+		}
+	}
+}
+
+// loadDeduped reads the dataset named by the flags without refusing conflicts: of the
+// points whose input repeats an earlier point's with a different label, only the first
+// copy is kept (policy of --dedupe). It returns the kept dataset and the dropped indices
+// (0-based, in file order). The kept points are a new dataset, written inline in the
+// certificate, since the files no longer describe it.
+func loadDeduped(df *dataFlags, lim cert.Limits) (*cert.Dataset, []int, error) {
+	ref, err := df.ref(".")
+	if err != nil {
+		return nil, nil, err
+	}
+	var inputs [][]*big.Rat
+	var labels []int
+	var targets [][]*big.Rat
+	switch ref.Format {
+	case "csv":
+		raw, err := readMaybeGzip(df.path)
+		if err != nil {
+			return nil, nil, err
+		}
+		nLab := 1
+		if df.task == "regression" && df.labelColumns > 1 {
+			nLab = df.labelColumns
+		}
+		for ln, line := range strings.Split(string(raw), "\n") {
+			line = strings.TrimRight(line, "\r")
+			if ln < ref.SkipRows || strings.TrimSpace(line) == "" {
+				continue
+			}
+			if df.limit > 0 && len(inputs) >= df.limit {
+				break
+			}
+			fs := strings.Split(line, ",")
+			if len(fs) <= nLab {
+				return nil, nil, fmt.Errorf("%s: line %d: too few fields", df.path, ln+1)
+			}
+			row := make([]*big.Rat, len(fs))
+			for k, f := range fs {
+				v, err := cert.ParseRat(strings.TrimSpace(f), lim.MaxDigits)
+				if err != nil {
+					return nil, nil, fmt.Errorf("%s: line %d, column %d: %v", df.path, ln+1, k+1, err)
+				}
+				row[k] = v
+			}
+			inputs = append(inputs, row[:len(fs)-nLab])
+			if df.task == "regression" {
+				targets = append(targets, row[len(fs)-nLab:])
+			} else {
+				l := row[len(fs)-1]
+				if !l.IsInt() || l.Sign() < 0 || !l.Num().IsInt64() {
+					return nil, nil, fmt.Errorf("%s: line %d: class label %s is not a non-negative integer", df.path, ln+1, l.RatString())
+				}
+				labels = append(labels, int(l.Num().Int64()))
+			}
+		}
+	case "idx":
+		imgs, err := readMaybeGzip(df.path)
+		if err != nil {
+			return nil, nil, err
+		}
+		labs, err := readMaybeGzip(df.labels)
+		if err != nil {
+			return nil, nil, err
+		}
+		if len(imgs) < 4 || imgs[2] != 8 || len(labs) < 8 {
+			return nil, nil, fmt.Errorf("%s: not an unsigned-byte IDX file", df.path)
+		}
+		nd := int(imgs[3])
+		n := int(binary.BigEndian.Uint32(imgs[4:]))
+		dim := 1
+		for k := 1; k < nd; k++ {
+			dim *= int(binary.BigEndian.Uint32(imgs[4+4*k:]))
+		}
+		body := imgs[4+4*nd:]
+		if len(body) != n*dim || len(labs)-8 != n {
+			return nil, nil, fmt.Errorf("%s: sizes in the IDX headers do not match the files", df.path)
+		}
+		if df.limit > 0 && df.limit < n {
+			n = df.limit
+		}
+		var byteRat [256]*big.Rat
+		for v := range byteRat {
+			byteRat[v] = big.NewRat(int64(v), 1)
+		}
+		for i := 0; i < n; i++ {
+			row := make([]*big.Rat, dim)
+			for k := range row {
+				row[k] = byteRat[body[i*dim+k]]
+			}
+			inputs = append(inputs, row)
+			labels = append(labels, int(labs[8+i]))
+		}
+	default:
+		return nil, nil, fmt.Errorf("--dedupe: unknown format %q", ref.Format)
+	}
+	// Keep the first copy of each input; drop later copies with another label.
+	first := map[string]int{}
+	var keepIn [][]*big.Rat
+	var keepLab []int
+	var keepTgt [][]*big.Rat
+	var dropped []int
+	labelKey := func(i int) string {
+		if targets != nil {
+			return ratsKey(targets[i])
+		}
+		return fmt.Sprint(labels[i])
+	}
+	for i, x := range inputs {
+		k := ratsKey(x)
+		if j, ok := first[k]; ok && labelKey(j) != labelKey(i) {
+			dropped = append(dropped, i)
+			continue
+		} else if !ok {
+			first[k] = i
+		}
+		keepIn = append(keepIn, x)
+		if targets != nil {
+			keepTgt = append(keepTgt, targets[i])
+		} else {
+			keepLab = append(keepLab, labels[i])
+		}
+	}
+	d, err := cert.NewDataset(keepIn, keepLab, keepTgt, df.classes)
+	return d, dropped, err
+}
+
+func ratsKey(v []*big.Rat) string {
+	var b strings.Builder
+	for _, x := range v {
+		b.WriteString(x.RatString())
+		b.WriteByte(',')
+	}
+	return b.String()
+}
+
+func readMaybeGzip(path string) ([]byte, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if len(raw) >= 2 && raw[0] == 0x1f && raw[1] == 0x8b {
+		zr, err := gzip.NewReader(bytes.NewReader(raw))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", path, err)
+		}
+		return io.ReadAll(zr)
+	}
+	return raw, nil
+}

@@ -1,0 +1,397 @@
+package main
+
+// The SMT integration: `check --smt` (a second, independent opinion from Z3 on every
+// obligation with an encoding) and the `smt` commands (export, exists, worker).
+//
+// Agreement rule (check --smt): for each claim the solver discharges, the kernel's and
+// the solver's verdicts must be equal and, when both refute, so must the failure code
+// and the first false point (smt.Compare). A disagreement prints "DISAGREEMENT" with the
+// claim and the obligation on stdout and stderr and exits 1. When the solver is
+// undecided (a query timed out) where the kernel verified, check exits 3.
+//
+// The solver for check --smt is chosen by CERTIFY_SMT_SOLVER (api, z3, cvc5, portfolio;
+// default api, or the z3 program when this build has no Z3 API) and each query is
+// bounded by CERTIFY_SMT_TIMEOUT (a Go duration, default 10m).
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/big"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"certify/cert"
+	"certify/smt"
+	"certify/smt/z3solver"
+
+	"github.com/spf13/cobra"
+)
+
+func init() {
+	smtCheck = runSMTCheck
+	extraCommands = append(extraCommands, newSMTCmd)
+}
+
+// solverByName builds a solver: api (in-process Z3), worker (the API in a killable child
+// process), z3, cvc5 (the programs), portfolio (worker, z3 and cvc5 racing).
+func solverByName(name string, timeout time.Duration) (smt.Solver, error) {
+	switch name {
+	case "api":
+		return z3solver.New()
+	case "worker":
+		if _, err := z3solver.New(); err != nil {
+			return nil, err
+		}
+		exe, err := os.Executable()
+		if err != nil {
+			return nil, err
+		}
+		argv := []string{exe, "smt", "worker"}
+		if timeout > 0 {
+			argv = append(argv, "--timeout", timeout.String())
+		}
+		return &smt.Worker{Label: "z3-api(worker)", Argv: argv}, nil
+	case "z3":
+		return smt.Z3Binary, smt.Z3Binary.Available()
+	case "cvc5":
+		return smt.CVC5Binary, smt.CVC5Binary.Available()
+	case "portfolio":
+		var p smt.Portfolio
+		var errs []string
+		for _, n := range []string{"worker", "z3", "cvc5"} {
+			s, err := solverByName(n, timeout)
+			if err != nil {
+				errs = append(errs, err.Error())
+				continue
+			}
+			p = append(p, s)
+		}
+		if len(p) == 0 {
+			return nil, fmt.Errorf("%w: %s", smt.ErrUnavailable, strings.Join(errs, "; "))
+		}
+		return p, nil
+	}
+	return nil, fmt.Errorf("unknown solver %q (want api, worker, z3, cvc5 or portfolio)", name)
+}
+
+// defaultSolver is the API when compiled in, else the z3 program.
+func defaultSolver() (smt.Solver, error) {
+	if name := os.Getenv("CERTIFY_SMT_SOLVER"); name != "" {
+		return solverByName(name, 0)
+	}
+	if s, err := z3solver.New(); err == nil {
+		return s, nil
+	}
+	if err := smt.Z3Binary.Available(); err == nil {
+		return smt.Z3Binary, nil
+	}
+	return nil, fmt.Errorf("%w: no Z3 available: this build has no Z3 API (rebuild with cgo after apt-get install libz3-dev) and the z3 program is not installed (apt-get install z3)", smt.ErrUnavailable)
+}
+
+type smtCheckJSON struct {
+	*smt.CertReport
+	Agreement     string             `json:"agreement"` // "agree", "DISAGREEMENT", "undecided"
+	Disagreements []smt.Disagreement `json:"disagreements,omitempty"`
+}
+
+func runSMTCheck(o *checkOptions, c *cert.Certificate, krep *cert.Report, s *streams) (any, int, error) {
+	solver, err := defaultSolver()
+	if err != nil {
+		return nil, exitUndecided, err
+	}
+	timeout := 10 * time.Minute
+	if v := os.Getenv("CERTIFY_SMT_TIMEOUT"); v != "" {
+		if timeout, err = time.ParseDuration(v); err != nil {
+			return nil, exitMalformed, fmt.Errorf("CERTIFY_SMT_TIMEOUT: %v", err)
+		}
+	}
+	opt := smt.CheckOptions{Chunk: o.smtChunk, Sample: o.smtSample, Seed: o.smtSeed,
+		Include: smt.KernelFailurePoints(krep), Timeout: timeout, MaxDigits: max(smt.DefaultMaxDigits, o.maxDigits)}
+	if o.progress {
+		opt.Progress = progressPrinter(s.err, "smt")
+	}
+	srep, err := smt.CheckCertificate(context.Background(), solver, c, opt)
+	if err != nil {
+		return nil, exitUndecided, fmt.Errorf("--smt: %w", err)
+	}
+	dis := smt.Compare(krep, srep)
+	out := &smtCheckJSON{CertReport: srep, Agreement: "agree", Disagreements: dis}
+	code := exitOK
+	switch {
+	case len(dis) > 0:
+		out.Agreement, code = "DISAGREEMENT", exitRefuted
+	case srep.Status == cert.Undecided && krep.Status == cert.Verified:
+		out.Agreement, code = "undecided", exitUndecided
+	}
+	if !o.json {
+		printSMTReport(s, o.path, srep, krep, out)
+	}
+	for _, d := range dis {
+		fmt.Fprintln(s.err, "certify: DISAGREEMENT between kernel and solver: "+d.String())
+	}
+	return out, code, nil
+}
+
+func printSMTReport(s *streams, path string, r *smt.CertReport, k *cert.Report, j *smtCheckJSON) {
+	w := s.out
+	head := fmt.Sprintf("smt %s  %s: %s, %d queries, %s", r.Status, path, r.Solver, r.Queries, r.Time.Round(time.Millisecond))
+	if r.Total > 0 {
+		head += fmt.Sprintf("; %d of %d points", r.Points, r.Total)
+		if r.Sampled {
+			head += fmt.Sprintf(" (random sample, seed %d, with the kernel's failing points)", r.Seed)
+		}
+	}
+	fmt.Fprintln(w, head)
+	for _, cv := range r.Claims {
+		st := cv.Status.String()
+		if !cv.Discharged {
+			st = "-"
+		}
+		line := fmt.Sprintf("  claims[%d] %-10s %-9s %d obligation(s); %s", cv.Index, cv.Kind, st, cv.Checked, cv.How)
+		fmt.Fprintln(w, line)
+		if cv.Failure != nil {
+			fmt.Fprintln(w, "    "+cv.Failure.String())
+		}
+		if cv.Reason != "" {
+			fmt.Fprintln(w, "    undecided: "+cv.Reason)
+		}
+	}
+	switch j.Agreement {
+	case "agree":
+		fmt.Fprintf(w, "  agreement: kernel %s, solver %s\n", k.Status, r.Status)
+	case "undecided":
+		fmt.Fprintf(w, "  agreement: undecided (kernel %s, solver undecided)\n", k.Status)
+	default:
+		for _, d := range j.Disagreements {
+			fmt.Fprintln(w, "  DISAGREEMENT: "+d.String())
+		}
+	}
+}
+
+// ---- certify smt ----
+
+func newSMTCmd(g *globalOptions, s *streams) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "smt",
+		Short: "SMT: export a certificate's obligations, ask whether a network exists",
+		Long: `smt gathers the SMT features. The solvers: api (libz3 in-process), worker (the
+same in a killable child process), z3 and cvc5 (the Debian programs), portfolio
+(worker, z3 and cvc5 racing; the first definite answer wins).`,
+	}
+	cmd.AddCommand(newSMTExportCmd(g, s), newSMTExistsCmd(g, s), newSMTWorkerCmd(g, s))
+	return cmd
+}
+
+func newSMTExportCmd(g *globalOptions, s *streams) *cobra.Command {
+	var dir string
+	var chunk, sample int
+	var seed int64
+	cmd := &cobra.Command{
+		Use:   "export CERT -o DIR",
+		Short: "Write a certificate's obligations as SMT-LIB 2 files (expected answer: unsat)",
+		Long: `export writes one SMT-LIB 2 file per chunk of obligations: the negation of every
+obligation in the chunk, with the logic declared and (check-sat); unsat means they
+all hold. Re-check with: z3 FILE, or cvc5 FILE.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, err := loadCert(args[0], g.limits())
+			if err != nil {
+				return malformed(err)
+			}
+			if dir == "" {
+				return malformed(errors.New("export: give the output folder with -o DIR"))
+			}
+			qs, err := smt.Export(c, smt.CheckOptions{Chunk: chunk, Sample: sample, Seed: seed, MaxDigits: max(smt.DefaultMaxDigits, g.maxDigits)})
+			if err != nil {
+				return malformed(err)
+			}
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return err
+			}
+			base := strings.TrimSuffix(filepath.Base(args[0]), filepath.Ext(args[0]))
+			for i, q := range qs {
+				name := filepath.Join(dir, fmt.Sprintf("%s-%03d.smt2", base, i+1))
+				if err := os.WriteFile(name, []byte(q.Script(false)), 0o644); err != nil {
+					return err
+				}
+				fmt.Fprintf(s.out, "%s  %s\n", name, q.Name)
+			}
+			fmt.Fprintf(s.out, "%d file(s); expected answer of each: unsat\n", len(qs))
+			return nil
+		},
+	}
+	cmd.Flags().StringVarP(&dir, "output", "o", "", "output folder")
+	cmd.Flags().IntVar(&chunk, "chunk", smt.DefaultChunk, "points per file")
+	cmd.Flags().IntVar(&sample, "sample", 0, "export a seeded random sample of K points (0: all)")
+	cmd.Flags().Int64Var(&seed, "seed", 1, "the sample's seed")
+	return cmd
+}
+
+func smtParseWidths(s string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n <= 0 {
+			return nil, fmt.Errorf("--widths: %q is not a positive width", f)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+func newSMTExistsCmd(g *globalOptions, s *streams) *cobra.Command {
+	var widths, data, enc, solverName, out, smt2 string
+	var alt int
+	var timeout time.Duration
+	cmd := &cobra.Command{
+		Use:   "exists --widths W1[,W2…] (--data FILE | --alternating N)",
+		Short: "Is there a ReLU network of these hidden widths that fits the data exactly?",
+		Long: `exists asks a solver whether some ReLU network with the given hidden widths (and
+one identity output per target coordinate) fits the dataset exactly; the weights are
+the unknowns (nonlinear real arithmetic).
+
+Answers: sat (a witness network; written with -o as a certificate, which the kernel
+checks before it is reported; an irrational witness is reported as such and
+rationalised when possible), unsat (no such network), unknown (exit 3, with the time
+spent). --data reads a CSV file: one point per line, the target last.
+
+Exit codes: 0 sat with a witness the kernel verified, or unsat; 1 the kernel rejected
+the witness; 2 bad input; 3 unknown or an irrational witness that could not be
+rationalised.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			hidden, err := smtParseWidths(widths)
+			if err != nil {
+				return malformed(err)
+			}
+			var d *cert.Dataset
+			switch {
+			case data != "" && alt > 0:
+				return malformed(errors.New("give --data or --alternating, not both"))
+			case data != "":
+				d, _, err = cert.LoadSource(cert.Source{Format: "csv", Path: data, Task: cert.Regression}, g.limits())
+			case alt > 0:
+				d, err = smt.Alternating(alt)
+			default:
+				return malformed(errors.New("give the data: --data FILE or --alternating N"))
+			}
+			if err != nil {
+				return malformed(err)
+			}
+			solver, err := solverByName(solverName, timeout)
+			if err != nil {
+				return malformed(err)
+			}
+			a := smt.Arch{InputDim: d.D, Hidden: hidden, Outputs: d.LabelDim}
+			if smt2 != "" {
+				q, err := smt.ExistsQuery(a, d, smt.Encoding(enc), nil, max(smt.DefaultMaxDigits, g.maxDigits))
+				if err != nil {
+					return malformed(err)
+				}
+				if err := os.WriteFile(smt2, []byte(q.Script(true)), 0o644); err != nil {
+					return err
+				}
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), timeout)
+			defer cancel()
+			res, err := smt.Exists(ctx, solver, a, d, smt.Encoding(enc), max(smt.DefaultMaxDigits, g.maxDigits))
+			if err != nil {
+				return &exitError{code: exitUndecided, err: err}
+			}
+			fmt.Fprintf(s.out, "%s  network %s on %d points: %s, encoding %s, %s\n", res.Status, a, d.N, res.Solver, res.Encoding, res.Time.Round(time.Millisecond))
+			if res.Reason != "" {
+				fmt.Fprintln(s.out, "  reason: "+res.Reason)
+			}
+			if res.Note != "" {
+				fmt.Fprintln(s.out, "  "+res.Note)
+			}
+			switch res.Status {
+			case smt.Unsat:
+				fmt.Fprintln(s.out, "  no network of this architecture fits the data")
+				return nil
+			case smt.Unknown:
+				return silentExit(exitUndecided)
+			}
+			if res.Witness == nil {
+				fmt.Fprintln(s.out, "  no rational witness: the certificate format holds exact rationals only")
+				return silentExit(exitUndecided)
+			}
+			krep, err := cert.Check(res.Witness, cert.Options{})
+			if err != nil {
+				return &exitError{code: exitRefuted, err: fmt.Errorf("witness: %w", err)}
+			}
+			fmt.Fprintf(s.out, "  witness checked by the kernel: %s\n", krep.Status)
+			for _, l := range res.Witness.Network.Layers {
+				for u := range l.B {
+					fmt.Fprintf(s.out, "    w=%s b=%s\n", smtRatList(l.W[u]), l.B[u].RatString())
+				}
+			}
+			if out != "" {
+				f, err := os.Create(out)
+				if err != nil {
+					return err
+				}
+				if err := cert.Encode(f, res.Witness); err != nil {
+					f.Close()
+					return err
+				}
+				if err := f.Close(); err != nil {
+					return err
+				}
+				fmt.Fprintln(s.out, "  wrote "+out)
+			}
+			if krep.Status != cert.Verified {
+				return silentExit(exitRefuted)
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&widths, "widths", "", "hidden widths, e.g. 2,2")
+	f.StringVar(&data, "data", "", "CSV dataset (target last)")
+	f.IntVar(&alt, "alternating", 0, "use x_i = i, y_i = i mod 2 for i = 1..N")
+	f.StringVar(&enc, "encoding", string(smt.EncNormalized), "ite, pattern, normalized or normalized-w")
+	f.StringVar(&solverName, "solver", "worker", "api, worker, z3, cvc5 or portfolio")
+	f.DurationVar(&timeout, "timeout", 60*time.Second, "wall-clock limit")
+	f.StringVarP(&out, "output", "o", "", "write the witness certificate here")
+	f.StringVar(&smt2, "smt2", "", "also write the query as SMT-LIB 2 to this file")
+	return cmd
+}
+
+func smtRatList(v []*big.Rat) string {
+	parts := make([]string, len(v))
+	for i, r := range v {
+		parts[i] = r.RatString()
+	}
+	return "[" + strings.Join(parts, " ") + "]"
+}
+
+func newSMTWorkerCmd(g *globalOptions, s *streams) *cobra.Command {
+	var timeout time.Duration
+	cmd := &cobra.Command{
+		Use:    "worker",
+		Short:  "Answer one JSON query on stdin with the Z3 API (used by --solver worker)",
+		Hidden: true,
+		Args:   cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			solver, err := z3solver.New()
+			if err != nil {
+				return smt.ServeWorker(strings.NewReader("{}"), s.out, errSolver{err}, 0)
+			}
+			return smt.ServeWorker(os.Stdin, s.out, solver, timeout)
+		},
+	}
+	cmd.Flags().DurationVar(&timeout, "timeout", 0, "give up after this long (the parent kills the process anyway)")
+	return cmd
+}
+
+type errSolver struct{ err error }
+
+func (e errSolver) Name() string { return "unavailable" }
+func (e errSolver) Solve(context.Context, *smt.Query) (smt.Result, error) {
+	return smt.Result{}, e.err
+}

@@ -1,0 +1,461 @@
+package construct
+
+import (
+	"fmt"
+	"math"
+	"math/big"
+	"sort"
+
+	"certify/cert"
+)
+
+// Park builds the networks of Park, Lee, Yun, Shin 2021 ("Provable memorization via deep
+// neural networks using sub-linear parameters"):
+//
+//	Theorem 1. For w ∈ [2/3, 1] a network of O(log d + log Δ + N^{2−2w}/(1 + (1.5w−1)
+//	log N)·log C) hidden layers and O(d + log Δ + N^w + N^{1−w/2}·log C) parameters
+//	memorises any Δ-separated N points in d dimensions with C classes.
+//	Theorem 2. Width 3 and Θ(log d + log Δ + N^{2/3}·log C) hidden layers suffice.
+//
+// The paper builds STEP + ID networks (STEP(a) = 1[a ≥ 0]) and approximates them by a
+// sigmoidal network of the same architecture (Lemma 8; for ReLU through the hard-tanh
+// identity of its footnote 5). Here every value that reaches a STEP is an integer (the
+// projected inputs, the searched offsets and the packed label words are integers), so
+// the STEP + ID network is realised exactly: each STEP + ID layer becomes two ReLU layers
+// of the same width, ID v ↦ σ(σ(v + B)) − B and STEP a ↦ 1 − σ(1 − σ(a + 1))
+// (deep_gadgets.go), or — with NativeStepID — stays one layer of step and identity
+// units, which the kernel checks natively. Stages (each in the STEP + ID form):
+//
+//  1. Lemma 4: z = u·x − min_j u·x_j with the small integer vector u of
+//     chooseProjection: N distinct integers in [0, K) (absorbed into the first layer).
+//  2. Lemma 5/14 (width 3): while K > ⌊N²/4⌋ + 1, with T = max(⌈K/2⌉, ⌊N²/4⌋ + 1),
+//     x ↦ x for x < T and (x + b) mod T for x ≥ T, b the least offset keeping the
+//     values distinct (it exists because T > N²/4): one layer x, STEP(x−T), STEP(x+b−2T).
+//  3. Lemma 6/15: K ↦ T = ⌈K/2⌉ with the values in [T, K) split into blocks of at most
+//     ⌊T/N⌋ points, block i shifted by its own searched offset b_i; f(x) = x +
+//     Σ c_i·1[x ≥ M_i] − T·Σ 1[x ≥ e_i]. Width 3: one STEP per layer with x and the
+//     running sum carried (2C layers); wide (Thm 1): all 2C STEPs in one layer and a
+//     width-1 bypass layer. Repeated down to a range V chosen to minimise the depth
+//     (Thm 2) or V ≈ N^{2−w} (Thm 1).
+//  4. Lemma 19: x = a·B + r ↦ (W_a, r), W_a packing the labels y(a, 0..B−1) as D-bit
+//     digits (D = ⌈log₂ C⌉) above a D-bit record area. Width 3: A − 1 layers; wide: one.
+//  5. Lemma 22 (width 3, (2D+1)·B layers): extract the digits of W_a bit by bit from the
+//     top (n = STEP(W − θ_k)); a counter X = r − m − 1 (reset far away once negative)
+//     is −1 exactly in position m = r, and 1[X − n < −1] copies the bit into the record
+//     area. The output is the record area: the class.
+//
+// Regression (one target) is fitted by ε-classes (§4.3): see DeepOptions.Epsilon.
+// Bit extraction uses Lemma 22 (R = 1 bit per step) in both variants; Lemma 20's R-bit
+// chunks (2^R-wide layers) are not built, so Thm 1's depth for w near 1 is that of the
+// R = 1 variant.
+func Park(d *cert.Dataset, o DeepOptions) (*Result, error) {
+	p := newPoints(d)
+	dl, err := newDeepLabels(p, o.Epsilon)
+	if err != nil {
+		return nil, fmt.Errorf("park: %v", err)
+	}
+	if o.W != nil && (o.W.Cmp(big.NewRat(2, 3)) < 0 || o.W.Cmp(big.NewRat(1, 1)) > 0) {
+		return nil, fmt.Errorf("park: w must lie in [2/3, 1], got %s", o.W.RatString())
+	}
+	pr, err := chooseProjection(p, o.Progress)
+	if err != nil {
+		return nil, fmt.Errorf("park: %v", err)
+	}
+	n := p.n()
+	span := new(big.Int).Sub(pr.t[n-1], pr.t[0])
+	if span.BitLen() > 60 {
+		return nil, fmt.Errorf("park: the projected range has %d bits; this implementation keeps it below 2^60", span.BitLen())
+	}
+	vals := make([]int64, n) // current value of each sorted point
+	lab := make([]int64, n)
+	for k := 0; k < n; k++ {
+		vals[k] = new(big.Int).Sub(pr.t[k], pr.t[0]).Int64()
+		lab[k] = dl.cls[pr.order[k]]
+	}
+	plan, err := parkPlan(vals, int64(n), dl.C, o)
+	if err != nil {
+		return nil, fmt.Errorf("park: %v", err)
+	}
+
+	b := newDeepNet(d.D)
+	native := o.NativeStepID
+	if !o.Wide {
+		b.maxWidth = 3
+	}
+	// x as a form over the input: the projection.
+	x := aff{layer: 0}
+	for k, w := range pr.row {
+		if w.Sign() != 0 {
+			x.t = append(x.t, affTerm{k, new(big.Int).Set(w.Num())})
+		}
+	}
+	x.c = new(big.Int).Neg(pr.t[0])
+	I := func(v int64) *big.Int { return big.NewInt(v) }
+
+	// Stage 2: Lemma 14 layers.
+	for _, h := range plan.halve {
+		u := b.sidLayer([]sidUnit{{pre: x}, {step: true, pre: x.plusC(I(-h.T))}, {step: true, pre: x.plusC(I(h.b - 2*h.T))}}, native)
+		x = affSum(u[0], u[1].scaleI(h.b-h.T), u[2].scaleI(-h.T))
+	}
+	// Stage 3: Lemma 15 blocks.
+	for _, s := range plan.shrink {
+		type thr struct{ theta, coef int64 }
+		var ts []thr
+		for i := range s.M {
+			ts = append(ts, thr{s.M[i], s.c[i]}, thr{s.e[i], -s.T})
+		}
+		if o.Wide {
+			units := []sidUnit{{pre: x}}
+			for _, t := range ts {
+				units = append(units, sidUnit{step: true, pre: x.plusC(I(-t.theta))})
+			}
+			u := b.sidLayerFlat(units, native)
+			nx := u[0]
+			for i, t := range ts {
+				nx = affSum(nx, u[i+1].scaleI(t.coef))
+			}
+			// The bypass layer of width 1 (Park et al.: avoids N⁴/K² parameters between two wide layers).
+			x = b.sidLayerFlat([]sidUnit{{pre: nx}}, native)[0]
+			continue
+		}
+		var bound int64
+		for _, t := range ts {
+			bound += abs64(t.coef)
+		}
+		acc := aff{}
+		hasAcc := false
+		var prevStep aff
+		var prevCoef int64
+		for i, t := range ts {
+			units := []sidUnit{{pre: x}, {step: true, pre: x.plusC(I(-t.theta))}}
+			if i > 0 {
+				a := prevStep.scaleI(prevCoef)
+				if hasAcc {
+					a = affSum(acc, a)
+				}
+				units = append(units, sidUnit{pre: a, shift: I(bound)})
+			}
+			u := b.sidLayer(units, native)
+			x, prevStep, prevCoef = u[0], u[1], t.coef
+			if i > 0 {
+				acc, hasAcc = u[2], true
+			}
+		}
+		nx := affSum(x, prevStep.scaleI(prevCoef))
+		if hasAcc {
+			nx = affSum(nx, acc)
+		}
+		x = nx
+	}
+	// Stage 4: Lemma 19.
+	A, B, D := plan.A, plan.B, plan.D
+	words := make([]*big.Int, A)
+	for a := range words {
+		words[a] = new(big.Int)
+	}
+	for k := range vals {
+		a, r := plan.final[k]/int64(B), plan.final[k]%int64(B)
+		// digit r of word a sits at bits [D(B−r), D(B−r+1)).
+		words[a].Add(words[a], new(big.Int).Lsh(big.NewInt(lab[k]), uint(D*(B-int(r)))))
+	}
+	var W aff
+	if o.Wide && A > 1 {
+		units := []sidUnit{{pre: x}}
+		for a := 1; a < A; a++ {
+			units = append(units, sidUnit{step: true, pre: x.plusC(I(-int64(a) * int64(B)))})
+		}
+		u := b.sidLayerFlat(units, native)
+		x = u[0]
+		W = constAff(b.layers, words[0])
+		for a := 1; a < A; a++ {
+			x = affSum(x, u[a].scaleI(-int64(B)))
+			W = affSum(W, u[a].scale(new(big.Int).Sub(words[a], words[a-1])))
+		}
+	} else {
+		var wIsConst = true
+		Wc := words[0]
+		for a := 1; a < A; a++ {
+			units := []sidUnit{{pre: x}, {step: true, pre: x.plusC(I(-int64(B)))}}
+			if !wIsConst {
+				units = append(units, sidUnit{pre: W})
+			}
+			u := b.sidLayer(units, native)
+			base := constAff(b.layers, Wc)
+			if !wIsConst {
+				base = u[2]
+			}
+			x = affSum(u[0], u[1].scaleI(-int64(B)))
+			W = affSum(base, u[1].scale(new(big.Int).Sub(words[a], words[a-1])))
+			wIsConst = false
+		}
+		if wIsConst {
+			W = constAff(b.layers, Wc)
+		}
+	}
+	// Stage 5: Lemma 22. X starts at r (= x).
+	X := x
+	J := int64(B) + 3
+	for m := 0; m < B; m++ {
+		// h: X ← X − 1 + J·1[X < 0].
+		u := b.sidLayer([]sidUnit{{pre: X, shift: I(1)}, {pre: W}, {step: true, pre: X.scaleI(-1).plusC(I(-1))}}, native)
+		X = affSum(u[0], u[2].scaleI(J)).plusC(I(-1))
+		W = u[1]
+		for j := 0; j < D; j++ {
+			k := m*D + j
+			theta := deepPow2(D*(B+1) - 1 - k)
+			// g: n = 1[W ≥ θ], W ← W − θ·n.
+			u := b.sidLayer([]sidUnit{{pre: X, shift: I(1)}, {pre: W}, {step: true, pre: W.plusC(new(big.Int).Neg(theta))}}, native)
+			var nBit aff
+			X, nBit = u[0], u[2]
+			W = affSum(u[1], nBit.scale(new(big.Int).Neg(theta)))
+			// f: W ← W + 2^{D−1−j}·1[X − n < −1].
+			u = b.sidLayer([]sidUnit{{pre: X, shift: I(1)}, {pre: W}, {step: true, pre: affSum(nBit, X.scaleI(-1)).plusC(I(-2))}}, native)
+			X = u[0]
+			W = affSum(u[1], u[2].scale(deepPow2(D-1-j)))
+		}
+	}
+	net := dl.output(b, W, big.NewInt(1))
+
+	id, name := "park2021-thm2", "Park, Lee, Yun, Shin 2021, Theorem 2 (width 3)"
+	if o.Wide {
+		id, name = "park2021-thm1", "Park, Lee, Yun, Shin 2021, Theorem 1"
+	}
+	form := "ReLU (each STEP + ID layer as two ReLU layers)"
+	if native {
+		form = "STEP + ID (native step and identity units)"
+	}
+	m := meta{method: "park", theorem: id, name: name,
+		reference: "S. Park, J. Lee, C. Yun, J. Shin. Provable memorization via deep neural networks using sub-linear parameters. COLT 2021.",
+		params: map[string]string{"lemma14_layers": fmt.Sprint(len(plan.halve)), "lemma15_halvings": fmt.Sprint(len(plan.shrink)),
+			"range_V": fmt.Sprint(plan.V), "A": fmt.Sprint(A), "B": fmt.Sprint(B), "label_bits": fmt.Sprint(D),
+			"projection_K": fmt.Sprint(pr.K), "form": form, "wide": fmt.Sprint(o.Wide)},
+		notes: []string{"Every STEP input is an integer on the data (margin 1); Lemma 22 bit extraction (one bit per step)."}}
+	if o.W != nil {
+		m.params["w"] = o.W.RatString()
+	}
+	r, err := finishDeep(d, net, &o, m, p, dl)
+	if err != nil {
+		return nil, err
+	}
+	r.Summary.ProjectionK = pr.K
+	return r, nil
+}
+
+type parkHalve struct{ T, b int64 }
+
+type parkShrink struct {
+	T       int64
+	M, e, c []int64
+}
+
+type parkPlanT struct {
+	halve  []parkHalve
+	shrink []parkShrink
+	final  []int64 // value of each sorted point entering stage 4
+	V      int64   // range of the final values
+	A, B   int
+	D      int
+	layers int // STEP + ID layers (estimate of the built count)
+}
+
+// parkPlan runs stages 2–3 on the values (searching the offsets) and chooses where to
+// stop and the split A·B ≥ V.
+func parkPlan(vals []int64, N, C int64, o DeepOptions) (*parkPlanT, error) {
+	D := max(1, deepBitLen(big.NewInt(C-1)))
+	pl := &parkPlanT{D: D}
+	cur := append([]int64(nil), vals...)
+	K := int64(0)
+	for _, v := range cur {
+		K = max(K, v+1)
+	}
+	Tstar := N*N/4 + 1
+	for K > Tstar {
+		T := max((K+1)/2, Tstar)
+		b, ok := searchOffset(cur, T)
+		if !ok {
+			return nil, fmt.Errorf("no offset for the range halving %d → %d (Lemma 14 guarantees one; bug)", K, T)
+		}
+		for i, v := range cur {
+			if v >= T {
+				cur[i] = (v + b) % T
+			}
+		}
+		pl.halve = append(pl.halve, parkHalve{T, b})
+		K = T
+	}
+	// Candidate stops: after each Lemma 15 halving. Keep the states.
+	type state struct {
+		vals   []int64
+		K      int64
+		layers int // stage-3 layers so far (width 3: 2C per halving; wide: 2)
+		shrink []parkShrink
+	}
+	states := []state{{append([]int64(nil), cur...), K, 0, nil}}
+	var wTarget int64 = -1
+	if o.W != nil {
+		// Stop once K ≤ N^{2−w} (a float only picks the stopping point; nothing is
+		// trusted from it).
+		wf, _ := o.W.Float64()
+		wTarget = int64(math.Pow(float64(N), 2-wf))
+	}
+	for {
+		s := states[len(states)-1]
+		T := (s.K + 1) / 2
+		if T < N || T < 2 || (wTarget >= 0 && s.K <= max(wTarget, 2*N)) {
+			break
+		}
+		sh, next, ok := shrinkStep(s.vals, T, s.K, N)
+		if !ok {
+			break
+		}
+		states = append(states, state{next, T, s.layers + 2*len(sh.M), append(append([]parkShrink(nil), s.shrink...), sh)})
+		if len(states) > 64 {
+			break
+		}
+	}
+	best := -1
+	var bestA, bestB, bestL int
+	for i, s := range states {
+		if wTarget >= 0 && i != len(states)-1 {
+			continue
+		}
+		A, B, L := chooseAB(s.K, D, o.Wide)
+		total := s.layers + L
+		if best < 0 || total < bestL {
+			best, bestA, bestB, bestL = i, A, B, total
+		}
+	}
+	s := states[best]
+	pl.shrink, pl.final, pl.V, pl.A, pl.B = s.shrink, s.vals, s.K, bestA, bestB
+	pl.layers = len(pl.halve) + bestL
+	return pl, nil
+}
+
+// chooseAB splits V ≤ A·B minimising the layers of stages 4–5: (A − 1) + (2D+1)·B for
+// width 3, 1 + (2D+1)·B with a parameter-balanced B for the wide variant.
+func chooseAB(V int64, D int, wide bool) (A, B, layers int) {
+	best := -1
+	for b := int64(1); b <= V; b++ {
+		a := (V + b - 1) / b
+		var cost int64
+		if wide {
+			// parameters: ≈ 3·(A+1) (one wide layer) + ≈ 12·(2D+1)·B (width-3 extraction)
+			cost = 3*(a+1) + 12*int64(2*D+1)*b
+		} else {
+			cost = (a - 1) + int64(2*D+1)*b
+		}
+		if best < 0 || cost < int64(best) {
+			best, A, B = int(cost), int(a), int(b)
+		}
+		if b*b > 4*V {
+			break
+		}
+	}
+	if wide {
+		layers = 1 + (2*D+1)*B
+	} else {
+		layers = A - 1 + (2*D+1)*B
+	}
+	return
+}
+
+// searchOffset finds the least b ∈ [0, T) such that the values ≥ T (all in [T, 2T)),
+// mapped to (v + b) mod T, avoid the values < T (Lemma 14: one exists when T > N²/4).
+func searchOffset(vals []int64, T int64) (int64, bool) {
+	used := make(map[int64]bool, len(vals))
+	var move []int64
+	for _, v := range vals {
+		if v < T {
+			used[v] = true
+		} else {
+			move = append(move, v)
+		}
+	}
+	for b := int64(0); b < T; b++ {
+		ok := true
+		for _, v := range move {
+			if used[(v+b)%T] {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return b, true
+		}
+	}
+	return 0, false
+}
+
+// shrinkStep is one application of Lemma 15: K ↦ T = ⌈K/2⌉.
+func shrinkStep(vals []int64, T, K, N int64) (parkShrink, []int64, bool) {
+	g := T / N
+	if g < 1 {
+		return parkShrink{}, nil, false
+	}
+	var hi []int64
+	used := make(map[int64]bool, len(vals))
+	for _, v := range vals {
+		if v >= T {
+			hi = append(hi, v)
+		} else {
+			used[v] = true
+		}
+	}
+	sort.Slice(hi, func(a, b int) bool { return hi[a] < hi[b] })
+	sh := parkShrink{T: T}
+	img := map[int64]int64{}
+	var bs []int64
+	for start := 0; start < len(hi); start += int(g) {
+		blk := hi[start:min(start+int(g), len(hi))]
+		M := T
+		if start > 0 {
+			M = blk[0]
+		}
+		found := false
+		for b := int64(0); b < T; b++ {
+			ok := true
+			for _, v := range blk {
+				if used[(v+b)%T] {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				for _, v := range blk {
+					used[(v+b)%T] = true
+					img[v] = (v + b) % T
+				}
+				bs = append(bs, b)
+				found = true
+				break
+			}
+		}
+		if !found {
+			return parkShrink{}, nil, false
+		}
+		sh.M = append(sh.M, M)
+	}
+	C := len(sh.M)
+	for i := 0; i < C; i++ {
+		next := K
+		if i+1 < C {
+			next = sh.M[i+1]
+		}
+		e := max(sh.M[i], min(2*T-bs[i], next))
+		sh.e = append(sh.e, e)
+		if i == 0 {
+			sh.c = append(sh.c, bs[0]-T)
+		} else {
+			sh.c = append(sh.c, bs[i]-bs[i-1]+T)
+		}
+	}
+	out := make([]int64, len(vals))
+	for i, v := range vals {
+		if v >= T {
+			out[i] = img[v]
+		} else {
+			out[i] = v
+		}
+	}
+	return sh, out, true
+}
