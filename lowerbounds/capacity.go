@@ -25,6 +25,9 @@ type ExistenceResult struct {
 	Record  *cert.SolverRecord
 	Note    string // e.g. why unknown, or "witness irrational"
 	Elapsed time.Duration
+	// SMTLIB is the query the solver answered unsat, as an SMT-LIB 2 script that any
+	// solver can re-run (written beside the certificate by WriteCert).
+	SMTLIB string
 }
 
 // Verdicts of a capacity row.
@@ -42,6 +45,7 @@ type CapacityRow struct {
 	Kernel  string            `json:"kernel"` // the kernel's verdict on the certificate
 	Seconds float64           `json:"seconds"`
 	Cert    *cert.Certificate `json:"-"`
+	SMTLIB  string            `json:"-"` // for a solver's unsat: the query (see WriteCert)
 }
 
 // CapacityResult is the capacity of an architecture on a family of datasets.
@@ -122,6 +126,7 @@ func Capacity(ctx context.Context, arch cert.Architecture, family string, opt Ca
 				c := &cert.Certificate{Format: cert.FormatV1, Data: d, Provenance: cert.Provenance{Producer: "certify lowerbounds"},
 					Claims: []cert.Claim{cert.NoFitClaim{Arch: arch, Fit: fit, Threshold: thr, Method: "solver", ForcedPieces: &forced, Solver: r.Record}}}
 				row.Verdict, row.Basis, row.Kernel, row.Cert = NoFit, "solver unsat", "undecided (rests on solver)", c
+				row.SMTLIB = r.SMTLIB
 				res.RestsOnSolver = true
 			default:
 				row.Verdict, row.Basis = Undecided, "solver: "+r.Answer+" "+r.Note

@@ -103,7 +103,7 @@ func runCapacity(o *capacityOptions, s *streams) error {
 				continue
 			}
 			p := filepath.Join(o.out, fmt.Sprintf("capacity_%s_%s_N%d_%s.json", o.family, strings.ReplaceAll(o.widths, ",", "-"), row.N, row.Verdict))
-			if err := writeCertFile(p, row.Cert); err != nil {
+			if err := lowerbounds.WriteCert(p, row.Cert, row.SMTLIB); err != nil {
 				return err
 			}
 			paths = append(paths, p)
@@ -142,16 +142,4 @@ func runCapacity(o *capacityOptions, s *streams) error {
 		fmt.Fprintf(w, "wrote %s\n", p)
 	}
 	return nil
-}
-
-func writeCertFile(path string, c *cert.Certificate) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := cert.Encode(f, c); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
 }

@@ -1,9 +1,12 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"certify/smt/z3"
 
 	"github.com/rogpeppe/go-internal/testscript"
 )
@@ -25,6 +28,13 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:           "testdata/script",
 		UpdateScripts: os.Getenv("CERTIFY_UPDATE") != "",
+		// [z3api]: this build links libz3 (cgo), so the in-process solver is there.
+		Condition: func(cond string) (bool, error) {
+			if cond == "z3api" {
+				return z3.Available(), nil
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
+		},
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("TESTDATA", td)
 			return nil

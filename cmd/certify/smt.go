@@ -19,13 +19,16 @@ import (
 	"fmt"
 	"math/big"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
 	"certify/cert"
+	"certify/lowerbounds"
 	"certify/smt"
+	"certify/smt/z3"
 	"certify/smt/z3solver"
 
 	"github.com/spf13/cobra"
@@ -34,6 +37,94 @@ import (
 func init() {
 	smtCheck = runSMTCheck
 	extraCommands = append(extraCommands, newSMTCmd)
+	newExistence = func(timeout time.Duration) lowerbounds.Existence {
+		return &smtExistence{timeout: timeout}
+	}
+}
+
+// smtExistence answers the lower-bound search's existence queries (capacity, audit) with
+// a portfolio: the Z3 API in a killable worker, the z3 program and the cvc5 program race on
+// each query (no solver and no encoding wins everywhere; see smt.Exists). The encodings are
+// tried in turn, the first with half of the time: biases normalised to {−1, 0, 1}, then
+// first-layer weights normalised. A witness is returned for the caller to check with the
+// kernel; an unsat answer carries the query as SMT-LIB 2 so that it can be re-run.
+type smtExistence struct {
+	timeout time.Duration
+}
+
+func (e *smtExistence) Exists(ctx context.Context, a cert.Architecture, d *cert.Dataset) lowerbounds.ExistenceResult {
+	start := time.Now()
+	res := lowerbounds.ExistenceResult{Answer: "unknown"}
+	defer func() { res.Elapsed = time.Since(start) }()
+	if a.Activation != "" && a.Activation != "relu" {
+		res.Note = "the existence encodings cover relu only, not " + a.Activation
+		return res
+	}
+	if a.OutputDim > 1 {
+		res.Note = "the existence encodings fit one output per label coordinate of the data"
+	}
+	solver, err := solverByName("portfolio", e.timeout)
+	if err != nil {
+		res.Note = err.Error()
+		return res
+	}
+	arch := smt.Arch{InputDim: d.D, Hidden: a.Hidden, Outputs: d.LabelDim}
+	encs := []smt.Encoding{smt.EncNormalized, smt.EncNormalizedW}
+	var notes []string
+	for i, enc := range encs {
+		qctx, cancel := ctx, context.CancelFunc(func() {})
+		if dl, ok := ctx.Deadline(); ok && i < len(encs)-1 {
+			qctx, cancel = context.WithTimeout(ctx, time.Until(dl)/2)
+		}
+		r, err := smt.Exists(qctx, solver, arch, d, enc, smt.DefaultMaxDigits)
+		cancel()
+		switch {
+		case err != nil:
+			notes = append(notes, string(enc)+": "+err.Error())
+		case r.Status == smt.Sat && r.Witness != nil:
+			res.Answer, res.Witness, res.Note = "sat", r.Witness.Network, r.Note
+			return res
+		case r.Status == smt.Sat:
+			notes = append(notes, string(enc)+": sat, "+r.Note)
+		case r.Status == smt.Unsat:
+			q, err := smt.ExistsQuery(arch, d, enc, nil, smt.DefaultMaxDigits)
+			if err == nil {
+				q.Comment = []string{
+					fmt.Sprintf("certify: is there a ReLU network %s that fits these %d points exactly?", arch, d.N),
+					fmt.Sprintf("%s answered unsat in %s with encoding %s: no such network exists.", r.Solver, r.Time.Round(time.Millisecond), enc),
+					"Expected answer: unsat. Re-run with any SMT-LIB 2 solver (z3 FILE, cvc5 FILE).",
+				}
+				res.SMTLIB = q.Script(false)
+			}
+			res.Answer = "unsat"
+			res.Record = &cert.SolverRecord{Solver: r.Solver, Version: solverVersion(r.Solver), Encoding: string(enc),
+				Seconds: strconv.FormatFloat(r.Time.Seconds(), 'f', 3, 64), Answer: "unsat"}
+			return res
+		default:
+			notes = append(notes, string(enc)+": "+r.Reason)
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	res.Note = strings.Join(notes, "; ")
+	return res
+}
+
+// solverVersion names the version of the solver that answered (a portfolio member).
+func solverVersion(name string) string {
+	switch {
+	case strings.HasPrefix(name, "z3-api"):
+		return z3.Version()
+	case name == "z3" || name == "cvc5":
+		out, err := exec.Command(name, "--version").Output()
+		if err != nil {
+			return ""
+		}
+		line, _, _ := strings.Cut(string(out), "\n")
+		return strings.TrimSpace(line)
+	}
+	return ""
 }
 
 // solverByName builds a solver: api (in-process Z3), worker (the API in a killable child
@@ -292,7 +383,7 @@ rationalised.`,
 				if err != nil {
 					return malformed(err)
 				}
-				if err := os.WriteFile(smt2, []byte(q.Script(true)), 0o644); err != nil {
+				if err := os.WriteFile(smt2, []byte(q.Script(false)), 0o644); err != nil {
 					return err
 				}
 			}
@@ -358,7 +449,7 @@ rationalised.`,
 	f.StringVar(&solverName, "solver", "worker", "api, worker, z3, cvc5 or portfolio")
 	f.DurationVar(&timeout, "timeout", 60*time.Second, "wall-clock limit")
 	f.StringVarP(&out, "output", "o", "", "write the witness certificate here")
-	f.StringVar(&smt2, "smt2", "", "also write the query as SMT-LIB 2 to this file")
+	f.StringVar(&smt2, "smt2", "", "also write the query as SMT-LIB 2 to this file (check-sat only, for any solver to re-run)")
 	return cmd
 }
 
