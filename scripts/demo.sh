@@ -1,6 +1,6 @@
 #!/bin/sh
 # The main job on built-in data: audit the seeds' published claims, re-check a refutation on
-# its own, and check the shipped certificates.
+# its own, build a construction on real data and check it, and check the shipped certificates.
 set -e
 BIN=${1:-./certify}
 cd "$(dirname "$0")/.."
@@ -13,6 +13,10 @@ for f in "$OUT"/seed000-yun-thm3.1_*.json; do
   echo "== certify check $f: the counterexample verifies on its own"
   $BIN check "$f"
 done
+echo
+echo "== certify construct: Yun et al.'s Prop 3.2 classifier on the 1797 digits, then checked exactly"
+$BIN construct yun-classify --data testdata/data/digits.csv.gz -o "$OUT/digits_yun_classify.json"
+$BIN check "$OUT/digits_yun_classify.json"
 echo
 echo "== certify check: a broken twin (one label changed) is refuted, exit code 1"
 if $BIN check testdata/certs/invalid/tent_wrong_label.json >/dev/null; then
