@@ -136,7 +136,7 @@ func runClaim(ctx context.Context, c *ClaimSpec, opt Options) Result {
 			r.Basis = o.basis
 			if opt.OutDir != "" && o.cert != nil {
 				path := filepath.Join(opt.OutDir, certName(c.ID, in))
-				if err := writeCert(path, o.cert); err != nil {
+				if err := lowerbounds.WriteCert(path, o.cert, ""); err != nil {
 					r.Detail += "; writing the certificate: " + err.Error()
 				} else {
 					r.Counterexample = path
@@ -179,18 +179,6 @@ func runClaim(ctx context.Context, c *ClaimSpec, opt Options) Result {
 func certName(id string, in Instance) string {
 	s := id + "_" + strings.NewReplacer(" ", "_", "=", "", "/", "over").Replace(in.String())
 	return s + ".json"
-}
-
-func writeCert(path string, c *cert.Certificate) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := cert.Encode(f, c); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
 }
 
 func runInstance(ctx context.Context, c *ClaimSpec, in Instance, opt Options) outcome {
