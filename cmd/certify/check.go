@@ -53,7 +53,7 @@ malformed or unreadable (the field and position are named); 3 undecided.`,
 	f.BoolVar(&o.smt, "smt", false, "also discharge the obligations with the Z3 SMT solver and compare verdicts")
 	f.IntVar(&o.smtSample, "smt-sample", 0, "with --smt: discharge a seeded random sample of K points (0: all)")
 	f.Int64Var(&o.smtSeed, "smt-seed", 1, "with --smt-sample: the sample's seed")
-	f.IntVar(&o.smtChunk, "smt-chunk", 500, "with --smt: points per solver context")
+	f.IntVar(&o.smtChunk, "smt-chunk", 0, "with --smt: points per solver context (0: up to 500, fewer for large networks so that one context holds about 2M weight terms)")
 	return cmd
 }
 
