@@ -137,5 +137,11 @@ func runCapacityPark(o *capacityParkOptions, s *streams) error {
 	if res.Reason != "" && !res.Meets {
 		fmt.Fprintf(s.out, "  %s\n", res.Reason)
 	}
+	if o.imagenet && len(widths) > 0 {
+		first := int64(o.dx+1) * int64(widths[0])
+		fmt.Fprintf(s.out, "paper (Park et al. 2021, §1): \"0.7 million parameters are sufficient\"; this search: %d (%.1f× that), of which %d read the %d inputs.\n",
+			res.Params, float64(res.Params)/7e5, first, o.dx)
+		fmt.Fprintln(s.out, "  The figure does not match. The paper does not show its calculation; this family (width 3 everywhere but one wide layer per stage) may not be the one it used, and its constants may count differently.")
+	}
 	return nil
 }
