@@ -115,7 +115,7 @@ func Capacity(ctx context.Context, arch cert.Architecture, family string, opt Ca
 			cancel()
 			switch {
 			case r.Answer == "sat" && r.Witness != nil:
-				c, st := WitnessCert(d, r.Witness, "SMT existence query witness")
+				c, st := WitnessCert(d, r.Witness, strings.TrimSuffix("SMT existence query witness: "+r.Note, ": "))
 				row.Verdict, row.Basis, row.Kernel, row.Cert = Fits, "solver witness", st, c
 				if st != "verified" {
 					row.Verdict, row.Basis = Undecided, "solver witness rejected by the kernel"

@@ -82,7 +82,11 @@ func (e *smtExistence) Exists(ctx context.Context, a cert.Architecture, d *cert.
 		case err != nil:
 			notes = append(notes, string(enc)+": "+err.Error())
 		case r.Status == smt.Sat && r.Witness != nil:
-			res.Answer, res.Witness, res.Note = "sat", r.Witness.Network, r.Note
+			res.Answer, res.Witness = "sat", r.Witness.Network
+			res.Note = fmt.Sprintf("%s, encoding %s, %s", r.Solver, enc, r.Time.Round(time.Millisecond))
+			if r.Note != "" {
+				res.Note += "; " + r.Note
+			}
 			return res
 		case r.Status == smt.Sat:
 			notes = append(notes, string(enc)+": sat, "+r.Note)
