@@ -331,7 +331,7 @@ func fitWitness(ctx context.Context, d *cert.Dataset, arch cert.Architecture, op
 		cancel()
 		switch {
 		case res.Answer == "sat" && res.Witness != nil:
-			if c, st := lowerbounds.WitnessCert(d, res.Witness, "SMT witness"); st == "verified" {
+			if c, st := lowerbounds.WitnessCert(d, res.Witness, strings.TrimSuffix("SMT witness: "+res.Note, ": ")); st == "verified" {
 				return "solver witness", "solver", c
 			}
 			return "solver witness rejected by the kernel", "", nil
