@@ -347,6 +347,10 @@ type bigLayer struct {
 	D, E, M *big.Int
 	act     []Activation
 	leakyC  []*big.Int
+	// integral: D = E = M = 1 (integer weights and biases, no leaky slope to clear).
+	// Over inputs of scale 1 the output scale is 1 again and the scale bookkeeping is
+	// skipped: deep constructions have thousands of such narrow layers.
+	integral bool
 }
 
 type entry64 struct {
@@ -367,6 +371,7 @@ func planBig(n *Network, d *Dataset) *bigPlan {
 		l := &n.Layers[li]
 		D, E := layerDens(l)
 		bl := bigLayer{in: len(l.W[0]), out: l.Out(), D: D, E: E, M: leakyM(l), act: l.Act}
+		bl.integral = D.Cmp(bigOne) == 0 && E.Cmp(bigOne) == 0 && bl.M.Cmp(bigOne) == 0
 		bl.cols = make([][]bigEntry, bl.in)
 		for j, row := range l.W {
 			for k, w := range row {
@@ -457,7 +462,8 @@ func (e *bigEval) input(i int, a []*big.Int, s *big.Int) {
 func (e *bigEval) evalFrom(start int, a []*big.Int, s *big.Int, out []*big.Rat, states [][]byte) {
 	t := e.t
 	last := len(e.p.layers) - 1
-	Ds, S, mulW, mulB, g := new(big.Int), new(big.Int), new(big.Int), new(big.Int), new(big.Int)
+	Ds, S, mulW, mulB, g, negS := new(big.Int), new(big.Int), new(big.Int), new(big.Int), new(big.Int), new(big.Int)
+	sOne := s.Cmp(bigOne) == 0
 	for li := start; li < len(e.p.layers); li++ {
 		l := &e.p.layers[li]
 		z := e.bufs[li]
@@ -483,17 +489,23 @@ func (e *bigEval) evalFrom(start int, a []*big.Int, s *big.Int, out []*big.Rat, 
 				}
 			}
 		}
-		Ds.Mul(l.D, s)
-		S.Set(Ds)
-		lcmInto(S, l.E)
-		mulW.Quo(S, Ds)
-		mulB.Quo(S, l.E)
+		fast := sOne && l.integral // scale 1 in, scale 1 out: nothing to rescale
+		unitW, unitB, unitM := true, true, true
+		if fast {
+			S.SetInt64(1)
+		} else {
+			Ds.Mul(l.D, s)
+			S.Set(Ds)
+			lcmInto(S, l.E)
+			mulW.Quo(S, Ds)
+			mulB.Quo(S, l.E)
+			unitW, unitB, unitM = mulW.Cmp(bigOne) == 0, mulB.Cmp(bigOne) == 0, l.M.Cmp(bigOne) == 0
+		}
 		var st []byte
 		if states != nil && li < last {
 			st = states[li]
 		}
-		negS := new(big.Int).Neg(S)
-		unitW, unitB := mulW.Cmp(bigOne) == 0, mulB.Cmp(bigOne) == 0
+		negS.Neg(S)
 		for j, zj := range z {
 			// Multiplying by a scale of 1 is skipped (it is the common case: integer
 			// weights over an integer scale).
@@ -534,13 +546,17 @@ func (e *bigEval) evalFrom(start int, a []*big.Int, s *big.Int, out []*big.Rat, 
 					zj.Set(negS)
 				}
 			}
-			if l.M.Cmp(bigOne) != 0 {
+			if !unitM {
 				zj.Mul(zj, l.M)
 			}
 		}
+		if fast {
+			a = z
+			continue
+		}
 		s.Mul(S, l.M)
 		// Keep numbers small: divide the scale and the numerators by their gcd.
-		if s.Cmp(bigOne) != 0 {
+		if sOne = s.Cmp(bigOne) == 0; !sOne {
 			g.Set(s)
 			for _, zj := range z {
 				if g.Cmp(bigOne) == 0 {
@@ -555,6 +571,7 @@ func (e *bigEval) evalFrom(start int, a []*big.Int, s *big.Int, out []*big.Rat, 
 				for _, zj := range z {
 					zj.Quo(zj, g)
 				}
+				sOne = s.Cmp(bigOne) == 0
 			}
 		}
 		a = z
