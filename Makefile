@@ -25,6 +25,9 @@ test: deps
 # Benchmarks named in the issues (figures in the closing notes).
 bench: deps
 	$(GO) test ./cert -run XXX -bench . -benchtime 3x -benchmem
+	$(GO) test ./pwl -run XXX -bench . -benchtime 1x -benchmem
+	$(GO) test ./construct -run XXX -bench . -benchtime 1x
+	$(GO) test ./smt/z3solver -run XXX -bench Dual -benchtime 1x -timeout 30m
 
 fuzz:
 	$(GO) test ./cert -run XXX -fuzz FuzzDecode -fuzztime 60s
