@@ -60,9 +60,6 @@ func (e *smtExistence) Exists(ctx context.Context, a cert.Architecture, d *cert.
 		res.Note = "the existence encodings cover relu only, not " + a.Activation
 		return res
 	}
-	if a.OutputDim > 1 {
-		res.Note = "the existence encodings fit one output per label coordinate of the data"
-	}
 	solver, err := solverByName("portfolio", e.timeout)
 	if err != nil {
 		res.Note = err.Error()
@@ -126,7 +123,7 @@ func solverVersion(name string) string {
 			return ""
 		}
 		line, _, _ := strings.Cut(string(out), "\n")
-		return strings.TrimSpace(line)
+		return strings.TrimPrefix(strings.TrimSpace(line), "This is ")
 	}
 	return ""
 }
