@@ -58,7 +58,7 @@ const (
 )
 
 // Encodings lists the encodings offered.
-var Encodings = []Encoding{EncIte, EncPattern, EncNormalized, EncNormalizedW}
+var Encodings = []Encoding{EncIte, EncPattern, EncNormalized, EncNormalizedW, EncSplit}
 
 func paramW(l, u, k int) string {
 	return "w" + strconv.Itoa(l) + "_" + strconv.Itoa(u) + "_" + strconv.Itoa(k)
@@ -79,6 +79,19 @@ func (a Arch) Params() []string {
 		in = w
 	}
 	return out
+}
+
+// ExistsScript is the SMT-LIB 2 script of the existence query with encoding enc, for a
+// solver to re-run (check-sat only; the split encoding gives one check-sat per case).
+func ExistsScript(a Arch, d *cert.Dataset, enc Encoding, maxDigits int) (string, error) {
+	if enc == EncSplit {
+		return SplitScript(a, d, maxDigits)
+	}
+	q, err := ExistsQuery(a, d, enc, nil, maxDigits)
+	if err != nil {
+		return "", err
+	}
+	return q.Script(false), nil
 }
 
 // ExistsQuery writes "some network of arch fits d exactly". Parameters named in fixed
@@ -221,6 +234,9 @@ type ExistsResult struct {
 func Exists(ctx context.Context, s Solver, a Arch, d *cert.Dataset, enc Encoding, maxDigits int) (*ExistsResult, error) {
 	if a.Outputs == 0 {
 		a.Outputs = 1
+	}
+	if enc == EncSplit {
+		return existsSplit(ctx, s, a, d, maxDigits)
 	}
 	q, err := ExistsQuery(a, d, enc, nil, maxDigits)
 	if err != nil {

@@ -45,7 +45,8 @@ func init() {
 // smtExistence answers the lower-bound search's existence queries (capacity, audit) with
 // a portfolio: the Z3 API in a killable worker, the z3 program and the cvc5 program race on
 // each query (no solver and no encoding wins everywhere; see smt.Exists). The encodings are
-// tried in turn, the first with half of the time: biases normalised to {−1, 0, 1}, then
+// tried in turn, each but the last with half of the time left: for one-dimensional data the
+// case split on the first layer's pattern, then biases normalised to {−1, 0, 1}, then
 // first-layer weights normalised. A witness is returned for the caller to check with the
 // kernel; an unsat answer carries the query as SMT-LIB 2 so that it can be re-run.
 type smtExistence struct {
@@ -67,6 +68,9 @@ func (e *smtExistence) Exists(ctx context.Context, a cert.Architecture, d *cert.
 	}
 	arch := smt.Arch{InputDim: d.D, Hidden: a.Hidden, Outputs: d.LabelDim}
 	encs := []smt.Encoding{smt.EncNormalized, smt.EncNormalizedW}
+	if d.D == 1 && d.LabelDim == 1 && len(a.Hidden) > 0 {
+		encs = append([]smt.Encoding{smt.EncSplit}, encs...)
+	}
 	var notes []string
 	for i, enc := range encs {
 		qctx, cancel := ctx, context.CancelFunc(func() {})
@@ -88,14 +92,11 @@ func (e *smtExistence) Exists(ctx context.Context, a cert.Architecture, d *cert.
 		case r.Status == smt.Sat:
 			notes = append(notes, string(enc)+": sat, "+r.Note)
 		case r.Status == smt.Unsat:
-			q, err := smt.ExistsQuery(arch, d, enc, nil, smt.DefaultMaxDigits)
-			if err == nil {
-				q.Comment = []string{
-					fmt.Sprintf("certify: is there a ReLU network %s that fits these %d points exactly?", arch, d.N),
-					fmt.Sprintf("%s answered unsat in %s with encoding %s: no such network exists.", r.Solver, r.Time.Round(time.Millisecond), enc),
-					"Expected answer: unsat. Re-run with any SMT-LIB 2 solver (z3 FILE, cvc5 FILE).",
-				}
-				res.SMTLIB = q.Script(false)
+			if script, err := smt.ExistsScript(arch, d, enc, smt.DefaultMaxDigits); err == nil {
+				res.SMTLIB = fmt.Sprintf("; certify: is there a ReLU network %s that fits these %d points exactly?\n"+
+					"; %s answered unsat in %s with encoding %s: no such network exists.\n"+
+					"; Expected answer: unsat (on every line). Re-run with any SMT-LIB 2 solver (z3 FILE, cvc5 FILE).\n%s",
+					arch, d.N, r.Solver, r.Time.Round(time.Millisecond), enc, script)
 			}
 			res.Answer = "unsat"
 			res.Record = &cert.SolverRecord{Solver: r.Solver, Version: solverVersion(r.Solver), Encoding: string(enc),
@@ -380,11 +381,11 @@ rationalised.`,
 			}
 			a := smt.Arch{InputDim: d.D, Hidden: hidden, Outputs: d.LabelDim}
 			if smt2 != "" {
-				q, err := smt.ExistsQuery(a, d, smt.Encoding(enc), nil, max(smt.DefaultMaxDigits, g.maxDigits))
+				script, err := smt.ExistsScript(a, d, smt.Encoding(enc), max(smt.DefaultMaxDigits, g.maxDigits))
 				if err != nil {
 					return malformed(err)
 				}
-				if err := os.WriteFile(smt2, []byte(q.Script(false)), 0o644); err != nil {
+				if err := os.WriteFile(smt2, []byte(script), 0o644); err != nil {
 					return err
 				}
 			}
@@ -446,7 +447,7 @@ rationalised.`,
 	f.StringVar(&widths, "widths", "", "hidden widths, e.g. 2,2")
 	f.StringVar(&data, "data", "", "CSV dataset (target last)")
 	f.IntVar(&alt, "alternating", 0, "use x_i = i, y_i = i mod 2 for i = 1..N")
-	f.StringVar(&enc, "encoding", string(smt.EncNormalized), "ite, pattern, normalized or normalized-w")
+	f.StringVar(&enc, "encoding", string(smt.EncNormalized), "ite, pattern, normalized, normalized-w or split (1-D data: a case split on the first layer's pattern)")
 	f.StringVar(&solverName, "solver", "worker", "api, worker, z3, cvc5 or portfolio")
 	f.DurationVar(&timeout, "timeout", 60*time.Second, "wall-clock limit")
 	f.StringVarP(&out, "output", "o", "", "write the witness certificate here")

@@ -1,0 +1,387 @@
+package smt
+
+import (
+	"context"
+	"fmt"
+	"math/big"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"certify/cert"
+)
+
+// EncSplit decides an existence query on one-dimensional data by a case split on the
+// first hidden layer's activation pattern, one smaller query per case.
+//
+// Why the cases cover every network. Sort the distinct inputs x_(1) < … < x_(n). A unit
+// σ(w·x + b) of the first layer with w ≠ 0 is, by positive homogeneity, (its outgoing
+// weights divided by |w|) the unit σ(s·(x − t)) with s = sign(w) and t = −b/w. On the data
+// its pattern is fixed by s and by the position p ∈ {0, …, n} of t among the inputs: for
+// s = +1 it is active exactly on the points of rank > p (x_(p) ≤ t < x_(p+1)), for s = −1
+// on the points of rank ≤ p (x_(p) < t ≤ x_(p+1)). A unit with w = 0 outputs a constant
+// σ(b) ≥ 0 on every point, which the next layer's biases absorb: it can be replaced by a
+// unit inactive on the data (s = +1, p = n) with the same outgoing weights. Units of a
+// layer are interchangeable, so a case is a multiset of (s, p). In a case the first
+// layer's outputs on the data are s·(x − t_u) or 0: affine in the unknown breakpoints t_u.
+//
+// When there are two hidden layers or more, each unit of the last hidden layer is also
+// rescaled (positive homogeneity again) so that its output weight is −1, 0 or 1. The
+// remaining layers are written with ite, as in EncIte.
+//
+// The answer is sat when a case is (its model is a witness), unsat when every case is
+// unsat, unknown otherwise. SplitScript writes every case into one SMT-LIB 2 script, each
+// inside push/pop with its own check-sat: the expected answer of an unsat record is
+// "unsat" on every line.
+const EncSplit Encoding = "split"
+
+// splitUnit is one first-layer unit of a case: sign s and position p.
+type splitUnit struct{ s, p int }
+
+// splitCases lists the multisets of m units over n distinct inputs.
+func splitCases(n, m int) [][]splitUnit {
+	var units []splitUnit
+	for _, s := range []int{1, -1} {
+		for p := 0; p <= n; p++ {
+			units = append(units, splitUnit{s, p})
+		}
+	}
+	var out [][]splitUnit
+	var rec func(start int, cur []splitUnit)
+	rec = func(start int, cur []splitUnit) {
+		if len(cur) == m {
+			out = append(out, append([]splitUnit(nil), cur...))
+			return
+		}
+		for i := start; i < len(units); i++ {
+			rec(i, append(cur, units[i]))
+		}
+	}
+	rec(0, nil)
+	return out
+}
+
+// splitSupported says whether EncSplit applies: one input, one output, a hidden layer.
+func splitSupported(a Arch, d *cert.Dataset) error {
+	if d.D != 1 || a.InputDim != 1 {
+		return fmt.Errorf("smt: the split encoding is for one-dimensional inputs")
+	}
+	if a.Outputs > 1 || d.LabelDim > 1 {
+		return fmt.Errorf("smt: the split encoding is for one output")
+	}
+	if len(a.Hidden) == 0 {
+		return fmt.Errorf("smt: the split encoding needs a hidden layer")
+	}
+	return nil
+}
+
+// splitCaseQuery writes the query of one case. fixedT, when set, replaces the breakpoints
+// by rationals (then the query is linear: used to rationalise an irrational witness).
+func splitCaseQuery(a Arch, d *cert.Dataset, cs []splitUnit, xs []*big.Rat, fixedT []*big.Rat, maxDigits int) (*Query, error) {
+	var sb strings.Builder
+	L := len(a.Hidden)
+	widths := a.widths()
+	var want []string
+	declare := func(name string) {
+		fmt.Fprintf(&sb, "(declare-const %s Real)\n", name)
+		want = append(want, name)
+	}
+	lits := make([]string, len(xs))
+	for i, x := range xs {
+		s, err := Lit(x, maxDigits)
+		if err != nil {
+			return nil, err
+		}
+		lits[i] = s
+	}
+	tName := make([]string, len(cs))
+	for u, c := range cs {
+		if fixedT != nil {
+			s, err := Lit(fixedT[u], maxDigits)
+			if err != nil {
+				return nil, err
+			}
+			tName[u] = s
+		} else {
+			tName[u] = "t" + strconv.Itoa(u)
+			declare(tName[u])
+		}
+		lo, hi := "<=", "<"
+		if c.s < 0 {
+			lo, hi = "<", "<="
+		}
+		if c.p >= 1 {
+			fmt.Fprintf(&sb, "(assert (%s %s %s))\n", lo, lits[c.p-1], tName[u])
+		}
+		if c.p < len(xs) {
+			fmt.Fprintf(&sb, "(assert (%s %s %s))\n", hi, tName[u], lits[c.p])
+		}
+	}
+	in := a.Hidden[0]
+	for l := 1; l < len(widths); l++ {
+		for u := 0; u < widths[l]; u++ {
+			for k := 0; k < in; k++ {
+				declare(paramW(l, u, k))
+				if l == L && L >= 2 {
+					fmt.Fprintf(&sb, "(assert (or (= %s (- 1.0)) (= %s 0.0) (= %s 1.0)))\n", paramW(l, u, k), paramW(l, u, k), paramW(l, u, k))
+				}
+			}
+			declare(paramB(l, u))
+		}
+		in = widths[l]
+	}
+	nonlinear := fixedT == nil || L >= 2
+	for p := 0; p < d.N; p++ {
+		x := d.Input(p)[0]
+		r := sort.Search(len(xs), func(i int) bool { return xs[i].Cmp(x) >= 0 }) + 1 // rank, 1-based
+		xl, err := Lit(x, maxDigits)
+		if err != nil {
+			return nil, err
+		}
+		cur := make([]string, len(cs))
+		for u, c := range cs {
+			switch {
+			case c.s > 0 && r > c.p:
+				cur[u] = "(- " + xl + " " + tName[u] + ")"
+			case c.s < 0 && r <= c.p:
+				cur[u] = "(- " + tName[u] + " " + xl + ")"
+			default:
+				cur[u] = ""
+			}
+		}
+		for l := 1; l < len(widths); l++ {
+			next := make([]string, widths[l])
+			for u := range next {
+				terms := []string{paramB(l, u)}
+				for k, v := range cur {
+					if v != "" {
+						terms = append(terms, "(* "+paramW(l, u, k)+" "+v+")")
+					}
+				}
+				affine := terms[0]
+				if len(terms) > 1 {
+					affine = "(+ " + strings.Join(terms, " ") + ")"
+				}
+				if l == len(widths)-1 {
+					next[u] = affine
+					continue
+				}
+				z := "z" + strconv.Itoa(p) + "_" + strconv.Itoa(l) + "_" + strconv.Itoa(u)
+				av := "a" + strconv.Itoa(p) + "_" + strconv.Itoa(l) + "_" + strconv.Itoa(u)
+				fmt.Fprintf(&sb, "(declare-const %s Real)\n(assert (= %s %s))\n(declare-const %s Real)\n(assert (= %s (ite (> %s 0.0) %s 0.0)))\n", z, z, affine, av, av, z, z)
+				next[u] = av
+			}
+			cur = next
+		}
+		y, err := Lit(d.Target(p)[0], maxDigits)
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(&sb, "(assert (= %s %s))\n", cur[0], y)
+	}
+	logic := "QF_LRA"
+	if nonlinear {
+		logic = "QF_NRA"
+	}
+	return &Query{
+		Name:  fmt.Sprintf("exists %s fitting %d points, first-layer case %v", a, d.N, cs),
+		Logic: logic,
+		Body:  sb.String(), Want: want, WantReal: true,
+	}, nil
+}
+
+// distinctInputs returns the sorted distinct one-dimensional inputs of d.
+func distinctInputs(d *cert.Dataset) []*big.Rat {
+	xs := make([]*big.Rat, 0, d.N)
+	for p := 0; p < d.N; p++ {
+		xs = append(xs, d.Input(p)[0])
+	}
+	sort.Slice(xs, func(i, j int) bool { return xs[i].Cmp(xs[j]) < 0 })
+	out := xs[:0]
+	for i, x := range xs {
+		if i == 0 || x.Cmp(out[len(out)-1]) != 0 {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// SplitScript is every case of the split encoding in one SMT-LIB 2 script (push/pop
+// around each case, one check-sat each).
+func SplitScript(a Arch, d *cert.Dataset, maxDigits int) (string, error) {
+	if a.Outputs == 0 {
+		a.Outputs = 1
+	}
+	if err := splitSupported(a, d); err != nil {
+		return "", err
+	}
+	xs := distinctInputs(d)
+	cases := splitCases(len(xs), a.Hidden[0])
+	var b strings.Builder
+	fmt.Fprintf(&b, "; certify: does a ReLU network %s fit these %d points exactly? encoding split:\n", a, d.N)
+	fmt.Fprintf(&b, "; %d cases of the first hidden layer's activation pattern, each in push/pop.\n", len(cases))
+	b.WriteString("; unsat on every line: no network of this architecture fits the data.\n")
+	b.WriteString("(set-logic QF_NRA)\n")
+	for _, cs := range cases {
+		q, err := splitCaseQuery(a, d, cs, xs, nil, maxDigits)
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(&b, "; case %v\n(push 1)\n%s(check-sat)\n(pop 1)\n", cs, q.Body)
+	}
+	b.WriteString("(exit)\n")
+	return b.String(), nil
+}
+
+// existsSplit runs the split: cases in order, each with a share of the time left; the
+// undecided ones again with what remains.
+func existsSplit(ctx context.Context, s Solver, a Arch, d *cert.Dataset, maxDigits int) (*ExistsResult, error) {
+	start := time.Now()
+	out := &ExistsResult{Encoding: EncSplit, Solver: s.Name()}
+	if err := splitSupported(a, d); err != nil {
+		return nil, err
+	}
+	xs := distinctInputs(d)
+	cases := splitCases(len(xs), a.Hidden[0])
+	pending := cases
+	var irrational []string
+	for round := 0; round < 2 && len(pending) > 0; round++ {
+		var undecided [][]splitUnit
+		for i, cs := range pending {
+			if ctx.Err() != nil {
+				undecided = append(undecided, pending[i:]...)
+				break
+			}
+			per := 10 * time.Second
+			if dl, ok := ctx.Deadline(); ok {
+				left := time.Until(dl)
+				if round == 1 {
+					per = left / time.Duration(len(pending)-i)
+				} else {
+					per = min(per, max(left/time.Duration(len(pending)-i), 200*time.Millisecond))
+				}
+			}
+			q, err := splitCaseQuery(a, d, cs, xs, nil, maxDigits)
+			if err != nil {
+				return nil, err
+			}
+			qctx, cancel := context.WithTimeout(ctx, per)
+			res, err := s.Solve(qctx, q)
+			cancel()
+			if err != nil {
+				return nil, err
+			}
+			switch res.Status {
+			case Unsat:
+				continue
+			case Unknown:
+				undecided = append(undecided, cs)
+				continue
+			}
+			w, note, err := splitWitness(ctx, s, a, d, cs, xs, res, maxDigits)
+			if err != nil {
+				return nil, err
+			}
+			if w == nil {
+				irrational = append(irrational, fmt.Sprintf("case %v: %s", cs, note))
+				continue
+			}
+			out.Status, out.Solver, out.Witness, out.Note = Sat, res.Solver, w, fmt.Sprintf("first-layer case %v of %d%s", cs, len(cases), note)
+			out.Time = time.Since(start)
+			return out, nil
+		}
+		pending = undecided
+	}
+	out.Time = time.Since(start)
+	switch {
+	case len(irrational) > 0:
+		out.Status, out.Irrational = Sat, true
+		out.Note = "sat with irrational weights only: " + strings.Join(irrational, "; ")
+	case len(pending) > 0:
+		out.Status = Unknown
+		out.Reason = fmt.Sprintf("%d of %d first-layer cases undecided", len(pending), len(cases))
+	default:
+		out.Status = Unsat
+		out.Note = fmt.Sprintf("all %d first-layer cases unsat", len(cases))
+	}
+	return out, nil
+}
+
+// splitWitness turns a case's model into a witness certificate; an irrational model is
+// rationalised by fixing the breakpoints to decimal truncations and solving the rest again
+// (linear for one hidden layer; much smaller in any case).
+func splitWitness(ctx context.Context, s Solver, a Arch, d *cert.Dataset, cs []splitUnit, xs []*big.Rat, res Result, maxDigits int) (*cert.Certificate, string, error) {
+	ts := make([]*big.Rat, len(cs))
+	model := res.Model
+	note := ""
+	rational := true
+	for _, v := range model {
+		if v.Algebraic {
+			rational = false
+			break
+		}
+	}
+	if !rational {
+		found := false
+		for _, digits := range []int{2, 4, 8, 16, 30} {
+			for u := range cs {
+				r, ok := truncDecimal(model["t"+strconv.Itoa(u)], digits)
+				if !ok {
+					return nil, "an irrational breakpoint without a decimal value", nil
+				}
+				if v := model["t"+strconv.Itoa(u)]; v.Rat != nil {
+					r = v.Rat
+				}
+				ts[u] = r
+			}
+			q, err := splitCaseQuery(a, d, cs, xs, ts, maxDigits)
+			if err != nil {
+				return nil, "", err
+			}
+			r2, err := s.Solve(ctx, q)
+			if err != nil {
+				return nil, "", err
+			}
+			if r2.Status != Sat {
+				continue
+			}
+			ok := true
+			for _, v := range r2.Model {
+				ok = ok && !v.Algebraic
+			}
+			if ok {
+				model, found = r2.Model, true
+				note = fmt.Sprintf("; irrational model rationalised (breakpoints truncated to %d decimals, the rest solved again)", digits)
+				break
+			}
+		}
+		if !found {
+			return nil, "irrational model, no rational witness found near it", nil
+		}
+	} else {
+		for u := range cs {
+			ts[u] = model["t"+strconv.Itoa(u)].Rat
+		}
+	}
+	vals := map[string]*big.Rat{}
+	for u, c := range cs {
+		t := ts[u]
+		if t == nil {
+			t = new(big.Rat)
+		}
+		vals[paramW(0, u, 0)] = big.NewRat(int64(c.s), 1)
+		vals[paramB(0, u)] = new(big.Rat).Mul(t, big.NewRat(int64(-c.s), 1))
+	}
+	for name, v := range model {
+		if v.Rat != nil && !strings.HasPrefix(name, "t") {
+			vals[name] = v.Rat
+		}
+	}
+	for _, name := range a.Params() {
+		if vals[name] == nil {
+			vals[name] = new(big.Rat) // not in the model: unconstrained
+		}
+	}
+	return witnessCert(a, d, vals, fmt.Sprintf("%s, encoding split, first-layer case %v", res.Solver, cs)), note, nil
+}
