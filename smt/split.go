@@ -39,6 +39,14 @@ const EncSplit Encoding = "split"
 // splitUnit is one first-layer unit of a case: sign s and position p.
 type splitUnit struct{ s, p int }
 
+// String writes +p (active on the points of rank > p) or −p (rank ≤ p).
+func (u splitUnit) String() string {
+	if u.s < 0 {
+		return "−" + strconv.Itoa(u.p)
+	}
+	return "+" + strconv.Itoa(u.p)
+}
+
 // splitCases lists the multisets of m units over n distinct inputs.
 func splitCases(n, m int) [][]splitUnit {
 	var units []splitUnit
