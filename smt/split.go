@@ -230,6 +230,7 @@ func SplitScript(a Arch, d *cert.Dataset, maxDigits int) (string, error) {
 	fmt.Fprintf(&b, "; certify: does a ReLU network %s fit these %d points exactly? encoding split:\n", a, d.N)
 	fmt.Fprintf(&b, "; %d cases of the first hidden layer's activation pattern, each in push/pop.\n", len(cases))
 	b.WriteString("; unsat on every line: no network of this architecture fits the data.\n")
+	b.WriteString("; cvc5 needs --incremental for push/pop; z3 is much slower than cvc5 on some cases.\n")
 	b.WriteString("(set-logic QF_NRA)\n")
 	for _, cs := range cases {
 		q, err := splitCaseQuery(a, d, cs, xs, nil, maxDigits)
