@@ -45,6 +45,7 @@ type Result struct {
 	Tried     int    `json:"instances_tried"`
 	Held      int    `json:"instances_held"`
 	Undecided int    `json:"instances_undecided"`
+	Skipped   int    `json:"instances_skipped,omitempty"` // not reached: the budget ran out
 	// Basis says what the verdict rests on: "kernel" (certificates checked exactly),
 	// "solver" (an SMT solver's unsat somewhere), "exact search" (untrusted but exact
 	// computation, e.g. an L¹ distance measured by package pwl).
@@ -98,6 +99,31 @@ func Run(ctx context.Context, f *ClaimsFile, opt Options) (*Report, error) {
 		}
 		rep.Claims = append(rep.Claims, r)
 	}
+	// A second pass gives what is left of the budget to the claims that ran out of their
+	// share (some instances undecided): they are tried again, whole, with more time.
+	var again []int
+	for i, r := range rep.Claims {
+		if r.Verdict != Refuted && (r.Undecided > 0 || r.Skipped > 0) {
+			again = append(again, i)
+		}
+	}
+	for n, i := range again {
+		left := time.Until(deadline) / time.Duration(len(again)-n)
+		if left < 5*time.Second {
+			break
+		}
+		c := &f.Claims[i]
+		cctx, cancel := context.WithTimeout(ctx, left)
+		opt.Progress("audit: %s again, with %s …", c.ID, left.Round(time.Second))
+		r := runClaim(cctx, c, opt)
+		cancel()
+		if r.Verdict == Refuted {
+			rep.Refuted++
+		}
+		if r.Verdict == Refuted || r.Held > rep.Claims[i].Held {
+			rep.Claims[i] = r
+		}
+	}
 	rep.Seconds = time.Since(start).Seconds()
 	return rep, nil
 }
@@ -119,9 +145,10 @@ func runClaim(ctx context.Context, c *ClaimSpec, opt Options) Result {
 	}
 	bases := map[string]bool{}
 	var details []string
-	for _, in := range insts {
+	for i, in := range insts {
 		if ctx.Err() != nil {
-			details = append(details, "budget spent")
+			r.Skipped = len(insts) - i
+			details = append(details, fmt.Sprintf("budget spent, %d instance(s) not tried", r.Skipped))
 			break
 		}
 		r.Tried++
@@ -151,15 +178,17 @@ func runClaim(ctx context.Context, c *ClaimSpec, opt Options) Result {
 			}
 		default:
 			r.Undecided++
-			if len(details) < 3 {
-				details = append(details, in.String()+": undecided ("+o.detail+")")
+			// Undecided instances are named first: they are what a reader needs to see.
+			if r.Undecided <= 3 {
+				details = append([]string{in.String() + ": undecided (" + o.detail + ")"}, details...)
+				details = details[:min(len(details), 3)]
 			}
 		}
 	}
 	switch {
-	case r.Tried == 0:
+	case r.Tried == 0 && r.Skipped == 0:
 		r.Detail = "no instance in range satisfies the hypothesis"
-	case r.Held == r.Tried:
+	case r.Held == r.Tried && r.Skipped == 0:
 		r.Verdict = Holds
 	}
 	var bs []string

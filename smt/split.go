@@ -309,7 +309,15 @@ func existsSplit(ctx context.Context, s Solver, a Arch, d *cert.Dataset, maxDigi
 		out.Note = "sat with irrational weights only: " + strings.Join(irrational, "; ")
 	case len(pending) > 0:
 		out.Status = Unknown
-		out.Reason = fmt.Sprintf("%d of %d first-layer cases undecided", len(pending), len(cases))
+		names := make([]string, 0, 4)
+		for _, cs := range pending[:min(len(pending), 4)] {
+			names = append(names, fmt.Sprint(cs))
+		}
+		out.Reason = fmt.Sprintf("%d of %d first-layer cases undecided (%s", len(pending), len(cases), strings.Join(names, ", "))
+		if len(pending) > 4 {
+			out.Reason += ", …"
+		}
+		out.Reason += ")"
 	default:
 		out.Status = Unsat
 		out.Note = fmt.Sprintf("all %d first-layer cases unsat", len(cases))
