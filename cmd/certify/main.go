@@ -1,5 +1,3 @@
-// Command certify checks, builds and audits exact certificates that ReLU networks
-// memorise data. See README.md.
 package main
 
 import "os"

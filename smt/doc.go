@@ -1,0 +1,41 @@
+// Package smt is certify's second opinion and its search engine for existence questions.
+// It writes a certificate's obligations as SMT-LIB 2 formulas and has a solver discharge
+// them, independently of the kernel (package cert), and it asks whether a network of a
+// given architecture fits a dataset at all.
+//
+// # Contract
+//
+//   - Independence. The network is written as formulas over exact rationals (ite for an
+//     activation, or the linear branch a stated pattern selects); nothing is taken from
+//     the kernel's evaluation. Each obligation is negated and asserted, so unsat
+//     discharges it and sat refutes it, the model naming the failing point
+//     (CheckCertificate). Compare says where the kernel and the solver disagree; a
+//     disagreement is a bug, and the CLI reports it loudly.
+//   - Exactness. Numbers cross into formulas as exact literals, bounded in digits
+//     (DefaultMaxDigits; Lit refuses larger ones before any solver sees them). Models are
+//     read back as exact rationals; an irrational algebraic value is reported as such
+//     (Value.Algebraic), never rounded into a verdict.
+//   - Honest verdicts. A query not decided in time is Unknown, and a claim with an
+//     Unknown obligation is undecided: never verified. A solver error is an error.
+//   - Bounded memory. Certificates are sent in chunks (AutoChunk: about two million
+//     weight terms per query), and each in-process query has its own Z3 context.
+//
+// # Solvers
+//
+// Solver is the boundary: the in-process Z3 binding (package certify/smt/z3solver), the
+// z3 and cvc5 programs (Binary), the binding in a killable child process (Worker), and
+// a Portfolio racing several, the first definite answer winning. Everything outside
+// smt/z3 and smt/z3solver builds without cgo.
+//
+// # Existence queries
+//
+// Exists decides "is there a ReLU network with these hidden widths fitting these data
+// exactly?": the weights are unknowns, so the formula is nonlinear real arithmetic. The
+// encodings (Encodings) are ite, pattern (Boolean activation states), normalized and
+// normalized-w (symmetry breaking by positive homogeneity and unit permutation), and
+// split (one-dimensional data: a case split on the first layer's activation pattern; see
+// EncSplit for why the cases cover every network). A sat answer gives a witness
+// certificate that the caller checks with the kernel; an unsat answer is recorded with the
+// SMT-LIB script (ExistsScript) that any solver can re-run. The kernel cannot re-prove an
+// unsat: reports say which verdicts rest on a solver.
+package smt
