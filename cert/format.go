@@ -309,7 +309,7 @@ func (w *WireNetwork) toNetwork(path string, lim Limits) (*Network, error) {
 		p := fmt.Sprintf("%s.layers[%d]", path, i)
 		var l Layer
 		units := len(wl.Biases)
-		params += int64(units) * int64(len(wl.Weights)+1)
+		params += int64(units) // biases; then every weight as written
 		for _, row := range wl.Weights {
 			params += int64(len(row))
 		}

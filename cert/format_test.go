@@ -98,6 +98,17 @@ func TestDecodeLimits(t *testing.T) {
 	if _, err := Decode(strings.NewReader(string(base)), ".", Limits{MaxParams: 3}); err == nil || !strings.Contains(err.Error(), "parameters") {
 		t.Errorf("parameter limit not enforced: %v", err)
 	}
+	// The limit counts the parameters written: a layer of 20 000 units reading one input has
+	// 40 000 (Park et al.'s wide layers are like this), not 20 000².
+	wide := `{"format": "certify/v1", "network": {"input_dim": 1, "layers": [` +
+		`{"activation": "relu", "weights": [` + strings.Repeat(`["1"],`, 19999) + `["1"]], "biases": [` + strings.Repeat(`"0",`, 19999) + `"0"]},` +
+		`{"activation": "identity", "weights": [[` + strings.Repeat(`"1",`, 19999) + `"1"]], "biases": ["0"]}]}, "claims": [{"kind": "sizes", "parameters": 60001}]}`
+	if _, err := Decode(strings.NewReader(wide), ".", Limits{MaxParams: 60001}); err != nil {
+		t.Errorf("a wide layer within the parameter limit: %v", err)
+	}
+	if _, err := Decode(strings.NewReader(wide), ".", Limits{MaxParams: 60000}); err == nil || !strings.Contains(err.Error(), "parameters") {
+		t.Errorf("a wide layer one parameter over the limit: %v", err)
+	}
 }
 
 func TestDatasetDuplicates(t *testing.T) {
