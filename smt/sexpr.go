@@ -2,8 +2,9 @@ package smt
 
 import (
 	"fmt"
-	"math"
 	"math/big"
+
+	"certify/smt/internal/digits"
 	"strings"
 )
 
@@ -13,30 +14,16 @@ import (
 // limit of their own (a 10^6-digit constant is refused here, before any solver sees it).
 const DefaultMaxDigits = 10000
 
-const log10of2 = 0.30102999566398119521373889472449302676818988146211
-
-// checkDigits refuses |x| with more than max decimal digits, deciding by bit length when
-// it can (so a huge number is never converted to decimal).
+// checkDigits refuses |x| with more than max decimal digits (see package digits).
 func checkDigits(x *big.Int, max int) error {
-	if max <= 0 {
+	n, exact, over := digits.Over(x, max)
+	switch {
+	case !over:
 		return nil
+	case exact:
+		return fmt.Errorf("%w: a number with %d decimal digits (limit %d)", ErrTooLarge, n, max)
 	}
-	b := x.BitLen()
-	if b == 0 {
-		return nil
-	}
-	lo := int(math.Floor(float64(b-1)*log10of2-1e-6)) + 1
-	hi := int(math.Floor(float64(b)*log10of2+1e-6)) + 1
-	if hi <= max {
-		return nil
-	}
-	if lo > max {
-		return fmt.Errorf("%w: a number with more than %d decimal digits (limit %d)", ErrTooLarge, lo-1, max)
-	}
-	if d := len(new(big.Int).Abs(x).String()); d > max {
-		return fmt.Errorf("%w: a number with %d decimal digits (limit %d)", ErrTooLarge, d, max)
-	}
-	return nil
+	return fmt.Errorf("%w: a number with more than %d decimal digits (limit %d)", ErrTooLarge, n-1, max)
 }
 
 // Lit writes r as an SMT-LIB Real term: "3.0", "(- 3.0)", "(/ 7.0 12.0)",

@@ -11,8 +11,9 @@ import "C"
 
 import (
 	"fmt"
-	"math"
 	"math/big"
+
+	"certify/smt/internal/digits"
 	"regexp"
 	"strings"
 	"sync"
@@ -348,32 +349,16 @@ func (c *Context) Bool(b bool) Term {
 
 // --- numerals ----------------------------------------------------------
 
-const log10of2 = 0.30102999566398119521373889472449302676818988146211
-
-// checkDigits refuses |x| with more than max decimal digits without
-// converting it to decimal when the bit length decides.
+// checkDigits refuses |x| with more than max decimal digits (see package digits).
 func checkDigits(x *big.Int, max int) error {
-	if max <= 0 {
+	n, exact, over := digits.Over(x, max)
+	switch {
+	case !over:
 		return nil
+	case exact:
+		return fmt.Errorf("%w: %d decimal digits (limit %d)", ErrTooLarge, n, max)
 	}
-	b := x.BitLen()
-	if b == 0 {
-		return nil
-	}
-	// 2^(b-1) <= |x| < 2^b, so digits is in [lo, hi].
-	lo := int(math.Floor(float64(b-1)*log10of2-1e-6)) + 1
-	hi := int(math.Floor(float64(b)*log10of2+1e-6)) + 1
-	if hi <= max {
-		return nil
-	}
-	if lo > max {
-		return fmt.Errorf("%w: more than %d decimal digits (limit %d)", ErrTooLarge, lo-1, max)
-	}
-	d := len(new(big.Int).Abs(x).String())
-	if d > max {
-		return fmt.Errorf("%w: %d decimal digits (limit %d)", ErrTooLarge, d, max)
-	}
-	return nil
+	return fmt.Errorf("%w: more than %d decimal digits (limit %d)", ErrTooLarge, n-1, max)
 }
 
 // numeral builds a numeral of sort k from the exact value r.
