@@ -122,22 +122,6 @@ func pointCount(cl Claim, d *Dataset) int {
 	return d.N
 }
 
-// targetVec gives the vector the network must output at point i for exact and ε claims.
-func targetVec(d *Dataset, i, outDim int) []*big.Rat {
-	if d.Task == Regression {
-		return d.Targets[i]
-	}
-	if outDim == 1 {
-		return []*big.Rat{big.NewRat(int64(d.Labels[i]), 1)}
-	}
-	t := make([]*big.Rat, outDim)
-	for k := range t {
-		t[k] = new(big.Rat)
-	}
-	t[d.Labels[i]].SetInt64(1)
-	return t
-}
-
 // validateClaim checks that a claim fits the network and dataset it speaks of.
 func validateClaim(cl Claim, path string, c *Certificate) error {
 	d, n := c.Data, c.Network
@@ -317,7 +301,7 @@ type pointChecker struct {
 }
 
 func (pc *pointChecker) exact(i int, out []*big.Rat) *Failure {
-	want := targetVec(pc.d, i, pc.outDim)
+	want := pc.d.TargetVector(i, pc.outDim)
 	for k, v := range out {
 		if v.Cmp(want[k]) != 0 {
 			return &Failure{Code: CodeOutputMismatch, Path: fmt.Sprintf("points[%d].output[%d]", i, k),
@@ -358,7 +342,7 @@ func (pc *pointChecker) threshold(i int, out []*big.Rat, t *big.Rat) *Failure {
 }
 
 func (pc *pointChecker) epsilon(i int, out []*big.Rat, eps *big.Rat) *Failure {
-	want := targetVec(pc.d, i, pc.outDim)
+	want := pc.d.TargetVector(i, pc.outDim)
 	for k, v := range out {
 		diff := pc.t.Sub(v, want[k])
 		diff.Abs(diff)

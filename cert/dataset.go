@@ -75,6 +75,21 @@ func (d *Dataset) Target(i int) []*big.Rat {
 	return []*big.Rat{big.NewRat(int64(d.Labels[i]), 1)}
 }
 
+// TargetVector is the vector a network with outDim outputs must compute at point i for
+// the exact and ε claims: the target for regression; for classification the class index
+// when outDim is 1, else the one-hot vector of the class.
+func (d *Dataset) TargetVector(i, outDim int) []*big.Rat {
+	if d.Task == Regression || outDim == 1 {
+		return d.Target(i)
+	}
+	t := make([]*big.Rat, outDim)
+	for k := range t {
+		t[k] = new(big.Rat)
+	}
+	t[d.Labels[i]].SetInt64(1)
+	return t
+}
+
 // IntInputs reports the inputs as integers over a common denominator when they are stored
 // that way: x[i][k] = num[i*D+k] / den.
 func (d *Dataset) IntInputs() (num []int64, den int64, ok bool) {

@@ -353,7 +353,7 @@ func TestMutationProperty(t *testing.T) {
 		for i := 0; i < c.Data.N && wrong < 0; i++ {
 			x := c.Data.Input(i)
 			out := n.Eval(x, states)
-			want := target(c.Data, i, n.OutputDim())
+			want := c.Data.TargetVector(i, n.OutputDim())
 			for q := range out {
 				if out[q].Cmp(want[q]) != 0 {
 					wrong = i
@@ -383,21 +383,6 @@ func TestMutationProperty(t *testing.T) {
 	if refuted == 0 {
 		t.Error("no mutation was refuted")
 	}
-}
-
-func target(d *cert.Dataset, i, outDim int) []*big.Rat {
-	if d.Task == cert.Regression {
-		return d.Targets[i]
-	}
-	if outDim == 1 {
-		return []*big.Rat{big.NewRat(int64(d.Labels[i]), 1)}
-	}
-	t := make([]*big.Rat, outDim)
-	for k := range t {
-		t[k] = new(big.Rat)
-	}
-	t[d.Labels[i]].SetInt64(1)
-	return t
 }
 
 // activation is the output of hidden layer l at x.

@@ -103,7 +103,7 @@ func runEval(o *evalOptions, s *streams) error {
 		if !canTarget {
 			continue
 		}
-		want := targetOf(d, i, outDim)
+		want := d.TargetVector(i, outDim)
 		res := new(big.Rat)
 		for k := range out {
 			t.Sub(out[k], want[k])
@@ -149,20 +149,4 @@ func runEval(o *evalOptions, s *streams) error {
 		fmt.Fprintf(s.out, "threshold 1/2 correct: %d\n", *rep.Threshold)
 	}
 	return nil
-}
-
-// targetOf is the label of point i as the vector the network should output.
-func targetOf(d *cert.Dataset, i, outDim int) []*big.Rat {
-	if d.Task == cert.Regression {
-		return d.Targets[i]
-	}
-	if outDim == 1 {
-		return []*big.Rat{big.NewRat(int64(d.Labels[i]), 1)}
-	}
-	t := make([]*big.Rat, outDim)
-	for k := range t {
-		t[k] = new(big.Rat)
-	}
-	t[d.Labels[i]].SetInt64(1)
-	return t
 }

@@ -500,7 +500,7 @@ func runPlot(cmd *cobra.Command, o *plotOptions, s *streams) error {
 			if x.Cmp(seg.T0) < 0 || x.Cmp(seg.T1) > 0 {
 				continue
 			}
-			want := targetOf(d, i, n.OutputDim())[o.output]
+			want := d.TargetVector(i, n.OutputDim())[o.output]
 			got := n.Eval([]*big.Rat{x}, nil)[o.output]
 			opt.Data = append(opt.Data, pwl.PlotPoint{T: x, Y: want, Fitted: got.Cmp(want) == 0})
 		}
