@@ -60,6 +60,22 @@ const (
 // Encodings lists the encodings offered.
 var Encodings = []Encoding{EncIte, EncPattern, EncNormalized, EncNormalizedW, EncSplit}
 
+// ParseEncoding reads an encoding's name.
+func ParseEncoding(name string) (Encoding, error) {
+	e := Encoding(name)
+	return e, e.check()
+}
+
+// check refuses a name that is not one of Encodings.
+func (e Encoding) check() error {
+	for _, k := range Encodings {
+		if e == k {
+			return nil
+		}
+	}
+	return fmt.Errorf("%w: unknown encoding %q (want ite, pattern, normalized, normalized-w or split)", ErrBadQuery, string(e))
+}
+
 func paramW(l, u, k int) string {
 	return "w" + strconv.Itoa(l) + "_" + strconv.Itoa(u) + "_" + strconv.Itoa(k)
 }
@@ -98,6 +114,12 @@ func ExistsScript(a Arch, d *cert.Dataset, enc Encoding, maxDigits int) (string,
 // are replaced by those rationals (used to rationalise an irrational witness: with every
 // hidden layer fixed the query is linear). maxDigits bounds the numbers written.
 func ExistsQuery(a Arch, d *cert.Dataset, enc Encoding, fixed map[string]*big.Rat, maxDigits int) (*Query, error) {
+	if err := enc.check(); err != nil {
+		return nil, err
+	}
+	if enc == EncSplit {
+		return nil, fmt.Errorf("%w: the split encoding is many queries: use Exists or ExistsScript", ErrBadQuery)
+	}
 	if a.InputDim != d.D {
 		return nil, fmt.Errorf("smt: the architecture reads %d inputs, the data have dimension %d", a.InputDim, d.D)
 	}
@@ -234,6 +256,9 @@ type ExistsResult struct {
 func Exists(ctx context.Context, s Solver, a Arch, d *cert.Dataset, enc Encoding, maxDigits int) (*ExistsResult, error) {
 	if a.Outputs == 0 {
 		a.Outputs = 1
+	}
+	if err := enc.check(); err != nil {
+		return nil, err
 	}
 	if enc == EncSplit {
 		return existsSplit(ctx, s, a, d, maxDigits)

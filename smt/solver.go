@@ -150,3 +150,8 @@ var ErrUnavailable = errors.New("smt: solver unavailable")
 // ErrTooLarge is matched by the error returned when a number would put more digits into
 // a formula than the encoder's limit allows.
 var ErrTooLarge = errors.New("smt: number too large for a formula")
+
+// ErrBadQuery is wrapped by the errors that say a query cannot be asked as given (an
+// unknown encoding, data the encoding does not apply to, a split with too many cases):
+// bad input, not a solver failure.
+var ErrBadQuery = errors.New("smt: bad query")

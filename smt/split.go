@@ -47,6 +47,20 @@ func (u splitUnit) String() string {
 	return "+" + strconv.Itoa(u.p)
 }
 
+// MaxSplitCases bounds the number of cases of a split: their number, C(2(n+1)+m−1, m) for
+// n distinct inputs and m first-layer units, grows fast with both.
+const MaxSplitCases = 100_000
+
+// splitCaseCount is the number of cases, or −1 when it exceeds MaxSplitCases.
+func splitCaseCount(n, m int) int64 {
+	c := big.NewInt(1)
+	c.Binomial(int64(2*(n+1)+m-1), int64(m))
+	if !c.IsInt64() || c.Int64() > MaxSplitCases {
+		return -1
+	}
+	return c.Int64()
+}
+
 // splitCases lists the multisets of m units over n distinct inputs.
 func splitCases(n, m int) [][]splitUnit {
 	var units []splitUnit
@@ -73,13 +87,16 @@ func splitCases(n, m int) [][]splitUnit {
 // splitSupported says whether EncSplit applies: one input, one output, a hidden layer.
 func splitSupported(a Arch, d *cert.Dataset) error {
 	if d.D != 1 || a.InputDim != 1 {
-		return fmt.Errorf("smt: the split encoding is for one-dimensional inputs")
+		return fmt.Errorf("%w: the split encoding is for one-dimensional inputs", ErrBadQuery)
 	}
 	if a.Outputs > 1 || d.LabelDim > 1 {
-		return fmt.Errorf("smt: the split encoding is for one output")
+		return fmt.Errorf("%w: the split encoding is for one output", ErrBadQuery)
 	}
 	if len(a.Hidden) == 0 {
-		return fmt.Errorf("smt: the split encoding needs a hidden layer")
+		return fmt.Errorf("%w: the split encoding needs a hidden layer", ErrBadQuery)
+	}
+	if splitCaseCount(d.N, a.Hidden[0]) < 0 {
+		return fmt.Errorf("%w: the split encoding would have more than %d cases (%d points, %d first-layer units)", ErrBadQuery, MaxSplitCases, d.N, a.Hidden[0])
 	}
 	return nil
 }

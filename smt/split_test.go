@@ -1,6 +1,9 @@
 package smt
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestSplitCases(t *testing.T) {
 	// Multisets of m units over 2(n+1) kinds: C(2(n+1)+m−1, m).
@@ -8,5 +11,22 @@ func TestSplitCases(t *testing.T) {
 		if got := len(splitCases(c.n, c.m)); got != c.want {
 			t.Errorf("splitCases(%d, %d): %d cases, want %d", c.n, c.m, got, c.want)
 		}
+	}
+}
+
+// A split too large to enumerate is refused before any case is built.
+func TestSplitTooManyCases(t *testing.T) {
+	if splitCaseCount(1000, 4) != -1 || splitCaseCount(6, 2) != 105 {
+		t.Fatalf("splitCaseCount: %d, %d", splitCaseCount(1000, 4), splitCaseCount(6, 2))
+	}
+	d, err := Alternating(1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := SplitScript(Arch{InputDim: 1, Hidden: []int{4, 1}, Outputs: 1}, d, 0); err == nil || !strings.Contains(err.Error(), "cases") {
+		t.Errorf("want a clear error, got %v", err)
+	}
+	if _, err := ExistsQuery(Arch{InputDim: 1, Hidden: []int{1}, Outputs: 1}, d, "bogus", nil, 0); err == nil || !strings.Contains(err.Error(), "unknown encoding") {
+		t.Errorf("unknown encoding: %v", err)
 	}
 }

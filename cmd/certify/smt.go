@@ -361,6 +361,9 @@ rationalised.`,
 			if err != nil {
 				return malformed(err)
 			}
+			if _, err := smt.ParseEncoding(enc); err != nil {
+				return malformed(err)
+			}
 			var d *cert.Dataset
 			switch {
 			case data != "" && alt > 0:
@@ -392,6 +395,9 @@ rationalised.`,
 			ctx, cancel := context.WithTimeout(context.Background(), timeout)
 			defer cancel()
 			res, err := smt.Exists(ctx, solver, a, d, smt.Encoding(enc), max(smt.DefaultMaxDigits, g.maxDigits))
+			if errors.Is(err, smt.ErrBadQuery) || errors.Is(err, smt.ErrTooLarge) {
+				return malformed(err)
+			}
 			if err != nil {
 				return &exitError{code: exitUndecided, err: err}
 			}
