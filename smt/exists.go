@@ -246,6 +246,9 @@ type ExistsResult struct {
 	Irrational   bool              `json:"irrational,omitempty"`
 	Rationalized bool              `json:"rationalized,omitempty"`
 	Note         string            `json:"note,omitempty"`
+	// Script, for an Unsat answer of the split encoding, is the SMT-LIB 2 script of the
+	// proof as it was run (which cases were split again); empty otherwise.
+	Script string `json:"-"`
 }
 
 // Exists decides whether a network of arch fits d, with solver s and encoding enc, under

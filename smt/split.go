@@ -120,28 +120,9 @@ func splitCaseQuery(a Arch, d *cert.Dataset, cs []splitUnit, xs []*big.Rat, fixe
 		}
 		lits[i] = s
 	}
-	tName := make([]string, len(cs))
-	for u, c := range cs {
-		if fixedT != nil {
-			s, err := Lit(fixedT[u], maxDigits)
-			if err != nil {
-				return nil, err
-			}
-			tName[u] = s
-		} else {
-			tName[u] = "t" + strconv.Itoa(u)
-			declare(tName[u])
-		}
-		lo, hi := "<=", "<"
-		if c.s < 0 {
-			lo, hi = "<", "<="
-		}
-		if c.p >= 1 {
-			fmt.Fprintf(&sb, "(assert (%s %s %s))\n", lo, lits[c.p-1], tName[u])
-		}
-		if c.p < len(xs) {
-			fmt.Fprintf(&sb, "(assert (%s %s %s))\n", hi, tName[u], lits[c.p])
-		}
+	tName, err := splitBreakpoints(&sb, cs, lits, fixedT, maxDigits, declare)
+	if err != nil {
+		return nil, err
 	}
 	in := a.Hidden[0]
 	for l := 1; l < len(widths); l++ {
@@ -216,6 +197,35 @@ func splitCaseQuery(a Arch, d *cert.Dataset, cs []splitUnit, xs []*big.Rat, fixe
 	}, nil
 }
 
+// splitBreakpoints declares the case's breakpoints t_u (or writes fixedT's literals) and
+// asserts the position of each among the inputs (lits, sorted); it returns their names.
+func splitBreakpoints(sb *strings.Builder, cs []splitUnit, lits []string, fixedT []*big.Rat, maxDigits int, declare func(string)) ([]string, error) {
+	tName := make([]string, len(cs))
+	for u, c := range cs {
+		if fixedT != nil {
+			s, err := Lit(fixedT[u], maxDigits)
+			if err != nil {
+				return nil, err
+			}
+			tName[u] = s
+		} else {
+			tName[u] = "t" + strconv.Itoa(u)
+			declare(tName[u])
+		}
+		lo, hi := "<=", "<"
+		if c.s < 0 {
+			lo, hi = "<", "<="
+		}
+		if c.p >= 1 {
+			fmt.Fprintf(sb, "(assert (%s %s %s))\n", lo, lits[c.p-1], tName[u])
+		}
+		if c.p < len(lits) {
+			fmt.Fprintf(sb, "(assert (%s %s %s))\n", hi, tName[u], lits[c.p])
+		}
+	}
+	return tName, nil
+}
+
 // distinctInputs returns the sorted distinct one-dimensional inputs of d.
 func distinctInputs(d *cert.Dataset) []*big.Rat {
 	xs := make([]*big.Rat, 0, d.N)
@@ -242,26 +252,12 @@ func SplitScript(a Arch, d *cert.Dataset, maxDigits int) (string, error) {
 		return "", err
 	}
 	xs := distinctInputs(d)
-	cases := splitCases(len(xs), a.Hidden[0])
-	var b strings.Builder
-	fmt.Fprintf(&b, "; certify: does a ReLU network %s fit these %d points exactly? encoding split:\n", a, d.N)
-	fmt.Fprintf(&b, "; %d cases of the first hidden layer's activation pattern, each in push/pop.\n", len(cases))
-	b.WriteString("; unsat on every line: no network of this architecture fits the data.\n")
-	b.WriteString("; cvc5 needs --incremental for push/pop; z3 is much slower than cvc5 on some cases.\n")
-	b.WriteString("(set-logic QF_NRA)\n")
-	for _, cs := range cases {
-		q, err := splitCaseQuery(a, d, cs, xs, nil, maxDigits)
-		if err != nil {
-			return "", err
-		}
-		fmt.Fprintf(&b, "; case %v\n(push 1)\n%s(check-sat)\n(pop 1)\n", cs, q.Body)
-	}
-	b.WriteString("(exit)\n")
-	return b.String(), nil
+	return splitProofScript(a, d, xs, splitCases(len(xs), a.Hidden[0]), nil, maxDigits)
 }
 
-// existsSplit runs the split: cases in order, each with a share of the time left; the
-// undecided ones again with what remains.
+// existsSplit runs the split: cases in order, each with a share of the time left. With
+// two hidden layers a case still undecided is split again on the second layer (split2.go),
+// its sub-cases asked as one batch; the cases still undecided then get what time remains.
 func existsSplit(ctx context.Context, s Solver, a Arch, d *cert.Dataset, maxDigits int) (*ExistsResult, error) {
 	start := time.Now()
 	out := &ExistsResult{Encoding: EncSplit, Solver: s.Name()}
@@ -270,9 +266,19 @@ func existsSplit(ctx context.Context, s Solver, a Arch, d *cert.Dataset, maxDigi
 	}
 	xs := distinctInputs(d)
 	cases := splitCases(len(xs), a.Hidden[0])
+	canSub := len(a.Hidden) == 2 && len(xs) <= split2MaxPoints
+	subSplit := map[string]bool{} // cases decided by their sub-cases
 	pending := cases
-	var irrational []string
-	for round := 0; round < 2 && len(pending) > 0; round++ {
+	var irrational, subNotes []string
+	found := func(w *cert.Certificate, solver, note string) (*ExistsResult, error) {
+		out.Status, out.Solver, out.Witness, out.Note = Sat, solver, w, note
+		out.Time = time.Since(start)
+		return out, nil
+	}
+	for round := 0; round < 3 && len(pending) > 0; round++ {
+		if round == 1 && !canSub {
+			continue
+		}
 		var undecided [][]splitUnit
 		for i, cs := range pending {
 			if ctx.Err() != nil {
@@ -282,17 +288,40 @@ func existsSplit(ctx context.Context, s Solver, a Arch, d *cert.Dataset, maxDigi
 			per := 10 * time.Second
 			if dl, ok := ctx.Deadline(); ok {
 				left := time.Until(dl)
-				if round == 1 {
+				if round > 0 {
 					per = left / time.Duration(len(pending)-i)
 				} else {
 					per = min(per, max(left/time.Duration(len(pending)-i), 200*time.Millisecond))
 				}
 			}
+			qctx, cancel := context.WithTimeout(ctx, per)
+			if round == 1 {
+				st, w, note, err := existsSubSplit(qctx, ctx, s, a, d, cs, xs, maxDigits)
+				cancel()
+				if err != nil {
+					return nil, err
+				}
+				switch st {
+				case Unsat:
+					subSplit[fmt.Sprint(cs)] = true
+					subNotes = append(subNotes, note)
+				case Sat:
+					if w == nil {
+						irrational = append(irrational, fmt.Sprintf("case %v: %s", cs, note))
+						continue
+					}
+					return found(w, note, fmt.Sprintf("first-layer case %v of %d, %s", cs, len(cases), note))
+				default:
+					undecided = append(undecided, cs)
+					subNotes = append(subNotes, note)
+				}
+				continue
+			}
 			q, err := splitCaseQuery(a, d, cs, xs, nil, maxDigits)
 			if err != nil {
+				cancel()
 				return nil, err
 			}
-			qctx, cancel := context.WithTimeout(ctx, per)
 			res, err := s.Solve(qctx, q)
 			cancel()
 			if err != nil {
@@ -305,7 +334,7 @@ func existsSplit(ctx context.Context, s Solver, a Arch, d *cert.Dataset, maxDigi
 				undecided = append(undecided, cs)
 				continue
 			}
-			w, note, err := splitWitness(ctx, s, a, d, cs, xs, res, maxDigits)
+			w, note, err := splitWitness(ctx, s, a, d, cs, xs, nil, res, maxDigits)
 			if err != nil {
 				return nil, err
 			}
@@ -313,9 +342,7 @@ func existsSplit(ctx context.Context, s Solver, a Arch, d *cert.Dataset, maxDigi
 				irrational = append(irrational, fmt.Sprintf("case %v: %s", cs, note))
 				continue
 			}
-			out.Status, out.Solver, out.Witness, out.Note = Sat, res.Solver, w, fmt.Sprintf("first-layer case %v of %d%s", cs, len(cases), note)
-			out.Time = time.Since(start)
-			return out, nil
+			return found(w, res.Solver, fmt.Sprintf("first-layer case %v of %d%s", cs, len(cases), note))
 		}
 		pending = undecided
 	}
@@ -335,17 +362,130 @@ func existsSplit(ctx context.Context, s Solver, a Arch, d *cert.Dataset, maxDigi
 			out.Reason += ", …"
 		}
 		out.Reason += ")"
+		if len(subNotes) > 0 {
+			out.Reason += "; " + strings.Join(subNotes, "; ")
+		}
 	default:
 		out.Status = Unsat
 		out.Note = fmt.Sprintf("all %d first-layer cases unsat", len(cases))
+		if len(subSplit) > 0 {
+			out.Note += fmt.Sprintf(", %d of them split again on the second layer (%s)", len(subSplit), strings.Join(subNotes, "; "))
+		}
+		script, err := splitProofScript(a, d, xs, cases, subSplit, maxDigits)
+		if err != nil {
+			return nil, err
+		}
+		out.Script = script
 	}
 	return out, nil
 }
 
+// existsSubSplit decides a first-layer case by its second-layer sub-cases, asked as one
+// batch under ctx; a sub-case found sat is asked again alone (under parent) for its model.
+// The note says how many sub-cases there were and who decided them.
+func existsSubSplit(ctx, parent context.Context, s Solver, a Arch, d *cert.Dataset, cs []splitUnit, xs []*big.Rat, maxDigits int) (Status, *cert.Certificate, string, error) {
+	subs, pruned, err := split2SubCases(cs, d, xs, a.Hidden[1])
+	if err != nil {
+		return Unknown, nil, "", err
+	}
+	bt, err := split2Batch(a, d, cs, xs, subs, maxDigits)
+	if err != nil {
+		return Unknown, nil, "", err
+	}
+	res, err := SolveBatch(ctx, s, bt, 20*time.Second)
+	if err != nil {
+		return Unknown, nil, "", err
+	}
+	by := map[string]int{}
+	for i, st := range res.Status {
+		if st == Unknown {
+			continue
+		}
+		by[res.Solver[i]]++
+		if st != Sat {
+			continue
+		}
+		q, err := split2Query(a, d, cs, xs, nil, subs[i], maxDigits)
+		if err != nil {
+			return Unknown, nil, "", err
+		}
+		r, err := s.Solve(parent, q)
+		if err != nil {
+			return Unknown, nil, "", err
+		}
+		if r.Status != Sat {
+			continue
+		}
+		w, note, err := splitWitness(parent, s, a, d, cs, xs, subs[i], r, maxDigits)
+		if err != nil {
+			return Unknown, nil, "", err
+		}
+		if w == nil {
+			return Sat, nil, fmt.Sprintf("sub-case %s: %s", subString(subs[i], len(xs)), note), nil
+		}
+		return Sat, w, fmt.Sprintf("%s, second-layer sub-case %s%s", r.Solver, subString(subs[i], len(xs)), note), nil
+	}
+	who := make([]string, 0, len(by))
+	for k, n := range by {
+		who = append(who, fmt.Sprintf("%d by %s", n, k))
+	}
+	sort.Strings(who)
+	note := fmt.Sprintf("case %v: %d sub-cases (%d more ruled out by collinearity), %d unsat (%s) in %s",
+		cs, len(subs), pruned, res.Decided(), strings.Join(who, ", "), res.Time.Round(time.Millisecond))
+	if res.Decided() < len(subs) {
+		return Unknown, nil, note, nil
+	}
+	return Unsat, nil, note, nil
+}
+
+// splitProofScript is the SMT-LIB 2 script of an unsat split: every first-layer case in
+// push/pop, or, for those in sub (by their printed name), the case's sub-cases as a batch.
+func splitProofScript(a Arch, d *cert.Dataset, xs []*big.Rat, cases [][]splitUnit, sub map[string]bool, maxDigits int) (string, error) {
+	var b strings.Builder
+	nsub := 0
+	for _, cs := range cases {
+		if sub[fmt.Sprint(cs)] {
+			nsub++
+		}
+	}
+	fmt.Fprintf(&b, "; certify: does a ReLU network %s fit these %d points exactly? encoding split:\n", a, d.N)
+	fmt.Fprintf(&b, "; %d cases of the first hidden layer's activation pattern, each in push/pop;\n", len(cases))
+	if nsub > 0 {
+		fmt.Fprintf(&b, "; %d of them as their sub-cases (second hidden layer's output signs and patterns),\n", nsub)
+		b.WriteString("; each in a nested push/pop (why these sub-cases cover the case: smt/split2.go).\n")
+	}
+	b.WriteString("; unsat on every line: no network of this architecture fits the data.\n")
+	b.WriteString("; cvc5 needs --incremental for push/pop; z3 is much slower than cvc5 on some cases.\n")
+	b.WriteString("(set-logic QF_NRA)\n")
+	for _, cs := range cases {
+		if sub[fmt.Sprint(cs)] {
+			subs, pruned, err := split2SubCases(cs, d, xs, a.Hidden[1])
+			if err != nil {
+				return "", err
+			}
+			bt, err := split2Batch(a, d, cs, xs, subs, maxDigits)
+			if err != nil {
+				return "", err
+			}
+			fmt.Fprintf(&b, "; case %v: %d sub-cases (%d more ruled out by collinearity)\n", cs, len(subs), pruned)
+			bt.WriteTo(&b, false)
+			continue
+		}
+		q, err := splitCaseQuery(a, d, cs, xs, nil, maxDigits)
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(&b, "; case %v\n(push 1)\n%s(check-sat)\n(pop 1)\n", cs, q.Body)
+	}
+	b.WriteString("(exit)\n")
+	return b.String(), nil
+}
+
 // splitWitness turns a case's model into a witness certificate; an irrational model is
 // rationalised by fixing the breakpoints to decimal truncations and solving the rest again
-// (linear for one hidden layer; much smaller in any case).
-func splitWitness(ctx context.Context, s Solver, a Arch, d *cert.Dataset, cs []splitUnit, xs []*big.Rat, res Result, maxDigits int) (*cert.Certificate, string, error) {
+// (linear for one hidden layer or a sub-case; much smaller in any case). sub is the
+// second-layer sub-case the model answers, if any: its signs are the output weights.
+func splitWitness(ctx context.Context, s Solver, a Arch, d *cert.Dataset, cs []splitUnit, xs []*big.Rat, sub []split2Unit, res Result, maxDigits int) (*cert.Certificate, string, error) {
 	ts := make([]*big.Rat, len(cs))
 	model := res.Model
 	note := ""
@@ -369,7 +509,13 @@ func splitWitness(ctx context.Context, s Solver, a Arch, d *cert.Dataset, cs []s
 				}
 				ts[u] = r
 			}
-			q, err := splitCaseQuery(a, d, cs, xs, ts, maxDigits)
+			var q *Query
+			var err error
+			if sub != nil {
+				q, err = split2Query(a, d, cs, xs, ts, sub, maxDigits)
+			} else {
+				q, err = splitCaseQuery(a, d, cs, xs, ts, maxDigits)
+			}
 			if err != nil {
 				return nil, "", err
 			}
@@ -411,6 +557,9 @@ func splitWitness(ctx context.Context, s Solver, a Arch, d *cert.Dataset, cs []s
 		if v.Rat != nil && !strings.HasPrefix(name, "t") {
 			vals[name] = v.Rat
 		}
+	}
+	for u, su := range sub {
+		vals[paramW(2, 0, u)] = big.NewRat(int64(su.v), 1)
 	}
 	for _, name := range a.Params() {
 		if vals[name] == nil {

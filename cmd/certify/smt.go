@@ -92,7 +92,11 @@ func (e *smtExistence) Exists(ctx context.Context, a cert.Architecture, d *cert.
 		case r.Status == smt.Sat:
 			notes = append(notes, string(enc)+": sat, "+r.Note)
 		case r.Status == smt.Unsat:
-			if script, err := smt.ExistsScript(arch, d, enc, smt.DefaultMaxDigits); err == nil {
+			script, err := r.Script, error(nil)
+			if script == "" {
+				script, err = smt.ExistsScript(arch, d, enc, smt.DefaultMaxDigits)
+			}
+			if err == nil {
 				res.SMTLIB = fmt.Sprintf("; certify: is there a ReLU network %s that fits these %d points exactly?\n"+
 					"; %s answered unsat in %s with encoding %s: no such network exists.\n"+
 					"; Expected answer: unsat (on every line). Re-run with any SMT-LIB 2 solver (z3 FILE, cvc5 FILE).\n%s",
@@ -400,6 +404,11 @@ rationalised.`,
 			}
 			if err != nil {
 				return &exitError{code: exitUndecided, err: err}
+			}
+			if smt2 != "" && res.Script != "" { // the proof as it was run (cases split again)
+				if err := os.WriteFile(smt2, []byte(res.Script), 0o644); err != nil {
+					return err
+				}
 			}
 			fmt.Fprintf(s.out, "%s  network %s on %d points: %s, encoding %s, %s\n", res.Status, a, d.N, res.Solver, res.Encoding, res.Time.Round(time.Millisecond))
 			if res.Reason != "" {
