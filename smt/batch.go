@@ -68,12 +68,13 @@ type BatchSolver interface {
 	SolveBatch(ctx context.Context, b *Batch, perQuery time.Duration) (*BatchResult, error)
 }
 
-// SolveBatch runs the program on the batch's script (cvc5 with --incremental). The
-// answers read before ctx ends are kept: a killed run still gives its first answers.
-func (b *Binary) SolveBatch(ctx context.Context, bt *Batch, perQuery time.Duration) (*BatchResult, error) {
+// RunScript runs the program on a whole SMT-LIB 2 script (cvc5 in incremental mode, so
+// that push/pop and several check-sat work) and returns what it printed. perQuery bounds
+// each check-sat (0: none). killed says ctx ended the run; the output is what came before.
+func (b *Binary) RunScript(ctx context.Context, script string, perQuery time.Duration) (out string, killed bool, err error) {
 	path, err := b.path()
 	if err != nil {
-		return nil, err
+		return "", false, err
 	}
 	var args []string
 	switch b.Program {
@@ -88,18 +89,33 @@ func (b *Binary) SolveBatch(ctx context.Context, bt *Batch, perQuery time.Durati
 			args = append(args, fmt.Sprintf("--tlimit-per=%d", max(1, perQuery.Milliseconds())))
 		}
 	default:
-		return nil, fmt.Errorf("smt: unknown solver program %q", b.Program)
+		return "", false, fmt.Errorf("smt: unknown solver program %q", b.Program)
 	}
-	start := time.Now()
 	cmd := exec.CommandContext(ctx, path, args...)
-	cmd.Stdin = strings.NewReader(bt.Script())
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
+	cmd.Stdin = strings.NewReader(script)
+	var stdout, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &errb
 	cmd.WaitDelay = 2 * time.Second
 	runErr := cmd.Run()
+	if ctx.Err() != nil {
+		return stdout.String(), true, nil
+	}
+	if runErr != nil && stdout.Len() == 0 {
+		return "", false, fmt.Errorf("smt: %s: %v (stderr %q)", b.Program, runErr, clipStr(errb.String()))
+	}
+	return stdout.String(), false, nil
+}
+
+// SolveBatch runs the program on the batch's script. The answers read before ctx ends
+// are kept: a killed run still gives its first answers.
+func (b *Binary) SolveBatch(ctx context.Context, bt *Batch, perQuery time.Duration) (*BatchResult, error) {
+	start := time.Now()
+	out, killed, err := b.RunScript(ctx, bt.Script(), perQuery)
+	if err != nil {
+		return nil, err
+	}
 	res := &BatchResult{Status: make([]Status, len(bt.Bodies)), Solver: make([]string, len(bt.Bodies)), Time: time.Since(start)}
-	killed := ctx.Err() != nil
-	sc := bufio.NewScanner(&out)
+	sc := bufio.NewScanner(strings.NewReader(out))
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
 	i := 0
 	for sc.Scan() {
@@ -119,7 +135,7 @@ func (b *Binary) SolveBatch(ctx context.Context, bt *Batch, perQuery time.Durati
 			if killed {
 				return res, nil // a line cut by the kill
 			}
-			return nil, fmt.Errorf("smt: %s on batch %s: unexpected output %q (stderr %q)", b.Program, bt.Name, clipStr(line), clipStr(errb.String()))
+			return nil, fmt.Errorf("smt: %s on batch %s: unexpected output %q", b.Program, bt.Name, clipStr(line))
 		}
 		if i >= len(bt.Bodies) {
 			return nil, fmt.Errorf("smt: %s on batch %s: more answers than queries", b.Program, bt.Name)
@@ -131,7 +147,7 @@ func (b *Binary) SolveBatch(ctx context.Context, bt *Batch, perQuery time.Durati
 		i++
 	}
 	if !killed && i < len(bt.Bodies) {
-		return nil, fmt.Errorf("smt: %s on batch %s: %d answers for %d queries (%v, stderr %q)", b.Program, bt.Name, i, len(bt.Bodies), runErr, clipStr(errb.String()))
+		return nil, fmt.Errorf("smt: %s on batch %s: %d answers for %d queries", b.Program, bt.Name, i, len(bt.Bodies))
 	}
 	return res, nil
 }

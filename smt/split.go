@@ -255,6 +255,10 @@ func SplitScript(a Arch, d *cert.Dataset, maxDigits int) (string, error) {
 	return splitProofScript(a, d, xs, splitCases(len(xs), a.Hidden[0]), nil, maxDigits)
 }
 
+// splitCaseLimit bounds each first-layer case in the first round (tests lower it to
+// reach the second level).
+var splitCaseLimit = 10 * time.Second
+
 // existsSplit runs the split: cases in order, each with a share of the time left. With
 // two hidden layers a case still undecided is split again on the second layer (split2.go),
 // its sub-cases asked as one batch; the cases still undecided then get what time remains.
@@ -285,7 +289,7 @@ func existsSplit(ctx context.Context, s Solver, a Arch, d *cert.Dataset, maxDigi
 				undecided = append(undecided, pending[i:]...)
 				break
 			}
-			per := 10 * time.Second
+			per := splitCaseLimit
 			if dl, ok := ctx.Deadline(); ok {
 				left := time.Until(dl)
 				if round > 0 {
@@ -452,7 +456,7 @@ func splitProofScript(a Arch, d *cert.Dataset, xs []*big.Rat, cases [][]splitUni
 	fmt.Fprintf(&b, "; %d cases of the first hidden layer's activation pattern, each in push/pop;\n", len(cases))
 	if nsub > 0 {
 		fmt.Fprintf(&b, "; %d of them as their sub-cases (second hidden layer's output signs and patterns),\n", nsub)
-		b.WriteString("; each in a nested push/pop (why these sub-cases cover the case: smt/split2.go).\n")
+		b.WriteString("; each in its own push/pop (why these sub-cases cover the case: smt/split2.go).\n")
 	}
 	b.WriteString("; unsat on every line: no network of this architecture fits the data.\n")
 	b.WriteString("; cvc5 needs --incremental for push/pop; z3 is much slower than cvc5 on some cases.\n")

@@ -23,7 +23,7 @@ func TestSplit2Count(t *testing.T) {
 	}
 	xs := distinctInputs(d)
 	for _, c := range []struct {
-		cs                       []splitUnit
+		cs                     []splitUnit
 		patterns, subs, pruned int
 	}{
 		{[]splitUnit{{1, 2}, {-1, 4}}, 67, 4033, 5147},
@@ -278,7 +278,7 @@ func TestSolveBatchPrograms(t *testing.T) {
 	portfolio := Portfolio(slices.Clone(solvers))
 	solvers = append(solvers, portfolio)
 	for _, s := range solvers {
-		r, err := SolveBatch(context.Background(), s, bt, 3*time.Second)
+		r, err := SolveBatch(context.Background(), s, bt, time.Second)
 		if err != nil {
 			t.Fatalf("%s: %v", s.Name(), err)
 		}
@@ -330,4 +330,42 @@ func TestSubSplitUnsat(t *testing.T) {
 		t.Fatal("no sub-cases")
 	}
 	t.Logf("%d sub-cases, all unsat", total)
+}
+
+// The whole split with every first-layer case sent to the second level (the first round
+// given no time): unsat, and the proof script, re-run by cvc5, says unsat on every line.
+func TestExistsSplitSecondLevel(t *testing.T) {
+	if CVC5Binary.Available() != nil || Z3Binary.Available() != nil {
+		t.Skip("z3 or cvc5 not installed")
+	}
+	defer func(l time.Duration) { splitCaseLimit = l }(splitCaseLimit)
+	splitCaseLimit = time.Nanosecond
+	d, err := Alternating(4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := Arch{InputDim: 1, Hidden: []int{2, 1}, Outputs: 1}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	res, err := Exists(ctx, Portfolio{Z3Binary, CVC5Binary}, a, d, EncSplit, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Status != Unsat || !strings.Contains(res.Note, "55 of them split again") {
+		t.Fatalf("%v: %s %s", res.Status, res.Note, res.Reason)
+	}
+	if n := strings.Count(res.Script, "(check-sat)"); n != 378 {
+		t.Errorf("proof script: %d check-sat, want 378 (the sub-cases)", n)
+	}
+	r, err := CVC5Binary.SolveBatch(ctx, &Batch{Name: "proof"}, 0) // a zero batch: nothing to ask
+	if err != nil || len(r.Status) != 0 {
+		t.Fatalf("empty batch: %v %v", r, err)
+	}
+	out, killed, err := CVC5Binary.RunScript(ctx, res.Script, 0)
+	if err != nil || killed {
+		t.Fatal(err, killed)
+	}
+	if got := strings.Count(out, "unsat"); got != 378 || strings.Count(out, "sat") != 378 {
+		t.Errorf("cvc5 on the proof script: %d unsat lines of %d answers", got, strings.Count(out, "sat"))
+	}
 }
