@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"os/exec"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -19,7 +20,8 @@ import (
 type Batch struct {
 	Name   string   // for reports
 	Logic  string   // declared once
-	Prefix string   // declarations and assertions common to every query
+	Header string   // written once, at the top level, before the queries
+	Prefix string   // declarations and assertions common to every query, in each push
 	Bodies []string // one query each (assertions only)
 }
 
@@ -36,6 +38,7 @@ func (b *Batch) WriteTo(s *strings.Builder, withLogic bool) {
 	if withLogic && b.Logic != "" {
 		fmt.Fprintf(s, "(set-logic %s)\n", b.Logic)
 	}
+	s.WriteString(b.Header)
 	for _, body := range b.Bodies {
 		s.WriteString("(push 1)\n")
 		s.WriteString(b.Prefix)
@@ -234,4 +237,144 @@ func SolveBatch(ctx context.Context, s Solver, bt *Batch, perQuery time.Duration
 		return b.SolveBatch(ctx, bt, perQuery)
 	}
 	return solveBatchOneByOne(ctx, s, bt, perQuery)
+}
+
+// ConfirmUnsat re-runs a script that should answer unsat at every check-sat (a proof of
+// non-existence written by this package). A script made of independent top-level
+// push/pop blocks, one check-sat each (the form this package writes), is re-run in
+// batches of blocks with the programs racing on each batch (each block may be decided by
+// a different program: z3 and cvc5 are each slow on some); any other script is run whole
+// by each program. It returns Unsat and who answered when every check-sat was unsat, Sat
+// when a program answered sat somewhere (the proof is wrong), Unknown otherwise, with the
+// number of check-sat.
+func ConfirmUnsat(ctx context.Context, script string, programs []*Binary) (Status, string, int, error) {
+	checks := strings.Count(script, "(check-sat)")
+	if checks == 0 {
+		return Unknown, "", 0, fmt.Errorf("smt: the script has no check-sat")
+	}
+	if len(programs) == 0 {
+		return Unknown, "", checks, fmt.Errorf("smt: no program to re-run the script")
+	}
+	header, blocks, ok := splitBlocks(script)
+	if !ok || len(blocks) != checks {
+		header, blocks = "", []string{script}
+	}
+	var port Portfolio
+	for _, p := range programs {
+		port = append(port, p)
+	}
+	by := map[string]int{}
+	const perBatch = 500
+	for lo := 0; lo < len(blocks); lo += perBatch {
+		bt := &Batch{Name: fmt.Sprintf("proof blocks %d..%d", lo, min(lo+perBatch, len(blocks))-1), Bodies: blocks[lo:min(lo+perBatch, len(blocks))]}
+		var res *BatchResult
+		var err error
+		if header == "" { // one whole script: run it as it is
+			res, err = confirmWhole(ctx, script, checks, programs)
+		} else {
+			bt.Header = header
+			res, err = port.SolveBatch(ctx, bt, 0)
+		}
+		if err != nil {
+			return Unknown, "", checks, err
+		}
+		for i, st := range res.Status {
+			switch st {
+			case Sat:
+				return Sat, res.Solver[i], checks, nil
+			case Unknown:
+				return Unknown, "", checks, fmt.Errorf("check-sat %d of %d not decided", lo+i+1, checks)
+			}
+			by[res.Solver[i]]++
+		}
+	}
+	who := make([]string, 0, len(by))
+	for k := range by {
+		who = append(who, k)
+	}
+	sort.Strings(who)
+	if len(who) > 1 {
+		for i, k := range who {
+			who[i] = fmt.Sprintf("%s (%d)", k, by[k])
+		}
+	}
+	return Unsat, strings.Join(who, ", "), checks, nil
+}
+
+// confirmWhole runs a whole script with each program racing; one status per check-sat
+// from the first program that answered all of them definitely.
+func confirmWhole(ctx context.Context, script string, checks int, programs []*Binary) (*BatchResult, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	ch := make(chan *BatchResult, len(programs))
+	for _, p := range programs {
+		go func() {
+			res := &BatchResult{Status: make([]Status, checks), Solver: make([]string, checks)}
+			out, killed, err := p.RunScript(ctx, script, 0)
+			if err == nil && !killed {
+				i := 0
+				for _, l := range strings.Split(out, "\n") {
+					l = strings.TrimSpace(l)
+					if (l == "sat" || l == "unsat") && i < checks {
+						res.Status[i], res.Solver[i] = Unsat, p.Program
+						if l == "sat" {
+							res.Status[i] = Sat
+						}
+						i++
+					}
+				}
+			}
+			ch <- res
+		}()
+	}
+	var last *BatchResult
+	for range programs {
+		last = <-ch
+		if last.Decided() == checks {
+			return last, nil
+		}
+		for _, st := range last.Status {
+			if st == Sat {
+				return last, nil
+			}
+		}
+	}
+	return last, nil
+}
+
+// splitBlocks cuts a script into its header (before the first top-level push) and the
+// bodies of its top-level "(push 1) … (check-sat) (pop 1)" blocks; comment lines between
+// blocks are dropped. ok is false for any other shape.
+func splitBlocks(script string) (header string, bodies []string, ok bool) {
+	lines := strings.SplitAfter(script, "\n")
+	var hb, cur strings.Builder
+	in, started := false, false
+	for _, l := range lines {
+		t := strings.TrimSpace(l)
+		switch {
+		case t == "(push 1)" && !in:
+			in, started = true, true
+			cur.Reset()
+		case t == "(push 1)":
+			return "", nil, false // nested
+		case t == "(pop 1)" && in:
+			body := cur.String()
+			if strings.Count(body, "(check-sat)") != 1 || !strings.HasSuffix(body, "(check-sat)\n") {
+				return "", nil, false
+			}
+			bodies = append(bodies, strings.TrimSuffix(body, "(check-sat)\n"))
+			in = false
+		case in:
+			cur.WriteString(l)
+		case t == "" || strings.HasPrefix(t, ";") || t == "(exit)":
+		case started:
+			return "", nil, false // a command between blocks
+		default:
+			hb.WriteString(l)
+		}
+	}
+	if in || len(bodies) == 0 {
+		return "", nil, false
+	}
+	return hb.String(), bodies, true
 }

@@ -31,6 +31,11 @@ type CheckOptions struct {
 	Timeout time.Duration
 	// Progress, when set, is called after each query with the points done so far.
 	Progress func(done, total int)
+	// ReadFile reads a file that a claim names (the SMT-LIB proof of a no-fit claim that
+	// rests on a solver), by the name the claim gives; nil: such proofs are not re-run.
+	ReadFile func(name string) ([]byte, error)
+	// Rerun lists the programs that race to re-run such a proof (cvc5, z3).
+	Rerun []*Binary
 }
 
 // DefaultChunk is the largest number of points per query that AutoChunk chooses.
@@ -388,6 +393,12 @@ func CheckCertificate(ctx context.Context, s Solver, c *cert.Certificate, opt Ch
 			if err := e.checkPieces(cl, i, v, run, opt); err != nil {
 				return nil, err
 			}
+		case cert.NoFitClaim:
+			if cl.Method != "solver" || cl.Solver == nil || opt.ReadFile == nil {
+				v.Discharged, v.How = false, "no SMT encoding for this claim kind: the kernel's alone"
+				continue
+			}
+			rerunProof(ctx, cl.Solver, i, v, opt)
 		default:
 			if !isPointwise(cl) {
 				v.Discharged, v.How = false, "no SMT encoding for this claim kind: the kernel's alone"

@@ -369,3 +369,37 @@ func TestExistsSplitSecondLevel(t *testing.T) {
 		t.Errorf("cvc5 on the proof script: %d unsat lines of %d answers", got, strings.Count(out, "sat"))
 	}
 }
+
+func TestConfirmUnsat(t *testing.T) {
+	var progs []*Binary
+	for _, b := range []*Binary{CVC5Binary, Z3Binary} {
+		if b.Available() == nil {
+			progs = append(progs, b)
+		}
+	}
+	if len(progs) == 0 {
+		t.Skip("neither z3 nor cvc5 is installed")
+	}
+	blocks := "(set-logic QF_NRA)\n; case 1\n(push 1)\n(declare-const x Real)\n(assert (< (* x x) 0.0))\n(check-sat)\n(pop 1)\n; case 2\n(push 1)\n(declare-const x Real)\n(assert (> x 1.0))\n(assert (< x 0.0))\n(check-sat)\n(pop 1)\n(exit)\n"
+	h, bodies, ok := splitBlocks(blocks)
+	if !ok || h != "(set-logic QF_NRA)\n" || len(bodies) != 2 {
+		t.Fatalf("splitBlocks: %q %q %v", h, bodies, ok)
+	}
+	for _, c := range []struct {
+		name, script string
+		want         Status
+	}{
+		{"blocks", blocks, Unsat},
+		{"one sat block", strings.Replace(blocks, "(assert (< x 0.0))", "(assert (< x 2.0))", 1), Sat},
+		{"whole script", "(set-logic QF_LRA)\n(declare-const y Real)\n(assert (> y 1.0))\n(check-sat)\n(assert (< y 0.0))\n(check-sat)\n", Sat},
+		{"whole script unsat", "(set-logic QF_LRA)\n(declare-const y Real)\n(assert (> y 1.0))\n(assert (< y 0.0))\n(check-sat)\n", Unsat},
+	} {
+		st, who, n, err := ConfirmUnsat(context.Background(), c.script, progs)
+		if st != c.want {
+			t.Errorf("%s: %v (%s, %d check-sat, %v), want %v", c.name, st, who, n, err, c.want)
+		}
+	}
+	if _, _, _, err := ConfirmUnsat(context.Background(), "(set-logic QF_LRA)\n", progs); err == nil {
+		t.Error("a script without check-sat: want an error")
+	}
+}

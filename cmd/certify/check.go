@@ -110,7 +110,7 @@ func runCheck(o *checkOptions, s *streams) error {
 		if err != nil {
 			return &exitError{code: exitUndecided, err: err}
 		}
-		if smtCode != exitOK && code == exitOK {
+		if smtCode != exitOK && (code == exitOK || smtCode == exitRefuted) {
 			code = smtCode
 		}
 	}

@@ -14,9 +14,12 @@ package main
 // bounded by CERTIFY_SMT_TIMEOUT (a Go duration, default 10m).
 
 import (
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"math/big"
 	"os"
 	"os/exec"
@@ -211,6 +214,12 @@ func runSMTCheck(o *checkOptions, c *cert.Certificate, krep *cert.Report, s *str
 	if o.progress {
 		opt.Progress = progressPrinter(s.err, "smt")
 	}
+	opt.ReadFile = func(name string) ([]byte, error) { return readBeside(o.path, name) }
+	for _, b := range []*smt.Binary{smt.CVC5Binary, smt.Z3Binary} {
+		if b.Available() == nil {
+			opt.Rerun = append(opt.Rerun, b)
+		}
+	}
 	srep, err := smt.CheckCertificate(context.Background(), solver, c, opt)
 	if err != nil {
 		return nil, exitUndecided, fmt.Errorf("--smt: %w", err)
@@ -223,6 +232,11 @@ func runSMTCheck(o *checkOptions, c *cert.Certificate, krep *cert.Report, s *str
 		out.Agreement, code = "DISAGREEMENT", exitRefuted
 	case srep.Status == cert.Undecided && krep.Status == cert.Verified:
 		out.Agreement, code = "undecided", exitUndecided
+	}
+	for _, v := range srep.Claims {
+		if v.Status == cert.Refuted && v.Index < len(krep.Claims) && krep.Claims[v.Index].Status == cert.Undecided {
+			code = exitRefuted // e.g. a no-fit proof that does not re-run to unsat
+		}
 	}
 	if !o.json {
 		printSMTReport(s, o.path, srep, krep, out)
@@ -502,4 +516,43 @@ type errSolver struct{ err error }
 func (e errSolver) Name() string { return "unavailable" }
 func (e errSolver) Solve(context.Context, *smt.Query) (smt.Result, error) {
 	return smt.Result{}, e.err
+}
+
+// maxProofBytes bounds a proof file read beside a certificate (and its decompressed size).
+const maxProofBytes = 1 << 30
+
+// readBeside reads the file a certificate names, relative to the certificate's folder
+// (name.gz, decompressed, when name is not there). The name must stay in that folder.
+func readBeside(certPath, name string) ([]byte, error) {
+	if name != filepath.Base(name) || name == "." || name == ".." {
+		return nil, fmt.Errorf("%q is not a plain file name beside the certificate", name)
+	}
+	p := filepath.Join(filepath.Dir(certPath), name)
+	f, err := os.Open(p)
+	gz := false
+	if errors.Is(err, fs.ErrNotExist) {
+		if f, err = os.Open(p + ".gz"); err == nil {
+			gz = true
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var r io.Reader = f
+	if gz {
+		zr, err := gzip.NewReader(f)
+		if err != nil {
+			return nil, fmt.Errorf("%s.gz: %v", p, err)
+		}
+		r = zr
+	}
+	data, err := io.ReadAll(io.LimitReader(r, maxProofBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > maxProofBytes {
+		return nil, fmt.Errorf("%s: larger than %d bytes", p, maxProofBytes)
+	}
+	return data, nil
 }
