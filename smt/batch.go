@@ -264,17 +264,8 @@ func ConfirmUnsat(ctx context.Context, script string, programs []*Binary) (Statu
 		port = append(port, p)
 	}
 	by := map[string]int{}
-	const perBatch = 500
-	for lo := 0; lo < len(blocks); lo += perBatch {
-		bt := &Batch{Name: fmt.Sprintf("proof blocks %d..%d", lo, min(lo+perBatch, len(blocks))-1), Bodies: blocks[lo:min(lo+perBatch, len(blocks))]}
-		var res *BatchResult
-		var err error
-		if header == "" { // one whole script: run it as it is
-			res, err = confirmWhole(ctx, script, checks, programs)
-		} else {
-			bt.Header = header
-			res, err = port.SolveBatch(ctx, bt, 0)
-		}
+	if header == "" { // one whole script: run it as it is
+		res, err := confirmWhole(ctx, script, checks, programs)
 		if err != nil {
 			return Unknown, "", checks, err
 		}
@@ -283,9 +274,55 @@ func ConfirmUnsat(ctx context.Context, script string, programs []*Binary) (Statu
 			case Sat:
 				return Sat, res.Solver[i], checks, nil
 			case Unknown:
-				return Unknown, "", checks, fmt.Errorf("check-sat %d of %d not decided", lo+i+1, checks)
+				return Unknown, "", checks, fmt.Errorf("check-sat %d of %d not decided", i+1, checks)
 			}
 			by[res.Solver[i]]++
+		}
+	} else {
+		// Batches of blocks, each block first with a per-query limit (a program stuck on
+		// one block would hold up the batch), then the blocks left open without one.
+		var open []int
+		const perBatch = 500
+		for pass := 0; pass < 2; pass++ {
+			idx := open
+			if pass == 0 {
+				idx = make([]int, len(blocks))
+				for i := range idx {
+					idx[i] = i
+				}
+			}
+			open = nil
+			for lo := 0; lo < len(idx); lo += perBatch {
+				part := idx[lo:min(lo+perBatch, len(idx))]
+				bt := &Batch{Name: fmt.Sprintf("proof blocks %d..%d", part[0]+1, part[len(part)-1]+1), Header: header}
+				for _, k := range part {
+					bt.Bodies = append(bt.Bodies, blocks[k])
+				}
+				limit := time.Minute
+				if pass == 1 {
+					limit = 0
+				}
+				res, err := port.SolveBatch(ctx, bt, limit)
+				if err != nil {
+					return Unknown, "", checks, err
+				}
+				for i, st := range res.Status {
+					switch st {
+					case Sat:
+						return Sat, res.Solver[i], checks, nil
+					case Unknown:
+						open = append(open, part[i])
+					default:
+						by[res.Solver[i]]++
+					}
+				}
+			}
+			if len(open) == 0 {
+				break
+			}
+		}
+		if len(open) > 0 {
+			return Unknown, "", checks, fmt.Errorf("%d of %d check-sat not decided (the first: number %d)", len(open), checks, open[0]+1)
 		}
 	}
 	who := make([]string, 0, len(by))

@@ -102,8 +102,10 @@ func (e *smtExistence) Exists(ctx context.Context, a cert.Architecture, d *cert.
 			if err == nil {
 				res.SMTLIB = fmt.Sprintf("; certify: is there a ReLU network %s that fits these %d points exactly?\n"+
 					"; %s answered unsat in %s with encoding %s: no such network exists.\n"+
-					"; Expected answer: unsat (on every line). Re-run with any SMT-LIB 2 solver (z3 FILE, cvc5 FILE).\n%s",
-					arch, d.N, r.Solver, r.Time.Round(time.Millisecond), enc, script)
+					"; %s\n"+
+					"; Expected answer: unsat (on every line). Re-run with any SMT-LIB 2 solver (z3 FILE, cvc5 --incremental FILE),\n"+
+					"; or certify check --smt on the certificate (z3 and cvc5 racing, each block to whichever answers).\n%s",
+					arch, d.N, r.Solver, r.Time.Round(time.Millisecond), enc, strings.ReplaceAll(r.Note, "\n", " "), script)
 			}
 			res.Answer = "unsat"
 			res.Record = &cert.SolverRecord{Solver: r.Solver, Version: solverVersion(r.Solver), Encoding: string(enc),
