@@ -6,7 +6,7 @@
 GO ?= go
 BIN := ./certify
 
-.PHONY: demo test deps build bench fuzz fashion
+.PHONY: demo test deps build bench fuzz fashion capacity
 
 deps:
 	@sh scripts/deps.sh
@@ -31,3 +31,8 @@ bench: deps
 
 fuzz:
 	$(GO) test ./cert -run XXX -fuzz FuzzDecode -fuzztime 60s
+
+# The capacity table on alternating data, every architecture with ≤ 4 hidden units, with
+# certificates both ways (testdata/capacity; about 10 minutes, most of it (2,2) at N = 7).
+capacity: build
+	sh scripts/capacity_table.sh $(BIN)

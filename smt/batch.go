@@ -95,6 +95,7 @@ func (b *Binary) RunScript(ctx context.Context, script string, perQuery time.Dur
 		return "", false, fmt.Errorf("smt: unknown solver program %q", b.Program)
 	}
 	cmd := exec.CommandContext(ctx, path, args...)
+	dieWithParent(cmd)
 	cmd.Stdin = strings.NewReader(script)
 	var stdout, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &errb

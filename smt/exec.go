@@ -81,6 +81,7 @@ func (b *Binary) Solve(ctx context.Context, q *Query) (Result, error) {
 	}
 	start := time.Now()
 	cmd := exec.CommandContext(ctx, path, args...)
+	dieWithParent(cmd)
 	cmd.Stdin = strings.NewReader(script)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
@@ -176,6 +177,7 @@ func (w *Worker) Solve(ctx context.Context, q *Query) (Result, error) {
 		return Result{}, err
 	}
 	cmd := exec.CommandContext(ctx, w.Argv[0], w.Argv[1:]...)
+	dieWithParent(cmd)
 	cmd.Stdin = bytes.NewReader(req)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb

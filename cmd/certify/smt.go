@@ -506,6 +506,11 @@ func newSMTWorkerCmd(g *globalOptions, s *streams) *cobra.Command {
 			if err != nil {
 				return smt.ServeWorker(strings.NewReader("{}"), s.out, errSolver{err}, 0)
 			}
+			if timeout > 0 {
+				// Z3's interrupt does not always stop a nonlinear query: past its time
+				// (and a grace period) the worker ends itself, whoever its parent is.
+				time.AfterFunc(timeout+10*time.Second, func() { os.Exit(exitUndecided) })
+			}
 			return smt.ServeWorker(os.Stdin, s.out, solver, timeout)
 		},
 	}
