@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/big"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -27,8 +28,9 @@ import (
 // layer's outputs on the data are s·(x − t_u) or 0: affine in the unknown breakpoints t_u.
 //
 // When there are two hidden layers or more, each unit of the last hidden layer is also
-// rescaled (positive homogeneity again) so that its output weight is −1, 0 or 1. The
-// remaining layers are written with ite, as in EncIte.
+// rescaled (positive homogeneity again) so that its output weight is −1, 0 or 1, and each
+// unit of a middle layer so that its first incoming weight is. The remaining layers are
+// written with ite, as in EncIte.
 //
 // The answer is sat when a case is (its model is a witness), unsat when every case is
 // unsat, unknown otherwise. SplitScript writes every case into one SMT-LIB 2 script, each
@@ -103,7 +105,10 @@ func splitSupported(a Arch, d *cert.Dataset) error {
 
 // splitCaseQuery writes the query of one case. fixedT, when set, replaces the breakpoints
 // by rationals (then the query is linear: used to rationalise an irrational witness).
-func splitCaseQuery(a Arch, d *cert.Dataset, cs []splitUnit, xs []*big.Rat, fixedT []*big.Rat, maxDigits int) (*Query, error) {
+//
+// pats, when set (three hidden layers or more), fixes the second hidden layer's activation
+// patterns (bit r−1: active at rank r) in place of its ite.
+func splitCaseQuery(a Arch, d *cert.Dataset, cs []splitUnit, xs []*big.Rat, fixedT []*big.Rat, pats []uint64, maxDigits int) (*Query, error) {
 	var sb strings.Builder
 	L := len(a.Hidden)
 	widths := a.widths()
@@ -129,7 +134,11 @@ func splitCaseQuery(a Arch, d *cert.Dataset, cs []splitUnit, xs []*big.Rat, fixe
 		for u := 0; u < widths[l]; u++ {
 			for k := 0; k < in; k++ {
 				declare(paramW(l, u, k))
-				if l == L && L >= 2 {
+				// The last hidden layer's units are scaled so that their output weights are
+				// in {−1, 0, 1}; a unit of a middle hidden layer (neither first nor last) so
+				// that its first incoming weight is (positive homogeneity, layer by layer
+				// from the input: each scaling only changes the next layer's free weights).
+				if (l == L && L >= 2) || (k == 0 && l <= L-2) {
 					fmt.Fprintf(&sb, "(assert (or (= %s (- 1.0)) (= %s 0.0) (= %s 1.0)))\n", paramW(l, u, k), paramW(l, u, k), paramW(l, u, k))
 				}
 			}
@@ -171,6 +180,16 @@ func splitCaseQuery(a Arch, d *cert.Dataset, cs []splitUnit, xs []*big.Rat, fixe
 				}
 				if l == len(widths)-1 {
 					next[u] = affine
+					continue
+				}
+				if pats != nil && l == 1 {
+					if pats[u]>>(r-1)&1 == 1 {
+						fmt.Fprintf(&sb, "(assert (>= %s 0.0))\n", affine)
+						next[u] = affine
+					} else {
+						fmt.Fprintf(&sb, "(assert (<= %s 0.0))\n", affine)
+						next[u] = ""
+					}
 					continue
 				}
 				z := "z" + strconv.Itoa(p) + "_" + strconv.Itoa(l) + "_" + strconv.Itoa(u)
@@ -252,7 +271,7 @@ func SplitScript(a Arch, d *cert.Dataset, maxDigits int) (string, error) {
 		return "", err
 	}
 	xs := distinctInputs(d)
-	return splitProofScript(a, d, xs, splitCases(len(xs), a.Hidden[0]), nil, maxDigits)
+	return splitProofScript(a, d, xs, splitCases(len(xs), a.Hidden[0]), nil, nil, maxDigits)
 }
 
 // splitCaseLimit bounds each first-layer case in the first round (tests lower it to
@@ -270,7 +289,7 @@ func existsSplit(ctx context.Context, s Solver, a Arch, d *cert.Dataset, maxDigi
 	}
 	xs := distinctInputs(d)
 	cases := splitCases(len(xs), a.Hidden[0])
-	canSub := len(a.Hidden) == 2 && len(xs) <= split2MaxPoints
+	canSub := len(a.Hidden) >= 2 && len(xs) <= split2MaxPoints
 	subSplit := map[string]bool{} // cases decided by their sub-cases
 	pending := cases
 	var irrational, subNotes []string
@@ -278,6 +297,28 @@ func existsSplit(ctx context.Context, s Solver, a Arch, d *cert.Dataset, maxDigi
 		out.Status, out.Solver, out.Witness, out.Note = Sat, solver, w, note
 		out.Time = time.Since(start)
 		return out, nil
+	}
+	// Mirror symmetry: a case left open whose mirror image was decided unsat is unsat.
+	mirrored := map[string]string{}
+	symmetric := mirrorSymmetric(d, xs)
+	applyMirror := func(open [][]splitUnit) [][]splitUnit {
+		if !symmetric || len(irrational) > 0 {
+			return open
+		}
+		isOpen := map[string]bool{}
+		for _, cs := range open {
+			isOpen[fmt.Sprint(cs)] = true
+		}
+		var still [][]splitUnit
+		for _, cs := range open {
+			m := fmt.Sprint(mirrorCase(cs, len(xs)))
+			if isOpen[m] {
+				still = append(still, cs)
+				continue
+			}
+			mirrored[fmt.Sprint(cs)] = m
+		}
+		return still
 	}
 	for round := 0; round < 3 && len(pending) > 0; round++ {
 		if round == 1 && !canSub {
@@ -321,7 +362,7 @@ func existsSplit(ctx context.Context, s Solver, a Arch, d *cert.Dataset, maxDigi
 				}
 				continue
 			}
-			q, err := splitCaseQuery(a, d, cs, xs, nil, maxDigits)
+			q, err := splitCaseQuery(a, d, cs, xs, nil, nil, maxDigits)
 			if err != nil {
 				cancel()
 				return nil, err
@@ -338,7 +379,9 @@ func existsSplit(ctx context.Context, s Solver, a Arch, d *cert.Dataset, maxDigi
 				undecided = append(undecided, cs)
 				continue
 			}
-			w, note, err := splitWitness(ctx, s, a, d, cs, xs, nil, res, maxDigits)
+			w, note, err := splitWitness(ctx, s, a, d, cs, func(ts []*big.Rat) (*Query, error) {
+				return splitCaseQuery(a, d, cs, xs, ts, nil, maxDigits)
+			}, nil, res)
 			if err != nil {
 				return nil, err
 			}
@@ -348,7 +391,7 @@ func existsSplit(ctx context.Context, s Solver, a Arch, d *cert.Dataset, maxDigi
 			}
 			return found(w, res.Solver, fmt.Sprintf("first-layer case %v of %d%s", cs, len(cases), note))
 		}
-		pending = undecided
+		pending = applyMirror(undecided)
 	}
 	out.Time = time.Since(start)
 	switch {
@@ -375,7 +418,10 @@ func existsSplit(ctx context.Context, s Solver, a Arch, d *cert.Dataset, maxDigi
 		if len(subSplit) > 0 {
 			out.Note += fmt.Sprintf(", %d of them split again on the second layer (%s)", len(subSplit), strings.Join(subNotes, "; "))
 		}
-		script, err := splitProofScript(a, d, xs, cases, subSplit, maxDigits)
+		if len(mirrored) > 0 {
+			out.Note += fmt.Sprintf(", %d by the mirror symmetry of the data (x ↦ −x, targets mapped affinely)", len(mirrored))
+		}
+		script, err := splitProofScript(a, d, xs, cases, subSplit, mirrored, maxDigits)
 		if err != nil {
 			return nil, err
 		}
@@ -388,15 +434,11 @@ func existsSplit(ctx context.Context, s Solver, a Arch, d *cert.Dataset, maxDigi
 // batch under ctx; a sub-case found sat is asked again alone (under parent) for its model.
 // The note says how many sub-cases there were and who decided them.
 func existsSubSplit(ctx, parent context.Context, s Solver, a Arch, d *cert.Dataset, cs []splitUnit, xs []*big.Rat, maxDigits int) (Status, *cert.Certificate, string, error) {
-	subs, pruned, err := split2SubCases(cs, d, xs, a.Hidden[1])
+	ss, err := newSubSplit(a, d, cs, xs, maxDigits)
 	if err != nil {
 		return Unknown, nil, "", err
 	}
-	bt, err := split2Batch(a, d, cs, xs, subs, maxDigits)
-	if err != nil {
-		return Unknown, nil, "", err
-	}
-	res, err := SolveBatch(ctx, s, bt, 20*time.Second)
+	res, err := SolveBatch(ctx, s, ss.batch, 20*time.Second)
 	if err != nil {
 		return Unknown, nil, "", err
 	}
@@ -409,7 +451,7 @@ func existsSubSplit(ctx, parent context.Context, s Solver, a Arch, d *cert.Datas
 		if st != Sat {
 			continue
 		}
-		q, err := split2Query(a, d, cs, xs, nil, subs[i], maxDigits)
+		q, err := ss.query(i, nil)
 		if err != nil {
 			return Unknown, nil, "", err
 		}
@@ -420,23 +462,68 @@ func existsSubSplit(ctx, parent context.Context, s Solver, a Arch, d *cert.Datas
 		if r.Status != Sat {
 			continue
 		}
-		w, note, err := splitWitness(parent, s, a, d, cs, xs, subs[i], r, maxDigits)
+		w, note, err := splitWitness(parent, s, a, d, cs, func(ts []*big.Rat) (*Query, error) { return ss.query(i, ts) }, ss.fixed(i), r)
 		if err != nil {
 			return Unknown, nil, "", err
 		}
 		if w == nil {
-			return Sat, nil, fmt.Sprintf("sub-case %s: %s", subString(subs[i], len(xs)), note), nil
+			return Sat, nil, fmt.Sprintf("sub-case %s: %s", ss.name(i), note), nil
 		}
-		return Sat, w, fmt.Sprintf("%s, second-layer sub-case %s%s", r.Solver, subString(subs[i], len(xs)), note), nil
+		return Sat, w, fmt.Sprintf("%s, second-layer sub-case %s%s", r.Solver, ss.name(i), note), nil
+	}
+	// The few sub-cases the batch left open: each alone, with the time left shared.
+	var open []int
+	for i, st := range res.Status {
+		if st == Unknown {
+			open = append(open, i)
+		}
+	}
+	if len(open) <= 8 {
+		for k, i := range open {
+			if ctx.Err() != nil {
+				break
+			}
+			per := time.Duration(0)
+			if dl, ok := ctx.Deadline(); ok {
+				per = time.Until(dl) / time.Duration(len(open)-k)
+			}
+			q, err := ss.query(i, nil)
+			if err != nil {
+				return Unknown, nil, "", err
+			}
+			qctx, cancel := ctx, context.CancelFunc(func() {})
+			if per > 0 {
+				qctx, cancel = context.WithTimeout(ctx, per)
+			}
+			r, err := s.Solve(qctx, q)
+			cancel()
+			if err != nil {
+				return Unknown, nil, "", err
+			}
+			switch r.Status {
+			case Unsat:
+				res.Status[i], res.Solver[i] = Unsat, r.Solver
+				by[r.Solver+" alone"]++
+			case Sat:
+				w, note, err := splitWitness(parent, s, a, d, cs, func(ts []*big.Rat) (*Query, error) { return ss.query(i, ts) }, ss.fixed(i), r)
+				if err != nil {
+					return Unknown, nil, "", err
+				}
+				if w == nil {
+					return Sat, nil, fmt.Sprintf("sub-case %s: %s", ss.name(i), note), nil
+				}
+				return Sat, w, fmt.Sprintf("%s, second-layer sub-case %s%s", r.Solver, ss.name(i), note), nil
+			}
+		}
 	}
 	who := make([]string, 0, len(by))
 	for k, n := range by {
 		who = append(who, fmt.Sprintf("%d by %s", n, k))
 	}
 	sort.Strings(who)
-	note := fmt.Sprintf("case %v: %d sub-cases (%d more ruled out by collinearity), %d unsat (%s) in %s",
-		cs, len(subs), pruned, res.Decided(), strings.Join(who, ", "), res.Time.Round(time.Millisecond))
-	if res.Decided() < len(subs) {
+	note := fmt.Sprintf("case %v: %d sub-cases%s, %d unsat (%s) in %s",
+		cs, len(ss.batch.Bodies), ss.prunedNote(), res.Decided(), strings.Join(who, ", "), res.Time.Round(time.Millisecond))
+	if res.Decided() < len(ss.batch.Bodies) {
 		return Unknown, nil, note, nil
 	}
 	return Unsat, nil, note, nil
@@ -444,7 +531,9 @@ func existsSubSplit(ctx, parent context.Context, s Solver, a Arch, d *cert.Datas
 
 // splitProofScript is the SMT-LIB 2 script of an unsat split: every first-layer case in
 // push/pop, or, for those in sub (by their printed name), the case's sub-cases as a batch.
-func splitProofScript(a Arch, d *cert.Dataset, xs []*big.Rat, cases [][]splitUnit, sub map[string]bool, maxDigits int) (string, error) {
+//
+// mirrored names the cases left out as mirror images of unsat ones (see mirrorSymmetric).
+func splitProofScript(a Arch, d *cert.Dataset, xs []*big.Rat, cases [][]splitUnit, sub map[string]bool, mirrored map[string]string, maxDigits int) (string, error) {
 	var b strings.Builder
 	nsub := 0
 	for _, cs := range cases {
@@ -461,21 +550,26 @@ func splitProofScript(a Arch, d *cert.Dataset, xs []*big.Rat, cases [][]splitUni
 	b.WriteString("; unsat on every line: no network of this architecture fits the data.\n")
 	b.WriteString("; cvc5 needs --incremental for push/pop; z3 is much slower than cvc5 on some cases.\n")
 	b.WriteString("(set-logic QF_NRA)\n")
+	if len(mirrored) > 0 {
+		fmt.Fprintf(&b, "; %d cases are left out: each is the mirror image of a case below (x ↦ −x reverses the\n", len(mirrored))
+		b.WriteString("; data, which are symmetric up to an affine map of the targets; see mirrorSymmetric in smt/split.go).\n")
+	}
 	for _, cs := range cases {
+		if m, ok := mirrored[fmt.Sprint(cs)]; ok {
+			fmt.Fprintf(&b, "; case %v: the mirror image of case %s\n", cs, m)
+			continue
+		}
 		if sub[fmt.Sprint(cs)] {
-			subs, pruned, err := split2SubCases(cs, d, xs, a.Hidden[1])
+			ss, err := newSubSplit(a, d, cs, xs, maxDigits)
 			if err != nil {
 				return "", err
 			}
-			bt, err := split2Batch(a, d, cs, xs, subs, maxDigits)
-			if err != nil {
-				return "", err
-			}
-			fmt.Fprintf(&b, "; case %v: %d sub-cases (%d more ruled out by collinearity)\n", cs, len(subs), pruned)
+			fmt.Fprintf(&b, "; case %v: %d sub-cases%s\n", cs, len(ss.batch.Bodies), ss.prunedNote())
+			bt := ss.batch
 			bt.WriteTo(&b, false)
 			continue
 		}
-		q, err := splitCaseQuery(a, d, cs, xs, nil, maxDigits)
+		q, err := splitCaseQuery(a, d, cs, xs, nil, nil, maxDigits)
 		if err != nil {
 			return "", err
 		}
@@ -487,9 +581,10 @@ func splitProofScript(a Arch, d *cert.Dataset, xs []*big.Rat, cases [][]splitUni
 
 // splitWitness turns a case's model into a witness certificate; an irrational model is
 // rationalised by fixing the breakpoints to decimal truncations and solving the rest again
-// (linear for one hidden layer or a sub-case; much smaller in any case). sub is the
-// second-layer sub-case the model answers, if any: its signs are the output weights.
-func splitWitness(ctx context.Context, s Solver, a Arch, d *cert.Dataset, cs []splitUnit, xs []*big.Rat, sub []split2Unit, res Result, maxDigits int) (*cert.Certificate, string, error) {
+// (requery writes the query with the breakpoints fixed: linear for one hidden layer or a
+// two-layer sub-case, much smaller in any case). fixed holds parameters the query does not
+// ask (a sub-case's output weights).
+func splitWitness(ctx context.Context, s Solver, a Arch, d *cert.Dataset, cs []splitUnit, requery func([]*big.Rat) (*Query, error), fixed map[string]*big.Rat, res Result) (*cert.Certificate, string, error) {
 	ts := make([]*big.Rat, len(cs))
 	model := res.Model
 	note := ""
@@ -513,13 +608,7 @@ func splitWitness(ctx context.Context, s Solver, a Arch, d *cert.Dataset, cs []s
 				}
 				ts[u] = r
 			}
-			var q *Query
-			var err error
-			if sub != nil {
-				q, err = split2Query(a, d, cs, xs, ts, sub, maxDigits)
-			} else {
-				q, err = splitCaseQuery(a, d, cs, xs, ts, maxDigits)
-			}
+			q, err := requery(ts)
 			if err != nil {
 				return nil, "", err
 			}
@@ -562,8 +651,8 @@ func splitWitness(ctx context.Context, s Solver, a Arch, d *cert.Dataset, cs []s
 			vals[name] = v.Rat
 		}
 	}
-	for u, su := range sub {
-		vals[paramW(2, 0, u)] = big.NewRat(int64(su.v), 1)
+	for name, v := range fixed {
+		vals[name] = v
 	}
 	for _, name := range a.Params() {
 		if vals[name] == nil {
@@ -571,4 +660,66 @@ func splitWitness(ctx context.Context, s Solver, a Arch, d *cert.Dataset, cs []s
 		}
 	}
 	return witnessCert(a, d, vals, fmt.Sprintf("%s, encoding split, first-layer case %v", res.Solver, cs)), note, nil
+}
+
+// mirrorSymmetric says whether the data are their own mirror image up to an affine map of
+// the targets: sorted inputs with x_(i) + x_(n+1−i) constant, and targets with
+// y_(n+1−i) = α + β·y_(i) for some α and β ≠ 0 (one output). Then a network fits the data
+// if and only if its mirror image does — negate the first layer's weights (x ↦ c − x is
+// absorbed by the biases) and map the output affinely (the output layer is affine) — and
+// the mirror image of a network in first-layer case C is in case mirrorCase(C): one of
+// the two is unsat exactly when the other is.
+func mirrorSymmetric(d *cert.Dataset, xs []*big.Rat) bool {
+	n := len(xs)
+	if n < 2 || d.LabelDim > 1 {
+		return false
+	}
+	data := newSplit2Data(d, xs)
+	c := new(big.Rat).Add(xs[0], xs[n-1])
+	for i := 0; i < n; i++ {
+		if data.ys[i] == nil || new(big.Rat).Add(xs[i], xs[n-1-i]).Cmp(c) != 0 {
+			return false
+		}
+	}
+	// Find α, β from two points with different targets (all equal: β = 1, α = 0 works
+	// when the mirrored targets are equal to them too).
+	var alpha, beta *big.Rat
+	for i := 1; i < n; i++ {
+		if dy := new(big.Rat).Sub(data.ys[i], data.ys[0]); dy.Sign() != 0 {
+			beta = new(big.Rat).Quo(new(big.Rat).Sub(data.ys[n-1-i], data.ys[n-1]), dy)
+			alpha = new(big.Rat).Sub(data.ys[n-1], new(big.Rat).Mul(beta, data.ys[0]))
+			break
+		}
+	}
+	if beta == nil {
+		beta, alpha = big.NewRat(1, 1), new(big.Rat)
+	}
+	if beta.Sign() == 0 {
+		return false
+	}
+	for i := 0; i < n; i++ {
+		want := new(big.Rat).Add(alpha, new(big.Rat).Mul(beta, data.ys[i]))
+		if data.ys[n-1-i].Cmp(want) != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// mirrorCase is the first-layer case of a network's mirror image: a unit active on the
+// ranks above p is active, mirrored, on the ranks up to n − p, and the reverse; listed in
+// the order of splitCases.
+func mirrorCase(cs []splitUnit, n int) []splitUnit {
+	out := make([]splitUnit, len(cs))
+	for i, c := range cs {
+		out[i] = splitUnit{-c.s, n - c.p}
+	}
+	idx := func(u splitUnit) int {
+		if u.s > 0 {
+			return u.p
+		}
+		return n + 1 + u.p
+	}
+	slices.SortFunc(out, func(a, b splitUnit) int { return idx(a) - idx(b) })
+	return out
 }

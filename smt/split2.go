@@ -3,6 +3,7 @@ package smt
 import (
 	"fmt"
 	"math/big"
+	"slices"
 	"sort"
 	"strings"
 
@@ -426,4 +427,107 @@ func split2Query(a Arch, d *cert.Dataset, cs []splitUnit, xs []*big.Rat, fixedT 
 		Name:  fmt.Sprintf("exists %s fitting %d points, first-layer case %v, sub-case %s", a, d.N, cs, subString(sub, len(xs))),
 		Logic: logic, Body: prefix + split2Body(sub, ylits), Want: want, WantReal: true,
 	}, nil
+}
+
+// subSplit is the second level of one first-layer case, whatever the depth: with two
+// hidden layers the sub-cases of split2SubCases (output signs and patterns, no ite left);
+// with three or more, the second hidden layer's patterns alone (a multiset, each pattern
+// allowed by the piece bound, the all-inactive one included), the deeper layers keeping
+// their ite.
+type subSplit struct {
+	n      int
+	subs2  [][]split2Unit // two hidden layers
+	pats   [][]uint64     // three or more
+	pruned int            // sub-cases left out by the collinearity test (two layers)
+	batch  *Batch
+	query  func(i int, fixedT []*big.Rat) (*Query, error)
+}
+
+func newSubSplit(a Arch, d *cert.Dataset, cs []splitUnit, xs []*big.Rat, maxDigits int) (*subSplit, error) {
+	ss := &subSplit{n: len(xs)}
+	if len(a.Hidden) == 2 {
+		subs, pruned, err := split2SubCases(cs, d, xs, a.Hidden[1])
+		if err != nil {
+			return nil, err
+		}
+		bt, err := split2Batch(a, d, cs, xs, subs, maxDigits)
+		if err != nil {
+			return nil, err
+		}
+		ss.subs2, ss.pruned, ss.batch = subs, pruned, bt
+		ss.query = func(i int, fixedT []*big.Rat) (*Query, error) {
+			return split2Query(a, d, cs, xs, fixedT, subs[i], maxDigits)
+		}
+		return ss, nil
+	}
+	if len(xs) > split2MaxPoints {
+		return nil, fmt.Errorf("%w: the second-level split is for at most %d distinct inputs", ErrBadQuery, split2MaxPoints)
+	}
+	kinds := append([]uint64{0}, split2Patterns(cs, len(xs))...)
+	m2 := a.Hidden[1]
+	total := new(big.Int).Binomial(int64(len(kinds)+m2-1), int64(m2))
+	if !total.IsInt64() || total.Int64() > MaxSplit2SubCases {
+		return nil, fmt.Errorf("%w: the second-level split would have more than %d sub-cases (%d patterns, %d units)", ErrBadQuery, MaxSplit2SubCases, len(kinds), m2)
+	}
+	cur := make([]uint64, 0, m2)
+	var rec func(start int)
+	rec = func(start int) {
+		if len(cur) == m2 {
+			ss.pats = append(ss.pats, slices.Clone(cur))
+			return
+		}
+		for i := start; i < len(kinds); i++ {
+			cur = append(cur, kinds[i])
+			rec(i)
+			cur = cur[:len(cur)-1]
+		}
+	}
+	rec(0)
+	ss.batch = &Batch{Name: fmt.Sprintf("first-layer case %v", cs), Logic: "QF_NRA", Bodies: make([]string, len(ss.pats))}
+	for i, p := range ss.pats {
+		q, err := splitCaseQuery(a, d, cs, xs, nil, p, maxDigits)
+		if err != nil {
+			return nil, err
+		}
+		ss.batch.Bodies[i] = q.Body
+	}
+	ss.query = func(i int, fixedT []*big.Rat) (*Query, error) {
+		q, err := splitCaseQuery(a, d, cs, xs, fixedT, ss.pats[i], maxDigits)
+		if q != nil {
+			q.Logic = "QF_NRA" // deeper layers keep products of unknowns
+		}
+		return q, err
+	}
+	return ss, nil
+}
+
+// fixed gives the parameters sub-case i fixes rather than asks (the output weights).
+func (ss *subSplit) fixed(i int) map[string]*big.Rat {
+	if ss.subs2 == nil {
+		return nil
+	}
+	m := map[string]*big.Rat{}
+	for u, su := range ss.subs2[i] {
+		m[paramW(2, 0, u)] = big.NewRat(int64(su.v), 1)
+	}
+	return m
+}
+
+// name writes sub-case i.
+func (ss *subSplit) name(i int) string {
+	if ss.subs2 != nil {
+		return subString(ss.subs2[i], ss.n)
+	}
+	parts := make([]string, len(ss.pats[i]))
+	for k, p := range ss.pats[i] {
+		parts[k] = pattern(p, ss.n)
+	}
+	return "[" + strings.Join(parts, " ") + "]"
+}
+
+func (ss *subSplit) prunedNote() string {
+	if ss.subs2 == nil {
+		return ""
+	}
+	return fmt.Sprintf(" (%d more ruled out by collinearity)", ss.pruned)
 }

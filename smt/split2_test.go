@@ -2,6 +2,7 @@ package smt
 
 import (
 	"context"
+	"fmt"
 	"math/big"
 	"slices"
 	"sort"
@@ -236,7 +237,13 @@ func TestSubCaseWitness(t *testing.T) {
 	if err != nil || res.Status != Sat {
 		t.Fatalf("case %v sub-case %s: %v %v", cs, subString(sub, len(xs)), res.Status, err)
 	}
-	w, note, err := splitWitness(context.Background(), Z3Binary, a, d, cs, xs, sub, res, 0)
+	fixed := map[string]*big.Rat{}
+	for u, su := range sub {
+		fixed[paramW(2, 0, u)] = big.NewRat(int64(su.v), 1)
+	}
+	w, note, err := splitWitness(context.Background(), Z3Binary, a, d, cs, func(ts []*big.Rat) (*Query, error) {
+		return split2Query(a, d, cs, xs, ts, sub, 0)
+	}, fixed, res)
 	if err != nil || w == nil {
 		t.Fatalf("witness: %v (%s)", err, note)
 	}
@@ -401,5 +408,45 @@ func TestConfirmUnsat(t *testing.T) {
 	}
 	if _, _, _, err := ConfirmUnsat(context.Background(), "(set-logic QF_LRA)\n", progs); err == nil {
 		t.Error("a script without check-sat: want an error")
+	}
+}
+
+func TestMirrorSymmetry(t *testing.T) {
+	for _, n := range []int{4, 7} {
+		d, err := Alternating(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !mirrorSymmetric(d, distinctInputs(d)) {
+			t.Errorf("alternating %d: want mirror-symmetric", n)
+		}
+	}
+	// Targets 0, 1, 0, 0 at 1..4: the mirror 0, 0, 1, 0 is no affine image of them.
+	in := [][]*big.Rat{{big.NewRat(1, 1)}, {big.NewRat(2, 1)}, {big.NewRat(3, 1)}, {big.NewRat(4, 1)}}
+	ys := [][]*big.Rat{{big.NewRat(0, 1)}, {big.NewRat(1, 1)}, {big.NewRat(0, 1)}, {big.NewRat(0, 1)}}
+	d, err := cert.NewDataset(in, nil, ys, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mirrorSymmetric(d, distinctInputs(d)) {
+		t.Error("0,1,0,0: not mirror-symmetric")
+	}
+	// Inputs 1, 2, 4: not symmetric whatever the targets.
+	d, _ = cert.NewDataset(in[:2:2], nil, ys[:2:2], 0)
+	d2, _ := cert.NewDataset(append(in[:2:2], []*big.Rat{big.NewRat(4, 1)}), nil, [][]*big.Rat{ys[0], ys[0], ys[0]}, 0)
+	if !mirrorSymmetric(d, distinctInputs(d)) || mirrorSymmetric(d2, distinctInputs(d2)) {
+		t.Error("two points are symmetric; 1, 2, 4 are not")
+	}
+	if got := fmt.Sprint(mirrorCase([]splitUnit{{1, 1}}, 4)); got != "[−3]" {
+		t.Errorf("mirror of [+1] on 4 points: %s", got)
+	}
+	if got := fmt.Sprint(mirrorCase([]splitUnit{{1, 2}, {-1, 4}}, 7)); got != "[+3 −5]" {
+		t.Errorf("mirror of [+2 −4] on 7 points: %s", got)
+	}
+	// Mirroring twice is the identity on every case.
+	for _, cs := range splitCases(5, 2) {
+		if fmt.Sprint(mirrorCase(mirrorCase(cs, 5), 5)) != fmt.Sprint(cs) {
+			t.Fatalf("mirror twice of %v", cs)
+		}
 	}
 }
