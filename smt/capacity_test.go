@@ -19,8 +19,8 @@ import (
 // TestCapacityTable checks the certificates of the capacity table (testdata/capacity,
 // written by scripts/capacity_table.sh): every fit verified by the kernel; every no-fit
 // verified by the kernel, or resting on a solver with its proof beside it (gzipped) and
-// the SHA-256 the claim names, re-run here to unsat by z3 and cvc5 racing. The (2,2) proof
-// (15 000 check-sat, about 2 minutes) is re-run only with CERTIFY_LONG=1.
+// the SHA-256 the claim names, re-run here to unsat by z3 and cvc5 racing, 30 seconds each
+// at most ((1,2,1) takes about 80 s, (2,2) 2 minutes): CERTIFY_LONG=1 re-runs them all.
 func TestCapacityTable(t *testing.T) {
 	files, _ := filepath.Glob(filepath.Join("..", "testdata", "capacity", "*", "*.json"))
 	if len(files) < 20 {
@@ -76,13 +76,21 @@ func TestCapacityTable(t *testing.T) {
 			if len(progs) == 0 {
 				t.Skip("no z3 or cvc5 to re-run the proof")
 			}
-			if len(script) > 4<<20 && os.Getenv("CERTIFY_LONG") == "" {
-				t.Skipf("%d-byte proof: re-run with CERTIFY_LONG=1", len(script))
+			long := os.Getenv("CERTIFY_LONG") != ""
+			if len(script) > 4<<20 && !long {
+				t.Skipf("a %d-byte proof (minutes): re-run with CERTIFY_LONG=1", len(script))
 			}
-			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
+			limit := 30 * time.Second
+			if long {
+				limit = 30 * time.Minute
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), limit)
 			defer cancel()
 			st, who, n, err := ConfirmUnsat(ctx, string(script), progs)
-			if st != Unsat {
+			switch {
+			case st == Unknown && ctx.Err() != nil && !long:
+				t.Skipf("re-run not finished in %s (the SHA-256 was checked): CERTIFY_LONG=1 for the whole re-run", limit)
+			case st != Unsat:
 				t.Fatalf("re-run: %v (%v)", st, err)
 			}
 			t.Logf("%d check-sat, all unsat (%s)", n, who)
