@@ -34,8 +34,20 @@
 // encodings (Encodings) are ite, pattern (Boolean activation states), normalized and
 // normalized-w (symmetry breaking by positive homogeneity and unit permutation), and
 // split (one-dimensional data: a case split on the first layer's activation pattern; see
-// EncSplit for why the cases cover every network). A sat answer gives a witness
-// certificate that the caller checks with the kernel; an unsat answer is recorded with the
-// SMT-LIB script (ExistsScript) that any solver can re-run. The kernel cannot re-prove an
-// unsat: reports say which verdicts rest on a solver.
+// EncSplit for why the cases cover every network; with two hidden layers or more, the
+// cases left open are split again on the second layer's patterns, split2.go says why the
+// sub-cases cover them, and data that are their own mirror image close mirrored cases). A
+// sat answer gives a witness certificate that the caller checks with the kernel; an unsat
+// answer is recorded with the SMT-LIB script of the proof as it was run
+// (ExistsResult.Script, or ExistsScript) that any solver can re-run. The kernel cannot
+// re-prove an unsat: reports say which verdicts rest on a solver.
+//
+// # Batches and proofs
+//
+// A Batch is many small queries in one incremental script (push/pop, one check-sat each),
+// answered by one solver process (BatchSolver; a Portfolio merges its members' answers
+// query by query). ConfirmUnsat re-runs a proof, block by block with z3 and cvc5 racing;
+// CheckCertificate does so for a no-fit claim that rests on a solver when given the file
+// it names (CheckOptions.ReadFile), after checking the file's SHA-256. Solver processes
+// are killed when the context ends and, on Linux, when this process dies.
 package smt
