@@ -2,10 +2,8 @@ package smt
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"fmt"
-	"os/exec"
 	"sort"
 	"strings"
 	"sync"
@@ -94,20 +92,14 @@ func (b *Binary) RunScript(ctx context.Context, script string, perQuery time.Dur
 	default:
 		return "", false, fmt.Errorf("smt: unknown solver program %q", b.Program)
 	}
-	cmd := exec.CommandContext(ctx, path, args...)
-	dieWithParent(cmd)
-	cmd.Stdin = strings.NewReader(script)
-	var stdout, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &errb
-	cmd.WaitDelay = 2 * time.Second
-	runErr := cmd.Run()
+	stdout, stderr, runErr := run(ctx, path, args, script)
 	if ctx.Err() != nil {
-		return stdout.String(), true, nil
+		return stdout, true, nil
 	}
-	if runErr != nil && stdout.Len() == 0 {
-		return "", false, fmt.Errorf("smt: %s: %v (stderr %q)", b.Program, runErr, clipStr(errb.String()))
+	if runErr != nil && stdout == "" {
+		return "", false, fmt.Errorf("smt: %s: %v (stderr %q)", b.Program, runErr, clipStr(stderr))
 	}
-	return stdout.String(), false, nil
+	return stdout, false, nil
 }
 
 // SolveBatch runs the program on the batch's script. The answers read before ctx ends
@@ -265,24 +257,38 @@ func ConfirmUnsat(ctx context.Context, script string, programs []*Binary) (Statu
 		port = append(port, p)
 	}
 	by := map[string]int{}
+	// account counts a run's answers for the blocks idx: the first sat found, and the
+	// blocks left open.
+	account := func(res *BatchResult, idx []int) (satBy string, open []int) {
+		for i, st := range res.Status {
+			switch st {
+			case Sat:
+				return res.Solver[i], nil
+			case Unknown:
+				open = append(open, idx[i])
+			default:
+				by[res.Solver[i]]++
+			}
+		}
+		return "", open
+	}
+	var open []int
 	if header == "" { // one whole script: run it as it is
 		res, err := confirmWhole(ctx, script, checks, programs)
 		if err != nil {
 			return Unknown, "", checks, err
 		}
-		for i, st := range res.Status {
-			switch st {
-			case Sat:
-				return Sat, res.Solver[i], checks, nil
-			case Unknown:
-				return Unknown, "", checks, fmt.Errorf("check-sat %d of %d not decided", i+1, checks)
-			}
-			by[res.Solver[i]]++
+		idx := make([]int, checks)
+		for i := range idx {
+			idx[i] = i
+		}
+		var who string
+		if who, open = account(res, idx); who != "" {
+			return Sat, who, checks, nil
 		}
 	} else {
 		// Batches of blocks, each block first with a per-query limit (a program stuck on
 		// one block would hold up the batch), then the blocks left open without one.
-		var open []int
 		const perBatch = 500
 		for pass := 0; pass < 2; pass++ {
 			idx := open
@@ -307,24 +313,19 @@ func ConfirmUnsat(ctx context.Context, script string, programs []*Binary) (Statu
 				if err != nil {
 					return Unknown, "", checks, err
 				}
-				for i, st := range res.Status {
-					switch st {
-					case Sat:
-						return Sat, res.Solver[i], checks, nil
-					case Unknown:
-						open = append(open, part[i])
-					default:
-						by[res.Solver[i]]++
-					}
+				who, left := account(res, part)
+				if who != "" {
+					return Sat, who, checks, nil
 				}
+				open = append(open, left...)
 			}
 			if len(open) == 0 {
 				break
 			}
 		}
-		if len(open) > 0 {
-			return Unknown, "", checks, fmt.Errorf("%d of %d check-sat not decided (the first: number %d)", len(open), checks, open[0]+1)
-		}
+	}
+	if len(open) > 0 {
+		return Unknown, "", checks, fmt.Errorf("%d of %d check-sat not decided (the first: number %d)", len(open), checks, open[0]+1)
 	}
 	who := make([]string, 0, len(by))
 	for k := range by {

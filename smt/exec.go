@@ -80,19 +80,26 @@ func (b *Binary) Solve(ctx context.Context, q *Query) (Result, error) {
 		return Result{}, fmt.Errorf("smt: unknown solver program %q", b.Program)
 	}
 	start := time.Now()
+	out, errOut, runErr := run(ctx, path, args, script)
+	res := Result{Solver: b.Program, Time: time.Since(start)}
+	if ctx.Err() != nil {
+		res.Reason = "timeout (process killed: " + ctx.Err().Error() + ")"
+		return res, nil
+	}
+	return parseAnswer(res, out, errOut, runErr, q)
+}
+
+// run runs a solver program on a script in a child process that ctx's end kills (as does
+// this process's death, on Linux), and returns what it printed.
+func run(ctx context.Context, path string, args []string, script string) (stdout, stderr string, err error) {
 	cmd := exec.CommandContext(ctx, path, args...)
 	dieWithParent(cmd)
 	cmd.Stdin = strings.NewReader(script)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	cmd.WaitDelay = 2 * time.Second
-	runErr := cmd.Run()
-	res := Result{Solver: b.Program, Time: time.Since(start)}
-	if ctx.Err() != nil {
-		res.Reason = "timeout (process killed: " + ctx.Err().Error() + ")"
-		return res, nil
-	}
-	return parseAnswer(res, out.String(), errb.String(), runErr, q)
+	err = cmd.Run()
+	return out.String(), errb.String(), err
 }
 
 // parseAnswer reads "sat"/"unsat"/"unknown"/"timeout" and the get-value answers.

@@ -53,15 +53,38 @@ func (u splitUnit) String() string {
 // n distinct inputs and m first-layer units, grows fast with both.
 const MaxSplitCases = 100_000
 
-// splitCaseCount is the number of cases, or −1 when it exceeds MaxSplitCases.
-func splitCaseCount(n, m int) int64 {
-	c := big.NewInt(1)
-	c.Binomial(int64(2*(n+1)+m-1), int64(m))
-	if !c.IsInt64() || c.Int64() > MaxSplitCases {
+// multisetCount is the number of multisets of m items over k kinds, C(k+m−1, m), or −1
+// when it exceeds limit.
+func multisetCount(k, m int, limit int64) int64 {
+	c := new(big.Int).Binomial(int64(k+m-1), int64(m))
+	if !c.IsInt64() || c.Int64() > limit {
 		return -1
 	}
 	return c.Int64()
 }
+
+// multisets lists the multisets of m items over kinds (nondecreasing indices), in order.
+func multisets[T any](kinds []T, m int) [][]T {
+	var out [][]T
+	cur := make([]T, 0, m)
+	var rec func(start int)
+	rec = func(start int) {
+		if len(cur) == m {
+			out = append(out, slices.Clone(cur))
+			return
+		}
+		for i := start; i < len(kinds); i++ {
+			cur = append(cur, kinds[i])
+			rec(i)
+			cur = cur[:len(cur)-1]
+		}
+	}
+	rec(0)
+	return out
+}
+
+// splitCaseCount is the number of cases, or −1 when it exceeds MaxSplitCases.
+func splitCaseCount(n, m int) int64 { return multisetCount(2*(n+1), m, MaxSplitCases) }
 
 // splitCases lists the multisets of m units over n distinct inputs.
 func splitCases(n, m int) [][]splitUnit {
@@ -71,19 +94,7 @@ func splitCases(n, m int) [][]splitUnit {
 			units = append(units, splitUnit{s, p})
 		}
 	}
-	var out [][]splitUnit
-	var rec func(start int, cur []splitUnit)
-	rec = func(start int, cur []splitUnit) {
-		if len(cur) == m {
-			out = append(out, append([]splitUnit(nil), cur...))
-			return
-		}
-		for i := start; i < len(units); i++ {
-			rec(i, append(cur, units[i]))
-		}
-	}
-	rec(0, nil)
-	return out
+	return multisets(units, m)
 }
 
 // splitSupported says whether EncSplit applies: one input, one output, a hidden layer.
@@ -117,13 +128,9 @@ func splitCaseQuery(a Arch, d *cert.Dataset, cs []splitUnit, xs []*big.Rat, fixe
 		fmt.Fprintf(&sb, "(declare-const %s Real)\n", name)
 		want = append(want, name)
 	}
-	lits := make([]string, len(xs))
-	for i, x := range xs {
-		s, err := Lit(x, maxDigits)
-		if err != nil {
-			return nil, err
-		}
-		lits[i] = s
+	lits, err := litList(xs, maxDigits)
+	if err != nil {
+		return nil, err
 	}
 	tName, err := splitBreakpoints(&sb, cs, lits, fixedT, maxDigits, declare)
 	if err != nil {
@@ -214,6 +221,19 @@ func splitCaseQuery(a Arch, d *cert.Dataset, cs []splitUnit, xs []*big.Rat, fixe
 		Logic: logic,
 		Body:  sb.String(), Want: want, WantReal: true,
 	}, nil
+}
+
+// litList writes each number as an SMT-LIB literal (Lit).
+func litList(xs []*big.Rat, maxDigits int) ([]string, error) {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		s, err := Lit(x, maxDigits)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = s
+	}
+	return out, nil
 }
 
 // splitBreakpoints declares the case's breakpoints t_u (or writes fixedT's literals) and
@@ -442,6 +462,16 @@ func existsSubSplit(ctx, parent context.Context, s Solver, a Arch, d *cert.Datas
 	if err != nil {
 		return Unknown, nil, "", err
 	}
+	witness := func(i int, r Result) (Status, *cert.Certificate, string, error) {
+		w, note, err := splitWitness(parent, s, a, d, cs, func(ts []*big.Rat) (*Query, error) { return ss.query(i, ts) }, ss.fixed(i), r)
+		if err != nil {
+			return Unknown, nil, "", err
+		}
+		if w == nil {
+			return Sat, nil, fmt.Sprintf("sub-case %s: %s", ss.name(i), note), nil
+		}
+		return Sat, w, fmt.Sprintf("%s, second-layer sub-case %s%s", r.Solver, ss.name(i), note), nil
+	}
 	by := map[string]int{}
 	for i, st := range res.Status {
 		if st == Unknown {
@@ -462,14 +492,7 @@ func existsSubSplit(ctx, parent context.Context, s Solver, a Arch, d *cert.Datas
 		if r.Status != Sat {
 			continue
 		}
-		w, note, err := splitWitness(parent, s, a, d, cs, func(ts []*big.Rat) (*Query, error) { return ss.query(i, ts) }, ss.fixed(i), r)
-		if err != nil {
-			return Unknown, nil, "", err
-		}
-		if w == nil {
-			return Sat, nil, fmt.Sprintf("sub-case %s: %s", ss.name(i), note), nil
-		}
-		return Sat, w, fmt.Sprintf("%s, second-layer sub-case %s%s", r.Solver, ss.name(i), note), nil
+		return witness(i, r)
 	}
 	// The few sub-cases the batch left open: each alone, with the time left shared.
 	var open []int
@@ -505,14 +528,7 @@ func existsSubSplit(ctx, parent context.Context, s Solver, a Arch, d *cert.Datas
 				res.Status[i], res.Solver[i] = Unsat, r.Solver
 				by[r.Solver+" alone"]++
 			case Sat:
-				w, note, err := splitWitness(parent, s, a, d, cs, func(ts []*big.Rat) (*Query, error) { return ss.query(i, ts) }, ss.fixed(i), r)
-				if err != nil {
-					return Unknown, nil, "", err
-				}
-				if w == nil {
-					return Sat, nil, fmt.Sprintf("sub-case %s: %s", ss.name(i), note), nil
-				}
-				return Sat, w, fmt.Sprintf("%s, second-layer sub-case %s%s", r.Solver, ss.name(i), note), nil
+				return witness(i, r)
 			}
 		}
 	}

@@ -124,19 +124,41 @@ func split2PatternOK(p uint64, n int, gaps []int) bool {
 	return true
 }
 
-// split2Patterns lists the non-empty patterns allowed for a case over n ranks.
-func split2Patterns(cs []splitUnit, n int) []uint64 {
+// split2Patterns lists the non-empty patterns allowed for a case over n ranks, in
+// increasing order. They are built from their changes (at most one per piece, so at most
+// len(cs)+1), not by trying all 2^n, and refused when there could be more than
+// MaxSplit2SubCases of them.
+func split2Patterns(cs []splitUnit, n int) ([]uint64, error) {
 	gaps := make([]int, len(cs))
 	for i, c := range cs {
 		gaps[i] = c.p
 	}
+	maxChanges := len(cs) + 1
+	bound := new(big.Int)
+	for k := 0; k <= min(maxChanges, n-1); k++ {
+		bound.Add(bound, new(big.Int).Binomial(int64(n-1), int64(k)))
+	}
+	if bound.Lsh(bound, 1); !bound.IsInt64() || bound.Int64() > MaxSplit2SubCases {
+		return nil, fmt.Errorf("%w: the second-level split would try more than %d patterns (%d points, %d first-layer units)", ErrBadQuery, MaxSplit2SubCases, n, len(cs))
+	}
 	var out []uint64
-	for p := uint64(1); p < 1<<n; p++ {
-		if split2PatternOK(p, n, gaps) {
-			out = append(out, p)
+	var rec func(rank int, bit uint64, p uint64, changes int)
+	rec = func(rank int, bit, p uint64, changes int) { // ranks 1..rank-1 are set in p
+		if rank > n {
+			if p != 0 && split2PatternOK(p, n, gaps) {
+				out = append(out, p)
+			}
+			return
+		}
+		rec(rank+1, bit, p|bit<<(rank-1), changes)
+		if changes < maxChanges {
+			rec(rank+1, 1-bit, p|(1-bit)<<(rank-1), changes+1)
 		}
 	}
-	return out
+	rec(2, 0, 0, 0)
+	rec(2, 1, 1, 0)
+	slices.Sort(out)
+	return out, nil
 }
 
 // split2Regions gives each rank (1-based index) its first-layer region: how many
@@ -252,42 +274,31 @@ func split2Feasible(sub []split2Unit, reg []int, data split2Data) bool {
 // were left out by the collinearity test. It fails when there would be more than
 // MaxSplit2SubCases.
 func split2SubCases(cs []splitUnit, d *cert.Dataset, xs []*big.Rat, m2 int) ([][]split2Unit, int, error) {
-	n := len(xs)
-	if n > split2MaxPoints {
-		return nil, 0, fmt.Errorf("%w: the second-level split is for at most %d distinct inputs", ErrBadQuery, split2MaxPoints)
+	n := len(xs) // at most split2MaxPoints (newSubSplit checks)
+	pats, err := split2Patterns(cs, n)
+	if err != nil {
+		return nil, 0, err
 	}
 	kinds := []split2Unit{{v: 0}}
 	for _, v := range []int{1, -1} {
-		for _, p := range split2Patterns(cs, n) {
+		for _, p := range pats {
 			kinds = append(kinds, split2Unit{v: v, pat: p})
 		}
 	}
-	total := new(big.Int).Binomial(int64(len(kinds)+m2-1), int64(m2))
-	if !total.IsInt64() || total.Int64() > MaxSplit2SubCases {
+	if multisetCount(len(kinds), m2, MaxSplit2SubCases) < 0 {
 		return nil, 0, fmt.Errorf("%w: the second-level split would have more than %d sub-cases (%d patterns, %d units)", ErrBadQuery, MaxSplit2SubCases, len(kinds), m2)
 	}
 	reg := split2Regions(cs, n)
 	data := newSplit2Data(d, xs)
 	var out [][]split2Unit
 	pruned := 0
-	cur := make([]split2Unit, 0, m2)
-	var rec func(start int)
-	rec = func(start int) {
-		if len(cur) == m2 {
-			if split2Feasible(cur, reg, data) {
-				out = append(out, append([]split2Unit(nil), cur...))
-			} else {
-				pruned++
-			}
-			return
-		}
-		for i := start; i < len(kinds); i++ {
-			cur = append(cur, kinds[i])
-			rec(i)
-			cur = cur[:len(cur)-1]
+	for _, sub := range multisets(kinds, m2) {
+		if split2Feasible(sub, reg, data) {
+			out = append(out, sub)
+		} else {
+			pruned++
 		}
 	}
-	rec(0)
 	return out, pruned, nil
 }
 
@@ -302,13 +313,9 @@ func split2Prefix(a Arch, cs []splitUnit, xs []*big.Rat, fixedT []*big.Rat, maxD
 		fmt.Fprintf(&sb, "(declare-const %s Real)\n", name)
 		want = append(want, name)
 	}
-	lits := make([]string, len(xs))
-	for i, x := range xs {
-		s, err := Lit(x, maxDigits)
-		if err != nil {
-			return "", nil, err
-		}
-		lits[i] = s
+	lits, err := litList(xs, maxDigits)
+	if err != nil {
+		return "", nil, err
 	}
 	tName, err := splitBreakpoints(&sb, cs, lits, fixedT, maxDigits, declare)
 	if err != nil {
@@ -444,6 +451,9 @@ type subSplit struct {
 }
 
 func newSubSplit(a Arch, d *cert.Dataset, cs []splitUnit, xs []*big.Rat, maxDigits int) (*subSplit, error) {
+	if len(xs) > split2MaxPoints {
+		return nil, fmt.Errorf("%w: the second-level split is for at most %d distinct inputs", ErrBadQuery, split2MaxPoints)
+	}
 	ss := &subSplit{n: len(xs)}
 	if len(a.Hidden) == 2 {
 		subs, pruned, err := split2SubCases(cs, d, xs, a.Hidden[1])
@@ -460,29 +470,16 @@ func newSubSplit(a Arch, d *cert.Dataset, cs []splitUnit, xs []*big.Rat, maxDigi
 		}
 		return ss, nil
 	}
-	if len(xs) > split2MaxPoints {
-		return nil, fmt.Errorf("%w: the second-level split is for at most %d distinct inputs", ErrBadQuery, split2MaxPoints)
+	pats, err := split2Patterns(cs, len(xs))
+	if err != nil {
+		return nil, err
 	}
-	kinds := append([]uint64{0}, split2Patterns(cs, len(xs))...)
+	kinds := append([]uint64{0}, pats...)
 	m2 := a.Hidden[1]
-	total := new(big.Int).Binomial(int64(len(kinds)+m2-1), int64(m2))
-	if !total.IsInt64() || total.Int64() > MaxSplit2SubCases {
+	if multisetCount(len(kinds), m2, MaxSplit2SubCases) < 0 {
 		return nil, fmt.Errorf("%w: the second-level split would have more than %d sub-cases (%d patterns, %d units)", ErrBadQuery, MaxSplit2SubCases, len(kinds), m2)
 	}
-	cur := make([]uint64, 0, m2)
-	var rec func(start int)
-	rec = func(start int) {
-		if len(cur) == m2 {
-			ss.pats = append(ss.pats, slices.Clone(cur))
-			return
-		}
-		for i := start; i < len(kinds); i++ {
-			cur = append(cur, kinds[i])
-			rec(i)
-			cur = cur[:len(cur)-1]
-		}
-	}
-	rec(0)
+	ss.pats = multisets(kinds, m2)
 	ss.batch = &Batch{Name: fmt.Sprintf("first-layer case %v", cs), Logic: "QF_NRA", Bodies: make([]string, len(ss.pats))}
 	for i, p := range ss.pats {
 		q, err := splitCaseQuery(a, d, cs, xs, nil, p, maxDigits)

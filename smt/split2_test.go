@@ -2,6 +2,7 @@ package smt
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/big"
 	"slices"
@@ -35,7 +36,11 @@ func TestSplit2Count(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := len(split2Patterns(c.cs, 7)); got != c.patterns || len(subs) != c.subs || pruned != c.pruned {
+		pats, err := split2Patterns(c.cs, 7)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := len(pats); got != c.patterns || len(subs) != c.subs || pruned != c.pruned {
 			t.Errorf("case %v: %d patterns, %d sub-cases, %d pruned; want %d, %d, %d", c.cs, got, len(subs), pruned, c.patterns, c.subs, c.pruned)
 		}
 		// (2 kinds of sign × patterns + the dropped unit), two units: a multiset.
@@ -448,5 +453,25 @@ func TestMirrorSymmetry(t *testing.T) {
 		if fmt.Sprint(mirrorCase(mirrorCase(cs, 5), 5)) != fmt.Sprint(cs) {
 			t.Fatalf("mirror twice of %v", cs)
 		}
+	}
+}
+
+// Patterns are built from their changes: 64 points with one first-layer unit is quick,
+// and a split that would try too many patterns is refused as bad input, not enumerated.
+func TestSplit2PatternsLarge(t *testing.T) {
+	pats, err := split2Patterns([]splitUnit{{1, 30}}, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range pats {
+		if !split2PatternOK(p, 64, []int{30}) || p == 0 {
+			t.Fatalf("pattern %b not allowed", p)
+		}
+	}
+	if len(pats) == 0 || !slices.IsSorted(pats) {
+		t.Fatalf("%d patterns, sorted %v", len(pats), slices.IsSorted(pats))
+	}
+	if _, err := split2Patterns([]splitUnit{{1, 1}, {1, 2}, {1, 3}, {1, 4}}, 64); !errors.Is(err, ErrBadQuery) {
+		t.Errorf("64 points, 4 units: %v, want ErrBadQuery", err)
 	}
 }
