@@ -482,7 +482,7 @@ rationalised.`,
 	f.StringVar(&solverName, "solver", "worker", "api, worker, z3, cvc5 or portfolio")
 	f.DurationVar(&timeout, "timeout", 60*time.Second, "wall-clock limit")
 	f.StringVarP(&out, "output", "o", "", "write the witness certificate here")
-	f.StringVar(&smt2, "smt2", "", "also write the query as SMT-LIB 2 to this file (check-sat only, for any solver to re-run)")
+	f.StringVar(&smt2, "smt2", "", "also write the query as SMT-LIB 2 to this file (check-sat only, for any solver to re-run; for an unsat split, the proof as it was run)")
 	return cmd
 }
 
