@@ -117,16 +117,19 @@ func planInt64(n *Network, d *Dataset) *intPlan {
 	if !ok {
 		return nil
 	}
-	var amax int64
+	// The largest |numerator|, as an unsigned number: −math.MinInt64 is not an int64 (it
+	// wrapped to itself, a negative bound that let overflowing layers pass as safe).
+	var amax uint64
 	for _, v := range num {
+		a := uint64(v)
 		if v < 0 {
-			v = -v
+			a = -a
 		}
-		amax = max(amax, v)
+		amax = max(amax, a)
 	}
 	safe := big.NewInt(int64Safe)
 	s := big.NewInt(den)
-	Ain := big.NewInt(amax)
+	Ain := new(big.Int).SetUint64(amax)
 	p := &intPlan{d: d, nLayers: len(n.Layers)}
 	// upTo ends the plan before layer li (whose bound failed): nil when no layer is safe.
 	upTo := func(li int, s *big.Int) *intPlan {
