@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/big"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -176,15 +177,21 @@ func WitnessCert(d *cert.Dataset, net *cert.Network, note string) (*cert.Certifi
 // B large enough to keep v + B ≥ 0 on the data (the ID gadget), their other units idle.
 // Classification data (0/1) are interpolated as numbers.
 func InterpolantNetwork(d *cert.Dataset, arch cert.Architecture) (*cert.Network, bool) {
-	if d.D != 1 || len(arch.Hidden) == 0 || arch.Activation != "relu" || d.N-1 > arch.Hidden[0] {
+	if d.D != 1 || len(arch.Hidden) == 0 || arch.Activation != "relu" {
 		return nil, false
 	}
 	type pt struct{ x, y *big.Rat }
-	pts := make([]pt, d.N)
-	for i := range pts {
-		pts[i] = pt{d.Input(i)[0], d.Target(i)[0]}
+	pts := make([]pt, 0, d.N)
+	for i := 0; i < d.N; i++ {
+		pts = append(pts, pt{d.Input(i)[0], d.Target(i)[0]})
 	}
 	sort.Slice(pts, func(a, b int) bool { return pts[a].x.Cmp(pts[b].x) < 0 })
+	// Repeated inputs (the dataset allows them with equal targets) are one point: a
+	// zero-width step would divide by zero.
+	pts = slices.CompactFunc(pts, func(a, b pt) bool { return a.x.Cmp(b.x) == 0 })
+	if len(pts)-1 > arch.Hidden[0] {
+		return nil, false
+	}
 	relu := cert.Activation{Kind: cert.ActReLU}
 	zero := func() *big.Rat { return new(big.Rat) }
 	layer := func(out, in int) cert.Layer {
@@ -208,7 +215,7 @@ func InterpolantNetwork(d *cert.Dataset, arch cert.Architecture) (*cert.Network,
 		coef[j] = zero()
 	}
 	prev := zero()
-	for j := 0; j+1 < d.N; j++ {
+	for j := 0; j+1 < len(pts); j++ {
 		dx := new(big.Rat).Sub(pts[j+1].x, pts[j].x)
 		s := new(big.Rat).Sub(pts[j+1].y, pts[j].y)
 		s.Quo(s, dx)

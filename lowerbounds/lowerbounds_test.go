@@ -166,3 +166,21 @@ func TestInterpolantProperty(t *testing.T) {
 		}
 	})
 }
+
+// Repeated inputs with equal targets are one point for the interpolant (the rapid test
+// above once drew 2/2 and 1/1: a division by zero).
+func TestInterpolantRepeatedInput(t *testing.T) {
+	in := [][]*big.Rat{{big.NewRat(1, 1)}, {big.NewRat(2, 2)}, {big.NewRat(3, 1)}}
+	ys := [][]*big.Rat{{big.NewRat(5, 1)}, {big.NewRat(5, 1)}, {big.NewRat(-1, 2)}}
+	d, err := cert.NewDataset(in, nil, ys, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	net, ok := InterpolantNetwork(d, cert.Architecture{Hidden: []int{1}, Activation: "relu"})
+	if !ok {
+		t.Fatal("two distinct inputs need one unit")
+	}
+	if _, st := WitnessCert(d, net, ""); st != "verified" {
+		t.Fatalf("interpolant not verified: %s", st)
+	}
+}
