@@ -8,16 +8,8 @@ import (
 	"time"
 
 	"certify/audit"
-	"certify/lowerbounds"
 
 	"github.com/spf13/cobra"
-)
-
-// Hooks filled in by other files of this package when the features they need are built
-// in: an SMT existence solver, and constructions that memorise a dataset.
-var (
-	newExistence func(timeout time.Duration) lowerbounds.Existence
-	memoriser    audit.Memoriser
 )
 
 type auditOptions struct {
@@ -32,10 +24,6 @@ type auditOptions struct {
 	seed          uint64
 	noSolver      bool
 	quiet         bool
-}
-
-func init() {
-	extraCommands = append(extraCommands, newAuditCmd, newCapacityCmd)
 }
 
 func newAuditCmd(g *globalOptions, s *streams) *cobra.Command {
@@ -85,7 +73,7 @@ func runAudit(o *auditOptions, s *streams) error {
 		return malformed(err)
 	}
 	opt := audit.Options{Budget: o.budget, OutDir: o.out, Tries: o.tries, Seed: o.seed, Memoriser: memoriser}
-	if newExistence != nil && !o.noSolver {
+	if !o.noSolver {
 		opt.Existence = newExistence(60 * time.Second)
 	}
 	if !o.quiet {

@@ -15,10 +15,6 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// capacitySubcommands lets other files add subcommands to `certify capacity` (such as
-// `capacity park`).
-var capacitySubcommands []func(*globalOptions, *streams) *cobra.Command
-
 type capacityOptions struct {
 	*globalOptions
 	widths     string
@@ -61,9 +57,6 @@ Yun et al.'s Thm 3.1 guarantee and Thm 3.3 bound are printed alongside.`,
 	f.StringVarP(&o.out, "out", "o", "", "folder for the two certificates (largest fit, smallest no-fit)")
 	f.BoolVar(&o.json, "json", false, "print JSON")
 	f.BoolVar(&o.noSolver, "no-solver", false, "do not ask an SMT solver")
-	for _, sub := range capacitySubcommands {
-		cmd.AddCommand(sub(g, s))
-	}
 	return cmd
 }
 
@@ -86,7 +79,7 @@ func runCapacity(o *capacityOptions, s *streams) error {
 	}
 	arch := cert.Architecture{InputDim: 1, Hidden: hidden, Activation: o.activation}
 	opt := lowerbounds.CapacityOptions{MaxN: o.maxN, Seed: o.seed, Timeout: o.timeout}
-	if newExistence != nil && !o.noSolver {
+	if !o.noSolver {
 		opt.Existence = newExistence(o.timeout)
 	}
 	res, err := lowerbounds.Capacity(context.Background(), arch, o.family, opt)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"math/big"
 	"strconv"
@@ -12,8 +11,6 @@ import (
 
 	"github.com/spf13/cobra"
 )
-
-func init() { capacitySubcommands = append(capacitySubcommands, newCapacityParkCmd) }
 
 type capacityParkOptions struct {
 	*globalOptions
@@ -110,8 +107,7 @@ func runCapacityPark(o *capacityParkOptions, s *streams) error {
 			*construct.ParkThm3Result
 			Widths string `json:"widths"`
 		}{res, construct.CompressWidths(widths)}
-		raw, _ := json.MarshalIndent(out, "", "  ")
-		fmt.Fprintln(s.out, string(raw))
+		writeJSON(s.out, out)
 		return nil
 	}
 	verdict := "meets"

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -20,15 +19,12 @@ type checkOptions struct {
 	json     bool
 	progress bool
 	forceBig bool
-	// extraCheck, when set (by the smt files), runs a second, independent check.
+	// smt runs a second, independent check (smt.go).
 	smt       bool
 	smtSample int
 	smtSeed   int64
 	smtChunk  int
 }
-
-// smtCheck is installed by the SMT integration; nil when the build has none.
-var smtCheck func(o *checkOptions, c *cert.Certificate, rep *cert.Report, s *streams) (any, int, error)
 
 func newCheckCmd(g *globalOptions, s *streams) *cobra.Command {
 	o := &checkOptions{globalOptions: g}
@@ -102,9 +98,6 @@ func runCheck(o *checkOptions, s *streams) error {
 	code := statusExit(rep.Status)
 	var smtRep any
 	if o.smt {
-		if smtCheck == nil {
-			return malformed(fmt.Errorf("--smt: this build of certify has no SMT support (build with cgo and install libz3-dev)"))
-		}
 		var smtCode int
 		smtRep, smtCode, err = smtCheck(o, c, rep, s)
 		if err != nil {
@@ -185,7 +178,7 @@ func sizesLine(s cert.Sizes) string {
 }
 
 func writeJSON(w io.Writer, v any) {
-	b, err := json.MarshalIndent(v, "", "  ")
+	b, err := marshalVersioned(v)
 	if err != nil {
 		fmt.Fprintf(w, "{\"error\": %q}\n", err.Error())
 		return

@@ -21,8 +21,6 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func init() { extraCommands = append(extraCommands, newConstructCmd) }
-
 type constructOptions struct {
 	*globalOptions
 	method     string
@@ -47,39 +45,43 @@ type constructMethod struct {
 	build             func(d *cert.Dataset, o construct.Options) (*construct.Result, error)
 }
 
-var constructMethods = []constructMethod{
-	{name: "zhang", short: "2-layer ReLU net with one hidden unit per point (Zhang et al. 2017, Thm 1)",
-		long:   "zhang builds f(x) = Σ w_k σ(a·x − b_k) with N hidden units: a small integer projection a,\nbreakpoints at the data, output weights that are differences of neighbouring slopes.",
-		widths: "d1 (at least N; extra units are zero)", build: construct.Zhang},
-	{name: "yun", short: "3-layer ReLU (or hard-tanh) net, Yun, Sra, Jadbabaie 2019, Thm 3.1",
-		long: `yun builds the 3-layer network of Theorem 3.1 for scalar or vector labels. With
+// constructMethods lists the methods that are subcommands of `certify construct`
+// (construct_deep.go has the deep ones).
+func constructMethods() []constructMethod {
+	return []constructMethod{
+		{name: "zhang", short: "2-layer ReLU net with one hidden unit per point (Zhang et al. 2017, Thm 1)",
+			long:   "zhang builds f(x) = Σ w_k σ(a·x − b_k) with N hidden units: a small integer projection a,\nbreakpoints at the data, output weights that are differences of neighbouring slopes.",
+			widths: "d1 (at least N; extra units are zero)", build: construct.Zhang},
+		{name: "yun", short: "3-layer ReLU (or hard-tanh) net, Yun, Sra, Jadbabaie 2019, Thm 3.1",
+			long: `yun builds the 3-layer network of Theorem 3.1 for scalar or vector labels. With
 --widths d1,d2 it uses those widths; the theorem's hypothesis is
 4⌊d1/4⌋⌊d2/(4d_y)⌋ ≥ N (ReLU) or 4⌊d1/2⌋⌊d2/(2d_y)⌋ ≥ N (--activation hardtanh).
 Widths outside the hypothesis are built when the construction still fits (the
 certificate then says it exceeds the theorem) and refused (exit 2) otherwise. Without
 --widths the construction picks the fewest hidden units it supports.`,
-		widths: "d1,d2", activation: true, build: construct.Yun},
-	{name: "yun-classify", short: "4-layer ReLU one-hot classifier, Yun et al. 2019, Prop 3.2",
-		long: `yun-classify memorises the class index with Theorem 3.1's two layers and turns it
+			widths: "d1,d2", activation: true, build: construct.Yun},
+		{name: "yun-classify", short: "4-layer ReLU one-hot classifier, Yun et al. 2019, Prop 3.2",
+			long: `yun-classify memorises the class index with Theorem 3.1's two layers and turns it
 into a one-hot output with C − 1 more units, so d1·d2 does not grow with the number of
 classes. Hypothesis: 4⌊d1/4⌋⌊d2/4⌋ ≥ N and d3 ≥ 4d_y.`,
-		widths: "d1,d2,d3", build: construct.YunClassify},
-	{name: "zigzag", short: "3-layer ReLU net holding ≈ d1·d2/2 points (beyond Yun et al. Thm 3.1)",
-		long: `zigzag is Theorem 3.1's skeleton with one layer-2 unit per point and block instead
+			widths: "d1,d2,d3", build: construct.YunClassify},
+		{name: "zigzag", short: "3-layer ReLU net holding ≈ d1·d2/2 points (beyond Yun et al. Thm 3.1)",
+			long: `zigzag is Theorem 3.1's skeleton with one layer-2 unit per point and block instead
 of two (a zigzag interpolant with alternating slopes ±L): for the same widths it
 memorises about twice the theorem's 4⌊d1/4⌋⌊d2/4⌋ points. Its certificate carries the
 theorem claim of Thm 3.1, which then says it exceeds the theorem.`,
-		widths: "d1,d2", build: construct.Zigzag},
-	{name: "bubeck", short: "2-layer ReLU net with ≈ 4N/d_x units for data in general position (Baum 1988; Bubeck et al. 2020; Yun et al. Cor 4.2)",
-		long: `bubeck groups the points d_x at a time, puts a hyperplane through exactly each group
+			widths: "d1,d2", build: construct.Zigzag},
+		{name: "bubeck", short: "2-layer ReLU net with ≈ 4N/d_x units for data in general position (Baum 1988; Bubeck et al. 2020; Yun et al. Cor 4.2)",
+			long: `bubeck groups the points d_x at a time, puts a hyperplane through exactly each group
 and a 4-unit bump on it. The certificate's "hyperplanes" claim lets the kernel confirm
 that each hyperplane passes through exactly its chosen points. Groups where the data
 are not in general position are made smaller (a fallback that still certifies).`,
-		widths: "d1 (optional: at least the units the groups need)", build: construct.Bubeck},
-	{name: "sawtooth", short: "Telgarsky's sawtooth m^(L) on its 2^L alternating points",
-		long:  "sawtooth builds m^(L), a width-3 ReLU net with L hidden layers, with the labelled\npoints i/2^L (label i mod 2) that it classifies exactly. The dataset is inline.",
-		depth: true, noData: true,
-		build: func(_ *cert.Dataset, o construct.Options) (*construct.Result, error) { return construct.Sawtooth(o) }},
+			widths: "d1 (optional: at least the units the groups need)", build: construct.Bubeck},
+		{name: "sawtooth", short: "Telgarsky's sawtooth m^(L) on its 2^L alternating points",
+			long:  "sawtooth builds m^(L), a width-3 ReLU net with L hidden layers, with the labelled\npoints i/2^L (label i mod 2) that it classifies exactly. The dataset is inline.",
+			depth: true, noData: true,
+			build: func(_ *cert.Dataset, o construct.Options) (*construct.Result, error) { return construct.Sawtooth(o) }},
+	}
 }
 
 func newConstructCmd(g *globalOptions, s *streams) *cobra.Command {
@@ -100,19 +102,21 @@ different labels.`,
 			return malformed(fmt.Errorf("construct needs a method: %s", methodNames()))
 		},
 	}
-	for i := range constructMethods {
-		cmd.AddCommand(newConstructMethodCmd(g, s, &constructMethods[i]))
-	}
-	// Subcommands of other files (construct_deep.go: park, vardi).
-	for _, f := range constructSubcommands {
-		cmd.AddCommand(f(g, s))
-	}
 	return cmd
+}
+
+// newConstructMethodCmds makes one subcommand of `certify construct` per method.
+func newConstructMethodCmds(g *globalOptions, s *streams) []*cobra.Command {
+	var cmds []*cobra.Command
+	for _, m := range constructMethods() {
+		cmds = append(cmds, newConstructMethodCmd(g, s, &m))
+	}
+	return cmds
 }
 
 func methodNames() string {
 	var n []string
-	for _, m := range constructMethods {
+	for _, m := range constructMethods() {
 		n = append(n, m.name)
 	}
 	return strings.Join(n, ", ")
@@ -498,14 +502,10 @@ func readMaybeGzip(path string) ([]byte, error) {
 	return raw, nil
 }
 
-func init() {
-	memoriser = memoriseByConstruction
-}
-
-// memoriseByConstruction is the audit's constructive witness for "this architecture fits
+// memoriser is the audit's constructive witness for "this architecture fits
 // these data": Yun et al.'s Thm 3.1 network (relu or hard-tanh) for two hidden layers, then
 // the zigzag construction for relu. The audit checks whatever it returns with the kernel.
-func memoriseByConstruction(d *cert.Dataset, hidden []int, activation string) (*cert.Certificate, error) {
+func memoriser(d *cert.Dataset, hidden []int, activation string) (*cert.Certificate, error) {
 	if len(hidden) != 2 {
 		return nil, fmt.Errorf("no construction for %d hidden layers", len(hidden))
 	}

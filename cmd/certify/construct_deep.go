@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"math/big"
 	"os"
@@ -17,13 +16,6 @@ import (
 
 // The deep constructions of issue 8: `certify construct park` and `certify construct
 // vardi`.
-//
-// constructSubcommands are subcommands of `certify construct`; construct.go adds them.
-var constructSubcommands []func(*globalOptions, *streams) *cobra.Command
-
-func init() {
-	constructSubcommands = append(constructSubcommands, newConstructParkCmd, newConstructVardiCmd)
-}
 
 type deepConstructOptions struct {
 	*globalOptions
@@ -186,8 +178,7 @@ func runDeepConstruct(o *deepConstructOptions, s *streams, method string) error 
 		out = s.out
 	}
 	if o.json {
-		raw, _ := json.MarshalIndent(sum, "", "  ")
-		fmt.Fprintln(out, string(raw))
+		writeJSON(out, sum)
 	} else {
 		z := r.Summary.Sizes
 		fmt.Fprintf(out, "%s: %s\n  N = %d (%d distinct), d = %d; depth %d, max width %d, parameters %d, non-zero weights %d, max bits %d\n  theorem: %s\n",

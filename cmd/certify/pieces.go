@@ -17,10 +17,6 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func init() {
-	extraCommands = append(extraCommands, newPiecesCmd, newSeparationCmd, newPlotCmd)
-}
-
 // segmentFlags choose the segment a network is restricted to.
 type segmentFlags struct {
 	segment string

@@ -5,18 +5,21 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 
 	"certify/cert"
 
 	"github.com/spf13/cobra"
 )
 
-// Exit codes, shared by every command.
+// Exit codes, shared by every command. They are the only ones certify returns (a
+// command's help may say which of them it uses and when).
 const (
 	exitOK        = 0 // verified / success
 	exitRefuted   = 1 // a claim is false
 	exitMalformed = 2 // input malformed or unreadable, bad usage
 	exitUndecided = 3 // the checker could not decide
+	exitInternal  = 4 // certify itself failed (a panic: a bug, whatever the input)
 )
 
 // exitError carries an exit code through cobra. A nil err means the message was
@@ -58,9 +61,10 @@ type streams struct {
 	out, err io.Writer
 }
 
-// extraCommands lets other files of this package add commands.
-var extraCommands []func(*globalOptions, *streams) *cobra.Command
-
+// newRootCmd builds the whole command tree. Every command is made by its own
+// constructor (newXCmd: an options struct and a run function, in the command's file)
+// from the shared flags and the streams; the tree is written out here, in one place,
+// and nothing is registered from elsewhere.
 func newRootCmd(s *streams) *cobra.Command {
 	g := &globalOptions{}
 	root := &cobra.Command{
@@ -70,8 +74,8 @@ func newRootCmd(s *streams) *cobra.Command {
 dataset, in exact rational arithmetic, and builds such certificates from the
 constructions of the memorisation literature.
 
-Exit codes: 0 verified, 1 refuted (a claim is false), 2 malformed input,
-3 undecided.`,
+Exit codes: 0 verified (or done), 1 refuted (a claim is false), 2 malformed
+input or bad usage, 3 undecided, 4 an internal error (a bug in certify).`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	}
@@ -82,17 +86,50 @@ Exit codes: 0 verified, 1 refuted (a claim is false), 2 malformed input,
 	pf.Int64Var(&g.maxFileBytes, "max-file-bytes", 4<<30, "largest file accepted, in bytes (after decompression)")
 	pf.IntVar(&g.maxPoints, "max-points", 10_000_000, "largest dataset accepted, in points")
 	pf.IntVar(&g.workers, "workers", 0, "goroutines evaluating points (0: one per CPU)")
-	root.AddCommand(newCheckCmd(g, s), newEvalCmd(g, s), newInspectCmd(g, s))
-	for _, f := range extraCommands {
-		root.AddCommand(f(g, s))
-	}
+	root.AddCommand(
+		newCheckCmd(g, s),
+		newEvalCmd(g, s),
+		newInspectCmd(g, s),
+		withSubcommands(newConstructCmd(g, s),
+			append(newConstructMethodCmds(g, s),
+				newConstructParkCmd(g, s),
+				newConstructVardiCmd(g, s))...),
+		newSizesCmd(g, s),
+		newPiecesCmd(g, s),
+		newSeparationCmd(g, s),
+		newPlotCmd(g, s),
+		withSubcommands(newCapacityCmd(g, s),
+			newCapacityParkCmd(g, s)),
+		newAuditCmd(g, s),
+		withSubcommands(newSMTCmd(g, s),
+			newSMTExportCmd(g, s),
+			newSMTExistsCmd(g, s),
+			newSMTWorkerCmd(g, s)),
+		newVersionCmd(g, s),
+	)
 	return root
+}
+
+// withSubcommands adds subs to cmd and returns cmd.
+func withSubcommands(cmd *cobra.Command, subs ...*cobra.Command) *cobra.Command {
+	cmd.AddCommand(subs...)
+	return cmd
 }
 
 // Main runs the command line and returns the exit code.
 func Main() int { return run(os.Args[1:], &streams{out: os.Stdout, err: os.Stderr}) }
 
-func run(args []string, s *streams) int {
+// run executes one command line and returns its exit code. Every error is printed
+// here, once, on s.err; commands print only their reports. A panic in the command's
+// goroutine is reported as an internal error (exit 4), so that a crash is never taken
+// for a clean refusal (exit 2).
+func run(args []string, s *streams) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(s.err, "certify: internal error (a bug in certify, whatever the input): panic: %v\n%s", r, debug.Stack())
+			code = exitInternal
+		}
+	}()
 	root := newRootCmd(s)
 	root.SetArgs(args)
 	err := root.Execute()

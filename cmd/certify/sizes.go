@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"math/big"
@@ -16,8 +15,6 @@ import (
 
 	"github.com/spf13/cobra"
 )
-
-func init() { extraCommands = append(extraCommands, newSizesCmd) }
 
 type sizesOptions struct {
 	*globalOptions
@@ -151,8 +148,9 @@ func runSizes(o *sizesOptions, s *streams) error {
 		}
 	}
 	if o.json {
-		raw, _ := json.MarshalIndent(rows, "", "  ")
-		fmt.Fprintln(s.out, string(raw))
+		writeJSON(s.out, struct {
+			Rows []sizeRow `json:"rows"`
+		}{rows})
 	} else {
 		fmt.Fprintf(s.out, "%-6s %7s %7s %6s %12s %10s %8s %9s  %s\n", "method", "N", "depth", "width", "parameters", "nonzero_w", "max_bits", "build_s", "check")
 		for _, r := range rows {

@@ -37,12 +37,10 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func init() {
-	smtCheck = runSMTCheck
-	extraCommands = append(extraCommands, newSMTCmd)
-	newExistence = func(timeout time.Duration) lowerbounds.Existence {
-		return &smtExistence{timeout: timeout}
-	}
+// newExistence is the existence solver of capacity and audit (each query bounded by
+// timeout).
+func newExistence(timeout time.Duration) lowerbounds.Existence {
+	return &smtExistence{timeout: timeout}
 }
 
 // smtExistence answers the lower-bound search's existence queries (capacity, audit) with
@@ -200,7 +198,7 @@ type smtCheckJSON struct {
 	Disagreements []smt.Disagreement `json:"disagreements,omitempty"`
 }
 
-func runSMTCheck(o *checkOptions, c *cert.Certificate, krep *cert.Report, s *streams) (any, int, error) {
+func smtCheck(o *checkOptions, c *cert.Certificate, krep *cert.Report, s *streams) (any, int, error) {
 	solver, err := defaultSolver()
 	if err != nil {
 		return nil, exitUndecided, err
@@ -295,7 +293,6 @@ func newSMTCmd(g *globalOptions, s *streams) *cobra.Command {
 same in a killable child process), z3 and cvc5 (the Debian programs), portfolio
 (worker, z3 and cvc5 racing; the first definite answer wins).`,
 	}
-	cmd.AddCommand(newSMTExportCmd(g, s), newSMTExistsCmd(g, s), newSMTWorkerCmd(g, s))
 	return cmd
 }
 
