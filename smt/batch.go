@@ -233,11 +233,11 @@ func SolveBatch(ctx context.Context, s Solver, bt *Batch, perQuery time.Duration
 }
 
 // ConfirmUnsat re-runs a script that should answer unsat at every check-sat (a proof of
-// non-existence written by this package). A script made of independent top-level
-// push/pop blocks, one check-sat each (the form this package writes), is re-run in
-// batches of blocks with the programs racing on each batch (each block may be decided by
-// a different program: z3 and cvc5 are each slow on some); any other script is run whole
-// by each program. It returns Unsat and who answered when every check-sat was unsat, Sat
+// non-existence, as package certify/smt/search writes them). A script made of
+// independent top-level push/pop blocks, one check-sat each (the form search writes), is
+// re-run in batches of blocks with the programs racing on each batch (each block may be
+// decided by a different program: z3 and cvc5 are each slow on some); any other script is
+// run whole by each program. It returns Unsat and who answered when every check-sat was unsat, Sat
 // when a program answered sat somewhere (the proof is wrong), Unknown otherwise, with the
 // number of check-sat.
 func ConfirmUnsat(ctx context.Context, script string, programs []*Binary) (Status, string, int, error) {

@@ -179,7 +179,7 @@ func (e *certEnc) target(i int) []*big.Rat {
 func (e *certEnc) outputCond(cl cert.Claim, p int, out []string) (string, error) {
 	switch cl := cl.(type) {
 	case cert.ExactClaim:
-		y, err := ratsLits(e.target(p), e.max)
+		y, err := Lits(e.target(p), e.max)
 		if err != nil {
 			return "", err
 		}
@@ -189,7 +189,7 @@ func (e *certEnc) outputCond(cl cert.Claim, p int, out []string) (string, error)
 		}
 		return and(parts), nil
 	case cert.EpsilonClaim:
-		y, err := ratsLits(e.target(p), e.max)
+		y, err := Lits(e.target(p), e.max)
 		if err != nil {
 			return "", err
 		}
@@ -248,7 +248,7 @@ func (e *certEnc) pointQuery(pending []ob, iteOnly map[int]bool, patPos []map[in
 	d := e.c.Data
 	for _, p := range order {
 		cs := byPoint[p]
-		x, err := ratsLits(d.Input(p), e.max)
+		x, err := Lits(d.Input(p), e.max)
 		if err != nil {
 			return nil, nil, fmt.Errorf("dataset point %d: %w", p, err)
 		}

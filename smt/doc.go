@@ -1,7 +1,8 @@
-// Package smt is certify's second opinion and its search engine for existence questions.
-// It writes a certificate's obligations as SMT-LIB 2 formulas and has a solver discharge
-// them, independently of the kernel (package cert), and it asks whether a network of a
-// given architecture fits a dataset at all.
+// Package smt is certify's second opinion. It writes a certificate's obligations as
+// SMT-LIB 2 formulas and has a solver discharge them, independently of the kernel
+// (package cert), and it re-runs the solver proofs that no-fit claims name. It also holds
+// the solvers that the existence search (package certify/smt/search: is there a network
+// of a given architecture that fits a dataset at all?) runs on.
 //
 // # Contract
 //
@@ -29,25 +30,18 @@
 //
 // # Existence queries
 //
-// Exists decides "is there a ReLU network with these hidden widths fitting these data
-// exactly?": the weights are unknowns, so the formula is nonlinear real arithmetic. The
-// encodings (Encodings) are ite, pattern (Boolean activation states), normalized and
-// normalized-w (symmetry breaking by positive homogeneity and unit permutation), and
-// split (one-dimensional data: a case split on the first layer's activation pattern; see
-// EncSplit for why the cases cover every network; with two hidden layers or more, the
-// cases left open are split again on the second layer's patterns, split2.go says why the
-// sub-cases cover them, and data that are their own mirror image close mirrored cases). A
-// sat answer gives a witness certificate that the caller checks with the kernel; an unsat
-// answer is recorded with the SMT-LIB script of the proof as it was run
-// (ExistsResult.Script, or ExistsScript) that any solver can re-run. The kernel cannot
-// re-prove an unsat: reports say which verdicts rest on a solver.
+// The existence search is package certify/smt/search (Exists, the encodings, the case
+// splits). It uses this package's solvers, literals (Lit, Lits) and batches; this package
+// does not import it, and nothing in the second opinion depends on it: a no-fit claim's
+// proof is re-run as the script it names (ConfirmUnsat), whoever wrote it.
 //
 // # Batches and proofs
 //
 // A Batch is many small queries in one incremental script (push/pop, one check-sat each),
 // answered by one solver process (BatchSolver; a Portfolio merges its members' answers
-// query by query). ConfirmUnsat re-runs a proof, block by block with z3 and cvc5 racing;
-// CheckCertificate does so for a no-fit claim that rests on a solver when given the file
-// it names (CheckOptions.ReadFile), after checking the file's SHA-256. Solver processes
+// query by query); the search's second-level split sends its sub-cases so. ConfirmUnsat
+// re-runs a proof, block by block with z3 and cvc5 racing; CheckCertificate does so for
+// a no-fit claim that rests on a solver when given the file it names
+// (CheckOptions.ReadFile), after checking the file's SHA-256 (proof.go). Solver processes
 // are killed when the context ends and, on Linux, when this process dies.
 package smt

@@ -2,7 +2,6 @@ package smt
 
 import (
 	"fmt"
-	"math/big"
 	"strconv"
 	"strings"
 
@@ -217,16 +216,4 @@ func declareBool(sb *strings.Builder, name, body string) {
 	sb.WriteByte(' ')
 	sb.WriteString(body)
 	sb.WriteString("))\n")
-}
-
-func ratsLits(v []*big.Rat, max int) ([]string, error) {
-	out := make([]string, len(v))
-	for i, r := range v {
-		s, err := Lit(r, max)
-		if err != nil {
-			return nil, err
-		}
-		out[i] = s
-	}
-	return out, nil
 }

@@ -51,6 +51,19 @@ func Lit(r *big.Rat, maxDigits int) (string, error) {
 	return s, nil
 }
 
+// Lits writes each number as an SMT-LIB literal (Lit).
+func Lits(v []*big.Rat, maxDigits int) ([]string, error) {
+	out := make([]string, len(v))
+	for i, r := range v {
+		s, err := Lit(r, maxDigits)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = s
+	}
+	return out, nil
+}
+
 // sexp is a parsed S-expression: an atom (List == nil) or a list.
 type sexp struct {
 	Atom string

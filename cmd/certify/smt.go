@@ -31,6 +31,7 @@ import (
 	"certify/cert"
 	"certify/lowerbounds"
 	"certify/smt"
+	"certify/smt/search"
 	"certify/smt/z3"
 	"certify/smt/z3solver"
 
@@ -45,7 +46,7 @@ func newExistence(timeout time.Duration) lowerbounds.Existence {
 
 // smtExistence answers the lower-bound search's existence queries (capacity, audit) with
 // a portfolio: the Z3 API in a killable worker, the z3 program and the cvc5 program race on
-// each query (no solver and no encoding wins everywhere; see smt.Exists). The encodings are
+// each query (no solver and no encoding wins everywhere; see search.Exists). The encodings are
 // tried in turn, each but the last with half of the time left: for one-dimensional data the
 // case split on the first layer's pattern, then biases normalised to {−1, 0, 1}, then
 // first-layer weights normalised. A witness is returned for the caller to check with the
@@ -67,10 +68,10 @@ func (e *smtExistence) Exists(ctx context.Context, a cert.Architecture, d *cert.
 		res.Note = err.Error()
 		return res
 	}
-	arch := smt.Arch{InputDim: d.D, Hidden: a.Hidden, Outputs: d.LabelDim}
-	encs := []smt.Encoding{smt.EncNormalized, smt.EncNormalizedW}
+	arch := search.Arch{InputDim: d.D, Hidden: a.Hidden, Outputs: d.LabelDim}
+	encs := []search.Encoding{search.EncNormalized, search.EncNormalizedW}
 	if d.D == 1 && d.LabelDim == 1 && len(a.Hidden) > 0 {
-		encs = append([]smt.Encoding{smt.EncSplit}, encs...)
+		encs = append([]search.Encoding{search.EncSplit}, encs...)
 	}
 	var notes []string
 	for i, enc := range encs {
@@ -78,7 +79,7 @@ func (e *smtExistence) Exists(ctx context.Context, a cert.Architecture, d *cert.
 		if dl, ok := ctx.Deadline(); ok && i < len(encs)-1 {
 			qctx, cancel = context.WithTimeout(ctx, time.Until(dl)/2)
 		}
-		r, err := smt.Exists(qctx, solver, arch, d, enc, smt.DefaultMaxDigits)
+		r, err := search.Exists(qctx, solver, arch, d, enc, smt.DefaultMaxDigits)
 		cancel()
 		switch {
 		case err != nil:
@@ -95,7 +96,7 @@ func (e *smtExistence) Exists(ctx context.Context, a cert.Architecture, d *cert.
 		case r.Status == smt.Unsat:
 			script, err := r.Script, error(nil)
 			if script == "" {
-				script, err = smt.ExistsScript(arch, d, enc, smt.DefaultMaxDigits)
+				script, err = search.ExistsScript(arch, d, enc, smt.DefaultMaxDigits)
 			}
 			if err == nil {
 				res.SMTLIB = fmt.Sprintf("; certify: is there a ReLU network %s that fits these %d points exactly?\n"+
@@ -378,7 +379,7 @@ rationalised.`,
 			if err != nil {
 				return malformed(err)
 			}
-			if _, err := smt.ParseEncoding(enc); err != nil {
+			if _, err := search.ParseEncoding(enc); err != nil {
 				return malformed(err)
 			}
 			var d *cert.Dataset
@@ -388,7 +389,7 @@ rationalised.`,
 			case data != "":
 				d, _, err = cert.LoadSource(cert.Source{Format: "csv", Path: data, Task: cert.Regression}, g.limits())
 			case alt > 0:
-				d, err = smt.Alternating(alt)
+				d, err = search.Alternating(alt)
 			default:
 				return malformed(errors.New("give the data: --data FILE or --alternating N"))
 			}
@@ -399,9 +400,9 @@ rationalised.`,
 			if err != nil {
 				return malformed(err)
 			}
-			a := smt.Arch{InputDim: d.D, Hidden: hidden, Outputs: d.LabelDim}
+			a := search.Arch{InputDim: d.D, Hidden: hidden, Outputs: d.LabelDim}
 			if smt2 != "" {
-				script, err := smt.ExistsScript(a, d, smt.Encoding(enc), max(smt.DefaultMaxDigits, g.maxDigits))
+				script, err := search.ExistsScript(a, d, search.Encoding(enc), max(smt.DefaultMaxDigits, g.maxDigits))
 				if err != nil {
 					return malformed(err)
 				}
@@ -411,7 +412,7 @@ rationalised.`,
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), timeout)
 			defer cancel()
-			res, err := smt.Exists(ctx, solver, a, d, smt.Encoding(enc), max(smt.DefaultMaxDigits, g.maxDigits))
+			res, err := search.Exists(ctx, solver, a, d, search.Encoding(enc), max(smt.DefaultMaxDigits, g.maxDigits))
 			if errors.Is(err, smt.ErrBadQuery) || errors.Is(err, smt.ErrTooLarge) {
 				return malformed(err)
 			}
@@ -475,7 +476,7 @@ rationalised.`,
 	f.StringVar(&widths, "widths", "", "hidden widths, e.g. 2,2")
 	f.StringVar(&data, "data", "", "CSV dataset (target last)")
 	f.IntVar(&alt, "alternating", 0, "use x_i = i, y_i = i mod 2 for i = 1..N")
-	f.StringVar(&enc, "encoding", string(smt.EncNormalized), "ite, pattern, normalized, normalized-w or split (1-D data: a case split on the first layer's pattern)")
+	f.StringVar(&enc, "encoding", string(search.EncNormalized), "ite, pattern, normalized, normalized-w or split (1-D data: a case split on the first layer's pattern)")
 	f.StringVar(&solverName, "solver", "worker", "api, worker, z3, cvc5 or portfolio")
 	f.DurationVar(&timeout, "timeout", 60*time.Second, "wall-clock limit")
 	f.StringVarP(&out, "output", "o", "", "write the witness certificate here")

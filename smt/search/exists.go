@@ -1,4 +1,4 @@
-package smt
+package search
 
 import (
 	"context"
@@ -9,12 +9,13 @@ import (
 	"time"
 
 	"certify/cert"
+	"certify/smt"
 )
 
 // Existence queries: is there a ReLU network of a given architecture that fits a dataset
 // exactly? The weights are unknowns, so the formula is nonlinear real arithmetic
 // (QF_NRA): fitting a 2-layer ReLU network is ∃ℝ-complete, and a fit may need irrational
-// weights (math.md §7).
+// weights.
 
 // Arch is an architecture: input dimension, hidden widths (ReLU units) and one identity
 // output per target coordinate.
@@ -73,7 +74,7 @@ func (e Encoding) check() error {
 			return nil
 		}
 	}
-	return fmt.Errorf("%w: unknown encoding %q (want ite, pattern, normalized, normalized-w or split)", ErrBadQuery, string(e))
+	return fmt.Errorf("%w: unknown encoding %q (want ite, pattern, normalized, normalized-w or split)", smt.ErrBadQuery, string(e))
 }
 
 func paramW(l, u, k int) string {
@@ -113,12 +114,12 @@ func ExistsScript(a Arch, d *cert.Dataset, enc Encoding, maxDigits int) (string,
 // ExistsQuery writes "some network of arch fits d exactly". Parameters named in fixed
 // are replaced by those rationals (used to rationalise an irrational witness: with every
 // hidden layer fixed the query is linear). maxDigits bounds the numbers written.
-func ExistsQuery(a Arch, d *cert.Dataset, enc Encoding, fixed map[string]*big.Rat, maxDigits int) (*Query, error) {
+func ExistsQuery(a Arch, d *cert.Dataset, enc Encoding, fixed map[string]*big.Rat, maxDigits int) (*smt.Query, error) {
 	if err := enc.check(); err != nil {
 		return nil, err
 	}
 	if enc == EncSplit {
-		return nil, fmt.Errorf("%w: the split encoding is many queries: use Exists or ExistsScript", ErrBadQuery)
+		return nil, fmt.Errorf("%w: the split encoding is many queries: use Exists or ExistsScript", smt.ErrBadQuery)
 	}
 	if a.InputDim != d.D {
 		return nil, fmt.Errorf("smt: the architecture reads %d inputs, the data have dimension %d", a.InputDim, d.D)
@@ -131,7 +132,7 @@ func ExistsQuery(a Arch, d *cert.Dataset, enc Encoding, fixed map[string]*big.Ra
 	var want []string
 	for _, name := range a.Params() {
 		if r, ok := fixed[name]; ok {
-			s, err := Lit(r, maxDigits)
+			s, err := smt.Lit(r, maxDigits)
 			if err != nil {
 				return nil, err
 			}
@@ -166,7 +167,7 @@ func ExistsQuery(a Arch, d *cert.Dataset, enc Encoding, fixed map[string]*big.Ra
 	nonlinear := false
 	widths := a.widths()
 	for p := 0; p < d.N; p++ {
-		x, err := ratsLits(d.Input(p), maxDigits)
+		x, err := smt.Lits(d.Input(p), maxDigits)
 		if err != nil {
 			return nil, err
 		}
@@ -201,7 +202,7 @@ func ExistsQuery(a Arch, d *cert.Dataset, enc Encoding, fixed map[string]*big.Ra
 			}
 			in = next
 		}
-		y, err := ratsLits(d.Target(p), maxDigits)
+		y, err := smt.Lits(d.Target(p), maxDigits)
 		if err != nil {
 			return nil, err
 		}
@@ -216,7 +217,7 @@ func ExistsQuery(a Arch, d *cert.Dataset, enc Encoding, fixed map[string]*big.Ra
 	if !nonlinear {
 		logic = "QF_LRA"
 	}
-	return &Query{
+	return &smt.Query{
 		Name:  fmt.Sprintf("exists %s fitting %d points (%s)", a, d.N, enc),
 		Logic: logic,
 		Comment: []string{
@@ -235,7 +236,7 @@ func isLit(s string) bool {
 
 // ExistsResult is the answer to an existence query.
 type ExistsResult struct {
-	Status   Status        `json:"answer"`
+	Status   smt.Status    `json:"answer"`
 	Reason   string        `json:"reason,omitempty"`
 	Solver   string        `json:"solver"`
 	Encoding Encoding      `json:"encoding"`
@@ -256,7 +257,7 @@ type ExistsResult struct {
 // claim) that the caller should check with the kernel; an irrational model is rationalised
 // when possible (every hidden layer fixed to nearby rationals, the output layer solved
 // again, a linear query) and reported as irrational otherwise.
-func Exists(ctx context.Context, s Solver, a Arch, d *cert.Dataset, enc Encoding, maxDigits int) (*ExistsResult, error) {
+func Exists(ctx context.Context, s smt.Solver, a Arch, d *cert.Dataset, enc Encoding, maxDigits int) (*ExistsResult, error) {
 	if a.Outputs == 0 {
 		a.Outputs = 1
 	}
@@ -275,7 +276,7 @@ func Exists(ctx context.Context, s Solver, a Arch, d *cert.Dataset, enc Encoding
 		return nil, err
 	}
 	out := &ExistsResult{Status: res.Status, Reason: res.Reason, Solver: res.Solver, Encoding: enc, Time: res.Time}
-	if res.Status != Sat {
+	if res.Status != smt.Sat {
 		return out, nil
 	}
 	vals := map[string]*big.Rat{}
@@ -331,7 +332,7 @@ func Exists(ctx context.Context, s Solver, a Arch, d *cert.Dataset, enc Encoding
 		if err != nil {
 			return nil, err
 		}
-		if r2.Status != Sat {
+		if r2.Status != smt.Sat {
 			continue
 		}
 		all := map[string]*big.Rat{}
@@ -369,7 +370,7 @@ func layerOf(name string) int {
 }
 
 // truncDecimal reads the decimal approximation of v truncated to digits decimals.
-func truncDecimal(v Value, digits int) (*big.Rat, bool) {
+func truncDecimal(v smt.Value, digits int) (*big.Rat, bool) {
 	s := strings.TrimSuffix(v.Approx, "?")
 	if s == "" && v.Lower != nil && v.Upper != nil {
 		m := new(big.Rat).Add(v.Lower, v.Upper)

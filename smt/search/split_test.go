@@ -1,8 +1,10 @@
-package smt
+package search
 
 import (
 	"strings"
 	"testing"
+
+	"certify/smt"
 )
 
 func TestSplitCases(t *testing.T) {
@@ -28,5 +30,27 @@ func TestSplitTooManyCases(t *testing.T) {
 	}
 	if _, err := ExistsQuery(Arch{InputDim: 1, Hidden: []int{1}, Outputs: 1}, d, "bogus", nil, 0); err == nil || !strings.Contains(err.Error(), "unknown encoding") {
 		t.Errorf("unknown encoding: %v", err)
+	}
+}
+
+// ExistsScript is deterministic: the same query gives the same bytes (no map order
+// leaks into a script).
+func TestExistsScriptDeterministic(t *testing.T) {
+	d, err := Alternating(6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := Arch{InputDim: 1, Hidden: []int{2, 1}, Outputs: 1}
+	for _, enc := range Encodings {
+		first, err := ExistsScript(a, d, enc, smt.DefaultMaxDigits)
+		if err != nil {
+			t.Fatalf("%s: %v", enc, err)
+		}
+		for i := 0; i < 5; i++ {
+			again, err := ExistsScript(a, d, enc, smt.DefaultMaxDigits)
+			if err != nil || again != first {
+				t.Fatalf("%s: run %d gives another script (%v)", enc, i+2, err)
+			}
+		}
 	}
 }

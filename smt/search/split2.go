@@ -1,4 +1,4 @@
-package smt
+package search
 
 import (
 	"fmt"
@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"certify/cert"
+	"certify/smt"
 )
 
 // The second level of the split, for networks with two hidden layers over 1-D data.
@@ -139,7 +140,7 @@ func split2Patterns(cs []splitUnit, n int) ([]uint64, error) {
 		bound.Add(bound, new(big.Int).Binomial(int64(n-1), int64(k)))
 	}
 	if bound.Lsh(bound, 1); !bound.IsInt64() || bound.Int64() > MaxSplit2SubCases {
-		return nil, fmt.Errorf("%w: the second-level split would try more than %d patterns (%d points, %d first-layer units)", ErrBadQuery, MaxSplit2SubCases, n, len(cs))
+		return nil, fmt.Errorf("%w: the second-level split would try more than %d patterns (%d points, %d first-layer units)", smt.ErrBadQuery, MaxSplit2SubCases, n, len(cs))
 	}
 	var out []uint64
 	var rec func(rank int, bit uint64, p uint64, changes int)
@@ -286,7 +287,7 @@ func split2SubCases(cs []splitUnit, d *cert.Dataset, xs []*big.Rat, m2 int) ([][
 		}
 	}
 	if multisetCount(len(kinds), m2, MaxSplit2SubCases) < 0 {
-		return nil, 0, fmt.Errorf("%w: the second-level split would have more than %d sub-cases (%d patterns, %d units)", ErrBadQuery, MaxSplit2SubCases, len(kinds), m2)
+		return nil, 0, fmt.Errorf("%w: the second-level split would have more than %d sub-cases (%d patterns, %d units)", smt.ErrBadQuery, MaxSplit2SubCases, len(kinds), m2)
 	}
 	reg := split2Regions(cs, n)
 	data := newSplit2Data(d, xs)
@@ -313,7 +314,7 @@ func split2Prefix(a Arch, cs []splitUnit, xs []*big.Rat, fixedT []*big.Rat, maxD
 		fmt.Fprintf(&sb, "(declare-const %s Real)\n", name)
 		want = append(want, name)
 	}
-	lits, err := litList(xs, maxDigits)
+	lits, err := smt.Lits(xs, maxDigits)
 	if err != nil {
 		return "", nil, err
 	}
@@ -391,9 +392,9 @@ func split2Targets(data split2Data, maxDigits int) ([]string, error) {
 	ylits := make([]string, len(data.ys))
 	for i, y := range data.ys {
 		if y == nil {
-			return nil, fmt.Errorf("%w: points with the same input and different targets", ErrBadQuery)
+			return nil, fmt.Errorf("%w: points with the same input and different targets", smt.ErrBadQuery)
 		}
-		s, err := Lit(y, maxDigits)
+		s, err := smt.Lit(y, maxDigits)
 		if err != nil {
 			return nil, err
 		}
@@ -403,7 +404,7 @@ func split2Targets(data split2Data, maxDigits int) ([]string, error) {
 }
 
 // split2Batch writes the sub-cases of a first-layer case as one batch.
-func split2Batch(a Arch, d *cert.Dataset, cs []splitUnit, xs []*big.Rat, subs [][]split2Unit, maxDigits int) (*Batch, error) {
+func split2Batch(a Arch, d *cert.Dataset, cs []splitUnit, xs []*big.Rat, subs [][]split2Unit, maxDigits int) (*smt.Batch, error) {
 	prefix, _, err := split2Prefix(a, cs, xs, nil, maxDigits)
 	if err != nil {
 		return nil, err
@@ -412,7 +413,7 @@ func split2Batch(a Arch, d *cert.Dataset, cs []splitUnit, xs []*big.Rat, subs []
 	if err != nil {
 		return nil, err
 	}
-	b := &Batch{Name: fmt.Sprintf("first-layer case %v", cs), Logic: "QF_NRA", Prefix: prefix, Bodies: make([]string, len(subs))}
+	b := &smt.Batch{Name: fmt.Sprintf("first-layer case %v", cs), Logic: "QF_NRA", Prefix: prefix, Bodies: make([]string, len(subs))}
 	for i, sub := range subs {
 		b.Bodies[i] = split2Body(sub, ylits)
 	}
@@ -420,7 +421,7 @@ func split2Batch(a Arch, d *cert.Dataset, cs []splitUnit, xs []*big.Rat, subs []
 }
 
 // split2Query writes one sub-case as a query; with fixedT it is linear.
-func split2Query(a Arch, d *cert.Dataset, cs []splitUnit, xs []*big.Rat, fixedT []*big.Rat, sub []split2Unit, maxDigits int) (*Query, error) {
+func split2Query(a Arch, d *cert.Dataset, cs []splitUnit, xs []*big.Rat, fixedT []*big.Rat, sub []split2Unit, maxDigits int) (*smt.Query, error) {
 	prefix, want, err := split2Prefix(a, cs, xs, fixedT, maxDigits)
 	if err != nil {
 		return nil, err
@@ -430,7 +431,7 @@ func split2Query(a Arch, d *cert.Dataset, cs []splitUnit, xs []*big.Rat, fixedT 
 		return nil, err
 	}
 	logic := "QF_NRA" // linear with fixedT, but the products of constants are written as such
-	return &Query{
+	return &smt.Query{
 		Name:  fmt.Sprintf("exists %s fitting %d points, first-layer case %v, sub-case %s", a, d.N, cs, subString(sub, len(xs))),
 		Logic: logic, Body: prefix + split2Body(sub, ylits), Want: want, WantReal: true,
 	}, nil
@@ -446,13 +447,13 @@ type subSplit struct {
 	subs2  [][]split2Unit // two hidden layers
 	pats   [][]uint64     // three or more
 	pruned int            // sub-cases left out by the collinearity test (two layers)
-	batch  *Batch
-	query  func(i int, fixedT []*big.Rat) (*Query, error)
+	batch  *smt.Batch
+	query  func(i int, fixedT []*big.Rat) (*smt.Query, error)
 }
 
 func newSubSplit(a Arch, d *cert.Dataset, cs []splitUnit, xs []*big.Rat, maxDigits int) (*subSplit, error) {
 	if len(xs) > split2MaxPoints {
-		return nil, fmt.Errorf("%w: the second-level split is for at most %d distinct inputs", ErrBadQuery, split2MaxPoints)
+		return nil, fmt.Errorf("%w: the second-level split is for at most %d distinct inputs", smt.ErrBadQuery, split2MaxPoints)
 	}
 	ss := &subSplit{n: len(xs)}
 	if len(a.Hidden) == 2 {
@@ -465,7 +466,7 @@ func newSubSplit(a Arch, d *cert.Dataset, cs []splitUnit, xs []*big.Rat, maxDigi
 			return nil, err
 		}
 		ss.subs2, ss.pruned, ss.batch = subs, pruned, bt
-		ss.query = func(i int, fixedT []*big.Rat) (*Query, error) {
+		ss.query = func(i int, fixedT []*big.Rat) (*smt.Query, error) {
 			return split2Query(a, d, cs, xs, fixedT, subs[i], maxDigits)
 		}
 		return ss, nil
@@ -477,10 +478,10 @@ func newSubSplit(a Arch, d *cert.Dataset, cs []splitUnit, xs []*big.Rat, maxDigi
 	kinds := append([]uint64{0}, pats...)
 	m2 := a.Hidden[1]
 	if multisetCount(len(kinds), m2, MaxSplit2SubCases) < 0 {
-		return nil, fmt.Errorf("%w: the second-level split would have more than %d sub-cases (%d patterns, %d units)", ErrBadQuery, MaxSplit2SubCases, len(kinds), m2)
+		return nil, fmt.Errorf("%w: the second-level split would have more than %d sub-cases (%d patterns, %d units)", smt.ErrBadQuery, MaxSplit2SubCases, len(kinds), m2)
 	}
 	ss.pats = multisets(kinds, m2)
-	ss.batch = &Batch{Name: fmt.Sprintf("first-layer case %v", cs), Logic: "QF_NRA", Bodies: make([]string, len(ss.pats))}
+	ss.batch = &smt.Batch{Name: fmt.Sprintf("first-layer case %v", cs), Logic: "QF_NRA", Bodies: make([]string, len(ss.pats))}
 	for i, p := range ss.pats {
 		q, err := splitCaseQuery(a, d, cs, xs, nil, p, maxDigits)
 		if err != nil {
@@ -488,7 +489,7 @@ func newSubSplit(a Arch, d *cert.Dataset, cs []splitUnit, xs []*big.Rat, maxDigi
 		}
 		ss.batch.Bodies[i] = q.Body
 	}
-	ss.query = func(i int, fixedT []*big.Rat) (*Query, error) {
+	ss.query = func(i int, fixedT []*big.Rat) (*smt.Query, error) {
 		q, err := splitCaseQuery(a, d, cs, xs, fixedT, ss.pats[i], maxDigits)
 		if q != nil {
 			q.Logic = "QF_NRA" // deeper layers keep products of unknowns

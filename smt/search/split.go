@@ -1,4 +1,4 @@
-package smt
+package search
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"certify/cert"
+	"certify/smt"
 )
 
 // EncSplit decides an existence query on one-dimensional data by a case split on the
@@ -100,16 +101,16 @@ func splitCases(n, m int) [][]splitUnit {
 // splitSupported says whether EncSplit applies: one input, one output, a hidden layer.
 func splitSupported(a Arch, d *cert.Dataset) error {
 	if d.D != 1 || a.InputDim != 1 {
-		return fmt.Errorf("%w: the split encoding is for one-dimensional inputs", ErrBadQuery)
+		return fmt.Errorf("%w: the split encoding is for one-dimensional inputs", smt.ErrBadQuery)
 	}
 	if a.Outputs > 1 || d.LabelDim > 1 {
-		return fmt.Errorf("%w: the split encoding is for one output", ErrBadQuery)
+		return fmt.Errorf("%w: the split encoding is for one output", smt.ErrBadQuery)
 	}
 	if len(a.Hidden) == 0 {
-		return fmt.Errorf("%w: the split encoding needs a hidden layer", ErrBadQuery)
+		return fmt.Errorf("%w: the split encoding needs a hidden layer", smt.ErrBadQuery)
 	}
 	if splitCaseCount(d.N, a.Hidden[0]) < 0 {
-		return fmt.Errorf("%w: the split encoding would have more than %d cases (%d points, %d first-layer units)", ErrBadQuery, MaxSplitCases, d.N, a.Hidden[0])
+		return fmt.Errorf("%w: the split encoding would have more than %d cases (%d points, %d first-layer units)", smt.ErrBadQuery, MaxSplitCases, d.N, a.Hidden[0])
 	}
 	return nil
 }
@@ -119,7 +120,7 @@ func splitSupported(a Arch, d *cert.Dataset) error {
 //
 // pats, when set (three hidden layers or more), fixes the second hidden layer's activation
 // patterns (bit r−1: active at rank r) in place of its ite.
-func splitCaseQuery(a Arch, d *cert.Dataset, cs []splitUnit, xs []*big.Rat, fixedT []*big.Rat, pats []uint64, maxDigits int) (*Query, error) {
+func splitCaseQuery(a Arch, d *cert.Dataset, cs []splitUnit, xs []*big.Rat, fixedT []*big.Rat, pats []uint64, maxDigits int) (*smt.Query, error) {
 	var sb strings.Builder
 	L := len(a.Hidden)
 	widths := a.widths()
@@ -128,7 +129,7 @@ func splitCaseQuery(a Arch, d *cert.Dataset, cs []splitUnit, xs []*big.Rat, fixe
 		fmt.Fprintf(&sb, "(declare-const %s Real)\n", name)
 		want = append(want, name)
 	}
-	lits, err := litList(xs, maxDigits)
+	lits, err := smt.Lits(xs, maxDigits)
 	if err != nil {
 		return nil, err
 	}
@@ -157,7 +158,7 @@ func splitCaseQuery(a Arch, d *cert.Dataset, cs []splitUnit, xs []*big.Rat, fixe
 	for p := 0; p < d.N; p++ {
 		x := d.Input(p)[0]
 		r := sort.Search(len(xs), func(i int) bool { return xs[i].Cmp(x) >= 0 }) + 1 // rank, 1-based
-		xl, err := Lit(x, maxDigits)
+		xl, err := smt.Lit(x, maxDigits)
 		if err != nil {
 			return nil, err
 		}
@@ -206,7 +207,7 @@ func splitCaseQuery(a Arch, d *cert.Dataset, cs []splitUnit, xs []*big.Rat, fixe
 			}
 			cur = next
 		}
-		y, err := Lit(d.Target(p)[0], maxDigits)
+		y, err := smt.Lit(d.Target(p)[0], maxDigits)
 		if err != nil {
 			return nil, err
 		}
@@ -216,24 +217,11 @@ func splitCaseQuery(a Arch, d *cert.Dataset, cs []splitUnit, xs []*big.Rat, fixe
 	if nonlinear {
 		logic = "QF_NRA"
 	}
-	return &Query{
+	return &smt.Query{
 		Name:  fmt.Sprintf("exists %s fitting %d points, first-layer case %v", a, d.N, cs),
 		Logic: logic,
 		Body:  sb.String(), Want: want, WantReal: true,
 	}, nil
-}
-
-// litList writes each number as an SMT-LIB literal (Lit).
-func litList(xs []*big.Rat, maxDigits int) ([]string, error) {
-	out := make([]string, len(xs))
-	for i, x := range xs {
-		s, err := Lit(x, maxDigits)
-		if err != nil {
-			return nil, err
-		}
-		out[i] = s
-	}
-	return out, nil
 }
 
 // splitBreakpoints declares the case's breakpoints t_u (or writes fixedT's literals) and
@@ -242,7 +230,7 @@ func splitBreakpoints(sb *strings.Builder, cs []splitUnit, lits []string, fixedT
 	tName := make([]string, len(cs))
 	for u, c := range cs {
 		if fixedT != nil {
-			s, err := Lit(fixedT[u], maxDigits)
+			s, err := smt.Lit(fixedT[u], maxDigits)
 			if err != nil {
 				return nil, err
 			}
@@ -301,7 +289,7 @@ var splitCaseLimit = 10 * time.Second
 // existsSplit runs the split: cases in order, each with a share of the time left. With
 // two hidden layers a case still undecided is split again on the second layer (split2.go),
 // its sub-cases asked as one batch; the cases still undecided then get what time remains.
-func existsSplit(ctx context.Context, s Solver, a Arch, d *cert.Dataset, maxDigits int) (*ExistsResult, error) {
+func existsSplit(ctx context.Context, s smt.Solver, a Arch, d *cert.Dataset, maxDigits int) (*ExistsResult, error) {
 	start := time.Now()
 	out := &ExistsResult{Encoding: EncSplit, Solver: s.Name()}
 	if err := splitSupported(a, d); err != nil {
@@ -314,7 +302,7 @@ func existsSplit(ctx context.Context, s Solver, a Arch, d *cert.Dataset, maxDigi
 	pending := cases
 	var irrational, subNotes []string
 	found := func(w *cert.Certificate, solver, note string) (*ExistsResult, error) {
-		out.Status, out.Solver, out.Witness, out.Note = Sat, solver, w, note
+		out.Status, out.Solver, out.Witness, out.Note = smt.Sat, solver, w, note
 		out.Time = time.Since(start)
 		return out, nil
 	}
@@ -367,10 +355,10 @@ func existsSplit(ctx context.Context, s Solver, a Arch, d *cert.Dataset, maxDigi
 					return nil, err
 				}
 				switch st {
-				case Unsat:
+				case smt.Unsat:
 					subSplit[fmt.Sprint(cs)] = true
 					subNotes = append(subNotes, note)
-				case Sat:
+				case smt.Sat:
 					if w == nil {
 						irrational = append(irrational, fmt.Sprintf("case %v: %s", cs, note))
 						continue
@@ -393,13 +381,13 @@ func existsSplit(ctx context.Context, s Solver, a Arch, d *cert.Dataset, maxDigi
 				return nil, err
 			}
 			switch res.Status {
-			case Unsat:
+			case smt.Unsat:
 				continue
-			case Unknown:
+			case smt.Unknown:
 				undecided = append(undecided, cs)
 				continue
 			}
-			w, note, err := splitWitness(ctx, s, a, d, cs, func(ts []*big.Rat) (*Query, error) {
+			w, note, err := splitWitness(ctx, s, a, d, cs, func(ts []*big.Rat) (*smt.Query, error) {
 				return splitCaseQuery(a, d, cs, xs, ts, nil, maxDigits)
 			}, nil, res)
 			if err != nil {
@@ -416,10 +404,10 @@ func existsSplit(ctx context.Context, s Solver, a Arch, d *cert.Dataset, maxDigi
 	out.Time = time.Since(start)
 	switch {
 	case len(irrational) > 0:
-		out.Status, out.Irrational = Sat, true
+		out.Status, out.Irrational = smt.Sat, true
 		out.Note = "sat with irrational weights only: " + strings.Join(irrational, "; ")
 	case len(pending) > 0:
-		out.Status = Unknown
+		out.Status = smt.Unknown
 		names := make([]string, 0, 4)
 		for _, cs := range pending[:min(len(pending), 4)] {
 			names = append(names, fmt.Sprint(cs))
@@ -433,7 +421,7 @@ func existsSplit(ctx context.Context, s Solver, a Arch, d *cert.Dataset, maxDigi
 			out.Reason += "; " + strings.Join(subNotes, "; ")
 		}
 	default:
-		out.Status = Unsat
+		out.Status = smt.Unsat
 		out.Note = fmt.Sprintf("all %d first-layer cases unsat", len(cases))
 		if len(subSplit) > 0 {
 			out.Note += fmt.Sprintf(", %d of them split again on the second layer (%s)", len(subSplit), strings.Join(subNotes, "; "))
@@ -453,43 +441,43 @@ func existsSplit(ctx context.Context, s Solver, a Arch, d *cert.Dataset, maxDigi
 // existsSubSplit decides a first-layer case by its second-layer sub-cases, asked as one
 // batch under ctx; a sub-case found sat is asked again alone (under parent) for its model.
 // The note says how many sub-cases there were and who decided them.
-func existsSubSplit(ctx, parent context.Context, s Solver, a Arch, d *cert.Dataset, cs []splitUnit, xs []*big.Rat, maxDigits int) (Status, *cert.Certificate, string, error) {
+func existsSubSplit(ctx, parent context.Context, s smt.Solver, a Arch, d *cert.Dataset, cs []splitUnit, xs []*big.Rat, maxDigits int) (smt.Status, *cert.Certificate, string, error) {
 	ss, err := newSubSplit(a, d, cs, xs, maxDigits)
 	if err != nil {
-		return Unknown, nil, "", err
+		return smt.Unknown, nil, "", err
 	}
-	res, err := SolveBatch(ctx, s, ss.batch, 20*time.Second)
+	res, err := smt.SolveBatch(ctx, s, ss.batch, 20*time.Second)
 	if err != nil {
-		return Unknown, nil, "", err
+		return smt.Unknown, nil, "", err
 	}
-	witness := func(i int, r Result) (Status, *cert.Certificate, string, error) {
-		w, note, err := splitWitness(parent, s, a, d, cs, func(ts []*big.Rat) (*Query, error) { return ss.query(i, ts) }, ss.fixed(i), r)
+	witness := func(i int, r smt.Result) (smt.Status, *cert.Certificate, string, error) {
+		w, note, err := splitWitness(parent, s, a, d, cs, func(ts []*big.Rat) (*smt.Query, error) { return ss.query(i, ts) }, ss.fixed(i), r)
 		if err != nil {
-			return Unknown, nil, "", err
+			return smt.Unknown, nil, "", err
 		}
 		if w == nil {
-			return Sat, nil, fmt.Sprintf("sub-case %s: %s", ss.name(i), note), nil
+			return smt.Sat, nil, fmt.Sprintf("sub-case %s: %s", ss.name(i), note), nil
 		}
-		return Sat, w, fmt.Sprintf("%s, second-layer sub-case %s%s", r.Solver, ss.name(i), note), nil
+		return smt.Sat, w, fmt.Sprintf("%s, second-layer sub-case %s%s", r.Solver, ss.name(i), note), nil
 	}
 	by := map[string]int{}
 	for i, st := range res.Status {
-		if st == Unknown {
+		if st == smt.Unknown {
 			continue
 		}
 		by[res.Solver[i]]++
-		if st != Sat {
+		if st != smt.Sat {
 			continue
 		}
 		q, err := ss.query(i, nil)
 		if err != nil {
-			return Unknown, nil, "", err
+			return smt.Unknown, nil, "", err
 		}
 		r, err := s.Solve(parent, q)
 		if err != nil {
-			return Unknown, nil, "", err
+			return smt.Unknown, nil, "", err
 		}
-		if r.Status != Sat {
+		if r.Status != smt.Sat {
 			continue
 		}
 		return witness(i, r)
@@ -497,7 +485,7 @@ func existsSubSplit(ctx, parent context.Context, s Solver, a Arch, d *cert.Datas
 	// The few sub-cases the batch left open: each alone, with the time left shared.
 	var open []int
 	for i, st := range res.Status {
-		if st == Unknown {
+		if st == smt.Unknown {
 			open = append(open, i)
 		}
 	}
@@ -512,7 +500,7 @@ func existsSubSplit(ctx, parent context.Context, s Solver, a Arch, d *cert.Datas
 			}
 			q, err := ss.query(i, nil)
 			if err != nil {
-				return Unknown, nil, "", err
+				return smt.Unknown, nil, "", err
 			}
 			qctx, cancel := ctx, context.CancelFunc(func() {})
 			if per > 0 {
@@ -521,13 +509,13 @@ func existsSubSplit(ctx, parent context.Context, s Solver, a Arch, d *cert.Datas
 			r, err := s.Solve(qctx, q)
 			cancel()
 			if err != nil {
-				return Unknown, nil, "", err
+				return smt.Unknown, nil, "", err
 			}
 			switch r.Status {
-			case Unsat:
-				res.Status[i], res.Solver[i] = Unsat, r.Solver
+			case smt.Unsat:
+				res.Status[i], res.Solver[i] = smt.Unsat, r.Solver
 				by[r.Solver+" alone"]++
-			case Sat:
+			case smt.Sat:
 				return witness(i, r)
 			}
 		}
@@ -540,9 +528,9 @@ func existsSubSplit(ctx, parent context.Context, s Solver, a Arch, d *cert.Datas
 	note := fmt.Sprintf("case %v: %d sub-cases%s, %d unsat (%s) in %s",
 		cs, len(ss.batch.Bodies), ss.prunedNote(), res.Decided(), strings.Join(who, ", "), res.Time.Round(time.Millisecond))
 	if res.Decided() < len(ss.batch.Bodies) {
-		return Unknown, nil, note, nil
+		return smt.Unknown, nil, note, nil
 	}
-	return Unsat, nil, note, nil
+	return smt.Unsat, nil, note, nil
 }
 
 // splitProofScript is the SMT-LIB 2 script of an unsat split: every first-layer case in
@@ -600,7 +588,7 @@ func splitProofScript(a Arch, d *cert.Dataset, xs []*big.Rat, cases [][]splitUni
 // (requery writes the query with the breakpoints fixed: linear for one hidden layer or a
 // two-layer sub-case, much smaller in any case). fixed holds parameters the query does not
 // ask (a sub-case's output weights).
-func splitWitness(ctx context.Context, s Solver, a Arch, d *cert.Dataset, cs []splitUnit, requery func([]*big.Rat) (*Query, error), fixed map[string]*big.Rat, res Result) (*cert.Certificate, string, error) {
+func splitWitness(ctx context.Context, s smt.Solver, a Arch, d *cert.Dataset, cs []splitUnit, requery func([]*big.Rat) (*smt.Query, error), fixed map[string]*big.Rat, res smt.Result) (*cert.Certificate, string, error) {
 	ts := make([]*big.Rat, len(cs))
 	model := res.Model
 	note := ""
@@ -632,7 +620,7 @@ func splitWitness(ctx context.Context, s Solver, a Arch, d *cert.Dataset, cs []s
 			if err != nil {
 				return nil, "", err
 			}
-			if r2.Status != Sat {
+			if r2.Status != smt.Sat {
 				continue
 			}
 			ok := true

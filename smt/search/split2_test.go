@@ -1,4 +1,4 @@
-package smt
+package search
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"certify/cert"
+	"certify/smt"
 
 	"pgregory.net/rapid"
 )
@@ -219,7 +220,7 @@ func netCase(t interface{ Fatal(...any) }, n *net22, xs []*big.Rat) (*cert.Datas
 // A network's own sub-case, asked of a solver, is sat, and the model becomes a witness
 // the kernel verifies.
 func TestSubCaseWitness(t *testing.T) {
-	if Z3Binary.Available() != nil {
+	if smt.Z3Binary.Available() != nil {
 		t.Skip("z3 not installed")
 	}
 	r := func(a, b int64) *big.Rat { return big.NewRat(a, b) }
@@ -238,15 +239,15 @@ func TestSubCaseWitness(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := Z3Binary.Solve(context.Background(), q)
-	if err != nil || res.Status != Sat {
+	res, err := smt.Z3Binary.Solve(context.Background(), q)
+	if err != nil || res.Status != smt.Sat {
 		t.Fatalf("case %v sub-case %s: %v %v", cs, subString(sub, len(xs)), res.Status, err)
 	}
 	fixed := map[string]*big.Rat{}
 	for u, su := range sub {
 		fixed[paramW(2, 0, u)] = big.NewRat(int64(su.v), 1)
 	}
-	w, note, err := splitWitness(context.Background(), Z3Binary, a, d, cs, func(ts []*big.Rat) (*Query, error) {
+	w, note, err := splitWitness(context.Background(), smt.Z3Binary, a, d, cs, func(ts []*big.Rat) (*smt.Query, error) {
 		return split2Query(a, d, cs, xs, ts, sub, 0)
 	}, fixed, res)
 	if err != nil || w == nil {
@@ -269,55 +270,10 @@ func caseOrder(n int) map[splitUnit]int {
 	return m
 }
 
-func TestSolveBatchPrograms(t *testing.T) {
-	bt := &Batch{
-		Name: "test", Logic: "QF_NRA",
-		Prefix: "(declare-const x Real)\n(assert (> x 0.0))\n",
-		Bodies: []string{"(assert (= (* x x) 2.0))\n", "(assert (< x 0.0))\n", "(assert (= x 3.0))\n"},
-	}
-	want := []Status{Sat, Unsat, Sat}
-	var solvers []Solver
-	for _, b := range []*Binary{Z3Binary, CVC5Binary} {
-		if b.Available() != nil {
-			t.Logf("%s not installed", b.Program)
-			continue
-		}
-		solvers = append(solvers, b)
-	}
-	if len(solvers) == 0 {
-		t.Skip("neither z3 nor cvc5 is installed")
-	}
-	portfolio := Portfolio(slices.Clone(solvers))
-	solvers = append(solvers, portfolio)
-	for _, s := range solvers {
-		r, err := SolveBatch(context.Background(), s, bt, time.Second)
-		if err != nil {
-			t.Fatalf("%s: %v", s.Name(), err)
-		}
-		// cvc5 1.0.3 in incremental mode answers "unknown" where the answer is sat;
-		// a definite answer must be right, and z3 (alone or in the portfolio) decides all.
-		for i, st := range r.Status {
-			if st != Unknown && st != want[i] {
-				t.Errorf("%s: query %d: %v, want %v", s.Name(), i, st, want[i])
-			}
-		}
-		if n := s.Name(); (n == "z3" || len(portfolio) == 2 && n == portfolio.Name()) && r.Decided() != 3 {
-			t.Errorf("%s: %v, want %v", n, r.Status, want)
-		}
-	}
-	// A malformed body is an error, not an answer.
-	bad := &Batch{Name: "bad", Logic: "QF_NRA", Bodies: []string{"(assert (= y 1.0))\n"}}
-	for _, s := range solvers[:len(solvers)-1] {
-		if _, err := SolveBatch(context.Background(), s, bad, time.Second); err == nil || !strings.Contains(err.Error(), "bad") {
-			t.Errorf("%s on a malformed batch: %v", s.Name(), err)
-		}
-	}
-}
-
 // The (2,1) network does not fit 4 alternating points: every first-layer case is unsat
 // through its sub-cases as well (the second level of the split run on its own).
 func TestSubSplitUnsat(t *testing.T) {
-	if CVC5Binary.Available() != nil {
+	if smt.CVC5Binary.Available() != nil {
 		t.Skip("cvc5 not installed")
 	}
 	d, err := Alternating(4)
@@ -328,11 +284,11 @@ func TestSubSplitUnsat(t *testing.T) {
 	xs := distinctInputs(d)
 	total := 0
 	for _, cs := range splitCases(len(xs), 2) {
-		st, _, note, err := existsSubSplit(context.Background(), context.Background(), CVC5Binary, a, d, cs, xs, 0)
+		st, _, note, err := existsSubSplit(context.Background(), context.Background(), smt.CVC5Binary, a, d, cs, xs, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if st != Unsat {
+		if st != smt.Unsat {
 			t.Fatalf("case %v: %v (%s)", cs, st, note)
 		}
 		subs, _, _ := split2SubCases(cs, d, xs, 1)
@@ -347,7 +303,7 @@ func TestSubSplitUnsat(t *testing.T) {
 // The whole split with every first-layer case sent to the second level (the first round
 // given no time): unsat, and the proof script, re-run by cvc5, says unsat on every line.
 func TestExistsSplitSecondLevel(t *testing.T) {
-	if CVC5Binary.Available() != nil || Z3Binary.Available() != nil {
+	if smt.CVC5Binary.Available() != nil || smt.Z3Binary.Available() != nil {
 		t.Skip("z3 or cvc5 not installed")
 	}
 	defer func(l time.Duration) { splitCaseLimit = l }(splitCaseLimit)
@@ -359,60 +315,26 @@ func TestExistsSplitSecondLevel(t *testing.T) {
 	a := Arch{InputDim: 1, Hidden: []int{2, 1}, Outputs: 1}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	res, err := Exists(ctx, Portfolio{Z3Binary, CVC5Binary}, a, d, EncSplit, 0)
+	res, err := Exists(ctx, smt.Portfolio{smt.Z3Binary, smt.CVC5Binary}, a, d, EncSplit, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Status != Unsat || !strings.Contains(res.Note, "55 of them split again") {
+	if res.Status != smt.Unsat || !strings.Contains(res.Note, "55 of them split again") {
 		t.Fatalf("%v: %s %s", res.Status, res.Note, res.Reason)
 	}
 	if n := strings.Count(res.Script, "(check-sat)"); n != 378 {
 		t.Errorf("proof script: %d check-sat, want 378 (the sub-cases)", n)
 	}
-	r, err := CVC5Binary.SolveBatch(ctx, &Batch{Name: "proof"}, 0) // a zero batch: nothing to ask
+	r, err := smt.CVC5Binary.SolveBatch(ctx, &smt.Batch{Name: "proof"}, 0) // a zero batch: nothing to ask
 	if err != nil || len(r.Status) != 0 {
 		t.Fatalf("empty batch: %v %v", r, err)
 	}
-	out, killed, err := CVC5Binary.RunScript(ctx, res.Script, 0)
+	out, killed, err := smt.CVC5Binary.RunScript(ctx, res.Script, 0)
 	if err != nil || killed {
 		t.Fatal(err, killed)
 	}
 	if got := strings.Count(out, "unsat"); got != 378 || strings.Count(out, "sat") != 378 {
 		t.Errorf("cvc5 on the proof script: %d unsat lines of %d answers", got, strings.Count(out, "sat"))
-	}
-}
-
-func TestConfirmUnsat(t *testing.T) {
-	var progs []*Binary
-	for _, b := range []*Binary{CVC5Binary, Z3Binary} {
-		if b.Available() == nil {
-			progs = append(progs, b)
-		}
-	}
-	if len(progs) == 0 {
-		t.Skip("neither z3 nor cvc5 is installed")
-	}
-	blocks := "(set-logic QF_NRA)\n; case 1\n(push 1)\n(declare-const x Real)\n(assert (< (* x x) 0.0))\n(check-sat)\n(pop 1)\n; case 2\n(push 1)\n(declare-const x Real)\n(assert (> x 1.0))\n(assert (< x 0.0))\n(check-sat)\n(pop 1)\n(exit)\n"
-	h, bodies, ok := splitBlocks(blocks)
-	if !ok || h != "(set-logic QF_NRA)\n" || len(bodies) != 2 {
-		t.Fatalf("splitBlocks: %q %q %v", h, bodies, ok)
-	}
-	for _, c := range []struct {
-		name, script string
-		want         Status
-	}{
-		{"blocks", blocks, Unsat},
-		{"one sat block", strings.Replace(blocks, "(assert (< x 0.0))", "(assert (< x 2.0))", 1), Sat},
-		{"whole script", "(set-logic QF_LRA)\n(declare-const y Real)\n(assert (> y 1.0))\n(check-sat)\n(assert (< y 0.0))\n(check-sat)\n", Sat},
-		{"whole script unsat", "(set-logic QF_LRA)\n(declare-const y Real)\n(assert (> y 1.0))\n(assert (< y 0.0))\n(check-sat)\n", Unsat},
-	} {
-		st, who, n, err := ConfirmUnsat(context.Background(), c.script, progs)
-		if st != c.want {
-			t.Errorf("%s: %v (%s, %d check-sat, %v), want %v", c.name, st, who, n, err, c.want)
-		}
-	}
-	if _, _, _, err := ConfirmUnsat(context.Background(), "(set-logic QF_LRA)\n", progs); err == nil {
-		t.Error("a script without check-sat: want an error")
 	}
 }
 
@@ -471,7 +393,7 @@ func TestSplit2PatternsLarge(t *testing.T) {
 	if len(pats) == 0 || !slices.IsSorted(pats) {
 		t.Fatalf("%d patterns, sorted %v", len(pats), slices.IsSorted(pats))
 	}
-	if _, err := split2Patterns([]splitUnit{{1, 1}, {1, 2}, {1, 3}, {1, 4}}, 64); !errors.Is(err, ErrBadQuery) {
+	if _, err := split2Patterns([]splitUnit{{1, 1}, {1, 2}, {1, 3}, {1, 4}}, 64); !errors.Is(err, smt.ErrBadQuery) {
 		t.Errorf("64 points, 4 units: %v, want ErrBadQuery", err)
 	}
 }
