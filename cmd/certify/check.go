@@ -19,7 +19,7 @@ type checkOptions struct {
 	json     bool
 	progress bool
 	forceBig bool
-	// smt runs a second, independent check (smt.go).
+	// extraCheck, when set (by the smt files), runs a second, independent check.
 	smt       bool
 	smtSample int
 	smtSeed   int64

@@ -123,14 +123,16 @@ func Main() int { return run(os.Args[1:], &streams{out: os.Stdout, err: os.Stder
 // here, once, on s.err; commands print only their reports. A panic in the command's
 // goroutine is reported as an internal error (exit 4), so that a crash is never taken
 // for a clean refusal (exit 2).
-func run(args []string, s *streams) (code int) {
+func run(args []string, s *streams) int { return execute(newRootCmd(s), args, s) }
+
+// execute runs root on args (run's body, apart so that tests can give it any tree).
+func execute(root *cobra.Command, args []string, s *streams) (code int) {
 	defer func() {
 		if r := recover(); r != nil {
 			fmt.Fprintf(s.err, "certify: internal error (a bug in certify, whatever the input): panic: %v\n%s", r, debug.Stack())
 			code = exitInternal
 		}
 	}()
-	root := newRootCmd(s)
 	root.SetArgs(args)
 	err := root.Execute()
 	if err == nil {

@@ -70,6 +70,25 @@ func TestExitCodes(t *testing.T) {
 	}
 }
 
+// A panic is an internal error, exit 4, reported once with "panic:" (which every script
+// asserts is absent): never exit 2, the code of a clean refusal.
+func TestPanicIsInternalError(t *testing.T) {
+	var out, errb bytes.Buffer
+	s := &streams{out: &out, err: &errb}
+	root := &cobra.Command{Use: "certify", SilenceErrors: true, SilenceUsage: true}
+	root.AddCommand(&cobra.Command{Use: "boom", RunE: func(*cobra.Command, []string) error {
+		var m map[string]int
+		m["x"]++ // assignment to a nil map
+		return nil
+	}})
+	if got := execute(root, []string{"boom"}, s); got != exitInternal {
+		t.Fatalf("exit %d, want %d", got, exitInternal)
+	}
+	if e := errb.String(); !strings.HasPrefix(e, "certify: internal error") || strings.Count(e, "panic:") != 1 {
+		t.Errorf("stderr: %q", e)
+	}
+}
+
 func TestMarshalVersioned(t *testing.T) {
 	v := readVersion().Version
 	for _, tc := range []struct {
