@@ -297,10 +297,17 @@ same in a killable child process), z3 and cvc5 (the Debian programs), portfolio
 	return cmd
 }
 
+type smtExportOptions struct {
+	*globalOptions
+	path   string
+	dir    string
+	chunk  int
+	sample int
+	seed   int64
+}
+
 func newSMTExportCmd(g *globalOptions, s *streams) *cobra.Command {
-	var dir string
-	var chunk, sample int
-	var seed int64
+	o := &smtExportOptions{globalOptions: g}
 	cmd := &cobra.Command{
 		Use:   "export CERT -o DIR",
 		Short: "Write a certificate's obligations as SMT-LIB 2 files (expected answer: unsat)",
@@ -309,37 +316,42 @@ obligation in the chunk, with the logic declared and (check-sat); unsat means th
 all hold. Re-check with: z3 FILE, or cvc5 FILE.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := loadCert(args[0], g.limits())
-			if err != nil {
-				return malformed(err)
-			}
-			if dir == "" {
-				return malformed(errors.New("export: give the output folder with -o DIR"))
-			}
-			qs, err := smt.Export(c, smt.CheckOptions{Chunk: chunk, Sample: sample, Seed: seed, MaxDigits: max(smt.DefaultMaxDigits, g.maxDigits)})
-			if err != nil {
-				return malformed(err)
-			}
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				return err
-			}
-			base := strings.TrimSuffix(filepath.Base(args[0]), filepath.Ext(args[0]))
-			for i, q := range qs {
-				name := filepath.Join(dir, fmt.Sprintf("%s-%03d.smt2", base, i+1))
-				if err := os.WriteFile(name, []byte(q.Script(false)), 0o644); err != nil {
-					return err
-				}
-				fmt.Fprintf(s.out, "%s  %s\n", name, q.Name)
-			}
-			fmt.Fprintf(s.out, "%d file(s); expected answer of each: unsat\n", len(qs))
-			return nil
+			o.path = args[0]
+			return runSMTExport(o, s)
 		},
 	}
-	cmd.Flags().StringVarP(&dir, "output", "o", "", "output folder")
-	cmd.Flags().IntVar(&chunk, "chunk", smt.DefaultChunk, "points per file")
-	cmd.Flags().IntVar(&sample, "sample", 0, "export a seeded random sample of K points (0: all)")
-	cmd.Flags().Int64Var(&seed, "seed", 1, "the sample's seed")
+	cmd.Flags().StringVarP(&o.dir, "output", "o", "", "output folder")
+	cmd.Flags().IntVar(&o.chunk, "chunk", smt.DefaultChunk, "points per file")
+	cmd.Flags().IntVar(&o.sample, "sample", 0, "export a seeded random sample of K points (0: all)")
+	cmd.Flags().Int64Var(&o.seed, "seed", 1, "the sample's seed")
 	return cmd
+}
+
+func runSMTExport(o *smtExportOptions, s *streams) error {
+	c, err := loadCert(o.path, o.limits())
+	if err != nil {
+		return malformed(err)
+	}
+	if o.dir == "" {
+		return malformed(errors.New("export: give the output folder with -o DIR"))
+	}
+	qs, err := smt.Export(c, smt.CheckOptions{Chunk: o.chunk, Sample: o.sample, Seed: o.seed, MaxDigits: max(smt.DefaultMaxDigits, o.maxDigits)})
+	if err != nil {
+		return malformed(err)
+	}
+	if err := os.MkdirAll(o.dir, 0o755); err != nil {
+		return err
+	}
+	base := strings.TrimSuffix(filepath.Base(o.path), filepath.Ext(o.path))
+	for i, q := range qs {
+		name := filepath.Join(o.dir, fmt.Sprintf("%s-%03d.smt2", base, i+1))
+		if err := os.WriteFile(name, []byte(q.Script(false)), 0o644); err != nil {
+			return err
+		}
+		fmt.Fprintf(s.out, "%s  %s\n", name, q.Name)
+	}
+	fmt.Fprintf(s.out, "%d file(s); expected answer of each: unsat\n", len(qs))
+	return nil
 }
 
 func smtParseWidths(s string) ([]int, error) {
@@ -354,10 +366,20 @@ func smtParseWidths(s string) ([]int, error) {
 	return out, nil
 }
 
+type smtExistsOptions struct {
+	*globalOptions
+	widths     string // hidden widths, comma-separated
+	data       string // CSV dataset
+	alt        int    // or the alternating family's N
+	enc        string
+	solverName string
+	timeout    time.Duration
+	out        string // witness certificate
+	smt2       string // the query (or the proof as it was run) as SMT-LIB 2
+}
+
 func newSMTExistsCmd(g *globalOptions, s *streams) *cobra.Command {
-	var widths, data, enc, solverName, out, smt2 string
-	var alt int
-	var timeout time.Duration
+	o := &smtExistsOptions{globalOptions: g}
 	cmd := &cobra.Command{
 		Use:   "exists --widths W1[,W2…] (--data FILE | --alternating N)",
 		Short: "Is there a ReLU network of these hidden widths that fits the data exactly?",
@@ -375,113 +397,117 @@ the witness; 2 bad input; 3 unknown or an irrational witness that could not be
 rationalised.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			hidden, err := smtParseWidths(widths)
-			if err != nil {
-				return malformed(err)
-			}
-			if _, err := search.ParseEncoding(enc); err != nil {
-				return malformed(err)
-			}
-			var d *cert.Dataset
-			switch {
-			case data != "" && alt > 0:
-				return malformed(errors.New("give --data or --alternating, not both"))
-			case data != "":
-				d, _, err = cert.LoadSource(cert.Source{Format: "csv", Path: data, Task: cert.Regression}, g.limits())
-			case alt > 0:
-				d, err = search.Alternating(alt)
-			default:
-				return malformed(errors.New("give the data: --data FILE or --alternating N"))
-			}
-			if err != nil {
-				return malformed(err)
-			}
-			solver, err := solverByName(solverName, timeout)
-			if err != nil {
-				return malformed(err)
-			}
-			a := search.Arch{InputDim: d.D, Hidden: hidden, Outputs: d.LabelDim}
-			if smt2 != "" {
-				script, err := search.ExistsScript(a, d, search.Encoding(enc), max(smt.DefaultMaxDigits, g.maxDigits))
-				if err != nil {
-					return malformed(err)
-				}
-				if err := os.WriteFile(smt2, []byte(script), 0o644); err != nil {
-					return err
-				}
-			}
-			ctx, cancel := context.WithTimeout(context.Background(), timeout)
-			defer cancel()
-			res, err := search.Exists(ctx, solver, a, d, search.Encoding(enc), max(smt.DefaultMaxDigits, g.maxDigits))
-			if errors.Is(err, smt.ErrBadQuery) || errors.Is(err, smt.ErrTooLarge) {
-				return malformed(err)
-			}
-			if err != nil {
-				return &exitError{code: exitUndecided, err: err}
-			}
-			if smt2 != "" && res.Script != "" { // the proof as it was run (cases split again)
-				if err := os.WriteFile(smt2, []byte(res.Script), 0o644); err != nil {
-					return err
-				}
-			}
-			fmt.Fprintf(s.out, "%s  network %s on %d points: %s, encoding %s, %s\n", res.Status, a, d.N, res.Solver, res.Encoding, res.Time.Round(time.Millisecond))
-			if res.Reason != "" {
-				fmt.Fprintln(s.out, "  reason: "+res.Reason)
-			}
-			if res.Note != "" {
-				fmt.Fprintln(s.out, "  "+res.Note)
-			}
-			switch res.Status {
-			case smt.Unsat:
-				fmt.Fprintln(s.out, "  no network of this architecture fits the data")
-				return nil
-			case smt.Unknown:
-				return silentExit(exitUndecided)
-			}
-			if res.Witness == nil {
-				fmt.Fprintln(s.out, "  no rational witness: the certificate format holds exact rationals only")
-				return silentExit(exitUndecided)
-			}
-			krep, err := cert.Check(res.Witness, cert.Options{})
-			if err != nil {
-				return &exitError{code: exitRefuted, err: fmt.Errorf("witness: %w", err)}
-			}
-			fmt.Fprintf(s.out, "  witness checked by the kernel: %s\n", krep.Status)
-			for _, l := range res.Witness.Network.Layers {
-				for u := range l.B {
-					fmt.Fprintf(s.out, "    w=%s b=%s\n", smtRatList(l.W[u]), l.B[u].RatString())
-				}
-			}
-			if out != "" {
-				f, err := os.Create(out)
-				if err != nil {
-					return err
-				}
-				if err := cert.Encode(f, res.Witness); err != nil {
-					f.Close()
-					return err
-				}
-				if err := f.Close(); err != nil {
-					return err
-				}
-				fmt.Fprintln(s.out, "  wrote "+out)
-			}
-			if krep.Status != cert.Verified {
-				return silentExit(exitRefuted)
-			}
-			return nil
+			return runSMTExists(o, s)
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&widths, "widths", "", "hidden widths, e.g. 2,2")
-	f.StringVar(&data, "data", "", "CSV dataset (target last)")
-	f.IntVar(&alt, "alternating", 0, "use x_i = i, y_i = i mod 2 for i = 1..N")
-	f.StringVar(&enc, "encoding", string(search.EncNormalized), "ite, pattern, normalized, normalized-w or split (1-D data: a case split on the first layer's pattern)")
-	f.StringVar(&solverName, "solver", "worker", "api, worker, z3, cvc5 or portfolio")
-	f.DurationVar(&timeout, "timeout", 60*time.Second, "wall-clock limit")
-	f.StringVarP(&out, "output", "o", "", "write the witness certificate here")
-	f.StringVar(&smt2, "smt2", "", "also write the query as SMT-LIB 2 to this file (check-sat only, for any solver to re-run; for an unsat split, the proof as it was run)")
+	f.StringVar(&o.widths, "widths", "", "hidden widths, e.g. 2,2")
+	f.StringVar(&o.data, "data", "", "CSV dataset (target last)")
+	f.IntVar(&o.alt, "alternating", 0, "use x_i = i, y_i = i mod 2 for i = 1..N")
+	f.StringVar(&o.enc, "encoding", string(search.EncNormalized), "ite, pattern, normalized, normalized-w or split (1-D data: a case split on the first layer's pattern)")
+	f.StringVar(&o.solverName, "solver", "worker", "api, worker, z3, cvc5 or portfolio")
+	f.DurationVar(&o.timeout, "timeout", 60*time.Second, "wall-clock limit")
+	f.StringVarP(&o.out, "output", "o", "", "write the witness certificate here")
+	f.StringVar(&o.smt2, "smt2", "", "also write the query as SMT-LIB 2 to this file (check-sat only, for any solver to re-run; for an unsat split, the proof as it was run)")
 	return cmd
+}
+
+func runSMTExists(o *smtExistsOptions, s *streams) error {
+	hidden, err := smtParseWidths(o.widths)
+	if err != nil {
+		return malformed(err)
+	}
+	if _, err := search.ParseEncoding(o.enc); err != nil {
+		return malformed(err)
+	}
+	var d *cert.Dataset
+	switch {
+	case o.data != "" && o.alt > 0:
+		return malformed(errors.New("give --data or --alternating, not both"))
+	case o.data != "":
+		d, _, err = cert.LoadSource(cert.Source{Format: "csv", Path: o.data, Task: cert.Regression}, o.limits())
+	case o.alt > 0:
+		d, err = search.Alternating(o.alt)
+	default:
+		return malformed(errors.New("give the data: --data FILE or --alternating N"))
+	}
+	if err != nil {
+		return malformed(err)
+	}
+	solver, err := solverByName(o.solverName, o.timeout)
+	if err != nil {
+		return malformed(err)
+	}
+	a := search.Arch{InputDim: d.D, Hidden: hidden, Outputs: d.LabelDim}
+	if o.smt2 != "" {
+		script, err := search.ExistsScript(a, d, search.Encoding(o.enc), max(smt.DefaultMaxDigits, o.maxDigits))
+		if err != nil {
+			return malformed(err)
+		}
+		if err := os.WriteFile(o.smt2, []byte(script), 0o644); err != nil {
+			return err
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
+	defer cancel()
+	res, err := search.Exists(ctx, solver, a, d, search.Encoding(o.enc), max(smt.DefaultMaxDigits, o.maxDigits))
+	if errors.Is(err, smt.ErrBadQuery) || errors.Is(err, smt.ErrTooLarge) {
+		return malformed(err)
+	}
+	if err != nil {
+		return &exitError{code: exitUndecided, err: err}
+	}
+	if o.smt2 != "" && res.Script != "" { // the proof as it was run (cases split again)
+		if err := os.WriteFile(o.smt2, []byte(res.Script), 0o644); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(s.out, "%s  network %s on %d points: %s, encoding %s, %s\n", res.Status, a, d.N, res.Solver, res.Encoding, res.Time.Round(time.Millisecond))
+	if res.Reason != "" {
+		fmt.Fprintln(s.out, "  reason: "+res.Reason)
+	}
+	if res.Note != "" {
+		fmt.Fprintln(s.out, "  "+res.Note)
+	}
+	switch res.Status {
+	case smt.Unsat:
+		fmt.Fprintln(s.out, "  no network of this architecture fits the data")
+		return nil
+	case smt.Unknown:
+		return silentExit(exitUndecided)
+	}
+	if res.Witness == nil {
+		fmt.Fprintln(s.out, "  no rational witness: the certificate format holds exact rationals only")
+		return silentExit(exitUndecided)
+	}
+	krep, err := cert.Check(res.Witness, cert.Options{})
+	if err != nil {
+		return &exitError{code: exitRefuted, err: fmt.Errorf("witness: %w", err)}
+	}
+	fmt.Fprintf(s.out, "  witness checked by the kernel: %s\n", krep.Status)
+	for _, l := range res.Witness.Network.Layers {
+		for u := range l.B {
+			fmt.Fprintf(s.out, "    w=%s b=%s\n", smtRatList(l.W[u]), l.B[u].RatString())
+		}
+	}
+	if o.out != "" {
+		f, err := os.Create(o.out)
+		if err != nil {
+			return err
+		}
+		if err := cert.Encode(f, res.Witness); err != nil {
+			f.Close()
+			return err
+		}
+		if err := f.Close(); err != nil {
+			return err
+		}
+		fmt.Fprintln(s.out, "  wrote "+o.out)
+	}
+	if krep.Status != cert.Verified {
+		return silentExit(exitRefuted)
+	}
+	return nil
 }
 
 func smtRatList(v []*big.Rat) string {
@@ -492,28 +518,37 @@ func smtRatList(v []*big.Rat) string {
 	return "[" + strings.Join(parts, " ") + "]"
 }
 
+type smtWorkerOptions struct {
+	*globalOptions
+	timeout time.Duration
+}
+
 func newSMTWorkerCmd(g *globalOptions, s *streams) *cobra.Command {
-	var timeout time.Duration
+	o := &smtWorkerOptions{globalOptions: g}
 	cmd := &cobra.Command{
 		Use:    "worker",
 		Short:  "Answer one JSON query on stdin with the Z3 API (used by --solver worker)",
 		Hidden: true,
 		Args:   cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			solver, err := z3solver.New()
-			if err != nil {
-				return smt.ServeWorker(strings.NewReader("{}"), s.out, errSolver{err}, 0)
-			}
-			if timeout > 0 {
-				// Z3's interrupt does not always stop a nonlinear query: past its time
-				// (and a grace period) the worker ends itself, whoever its parent is.
-				time.AfterFunc(timeout+10*time.Second, func() { os.Exit(exitUndecided) })
-			}
-			return smt.ServeWorker(os.Stdin, s.out, solver, timeout)
+			return runSMTWorker(o, s)
 		},
 	}
-	cmd.Flags().DurationVar(&timeout, "timeout", 0, "give up after this long (the parent kills the process anyway)")
+	cmd.Flags().DurationVar(&o.timeout, "timeout", 0, "give up after this long (the parent kills the process anyway)")
 	return cmd
+}
+
+func runSMTWorker(o *smtWorkerOptions, s *streams) error {
+	solver, err := z3solver.New()
+	if err != nil {
+		return smt.ServeWorker(strings.NewReader("{}"), s.out, errSolver{err}, 0)
+	}
+	if o.timeout > 0 {
+		// Z3's interrupt does not always stop a nonlinear query: past its time
+		// (and a grace period) the worker ends itself, whoever its parent is.
+		time.AfterFunc(o.timeout+10*time.Second, func() { os.Exit(exitUndecided) })
+	}
+	return smt.ServeWorker(os.Stdin, s.out, solver, o.timeout)
 }
 
 type errSolver struct{ err error }
