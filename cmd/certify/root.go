@@ -76,9 +76,11 @@ constructions of the memorisation literature.
 
 Exit codes: 0 verified (or done), 1 refuted (a claim is false), 2 malformed
 input or bad usage, 3 undecided, 4 an internal error (a bug in certify).`,
+		Version:       readVersion().Version, // certify --version, as certify version's first line
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	}
+	root.SetVersionTemplate("certify {{.Version}}\n")
 	root.SetOut(s.out)
 	root.SetErr(s.err)
 	pf := root.PersistentFlags()

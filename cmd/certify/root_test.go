@@ -59,6 +59,11 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"check", "--no-such-flag", "x.json"}, exitMalformed},
 		{[]string{"check", "no/such/file.json"}, exitMalformed},
 		{[]string{"construct"}, exitMalformed},
+		{[]string{"construct", "bogus"}, exitMalformed},
+		{[]string{"smt", "bogus"}, exitMalformed},
+		{[]string{"capacity", "park", "--bogus"}, exitMalformed},
+		{[]string{"--version"}, exitOK},
+		{[]string{"smt"}, exitOK}, // help
 	} {
 		var out, errb bytes.Buffer
 		if got := run(tc.args, &streams{out: &out, err: &errb}); got != tc.code {

@@ -293,6 +293,8 @@ func newSMTCmd(g *globalOptions, s *streams) *cobra.Command {
 		Long: `smt gathers the SMT features. The solvers: api (libz3 in-process), worker (the
 same in a killable child process), z3 and cvc5 (the Debian programs), portfolio
 (worker, z3 and cvc5 racing; the first definite answer wins).`,
+		Args: cobra.NoArgs, // an unknown subcommand is a usage error, not help
+		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
 	return cmd
 }
