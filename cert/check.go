@@ -18,6 +18,10 @@ type Options struct {
 	// ForceBig makes the kernel use the math/big engine even where the int64 one applies
 	// (for tests and benchmarks).
 	ForceBig bool
+	// Theorems is the table of theorem formulas that theorem claims are checked against
+	// (package certify/theorems has it). Without it a theorem claim is Undecided with
+	// code theorem-formulas-unchecked; see theorem.go.
+	Theorems Theorems
 }
 
 // Check verifies every claim of c exactly and returns the verdict. The error is non-nil
@@ -29,9 +33,25 @@ func Check(c *Certificate, opt Options) (*Report, error) {
 			return nil, err
 		}
 	}
+	if len(c.Claims) == 0 {
+		return nil, fieldErr("claims", "is empty; a certificate states at least one claim")
+	}
 	for i, cl := range c.Claims {
-		if err := validateClaim(cl, fmt.Sprintf("claims[%d]", i), c); err != nil {
+		path := fmt.Sprintf("claims[%d]", i)
+		spec, ok := specOf(cl)
+		if !ok {
+			return nil, fieldErr(path, "a claim of type %T is not one of the kinds this kernel checks (%s)", cl, knownKinds())
+		}
+		if err := checkNeeds(spec, path, c); err != nil {
 			return nil, err
+		}
+		if err := validateClaim(cl, path, c); err != nil {
+			return nil, err
+		}
+		if t, ok := cl.(TheoremClaim); ok && opt.Theorems != nil {
+			if _, _, known := opt.Theorems.Formulas(t.Theorem, c); !known {
+				return nil, fieldErr(path+".theorem", "unknown theorem %q", clip(t.Theorem))
+			}
 		}
 	}
 	d := c.Data
@@ -43,9 +63,10 @@ func Check(c *Certificate, opt Options) (*Report, error) {
 		rep.Data = &DataSummary{N: d.N, D: d.D, Task: d.Task.String(), Classes: d.Classes,
 			LabelDim: d.LabelDim, Duplicates: d.Duplicates}
 	}
+	// Every result starts Undecided and becomes Verified only where its check ran.
 	results := make([]ClaimResult, len(c.Claims))
 	for i, cl := range c.Claims {
-		results[i] = ClaimResult{Index: i, Kind: cl.Kind(), Status: Verified}
+		results[i] = ClaimResult{Index: i, Kind: cl.Kind(), Status: Undecided}
 	}
 
 	// Point-wise claims share one pass over the data.
@@ -73,46 +94,73 @@ func Check(c *Certificate, opt Options) (*Report, error) {
 			if f := fails[ci]; f != nil {
 				results[ci].Status = Refuted
 				results[ci].Failure = f
+			} else {
+				results[ci].Status = Verified
 			}
 			results[ci].Checked = pointCount(c.Claims[ci], d)
 		}
 	}
 	for i, cl := range c.Claims {
+		r := &results[i]
 		switch cl := cl.(type) {
+		case ExactClaim, ArgmaxClaim, ThresholdClaim, EpsilonClaim:
+			// decided by the pass over the points
 		case PatternsClaim:
-			if results[i].Status == Verified && cl.Distinct {
+			if r.Status == Verified && cl.Distinct {
 				if f := checkDistinct(cl, i); f != nil {
-					results[i].Status, results[i].Failure = Refuted, f
+					r.Status, r.Failure = Refuted, f
 				}
 			}
-		case wholeClaim:
-			st, n, detail, f := cl.check(c, i, rep.Sizes)
-			results[i].Status, results[i].Checked, results[i].Detail, results[i].Failure = st, n, detail, f
 		case SizesClaim:
 			f, n := checkSizes(cl, rep.Sizes, i)
-			results[i].Checked = n
+			r.Status, r.Checked = Verified, n
 			if f != nil {
-				results[i].Status, results[i].Failure = Refuted, f
+				r.Status, r.Failure = Refuted, f
 			}
+		case PiecesClaim:
+			r.Status, r.Checked, r.Detail, r.Failure = cl.check(c, i, rep.Sizes)
+		case HyperplanesClaim:
+			r.Status, r.Checked, r.Detail, r.Failure = cl.check(c, i, rep.Sizes)
+		case NoFitClaim:
+			r.Status, r.Checked, r.Detail, r.Failure = cl.check(c, i, rep.Sizes)
+		case TheoremClaim:
+			r.Status, r.Checked, r.Detail, r.Failure = checkTheorem(cl, c, i, rep.Sizes, opt.Theorems)
+		default:
+			// specOf refused every other type above; a kind added to the table but not
+			// here stays Undecided rather than verified.
+			r.Failure = &Failure{Code: CodeLimit, Path: fmt.Sprintf("claims[%d]", i), Point: -1, Layer: -1, Unit: -1,
+				Message: "the kernel has no check for this claim kind"}
+		}
+		if r.Status != Verified && r.Failure == nil {
+			r.Status = Undecided
+			r.Failure = &Failure{Code: CodeLimit, Path: fmt.Sprintf("claims[%d]", i), Point: -1, Layer: -1, Unit: -1,
+				Message: "the check of this claim did not finish"}
 		}
 	}
 	rep.Claims = results
-	rep.Status = Verified
+	rep.Status = summarise(results, &rep.First)
+	return rep, nil
+}
+
+// summarise is Refuted if any claim is (first the first refuted), else Undecided if any
+// claim is (first the first undecided), else Verified.
+func summarise(results []ClaimResult, first **Failure) Status {
 	for i := range results {
-		switch results[i].Status {
-		case Refuted:
-			if rep.Status != Refuted {
-				rep.Status = Refuted
-				rep.First = results[i].Failure
-			}
-		case Undecided:
-			if rep.Status == Verified {
-				rep.Status = Undecided
-				rep.First = results[i].Failure
-			}
+		if results[i].Status == Refuted {
+			*first = results[i].Failure
+			return Refuted
 		}
 	}
-	return rep, nil
+	for i := range results {
+		if results[i].Status != Verified {
+			*first = results[i].Failure
+			return Undecided
+		}
+	}
+	if len(results) == 0 {
+		return Undecided
+	}
+	return Verified
 }
 
 func pointCount(cl Claim, d *Dataset) int {
@@ -127,12 +175,7 @@ func validateClaim(cl Claim, path string, c *Certificate) error {
 	d, n := c.Data, c.Network
 	switch cl.(type) {
 	case ExactClaim, EpsilonClaim, ArgmaxClaim, ThresholdClaim, PatternsClaim, SizesClaim:
-		if n == nil {
-			return fieldErr(path, "a %q claim speaks of a network but the certificate has none", cl.Kind())
-		}
-		if _, sizes := cl.(SizesClaim); d == nil && !sizes {
-			return fieldErr(path, "a %q claim speaks of data points but the certificate has no dataset", cl.Kind())
-		}
+		// checkNeeds has made sure that n (and d, but for sizes) are present.
 	default:
 		return nil
 	}
@@ -166,10 +209,15 @@ func validateClaim(cl Claim, path string, c *Certificate) error {
 		total := d.N
 		if cl.Points != nil {
 			total = len(cl.Points)
+			at := make(map[int]int, len(cl.Points))
 			for k, p := range cl.Points {
 				if p < 0 || p >= d.N {
 					return fieldErr(fmt.Sprintf("%s.points[%d]", path, k), "is %d; the dataset has points 0..%d", p, d.N-1)
 				}
+				if j, dup := at[p]; dup {
+					return fieldErr(fmt.Sprintf("%s.points[%d]", path, k), "repeats point %d (already %s.points[%d]); a point is listed once", p, path, j)
+				}
+				at[p] = k
 			}
 		}
 		if len(cl.Patterns) != total {

@@ -32,9 +32,6 @@ import (
 	"sort"
 )
 
-// KindHyperplanes names the claim.
-const KindHyperplanes = "hyperplanes"
-
 // Hyperplane is one plane of a hyperplanes claim.
 type Hyperplane struct {
 	Normal []*big.Rat
@@ -45,9 +42,6 @@ type Hyperplane struct {
 
 // HyperplanesClaim states hyperplanes through chosen points.
 type HyperplanesClaim struct{ Planes []Hyperplane }
-
-// Kind names the claim.
-func (HyperplanesClaim) Kind() string { return KindHyperplanes }
 
 type wirePlane struct {
 	Normal []string `json:"normal"`
@@ -60,16 +54,6 @@ type wireHyperplanes struct {
 	Kind   string      `json:"kind"`
 	Planes []wirePlane `json:"planes"`
 }
-
-func (h HyperplanesClaim) wire() any {
-	w := wireHyperplanes{Kind: KindHyperplanes, Planes: []wirePlane{}}
-	for _, p := range h.Planes {
-		w.Planes = append(w.Planes, wirePlane{Normal: ratStrings(p.Normal), Offset: p.Offset.RatString(), Points: p.Points, Units: p.Units})
-	}
-	return w
-}
-
-func init() { registerWholeKind(KindHyperplanes, decodeHyperplanes) }
 
 func decodeHyperplanes(raw json.RawMessage, path string, c *Certificate, lim Limits) (Claim, error) {
 	var w wireHyperplanes

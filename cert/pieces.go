@@ -84,9 +84,6 @@ import (
 	"math/bits"
 )
 
-// KindPieces is the kind name of a pieces claim.
-const KindPieces = "pieces"
-
 // maxPieceRegions bounds the number of regions a pieces claim may list (after expanding
 // runs), so that a hostile count cannot make the kernel work without end.
 const maxPieceRegions = 1 << 26
@@ -123,11 +120,6 @@ type PiecesClaim struct {
 	Regions, Pieces  int
 }
 
-// Kind names the claim.
-func (PiecesClaim) Kind() string { return KindPieces }
-
-func init() { registerWholeKind(KindPieces, decodePieces) }
-
 // ---- wire form ----
 
 type wirePieces struct {
@@ -150,34 +142,6 @@ type wireRun struct {
 	Start string `json:"start"`
 	Step  string `json:"step,omitempty"`
 	Count int    `json:"count"`
-}
-
-type wirePiecesOut struct {
-	Kind             string       `json:"kind"`
-	Segment          *wireSegment `json:"segment"`
-	Regions          int          `json:"regions"`
-	Pieces           int          `json:"pieces"`
-	Breakpoints      []any        `json:"breakpoints"`
-	PieceBreakpoints []any        `json:"piece_breakpoints"`
-}
-
-func (cl PiecesClaim) wire() any {
-	runs := func(rs []Run) []any {
-		out := []any{}
-		for _, r := range rs {
-			if r.Count == 1 {
-				out = append(out, r.Start.RatString())
-			} else {
-				out = append(out, wireRun{Start: r.Start.RatString(), Step: r.Step.RatString(), Count: r.Count})
-			}
-		}
-		return out
-	}
-	s := cl.Segment
-	return wirePiecesOut{Kind: KindPieces,
-		Segment: &wireSegment{A: ratStrings(s.A), V: ratStrings(s.V), T0: s.T0.RatString(), T1: s.T1.RatString()},
-		Regions: cl.Regions, Pieces: cl.Pieces,
-		Breakpoints: runs(cl.Breakpoints), PieceBreakpoints: runs(cl.PieceBreakpoints)}
 }
 
 func decodePieces(raw json.RawMessage, path string, c *Certificate, lim Limits) (Claim, error) {

@@ -10,7 +10,9 @@ import (
 	"time"
 
 	"certify/cert"
+	"certify/certio"
 	"certify/construct"
+	"certify/theorems"
 
 	"github.com/spf13/cobra"
 )
@@ -152,7 +154,7 @@ func runDeepConstruct(o *deepConstructOptions, s *streams, method string) error 
 	}
 	sum := deepSummary{Summary: r.Summary, BuildSecs: time.Since(t0).Seconds(), Certificate: o.out}
 	var buf bytes.Buffer
-	if err := cert.Encode(&buf, r.Cert); err != nil {
+	if err := certio.Encode(&buf, r.Cert); err != nil {
 		return err
 	}
 	if o.out != "" {
@@ -167,7 +169,7 @@ func runDeepConstruct(o *deepConstructOptions, s *streams, method string) error 
 		if err != nil {
 			return malformed(err)
 		}
-		rep, err := cert.Check(c, cert.Options{Workers: o.workers})
+		rep, err := cert.Check(c, cert.Options{Workers: o.workers, Theorems: theorems.Table})
 		if err != nil {
 			return malformed(err)
 		}

@@ -29,6 +29,7 @@ import (
 	"time"
 
 	"certify/cert"
+	"certify/certio"
 	"certify/lowerbounds"
 	"certify/smt"
 	"certify/smt/z3"
@@ -459,7 +460,7 @@ rationalised.`,
 				if err != nil {
 					return err
 				}
-				if err := cert.Encode(f, res.Witness); err != nil {
+				if err := certio.Encode(f, res.Witness); err != nil {
 					f.Close()
 					return err
 				}
