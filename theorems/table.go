@@ -286,12 +286,13 @@ func NewClaim(id string, c *cert.Certificate) (cert.TheoremClaim, error) {
 		Promised: pr, Built: bu, WithinPromise: cert.WithinPromise(bu, pr), ExceedsTheorem: !holds}, nil
 }
 
-// Evaluated renders a claim's comparisons with their numbers and truth values, for
-// reports: "d1 ≥ N: 6 >= 6 is true; …".
+// Evaluated renders a claim's comparisons with their numbers and stated truth values, for
+// reports: "d1 ≥ N (6 ≥ 6): true; …".
 func Evaluated(t cert.TheoremClaim) string {
+	sym := map[string]string{"<": "<", "<=": "≤", "=": "=", ">=": "≥", ">": ">"}
 	var parts []string
 	for _, h := range t.Hypothesis {
-		parts = append(parts, fmt.Sprintf("%s: %s %s %s is %v", h.Text, h.LHS.RatString(), h.Op, h.RHS.RatString(), h.Holds))
+		parts = append(parts, fmt.Sprintf("%s (%s %s %s): %v", h.Text, h.LHS.RatString(), sym[h.Op], h.RHS.RatString(), h.Holds))
 	}
 	return strings.Join(parts, "; ")
 }
