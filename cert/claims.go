@@ -149,10 +149,10 @@ func specOf(cl Claim) (kindSpec, bool) {
 // missing field.
 func checkNeeds(s kindSpec, path string, c *Certificate) error {
 	if s.needs&needsNetwork != 0 && c.Network == nil {
-		return fieldErr("network", "missing; %s (a %q claim) speaks of a network", path, s.name)
+		return fieldErr("network", "missing; %s (kind %q) speaks of a network", path, s.name)
 	}
 	if s.needs&needsData != 0 && c.Data == nil {
-		return fieldErr("dataset", "missing; %s (a %q claim) speaks of data points", path, s.name)
+		return fieldErr("dataset", "missing; %s (kind %q) speaks of data points", path, s.name)
 	}
 	return nil
 }

@@ -22,7 +22,6 @@ func decodeFile(t *testing.T, path string) *Certificate {
 	return c
 }
 
-
 func TestDecodeErrorsNameTheField(t *testing.T) {
 	base, err := os.ReadFile(filepath.Join("..", "testdata", "certs", "valid", "tent_exact.json"))
 	if err != nil {
