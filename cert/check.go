@@ -128,13 +128,13 @@ func Check(c *Certificate, opt Options) (*Report, error) {
 		default:
 			// specOf refused every other type above; a kind added to the table but not
 			// here stays Undecided rather than verified.
-			r.Failure = &Failure{Code: CodeLimit, Path: fmt.Sprintf("claims[%d]", i), Point: -1, Layer: -1, Unit: -1,
+			r.Failure = &Failure{Code: CodeNotChecked, Path: fmt.Sprintf("claims[%d]", i), Point: -1, Layer: -1, Unit: -1,
 				Message: "the kernel has no check for this claim kind"}
 		}
 		if r.Status != Verified && r.Failure == nil {
 			r.Status = Undecided
-			r.Failure = &Failure{Code: CodeLimit, Path: fmt.Sprintf("claims[%d]", i), Point: -1, Layer: -1, Unit: -1,
-				Message: "the check of this claim did not finish"}
+			r.Failure = &Failure{Code: CodeNotChecked, Path: fmt.Sprintf("claims[%d]", i), Point: -1, Layer: -1, Unit: -1,
+				Message: "the check of this claim ended without a verdict"}
 		}
 	}
 	rep.Claims = results

@@ -38,8 +38,8 @@ const (
 	// the network is not of the architecture a theorem speaks of.
 	// invalid/theorem_wrong_architecture
 	CodeClaimShape Code = "claim-shape"
-	// undecided: a resource limit stopped the check. (No fixture yet: the limits are
-	// options, not part of a certificate.)
+	// undecided: a resource limit stopped the check. No fixture: limits are options of
+	// the check, not part of a certificate.
 	CodeLimit Code = "limit-reached"
 	// the pattern or the affine map changes inside a claimed region or piece (pieces
 	// claim). invalid/pieces_missing_breakpoint
@@ -69,8 +69,12 @@ const (
 	// re-prove. invalid/nofit_by_solver
 	CodeNoFitRestsSolver Code = "nofit-rests-on-solver"
 	// undecided: a theorem claim was checked without a theorem table (Options.Theorems),
-	// so its formulas are unchecked. invalid/theorem_no_table
+	// so its formulas are unchecked. valid/theorem_zhang checked without the table
+	// (TestTheoremClaimsWithoutTable does, for every theorem fixture).
 	CodeTheoremUnchecked Code = "theorem-formulas-unchecked"
+	// undecided: a claim's check returned without a verdict. No fixture: it guards the
+	// kernel's own consistency (a check that forgot to decide stays undecided).
+	CodeNotChecked Code = "not-checked"
 )
 
 // Codes lists every code, in the order above.
@@ -80,5 +84,5 @@ var Codes = []Code{
 	CodeTheoremPromise, CodeTheoremBound, CodeClaimShape, CodeLimit, CodePiecesMissing,
 	CodePiecesNotBreakpoint, CodePiecesCount, CodeHyperplanePoints, CodeHyperplaneDependent,
 	CodeHyperplaneUnit, CodeNoFitCount, CodeNoFitNotImplied, CodeNoFitRestsSolver,
-	CodeTheoremUnchecked,
+	CodeTheoremUnchecked, CodeNotChecked,
 }
