@@ -282,3 +282,45 @@ func (cl NoFitClaim) check(c *Certificate, index int, _ Sizes) (Status, int, str
 	}
 	return Verified, 3, fmt.Sprintf("the data force %d pieces, the architecture has at most %s: no network of widths %v fits", forced, bound, cl.Arch.Hidden), nil
 }
+
+// validateNoFit checks that an in-memory no-fit claim is well formed (see
+// validatePieces).
+func validateNoFit(cl NoFitClaim, path string, c *Certificate) error {
+	if _, err := activationPieces(cl.Arch.Activation); err != nil {
+		return fieldErr(path+".architecture.activation", "%v", err)
+	}
+	for i, m := range cl.Arch.Hidden {
+		if m <= 0 {
+			return fieldErr(fmt.Sprintf("%s.architecture.hidden[%d]", path, i), "must be positive")
+		}
+	}
+	switch cl.Fit {
+	case "exact":
+	case "threshold":
+		if cl.Threshold == nil {
+			return fieldErr(path+".threshold", "missing")
+		}
+		if c.Data.Task != Classification || c.Data.Classes > 2 {
+			return fieldErr(path+".fit", "threshold fitting needs classes 0 and 1")
+		}
+	default:
+		return fieldErr(path+".fit", "is %q; want \"exact\" or \"threshold\"", clip(cl.Fit))
+	}
+	switch cl.Method {
+	case "pieces":
+		if cl.ForcedPieces == nil || cl.MaxPieces == nil {
+			return fieldErr(path, "method \"pieces\" states forced_pieces and max_pieces")
+		}
+	case "monotone":
+		if cl.ForcedPieces == nil {
+			return fieldErr(path+".forced_pieces", "missing")
+		}
+	case "solver":
+		if cl.Solver == nil {
+			return fieldErr(path+".solver", "missing")
+		}
+	default:
+		return fieldErr(path+".method", "is %q; want \"pieces\", \"monotone\" or \"solver\"", clip(cl.Method))
+	}
+	return nil
+}

@@ -376,3 +376,24 @@ func sizeField(s TheoremSizes, f string) string {
 	}
 	return ""
 }
+
+// validateTheorem checks that an in-memory theorem claim is well formed (see
+// validatePieces).
+func validateTheorem(t TheoremClaim, path string) error {
+	if len(t.Hypothesis) == 0 {
+		return fieldErr(path+".hypothesis", "missing or empty")
+	}
+	for k, h := range t.Hypothesis {
+		if _, ok := compareOps[h.Op]; !ok || h.LHS == nil || h.RHS == nil {
+			return fieldErr(fmt.Sprintf("%s.hypothesis[%d]", path, k), "needs lhs, rhs and an op among <, <=, =, >=, >")
+		}
+	}
+	if t.Promised.Depth == nil || t.Promised.HiddenUnits == nil {
+		return fieldErr(path+".promised", "needs depth and hidden_units")
+	}
+	b := t.Built
+	if b.Depth == nil || b.Widths == nil || b.HiddenUnits == nil || b.Parameters == nil || b.NonzeroWeights == nil || b.MaxBits == nil {
+		return fieldErr(path+".built", "needs depth, widths, hidden_units, parameters, nonzero_weights and max_bits")
+	}
+	return nil
+}
