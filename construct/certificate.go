@@ -75,7 +75,7 @@ type Result struct {
 type FitError struct {
 	Method          string
 	Widths          []int
-	Evaluated       string // the theorem's hypothesis on these widths, as the kernel words it
+	Evaluated       string // the theorem's hypothesis on these widths (theorems.Evaluated)
 	HypothesisHolds bool
 	Reason          string
 }
