@@ -49,7 +49,7 @@ func Check(c *Certificate, opt Options) (*Report, error) {
 			return nil, err
 		}
 		if t, ok := cl.(TheoremClaim); ok && opt.Theorems != nil {
-			if _, _, known := opt.Theorems.Formulas(t.Theorem, c); !known {
+			if !opt.Theorems.Known(t.Theorem) {
 				return nil, fieldErr(path+".theorem", "unknown theorem %q", clip(t.Theorem))
 			}
 		}

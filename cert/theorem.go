@@ -105,11 +105,13 @@ type TheoremClaim struct {
 // Theorems is the table of theorem formulas a theorem claim is checked against. The
 // kernel does not contain one; package certify/theorems does.
 type Theorems interface {
-	// Formulas evaluates theorem id on c (whose network and dataset are present and
-	// valid): the comparisons of its hypothesis with both sides computed (Holds is not
+	// Known reports whether the table has theorem id.
+	Known(id string) bool
+	// Formulas evaluates theorem id (known) on c, whose network and dataset are present
+	// and valid: the comparisons of its hypothesis with both sides computed (Holds is not
 	// read) and the promised sizes. shape is "" when c's network is of the theorem's
-	// architecture, else why not. known is false for an id the table does not have.
-	Formulas(id string, c *Certificate) (f TheoremFormulas, shape string, known bool)
+	// architecture, else why not (and f is not used).
+	Formulas(id string, c *Certificate) (f TheoremFormulas, shape string)
 }
 
 // TheoremFormulas are a theorem's numbers on one instance.
@@ -258,7 +260,7 @@ func checkTheorem(t TheoremClaim, c *Certificate, index int, s Sizes, table Theo
 	var f TheoremFormulas
 	if table != nil {
 		var shape string
-		f, shape, _ = table.Formulas(t.Theorem, c) // known: checked by Check before any verdict
+		f, shape = table.Formulas(t.Theorem, c) // Check has made sure that the id is known
 		if shape != "" {
 			return fail(CodeClaimShape, "theorem", t.Theorem, "", shape)
 		}

@@ -25,17 +25,23 @@ var Table cert.Theorems = table{}
 
 type table struct{}
 
+// Known implements cert.Theorems.
+func (table) Known(id string) bool {
+	_, ok := theoremByID(id)
+	return ok
+}
+
 // Formulas implements cert.Theorems.
-func (table) Formulas(id string, c *cert.Certificate) (cert.TheoremFormulas, string, bool) {
+func (table) Formulas(id string, c *cert.Certificate) (cert.TheoremFormulas, string) {
 	th, ok := theoremByID(id)
 	if !ok {
-		return cert.TheoremFormulas{}, "", false
+		return cert.TheoremFormulas{}, fmt.Sprintf("unknown theorem %q", id)
 	}
 	if why := th.shape(c); why != "" {
-		return cert.TheoremFormulas{}, why, true
+		return cert.TheoremFormulas{}, why
 	}
 	in := cert.InstanceOf(c)
-	return cert.TheoremFormulas{Hypothesis: th.hyp(c, in), Promised: th.promise(in)}, "", true
+	return cert.TheoremFormulas{Hypothesis: th.hyp(c, in), Promised: th.promise(in)}, ""
 }
 
 // cmp builds a comparison of integers.
