@@ -26,9 +26,12 @@
 //
 // Check returns a Report: Verified when every claim holds, Refuted with the first false
 // obligation (a Failure with a stable Code, a path to the element, and the stated and
-// computed values), Undecided when a limit stopped it. An error is returned only for input
-// that cannot be read or does not fit together (a *MalformedError naming the field, or
-// an I/O error): a false claim is a verdict, not an error.
+// computed values), Undecided when the kernel could not decide (a limit stopped it, a
+// solver's answer it cannot re-prove, a theorem claim without the theorem table). The
+// codes are listed in codes.go, each with a fixture that produces it. An error is
+// returned only for input that cannot be read or does not fit together (a
+// *MalformedError naming the field, or an I/O error): a false claim is a verdict, not an
+// error.
 //
 // # Claim kinds
 //
@@ -62,12 +65,12 @@
 // # Files
 //
 // What a verdict rests on, with line counts (TestDocListsFiles keeps this list true).
-// The core (2596 lines) — every verdict rests on it, whichever claims and engine;
-// with the fast engines and the kinds below, 5260 lines:
+// The core (2603 lines) — every verdict rests on it, whichever claims and engine;
+// with the fast engines and the kinds below, 5268 lines:
 //
-//	doc.go           92  this contract
+//	doc.go           98  this contract
 //	verdict.go      100  statuses, reports, failures, malformed-input errors
-//	codes.go         88  the stable codes of refutations
+//	codes.go         88  the stable codes of refuted and undecided claims
 //	claims.go       169  the claim types and the closed table of kinds
 //	num.go          103  exact rationals from strings
 //	network.go      241  networks, activations, states, sizes
@@ -86,7 +89,10 @@
 //	pieces.go       957  pieces: regions and affine pieces on a segment
 //	hyperplanes.go  297  hyperplanes through chosen points
 //	nofit.go        326  no-fit: piece counting and monotonicity
-//	theorem.go      399  theorem instances (with the formulas of certify/theorems)
+//	theorem.go      401  theorem instances (with the formulas of certify/theorems)
+//
+// A theorem claim checked with the table also rests on package certify/theorems (its
+// table.go and deep.go, about 730 lines).
 //
 // The format is specified in docs/format.md and cert.schema.json at the repository root.
 package cert
