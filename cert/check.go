@@ -33,6 +33,11 @@ func Check(c *Certificate, opt Options) (*Report, error) {
 			return nil, err
 		}
 	}
+	if c.Data != nil {
+		if err := validateDataset(c.Data); err != nil {
+			return nil, err
+		}
+	}
 	if len(c.Claims) == 0 {
 		return nil, fieldErr("claims", "is empty; a certificate states at least one claim")
 	}

@@ -99,3 +99,26 @@ func TestInMemoryClaimsAreValidated(t *testing.T) {
 		t.Errorf("pieces without network: %v", err)
 	}
 }
+
+// A dataset changed after it was built is refused, not trusted: a label out of range
+// (would index past the one-hot vector), a dropped or invented duplicate pair (the
+// theorem instance counts distinct points by them).
+func TestChangedDatasetIsRefused(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		edit func(d *cert.Dataset)
+		want string
+	}{
+		{"label out of range", func(d *cert.Dataset) { d.Labels[2] = 7 }, "dataset.labels[2]"},
+		{"labels short", func(d *cert.Dataset) { d.Labels = d.Labels[:3] }, "dataset.labels"},
+		{"more points", func(d *cert.Dataset) { d.N++ }, "dataset"},
+		{"invented duplicate", func(d *cert.Dataset) { d.Duplicates = append(d.Duplicates, [2]int{0, 3}) }, "duplicate"},
+	} {
+		c := xor(t)
+		tc.edit(c.Data)
+		_, err := cert.Check(c, cert.Options{})
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: got %v, want an error naming %q", tc.name, err, tc.want)
+		}
+	}
+}

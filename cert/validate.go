@@ -121,3 +121,60 @@ func nilRat(rs ...*big.Rat) bool {
 	}
 	return false
 }
+
+// validateDataset checks that a dataset is consistent: its exported fields may have been
+// changed after it was built. The duplicate pairs are recomputed, since the theorem
+// instance counts distinct points by them.
+func validateDataset(d *Dataset) error {
+	if d.N < 0 || d.D < 1 {
+		return fieldErr("dataset", "has %d points of dimension %d", d.N, d.D)
+	}
+	if d.xRat != nil {
+		if len(d.xRat) != d.N {
+			return fieldErr("dataset.inputs", "has %d points, the dataset says %d", len(d.xRat), d.N)
+		}
+		for i, x := range d.xRat {
+			if len(x) != d.D || nilRat(x...) {
+				return fieldErr(fmt.Sprintf("dataset.inputs[%d]", i), "is not %d numbers", d.D)
+			}
+		}
+	} else if len(d.xInt) != d.N*d.D || d.xDen <= 0 {
+		return fieldErr("dataset.inputs", "the stored inputs do not hold %d points of dimension %d", d.N, d.D)
+	}
+	switch d.Task {
+	case Classification:
+		if len(d.Labels) != d.N || d.LabelDim != 1 || d.Classes < 1 {
+			return fieldErr("dataset.labels", "has %d labels for %d points (classes %d)", len(d.Labels), d.N, d.Classes)
+		}
+		for i, l := range d.Labels {
+			if l < 0 || l >= d.Classes {
+				return fieldErr(fmt.Sprintf("dataset.labels[%d]", i), "is %d; the classes are 0..%d", l, d.Classes-1)
+			}
+		}
+	case Regression:
+		if len(d.Targets) != d.N {
+			return fieldErr("dataset.targets", "has %d targets for %d points", len(d.Targets), d.N)
+		}
+		for i, t := range d.Targets {
+			if len(t) != d.LabelDim || nilRat(t...) {
+				return fieldErr(fmt.Sprintf("dataset.targets[%d]", i), "is not %d numbers", d.LabelDim)
+			}
+		}
+	default:
+		return fieldErr("dataset.task", "unknown task %d", d.Task)
+	}
+	again := *d
+	again.Duplicates = nil
+	if err := again.findDuplicates(); err != nil {
+		return fieldErr("dataset", "%v", err)
+	}
+	if len(again.Duplicates) != len(d.Duplicates) {
+		return fieldErr("dataset", "lists %d duplicate pairs; the points have %d", len(d.Duplicates), len(again.Duplicates))
+	}
+	for k, p := range again.Duplicates {
+		if d.Duplicates[k] != p {
+			return fieldErr("dataset", "duplicate pair %d is %v; the points give %v", k, d.Duplicates[k], p)
+		}
+	}
+	return nil
+}
