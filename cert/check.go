@@ -37,6 +37,9 @@ func Check(c *Certificate, opt Options) (*Report, error) {
 		if err := validateDataset(c.Data); err != nil {
 			return nil, err
 		}
+		if c.Network != nil && c.Data.D != c.Network.InputDim {
+			return nil, fieldErr("dataset", "points have dimension %d but network.input_dim is %d", c.Data.D, c.Network.InputDim)
+		}
 	}
 	if len(c.Claims) == 0 {
 		return nil, fieldErr("claims", "is empty; a certificate states at least one claim")

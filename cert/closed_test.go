@@ -112,6 +112,7 @@ func TestChangedDatasetIsRefused(t *testing.T) {
 		{"label out of range", func(d *cert.Dataset) { d.Labels[2] = 7 }, "dataset.labels[2]"},
 		{"labels short", func(d *cert.Dataset) { d.Labels = d.Labels[:3] }, "dataset.labels"},
 		{"more points", func(d *cert.Dataset) { d.N++ }, "dataset"},
+		{"other dimension", func(d *cert.Dataset) { d.D = 1 }, "dataset"},
 		{"invented duplicate", func(d *cert.Dataset) { d.Duplicates = append(d.Duplicates, [2]int{0, 3}) }, "duplicate"},
 	} {
 		c := xor(t)

@@ -65,8 +65,8 @@
 // # Files
 //
 // What a verdict rests on, with line counts (TestDocListsFiles keeps this list true).
-// The core (2665 lines) — every verdict rests on it, whichever claims and engine;
-// with the fast engines and the kinds below, 5330 lines:
+// The core (2668 lines) — every verdict rests on it, whichever claims and engine;
+// with the fast engines and the kinds below, 5333 lines:
 //
 //	doc.go           98  this contract
 //	verdict.go      100  statuses, reports, failures, malformed-input errors
@@ -78,7 +78,7 @@
 //	dataset.go      581  datasets and the CSV and IDX loaders
 //	format.go       583  strict decoding of certificates
 //	validate.go     180  what must fit together before any check
-//	check.go        482  Check: the point-wise claims, sizes, the dispatch of the others
+//	check.go        485  Check: the point-wise claims, sizes, the dispatch of the others
 //
 // The fast engines — a verdict on point-wise claims rests on the one the report names:
 //
