@@ -327,7 +327,15 @@ func checkTheorem(t TheoremClaim, c *Certificate, index int, s Sizes, table Theo
 			fmt.Sprintf("built depth %d, hidden units %d; promised depth %d, hidden units %d", *bu.Depth, *bu.HiddenUnits, *t.Promised.Depth, *t.Promised.HiddenUnits))
 	}
 	checked++
-	detail := fmt.Sprintf("%s: hypothesis %v on this instance, built within the promise %v", t.Theorem, holds, t.WithinPromise)
+	detail := t.Theorem + ": the hypothesis holds on this instance"
+	if !holds {
+		detail = t.Theorem + ": the hypothesis fails on this instance (the network exceeds the theorem)"
+	}
+	if t.WithinPromise {
+		detail += "; built within the promised size"
+	} else {
+		detail += "; built larger than the promised size"
+	}
 	if table == nil {
 		return Undecided, checked, detail + "; formulas unchecked", &Failure{Code: CodeTheoremUnchecked, Path: path + ".theorem", Point: -1, Layer: -1, Unit: -1,
 			Want: t.Theorem, Message: "the theorem's formulas (the sides of its hypothesis, its promise) are not part of the kernel and no theorem table was given; every other obligation holds"}
