@@ -11,6 +11,7 @@ import (
 
 	"certify/cert"
 	"certify/lowerbounds"
+	"certify/theorems"
 )
 
 // Memoriser builds a certificate that a network with the given hidden widths and
@@ -349,7 +350,7 @@ func fitWitness(ctx context.Context, d *cert.Dataset, arch cert.Architecture, op
 	}
 	if opt.Memoriser != nil {
 		if c, err := opt.Memoriser(d, arch.Hidden, arch.Activation); err == nil && c != nil {
-			if rep, err := cert.Check(c, cert.Options{}); err == nil && rep.Status == cert.Verified {
+			if rep, err := cert.Check(c, cert.Options{Theorems: theorems.Table}); err == nil && rep.Status == cert.Verified {
 				return "construction", "kernel", c
 			}
 		}

@@ -18,6 +18,10 @@ type Options struct {
 	// ForceBig makes the kernel use the math/big engine even where the int64 one applies
 	// (for tests and benchmarks).
 	ForceBig bool
+	// Theorems is the table of theorem formulas that theorem claims are checked against
+	// (package certify/theorems has it). Without it a theorem claim is Undecided with
+	// code theorem-formulas-unchecked; see theorem.go.
+	Theorems Theorems
 }
 
 // Check verifies every claim of c exactly and returns the verdict. The error is non-nil
@@ -29,9 +33,33 @@ func Check(c *Certificate, opt Options) (*Report, error) {
 			return nil, err
 		}
 	}
-	for i, cl := range c.Claims {
-		if err := validateClaim(cl, fmt.Sprintf("claims[%d]", i), c); err != nil {
+	if c.Data != nil {
+		if err := validateDataset(c.Data); err != nil {
 			return nil, err
+		}
+		if c.Network != nil && c.Data.D != c.Network.InputDim {
+			return nil, fieldErr("dataset", "points have dimension %d but network.input_dim is %d", c.Data.D, c.Network.InputDim)
+		}
+	}
+	if len(c.Claims) == 0 {
+		return nil, fieldErr("claims", "is empty; a certificate states at least one claim")
+	}
+	for i, cl := range c.Claims {
+		path := fmt.Sprintf("claims[%d]", i)
+		spec, ok := specOf(cl)
+		if !ok {
+			return nil, fieldErr(path, "a claim of type %T is not one of the kinds this kernel checks (%s)", cl, knownKinds())
+		}
+		if err := checkNeeds(spec, path, c); err != nil {
+			return nil, err
+		}
+		if err := validateClaim(cl, path, c); err != nil {
+			return nil, err
+		}
+		if t, ok := cl.(TheoremClaim); ok && opt.Theorems != nil {
+			if !opt.Theorems.Known(t.Theorem) {
+				return nil, fieldErr(path+".theorem", "unknown theorem %q", clip(t.Theorem))
+			}
 		}
 	}
 	d := c.Data
@@ -43,9 +71,10 @@ func Check(c *Certificate, opt Options) (*Report, error) {
 		rep.Data = &DataSummary{N: d.N, D: d.D, Task: d.Task.String(), Classes: d.Classes,
 			LabelDim: d.LabelDim, Duplicates: d.Duplicates}
 	}
+	// Every result starts Undecided and becomes Verified only where its check ran.
 	results := make([]ClaimResult, len(c.Claims))
 	for i, cl := range c.Claims {
-		results[i] = ClaimResult{Index: i, Kind: cl.Kind(), Status: Verified}
+		results[i] = ClaimResult{Index: i, Kind: cl.Kind(), Status: Undecided}
 	}
 
 	// Point-wise claims share one pass over the data.
@@ -73,46 +102,73 @@ func Check(c *Certificate, opt Options) (*Report, error) {
 			if f := fails[ci]; f != nil {
 				results[ci].Status = Refuted
 				results[ci].Failure = f
+			} else {
+				results[ci].Status = Verified
 			}
 			results[ci].Checked = pointCount(c.Claims[ci], d)
 		}
 	}
 	for i, cl := range c.Claims {
+		r := &results[i]
 		switch cl := cl.(type) {
+		case ExactClaim, ArgmaxClaim, ThresholdClaim, EpsilonClaim:
+			// decided by the pass over the points
 		case PatternsClaim:
-			if results[i].Status == Verified && cl.Distinct {
+			if r.Status == Verified && cl.Distinct {
 				if f := checkDistinct(cl, i); f != nil {
-					results[i].Status, results[i].Failure = Refuted, f
+					r.Status, r.Failure = Refuted, f
 				}
 			}
-		case wholeClaim:
-			st, n, detail, f := cl.check(c, i, rep.Sizes)
-			results[i].Status, results[i].Checked, results[i].Detail, results[i].Failure = st, n, detail, f
 		case SizesClaim:
 			f, n := checkSizes(cl, rep.Sizes, i)
-			results[i].Checked = n
+			r.Status, r.Checked = Verified, n
 			if f != nil {
-				results[i].Status, results[i].Failure = Refuted, f
+				r.Status, r.Failure = Refuted, f
 			}
+		case PiecesClaim:
+			r.Status, r.Checked, r.Detail, r.Failure = cl.check(c, i, rep.Sizes)
+		case HyperplanesClaim:
+			r.Status, r.Checked, r.Detail, r.Failure = cl.check(c, i, rep.Sizes)
+		case NoFitClaim:
+			r.Status, r.Checked, r.Detail, r.Failure = cl.check(c, i, rep.Sizes)
+		case TheoremClaim:
+			r.Status, r.Checked, r.Detail, r.Failure = checkTheorem(cl, c, i, rep.Sizes, opt.Theorems)
+		default:
+			// specOf refused every other type above; a kind added to the table but not
+			// here stays Undecided rather than verified.
+			r.Failure = &Failure{Code: CodeNotChecked, Path: fmt.Sprintf("claims[%d]", i), Point: -1, Layer: -1, Unit: -1,
+				Message: "the kernel has no check for this claim kind"}
+		}
+		if r.Status != Verified && r.Failure == nil {
+			r.Status = Undecided
+			r.Failure = &Failure{Code: CodeNotChecked, Path: fmt.Sprintf("claims[%d]", i), Point: -1, Layer: -1, Unit: -1,
+				Message: "the check of this claim ended without a verdict"}
 		}
 	}
 	rep.Claims = results
-	rep.Status = Verified
+	rep.Status = summarise(results, &rep.First)
+	return rep, nil
+}
+
+// summarise is Refuted if any claim is (first the first refuted), else Undecided if any
+// claim is (first the first undecided), else Verified.
+func summarise(results []ClaimResult, first **Failure) Status {
 	for i := range results {
-		switch results[i].Status {
-		case Refuted:
-			if rep.Status != Refuted {
-				rep.Status = Refuted
-				rep.First = results[i].Failure
-			}
-		case Undecided:
-			if rep.Status == Verified {
-				rep.Status = Undecided
-				rep.First = results[i].Failure
-			}
+		if results[i].Status == Refuted {
+			*first = results[i].Failure
+			return Refuted
 		}
 	}
-	return rep, nil
+	for i := range results {
+		if results[i].Status != Verified {
+			*first = results[i].Failure
+			return Undecided
+		}
+	}
+	if len(results) == 0 {
+		return Undecided
+	}
+	return Verified
 }
 
 func pointCount(cl Claim, d *Dataset) int {
@@ -120,87 +176,6 @@ func pointCount(cl Claim, d *Dataset) int {
 		return len(p.Points)
 	}
 	return d.N
-}
-
-// validateClaim checks that a claim fits the network and dataset it speaks of.
-func validateClaim(cl Claim, path string, c *Certificate) error {
-	d, n := c.Data, c.Network
-	switch cl.(type) {
-	case ExactClaim, EpsilonClaim, ArgmaxClaim, ThresholdClaim, PatternsClaim, SizesClaim:
-		if n == nil {
-			return fieldErr(path, "a %q claim speaks of a network but the certificate has none", cl.Kind())
-		}
-		if _, sizes := cl.(SizesClaim); d == nil && !sizes {
-			return fieldErr(path, "a %q claim speaks of data points but the certificate has no dataset", cl.Kind())
-		}
-	default:
-		return nil
-	}
-	out := n.OutputDim()
-	switch cl := cl.(type) {
-	case ExactClaim, EpsilonClaim:
-		if d.Task == Regression && out != d.LabelDim {
-			return fieldErr(path, "the network has %d outputs but the targets have dimension %d", out, d.LabelDim)
-		}
-		if d.Task == Classification && out != 1 && out != d.Classes {
-			return fieldErr(path, "for classification the network must output the class index (1 output) or a one-hot vector (%d outputs); it has %d", d.Classes, out)
-		}
-	case ArgmaxClaim:
-		if d.Task != Classification {
-			return fieldErr(path, "an argmax claim needs a classification dataset")
-		}
-		if out != d.Classes {
-			return fieldErr(path, "the network has %d outputs for %d classes", out, d.Classes)
-		}
-		if out < 2 {
-			return fieldErr(path, "argmax needs at least two outputs")
-		}
-	case ThresholdClaim:
-		if d.Task != Classification || d.Classes > 2 {
-			return fieldErr(path, "a threshold claim needs a classification dataset with classes 0 and 1")
-		}
-		if out != 1 {
-			return fieldErr(path, "a threshold claim needs a network with one output; it has %d", out)
-		}
-	case PatternsClaim:
-		total := d.N
-		if cl.Points != nil {
-			total = len(cl.Points)
-			for k, p := range cl.Points {
-				if p < 0 || p >= d.N {
-					return fieldErr(fmt.Sprintf("%s.points[%d]", path, k), "is %d; the dataset has points 0..%d", p, d.N-1)
-				}
-			}
-		}
-		if len(cl.Patterns) != total {
-			return fieldErr(path+".patterns", "has %d entries for %d points", len(cl.Patterns), total)
-		}
-		hidden := len(n.Layers) - 1
-		for i, p := range cl.Patterns {
-			if len(p) != hidden {
-				return fieldErr(fmt.Sprintf("%s.patterns[%d]", path, i), "has %d layer patterns; the network has %d hidden layers", len(p), hidden)
-			}
-			for l, s := range p {
-				if len(s) != n.Layers[l].Out() {
-					return fieldErr(fmt.Sprintf("%s.patterns[%d][%d]", path, i, l), "has %d characters for %d units", len(s), n.Layers[l].Out())
-				}
-				for u := 0; u < len(s); u++ {
-					switch s[u] {
-					case '0', '1', '-', '+':
-					default:
-						return fieldErr(fmt.Sprintf("%s.patterns[%d][%d]", path, i, l), "character %d is %q; states are 0, 1, - and +", u, s[u])
-					}
-				}
-			}
-		}
-	case SizesClaim:
-		for _, v := range []*int{cl.Depth, cl.HiddenUnits, cl.MaxBits} {
-			if v != nil && *v < 0 {
-				return fieldErr(path, "sizes cannot be negative")
-			}
-		}
-	}
-	return nil
 }
 
 // runPoints evaluates every point once and runs the point-wise claims on it. It returns,

@@ -26,9 +26,34 @@
 //
 // Check returns a Report: Verified when every claim holds, Refuted with the first false
 // obligation (a Failure with a stable Code, a path to the element, and the stated and
-// computed values), Undecided when a limit stopped it. An error is returned only for input
-// that cannot be read or does not fit together (a *MalformedError naming the field, or
-// an I/O error): a false claim is a verdict, not an error.
+// computed values), Undecided when the kernel could not decide (a limit stopped it, a
+// solver's answer it cannot re-prove, a theorem claim without the theorem table). The
+// codes are listed in codes.go, each with a fixture that produces it. An error is
+// returned only for input that cannot be read or does not fit together (a
+// *MalformedError naming the field, or an I/O error): a false claim is a verdict, not an
+// error.
+//
+// # Claim kinds
+//
+// The set of claim kinds is closed: one table (claimKinds in claims.go) lists every kind
+// with what it needs (the network, the dataset) and its decoder; Claim has an unexported
+// method, so no other package can add a kind, and Check refuses with an error any claim
+// value whose type is not the kernel's. A kind's claim without what it needs is refused,
+// naming the missing field ("network", "dataset"). Nothing registers itself at start-up.
+//
+// The zero Status is Undecided and every result starts Undecided: a claim becomes
+// Verified only when its check ran to the end and held.
+//
+// # Theorems and the writer live outside
+//
+// Theorem claims state numbers (the instance, both sides of each comparison of the
+// hypothesis, the promised and built sizes), and the kernel compares numbers; prose in a
+// claim is informative. The theorems' formulas are not in this package: package
+// certify/theorems has the table, and a caller passes it as Options.Theorems (certify
+// check does). Without it a theorem claim's other obligations are still checked and the
+// claim is Undecided (code theorem-formulas-unchecked). When it is given, a theorem
+// claim's verdict rests on that package too. Certificates are written by package
+// certify/certio, which is untrusted: what it writes is read back like any input.
 //
 // # Activation states
 //
@@ -36,6 +61,38 @@
 // state by a fixed rule (see Activation.State): the piece whose formula gives the unit's
 // value, and the flat piece where both do. So a ReLU unit with pre-activation 0 is
 // inactive ('0') and a STEP unit with pre-activation 0 is on ('1').
+//
+// # Files
+//
+// What a verdict rests on, with line counts (TestDocListsFiles keeps this list true).
+// The core (2668 lines) — every verdict rests on it, whichever claims and engine;
+// with the fast engines and the kinds below, 5341 lines:
+//
+//	doc.go           98  this contract
+//	verdict.go      100  statuses, reports, failures, malformed-input errors
+//	codes.go         88  the stable codes of refuted and undecided claims
+//	claims.go       169  the claim types and the closed table of kinds
+//	num.go          103  exact rationals from strings
+//	network.go      241  networks, activations, states, sizes
+//	eval.go          40  the reference evaluator (plain rational arithmetic)
+//	dataset.go      581  datasets and the CSV and IDX loaders
+//	format.go       583  strict decoding of certificates
+//	validate.go     180  what must fit together before any check
+//	check.go        485  Check: the point-wise claims, sizes, the dispatch of the others
+//
+// The fast engines — a verdict on point-wise claims rests on the one the report names:
+//
+//	fast.go         684  int64 and big-integer evaluation over common denominators
+//
+// The kinds checked as a whole — a verdict on a claim of the kind rests on its file:
+//
+//	pieces.go       957  pieces: regions and affine pieces on a segment
+//	hyperplanes.go  297  hyperplanes through chosen points
+//	nofit.go        326  no-fit: piece counting and monotonicity
+//	theorem.go      409  theorem instances (with the formulas of certify/theorems)
+//
+// A theorem claim checked with the table also rests on package certify/theorems (its
+// table.go and deep.go, about 730 lines).
 //
 // The format is specified in docs/format.md and cert.schema.json at the repository root.
 package cert

@@ -68,7 +68,7 @@ func runFixture(path string) (string, string) {
 		return "malformed", err.Error()
 	}
 	for _, big := range []bool{false, true} {
-		rep, err := Check(c, Options{ForceBig: big})
+		rep, err := Check(c, Options{ForceBig: big, Theorems: fixtureTheorems})
 		if err != nil {
 			return "malformed", err.Error()
 		}
@@ -78,12 +78,12 @@ func runFixture(path string) (string, string) {
 		switch rep.Status {
 		case Verified:
 			// Both engines must agree.
-			if r2, _ := Check(c, Options{ForceBig: true}); r2.Status != Verified {
+			if r2, _ := Check(c, Options{ForceBig: true, Theorems: fixtureTheorems}); r2.Status != Verified {
 				return "engines disagree", r2.First.String()
 			}
 			return "verified", ""
 		case Refuted:
-			r2, _ := Check(c, Options{ForceBig: true})
+			r2, _ := Check(c, Options{ForceBig: true, Theorems: fixtureTheorems})
 			if r2.Status != Refuted || r2.First.Code != rep.First.Code || r2.First.Path != rep.First.Path {
 				return "engines disagree", rep.First.String()
 			}

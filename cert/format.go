@@ -8,7 +8,6 @@ import (
 	"io"
 	"math/big"
 	"path/filepath"
-	"sort"
 	"strings"
 )
 
@@ -495,13 +494,26 @@ func decodeClaim(raw json.RawMessage, path string, c *Certificate, lim Limits) (
 	if k, ok := fields["kind"]; !ok || json.Unmarshal(k, &kind) != nil {
 		return nil, fieldErr(path+".kind", "missing or not a string")
 	}
-	if dec, ok := wholeKinds[kind]; ok {
-		return dec(raw, path, c, lim)
-	}
-	allowed, known := claimFields[kind]
+	spec, known := specByName(kind)
 	if !known {
 		return nil, fieldErr(path+".kind", "unknown claim kind %q (this checker knows %s); a claim it cannot check is an error, never skipped", clip(kind), knownKinds())
 	}
+	if err := checkNeeds(spec, path, c); err != nil {
+		return nil, err
+	}
+	return spec.decode(raw, path, c, lim)
+}
+
+// decodeBasic reads the claim kinds of wireClaim (exact, argmax, threshold, epsilon,
+// patterns, sizes).
+func decodeBasic(raw json.RawMessage, path string, c *Certificate, lim Limits) (Claim, error) {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &fields); err != nil {
+		return nil, fieldErr(path, "a claim is a JSON object: %v", err)
+	}
+	var kind string
+	json.Unmarshal(fields["kind"], &kind)
+	allowed := claimFields[kind]
 	for f := range fields {
 		if f == "kind" {
 			continue
@@ -568,14 +580,4 @@ func decodeClaim(raw json.RawMessage, path string, c *Certificate, lim Limits) (
 			NonzeroWeights: w.NonzeroWeights, NonzeroParameters: w.NonzeroParameters, MaxBits: w.MaxBits}, nil
 	}
 	return nil, fieldErr(path+".kind", "unknown claim kind %q", kind)
-}
-
-func knownKinds() string {
-	kinds := []string{KindExact, KindArgmax, KindThreshold, KindEpsilon, KindPatterns, KindSizes}
-	var extra []string
-	for k := range wholeKinds {
-		extra = append(extra, k)
-	}
-	sort.Strings(extra)
-	return strings.Join(append(kinds, extra...), ", ")
 }

@@ -32,9 +32,6 @@ import (
 	"sort"
 )
 
-// KindHyperplanes names the claim.
-const KindHyperplanes = "hyperplanes"
-
 // Hyperplane is one plane of a hyperplanes claim.
 type Hyperplane struct {
 	Normal []*big.Rat
@@ -45,9 +42,6 @@ type Hyperplane struct {
 
 // HyperplanesClaim states hyperplanes through chosen points.
 type HyperplanesClaim struct{ Planes []Hyperplane }
-
-// Kind names the claim.
-func (HyperplanesClaim) Kind() string { return KindHyperplanes }
 
 type wirePlane struct {
 	Normal []string `json:"normal"`
@@ -60,16 +54,6 @@ type wireHyperplanes struct {
 	Kind   string      `json:"kind"`
 	Planes []wirePlane `json:"planes"`
 }
-
-func (h HyperplanesClaim) wire() any {
-	w := wireHyperplanes{Kind: KindHyperplanes, Planes: []wirePlane{}}
-	for _, p := range h.Planes {
-		w.Planes = append(w.Planes, wirePlane{Normal: ratStrings(p.Normal), Offset: p.Offset.RatString(), Points: p.Points, Units: p.Units})
-	}
-	return w
-}
-
-func init() { registerWholeKind(KindHyperplanes, decodeHyperplanes) }
 
 func decodeHyperplanes(raw json.RawMessage, path string, c *Certificate, lim Limits) (Claim, error) {
 	var w wireHyperplanes
@@ -280,4 +264,34 @@ func ratRank(rows [][]*big.Rat) int {
 		rank++
 	}
 	return rank
+}
+
+// validateHyperplanes checks that an in-memory hyperplanes claim fits the network and
+// the dataset (see validatePieces).
+func validateHyperplanes(h HyperplanesClaim, path string, c *Certificate) error {
+	if len(h.Planes) == 0 {
+		return fieldErr(path+".planes", "missing or empty")
+	}
+	for i, pl := range h.Planes {
+		pp := fmt.Sprintf("%s.planes[%d]", path, i)
+		if len(pl.Normal) != c.Network.InputDim || nilRat(pl.Normal...) || pl.Offset == nil {
+			return fieldErr(pp, "needs a normal of %d numbers and an offset", c.Network.InputDim)
+		}
+		if len(pl.Points) == 0 {
+			return fieldErr(pp+".points", "missing or empty")
+		}
+		seen := map[int]bool{}
+		for k, p := range pl.Points {
+			if p < 0 || p >= c.Data.N || seen[p] {
+				return fieldErr(fmt.Sprintf("%s.points[%d]", pp, k), "is %d: out of range 0..%d or repeated", p, c.Data.N-1)
+			}
+			seen[p] = true
+		}
+		for k, u := range pl.Units {
+			if u < 0 || u >= c.Network.Layers[0].Out() {
+				return fieldErr(fmt.Sprintf("%s.units[%d]", pp, k), "is %d; the first layer has units 0..%d", u, c.Network.Layers[0].Out()-1)
+			}
+		}
+	}
+	return nil
 }

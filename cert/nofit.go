@@ -50,13 +50,6 @@ import (
 // solver can re-run). The kernel cannot re-prove it: such a claim is Undecided, and reports
 // say that the verdict rests on a solver.
 
-// Codes of the no-fit claim.
-const (
-	CodeNoFitCount       Code = "nofit-count"       // a stated piece count differs from the recomputed one
-	CodeNoFitNotImplied  Code = "nofit-not-implied" // forced pieces do not exceed the architecture's bound
-	CodeNoFitRestsSolver Code = "nofit-rests-on-solver"
-)
-
 // Architecture is a network shape without weights.
 type Architecture struct {
 	InputDim   int    `json:"input_dim"`
@@ -87,12 +80,6 @@ type NoFitClaim struct {
 	Solver       *SolverRecord
 }
 
-// KindNoFit names the claim.
-const KindNoFit = "no-fit"
-
-// Kind implements Claim.
-func (NoFitClaim) Kind() string { return KindNoFit }
-
 type wireNoFit struct {
 	Kind         string        `json:"kind"`
 	Architecture Architecture  `json:"architecture"`
@@ -103,8 +90,6 @@ type wireNoFit struct {
 	MaxPieces    string        `json:"max_pieces,omitempty"` // an integer, as a string (it can be huge)
 	Solver       *SolverRecord `json:"solver,omitempty"`
 }
-
-func init() { registerWholeKind(KindNoFit, decodeNoFit) }
 
 func decodeNoFit(raw json.RawMessage, path string, c *Certificate, lim Limits) (Claim, error) {
 	var w wireNoFit
@@ -178,17 +163,6 @@ func decodeNoFit(raw json.RawMessage, path string, c *Certificate, lim Limits) (
 		return nil, fieldErr(path+".method", "is %q; want \"pieces\", \"monotone\" or \"solver\"", clip(w.Method))
 	}
 	return cl, nil
-}
-
-func (cl NoFitClaim) wire() any {
-	w := wireNoFit{Kind: KindNoFit, Architecture: cl.Arch, Fit: cl.Fit, Method: cl.Method, ForcedPieces: cl.ForcedPieces, Solver: cl.Solver}
-	if cl.Threshold != nil {
-		w.Threshold = cl.Threshold.RatString()
-	}
-	if cl.MaxPieces != nil {
-		w.MaxPieces = cl.MaxPieces.String()
-	}
-	return w
 }
 
 // activationPieces is the number of affine pieces of an activation usable in a no-fit
@@ -307,4 +281,46 @@ func (cl NoFitClaim) check(c *Certificate, index int, _ Sizes) (Status, int, str
 			"the data force no more pieces than the architecture can have: the argument proves nothing")
 	}
 	return Verified, 3, fmt.Sprintf("the data force %d pieces, the architecture has at most %s: no network of widths %v fits", forced, bound, cl.Arch.Hidden), nil
+}
+
+// validateNoFit checks that an in-memory no-fit claim is well formed (see
+// validatePieces).
+func validateNoFit(cl NoFitClaim, path string, c *Certificate) error {
+	if _, err := activationPieces(cl.Arch.Activation); err != nil {
+		return fieldErr(path+".architecture.activation", "%v", err)
+	}
+	for i, m := range cl.Arch.Hidden {
+		if m <= 0 {
+			return fieldErr(fmt.Sprintf("%s.architecture.hidden[%d]", path, i), "must be positive")
+		}
+	}
+	switch cl.Fit {
+	case "exact":
+	case "threshold":
+		if cl.Threshold == nil {
+			return fieldErr(path+".threshold", "missing")
+		}
+		if c.Data.Task != Classification || c.Data.Classes > 2 {
+			return fieldErr(path+".fit", "threshold fitting needs classes 0 and 1")
+		}
+	default:
+		return fieldErr(path+".fit", "is %q; want \"exact\" or \"threshold\"", clip(cl.Fit))
+	}
+	switch cl.Method {
+	case "pieces":
+		if cl.ForcedPieces == nil || cl.MaxPieces == nil {
+			return fieldErr(path, "method \"pieces\" states forced_pieces and max_pieces")
+		}
+	case "monotone":
+		if cl.ForcedPieces == nil {
+			return fieldErr(path+".forced_pieces", "missing")
+		}
+	case "solver":
+		if cl.Solver == nil {
+			return fieldErr(path+".solver", "missing")
+		}
+	default:
+		return fieldErr(path+".method", "is %q; want \"pieces\", \"monotone\" or \"solver\"", clip(cl.Method))
+	}
+	return nil
 }

@@ -84,9 +84,6 @@ import (
 	"math/bits"
 )
 
-// KindPieces is the kind name of a pieces claim.
-const KindPieces = "pieces"
-
 // maxPieceRegions bounds the number of regions a pieces claim may list (after expanding
 // runs), so that a hostile count cannot make the kernel work without end.
 const maxPieceRegions = 1 << 26
@@ -123,11 +120,6 @@ type PiecesClaim struct {
 	Regions, Pieces  int
 }
 
-// Kind names the claim.
-func (PiecesClaim) Kind() string { return KindPieces }
-
-func init() { registerWholeKind(KindPieces, decodePieces) }
-
 // ---- wire form ----
 
 type wirePieces struct {
@@ -150,34 +142,6 @@ type wireRun struct {
 	Start string `json:"start"`
 	Step  string `json:"step,omitempty"`
 	Count int    `json:"count"`
-}
-
-type wirePiecesOut struct {
-	Kind             string       `json:"kind"`
-	Segment          *wireSegment `json:"segment"`
-	Regions          int          `json:"regions"`
-	Pieces           int          `json:"pieces"`
-	Breakpoints      []any        `json:"breakpoints"`
-	PieceBreakpoints []any        `json:"piece_breakpoints"`
-}
-
-func (cl PiecesClaim) wire() any {
-	runs := func(rs []Run) []any {
-		out := []any{}
-		for _, r := range rs {
-			if r.Count == 1 {
-				out = append(out, r.Start.RatString())
-			} else {
-				out = append(out, wireRun{Start: r.Start.RatString(), Step: r.Step.RatString(), Count: r.Count})
-			}
-		}
-		return out
-	}
-	s := cl.Segment
-	return wirePiecesOut{Kind: KindPieces,
-		Segment: &wireSegment{A: ratStrings(s.A), V: ratStrings(s.V), T0: s.T0.RatString(), T1: s.T1.RatString()},
-		Regions: cl.Regions, Pieces: cl.Pieces,
-		Breakpoints: runs(cl.Breakpoints), PieceBreakpoints: runs(cl.PieceBreakpoints)}
 }
 
 func decodePieces(raw json.RawMessage, path string, c *Certificate, lim Limits) (Claim, error) {
@@ -939,4 +903,55 @@ func (e *intRegionEval) swap() {
 	L := len(e.layers) - 1
 	copy(e.prevA, e.aa[L])
 	copy(e.prevB, e.ab[L])
+}
+
+// validatePieces checks that an in-memory pieces claim fits its network (Check runs it
+// on every claim; Decode has refused the same faults in the JSON).
+func validatePieces(cl PiecesClaim, path string, n *Network) error {
+	s := cl.Segment
+	p := path + ".segment"
+	if len(s.A) != n.InputDim || len(s.V) != n.InputDim {
+		return fieldErr(p, "a and v need %d entries (the network's inputs); they have %d and %d", n.InputDim, len(s.A), len(s.V))
+	}
+	if nilRat(s.A...) || nilRat(s.V...) || nilRat(s.T0, s.T1) {
+		return fieldErr(p, "has a missing number")
+	}
+	zero := true
+	for _, x := range s.V {
+		zero = zero && x.Sign() == 0
+	}
+	if zero {
+		return fieldErr(p+".v", "is the zero vector; a segment needs a direction")
+	}
+	if s.T0.Cmp(s.T1) >= 0 {
+		return fieldErr(p, "needs t0 < t1")
+	}
+	if cl.Regions < 1 || cl.Pieces < 1 {
+		return fieldErr(path, "regions and pieces must be at least 1")
+	}
+	for _, l := range []struct {
+		name string
+		runs []Run
+	}{{"breakpoints", cl.Breakpoints}, {"piece_breakpoints", cl.PieceBreakpoints}} {
+		prev, total := s.T0, 0
+		for i, r := range l.runs {
+			rp := fmt.Sprintf("%s.%s[%d]", path, l.name, i)
+			if r.Start == nil || r.Count < 1 || (r.Count > 1 && (r.Step == nil || r.Step.Sign() <= 0)) {
+				return fieldErr(rp, "a run needs a start, a count ≥ 1 and, for more than one point, a positive step")
+			}
+			if total += r.Count; total > maxPieceRegions {
+				return fieldErr(path+"."+l.name, "lists more than %d points (limit)", maxPieceRegions)
+			}
+			last := r.Start
+			if r.Count > 1 {
+				last = new(big.Rat).Mul(big.NewRat(int64(r.Count-1), 1), r.Step)
+				last.Add(last, r.Start)
+			}
+			if r.Start.Cmp(prev) <= 0 || last.Cmp(s.T1) >= 0 {
+				return fieldErr(rp, "breakpoints increase strictly inside (t0, t1)")
+			}
+			prev = last
+		}
+	}
+	return nil
 }

@@ -1,7 +1,6 @@
 package cert
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"math/big"
@@ -256,25 +255,32 @@ func TestPiecesSegment2D(t *testing.T) {
 
 // The JSON form round-trips, and malformed claims are errors naming the field.
 func TestPiecesDecode(t *testing.T) {
-	var buf bytes.Buffer
-	c := &Certificate{Format: FormatV1, Network: sawtooth(3), Claims: []Claim{sawClaim(3)}}
-	if err := Encode(&buf, c); err != nil {
-		t.Fatal(err)
-	}
-	good := buf.String()
-	if !strings.Contains(good, `{"count": 7, "start": "1/8", "step": "1/8"}`) && !strings.Contains(good, `"count": 7`) {
-		t.Fatalf("run not written as a run:\n%s", good)
-	}
+	// The sawtooth m^(3) of sawtooth(3) with the claim of sawClaim(3), as certio writes it
+	// (the writer's round trip is tested in package certio).
+	good := `{
+  "format": "certify/v1",
+  "network": {
+    "input_dim": 1,
+    "layers": [
+    {"activation": "relu", "weights": [["2"], ["4"]], "biases": ["0", "-2"]},
+    {"activation": "relu", "weights": [["1", "-1"]], "biases": ["0"]},
+    {"activation": "relu", "weights": [["2"], ["4"]], "biases": ["0", "-2"]},
+    {"activation": "relu", "weights": [["1", "-1"]], "biases": ["0"]},
+    {"activation": "relu", "weights": [["2"], ["4"]], "biases": ["0", "-2"]},
+    {"activation": "relu", "weights": [["1", "-1"]], "biases": ["0"]}
+    ]
+  },
+  "claims": [{"kind": "pieces", "segment": {"a": ["0"], "v": ["1"], "t0": "0", "t1": "1"}, "regions": 8, "pieces": 8,
+    "breakpoints": [{"start": "1/8", "step": "1/8", "count": 7}],
+    "piece_breakpoints": [{"start": "1/8", "step": "1/8", "count": 7}]}]
+}
+`
 	c2, err := Decode(strings.NewReader(good), ".", Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if rep, err := Check(c2, Options{}); err != nil || rep.Status != Verified {
-		t.Fatalf("round trip: %v %v", err, rep)
-	}
-	var again bytes.Buffer
-	if err := Encode(&again, c2); err != nil || again.String() != good {
-		t.Fatalf("encoding is not stable:\n%s\n%s", good, again.String())
+		t.Fatalf("decoded: %v %v", err, rep)
 	}
 	claim := func(body string) string {
 		i := strings.Index(good, `"claims"`)

@@ -8,11 +8,13 @@ import (
 // Status is the outcome of checking a claim or a whole certificate.
 type Status uint8
 
-// Statuses. A certificate is Verified only when every claim is.
+// Statuses. The zero Status is Undecided, so that a result nobody set fails closed: a
+// claim is Verified only when its check ran to the end and held, and a certificate only
+// when every claim is.
 const (
-	Verified  Status = iota // the claim holds, proved exactly
+	Undecided Status = iota // the checker could not decide (a limit was reached, a table was missing)
+	Verified                // the claim holds, proved exactly
 	Refuted                 // the claim is false: the certificate is unsound
-	Undecided               // the checker could not decide (a limit was reached)
 )
 
 func (s Status) String() string {
@@ -27,34 +29,6 @@ func (s Status) String() string {
 
 // MarshalJSON writes the status as its name.
 func (s Status) MarshalJSON() ([]byte, error) { return json.Marshal(s.String()) }
-
-// Code is a stable identifier of why a claim was refuted or left undecided. Codes are part
-// of the format's contract: never rename one; add new codes at the end.
-type Code string
-
-// Rejection codes.
-const (
-	CodeOutputMismatch    Code = "output-mismatch"    // exact memorisation: f(x_i) differs from the label
-	CodeArgmaxMargin      Code = "argmax-margin"      // the labelled output does not beat another by the margin
-	CodeThresholdMismatch Code = "threshold-mismatch" // 1[f(x_i) >= t] differs from the label
-	CodeEpsilonExceeded   Code = "epsilon-exceeded"   // |f(x_i) - y_i| > ε in some coordinate
-	CodePatternMismatch   Code = "pattern-mismatch"   // a unit is not in the stated state at a point
-	CodePatternsNotUnique Code = "patterns-not-distinct"
-	CodeSizeMismatch      Code = "size-mismatch"         // a stated size differs from the recomputed one
-	CodeTheoremHypothesis Code = "theorem-hypothesis"    // the stated truth value of a theorem's hypothesis is wrong
-	CodeTheoremPromise    Code = "theorem-promised-size" // the stated promised size differs from the theorem's formula
-	CodeTheoremBound      Code = "theorem-bound-exceeded"
-	CodeClaimShape        Code = "claim-shape"   // the claim does not fit the network or the data
-	CodeLimit             Code = "limit-reached" // undecided: a resource limit stopped the check
-	// pieces claims (pieces.go)
-	CodePiecesMissing       Code = "pieces-missing-breakpoint" // the pattern or the affine map changes inside a claimed region/piece
-	CodePiecesNotBreakpoint Code = "pieces-not-a-breakpoint"   // a claimed breakpoint where the pattern (or, for a piece breakpoint, the map) does not change
-	CodePiecesCount         Code = "pieces-count"              // the stated number of regions or pieces is not what the breakpoints give
-	// theorem and hyperplanes claims (theorem.go, hyperplanes.go)
-	CodeHyperplanePoints    Code = "hyperplane-points"    // a data point is on a hyperplane but not listed, or listed but not on it
-	CodeHyperplaneDependent Code = "hyperplane-dependent" // a hyperplane's listed points are affinely dependent
-	CodeHyperplaneUnit      Code = "hyperplane-unit"      // a listed unit's row is not a positive multiple of the normal
-)
 
 // Failure names the first false obligation of a claim: where it is (a path into the
 // certificate) and the two values that differ.

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"certify/cert"
+	"certify/theorems"
 )
 
 // Options are the knobs shared by the constructions.
@@ -74,7 +75,7 @@ type Result struct {
 type FitError struct {
 	Method          string
 	Widths          []int
-	Evaluated       string // the theorem's hypothesis on these widths, as the kernel words it
+	Evaluated       string // the theorem's hypothesis on these widths (theorems.Evaluated)
 	HypothesisHolds bool
 	Reason          string
 }
@@ -119,11 +120,11 @@ func hypothesisOn(id string, d *cert.Dataset, dx, dy int, hidden []int, act cert
 		in = max(w, 1)
 	}
 	n.Layers = append(n.Layers, layer(in, dy, cert.ActIdentity))
-	tc, err := cert.NewTheoremClaim(id, &cert.Certificate{Format: cert.FormatV1, Network: n, Data: d})
+	tc, err := theorems.NewClaim(id, &cert.Certificate{Format: cert.FormatV1, Network: n, Data: d})
 	if err != nil {
 		return false, err.Error()
 	}
-	return tc.HypothesisHolds, tc.Evaluated
+	return tc.HypothesisHolds, theorems.Evaluated(tc)
 }
 
 // finish assembles the certificate: memorisation claims for the task, patterns (when
@@ -160,14 +161,14 @@ func finish(d *cert.Dataset, net *cert.Network, o *Options, m meta, p *points) (
 	par, nzw, nzp := sz.Parameters, sz.NonzeroWeights, sz.NonzeroParameters
 	c.Claims = append(c.Claims, cert.SizesClaim{Depth: &dep, Widths: sz.Widths, HiddenUnits: &hu, Parameters: &par,
 		NonzeroWeights: &nzw, NonzeroParameters: &nzp, MaxBits: &mb})
-	tc, err := cert.NewTheoremClaim(m.theorem, c)
+	tc, err := theorems.NewClaim(m.theorem, c)
 	if err != nil {
 		return nil, fmt.Errorf("construct %s: %v", m.method, err)
 	}
 	c.Claims = append(c.Claims, tc)
 
 	s := Summary{Method: m.method, Theorem: m.theorem, TheoremName: m.name, N: d.N, Distinct: p.n(), DX: d.D,
-		DY: out, Sizes: sz, DataMaxBits: dataBits(d, p), Hypothesis: tc.Hypothesis, Evaluated: tc.Evaluated,
+		DY: out, Sizes: sz, DataMaxBits: dataBits(d, p), Hypothesis: tc.Statement, Evaluated: theorems.Evaluated(tc),
 		HypothesisHolds: tc.HypothesisHolds, WithinPromise: tc.WithinPromise, ExceedsTheorem: tc.ExceedsTheorem,
 		Notes: m.notes}
 	if d.Task == cert.Classification {

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"certify/cert"
+	"certify/certio"
+	"certify/theorems"
 
 	"pgregory.net/rapid"
 )
@@ -37,7 +39,7 @@ type tb interface {
 func encode(t tb, c *cert.Certificate) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := cert.Encode(&buf, c); err != nil {
+	if err := certio.Encode(&buf, c); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
@@ -50,7 +52,7 @@ func checkBytes(t tb, raw []byte) *cert.Report {
 	if err != nil {
 		t.Fatalf("decode: %v", err)
 	}
-	rep, err := cert.Check(c, cert.Options{})
+	rep, err := cert.Check(c, cert.Options{Theorems: theorems.Table})
 	if err != nil {
 		t.Fatalf("check: %v", err)
 	}
@@ -366,7 +368,7 @@ func TestMutationProperty(t *testing.T) {
 				}
 			}
 		}
-		rep, err := cert.Check(c, cert.Options{})
+		rep, err := cert.Check(c, cert.Options{Theorems: theorems.Table})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -446,9 +448,9 @@ func ExampleYunClassify() {
 		return
 	}
 	var buf bytes.Buffer
-	cert.Encode(&buf, r.Cert)
+	certio.Encode(&buf, r.Cert)
 	c, _ := cert.Decode(&buf, ".", cert.Limits{})
-	rep, _ := cert.Check(c, cert.Options{})
+	rep, _ := cert.Check(c, cert.Options{Theorems: theorems.Table})
 	fmt.Println(rep.Status, r.Summary.Widths)
 	// Output: verified [7 4 2]
 }

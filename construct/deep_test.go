@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"certify/cert"
+	"certify/certio"
+	"certify/theorems"
 
 	"pgregory.net/rapid"
 )
@@ -45,7 +47,7 @@ func deepFashion(t testing.TB, n int) *cert.Dataset {
 func deepEncode(t testing.TB, r *Result) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := cert.Encode(&buf, r.Cert); err != nil {
+	if err := certio.Encode(&buf, r.Cert); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
@@ -58,7 +60,7 @@ func deepCheck(t testing.TB, r *Result) *cert.Report {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := cert.Check(c, cert.Options{})
+	rep, err := cert.Check(c, cert.Options{Theorems: theorems.Table})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -253,17 +255,17 @@ func TestDeepRapid(t *testing.T) {
 			t.Fatal(err)
 		}
 		var b1, b2 bytes.Buffer
-		if err := cert.Encode(&b1, r.Cert); err != nil {
+		if err := certio.Encode(&b1, r.Cert); err != nil {
 			t.Fatal(err)
 		}
-		if err := cert.Encode(&b2, r2.Cert); err != nil {
+		if err := certio.Encode(&b2, r2.Cert); err != nil {
 			t.Fatal(err)
 		}
 		if !bytes.Equal(b1.Bytes(), b2.Bytes()) {
 			t.Fatal("two builds differ")
 		}
 		for _, forceBig := range []bool{false, true} {
-			rep, err := cert.Check(r.Cert, cert.Options{ForceBig: forceBig})
+			rep, err := cert.Check(r.Cert, cert.Options{ForceBig: forceBig, Theorems: theorems.Table})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -332,7 +334,7 @@ func TestDeepMutations(t *testing.T) {
 						}
 						*slot = new(big.Rat).Add(old, one)
 						want := referenceHolds(net, d, pats, sz0)
-						rep, err := cert.Check(r.Cert, cert.Options{Workers: 1})
+						rep, err := cert.Check(r.Cert, cert.Options{Workers: 1, Theorems: theorems.Table})
 						*slot = old
 						if err != nil {
 							t.Fatal(err)

@@ -25,8 +25,8 @@
 // Every function takes a *cert.Dataset and options and returns a *Result: the certificate
 // (provenance filled: producer, construction, theorem, reference, parameters) and a
 // Summary of what was built. Every certificate carries a sizes claim and a theorem claim
-// (kind "theorem", checked by the kernel: hypothesis evaluated on this instance, promised
-// and built sizes), plus the memorisation claims that fit the task (exact; argmax for
+// (kind "theorem", built by theorems.NewClaim and checked by the kernel with the theorem
+// table: the hypothesis's comparisons on this instance, promised and built sizes), plus the memorisation claims that fit the task (exact; argmax for
 // one-hot outputs; threshold for 0/1 labels) and, for small datasets, a patterns claim
 // with distinct=true where the construction gives each point its own activation pattern.
 //

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"certify/cert"
+	"certify/certio"
 )
 
 // WriteCert writes c to path. When smtlib is not empty (a solver's unsat), the script is
@@ -36,7 +37,7 @@ func WriteCert(path string, c *cert.Certificate, smtlib string) error {
 	if err != nil {
 		return err
 	}
-	if err := cert.Encode(f, c); err != nil {
+	if err := certio.Encode(f, c); err != nil {
 		f.Close()
 		return err
 	}

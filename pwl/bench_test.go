@@ -14,7 +14,7 @@ import (
 //
 //	certify pieces saw24.json --emit-claim -o saw24.cert.json --stats   # under /usr/bin/time -v
 //
-// (saw24.json: pwl.Sawtooth(24) written with cert.EncodeNetwork). Measured on a 2-core
+// (saw24.json: pwl.Sawtooth(24) written with certio.EncodeNetwork). Measured on a 2-core
 // AMD EPYC shared with other jobs (load ≈ 2): peak RSS 13 MB, 73 s to enumerate and 74 s
 // to check (≈ 230 000 regions/s each); the certificate is 6 KB, its breakpoints one run.
 

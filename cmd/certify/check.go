@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"certify/cert"
+	"certify/theorems"
 
 	"github.com/spf13/cobra"
 )
@@ -83,7 +84,7 @@ func runCheck(o *checkOptions, s *streams) error {
 		}
 		return malformed(err)
 	}
-	opt := cert.Options{Workers: o.workers, ForceBig: o.forceBig}
+	opt := cert.Options{Workers: o.workers, ForceBig: o.forceBig, Theorems: theorems.Table}
 	if o.progress {
 		opt.Progress = progressPrinter(s.err, "checking")
 	}

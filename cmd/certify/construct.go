@@ -16,7 +16,9 @@ import (
 	"time"
 
 	"certify/cert"
+	"certify/certio"
 	"certify/construct"
+	"certify/theorems"
 
 	"github.com/spf13/cobra"
 )
@@ -229,7 +231,7 @@ func runConstruct(o *constructOptions, m *constructMethod, s *streams) error {
 		stage(fmt.Sprintf("built in %.1fs", time.Since(start).Seconds()), 0, 0)
 	}
 	var buf bytes.Buffer
-	if err := cert.Encode(&buf, res.Cert); err != nil {
+	if err := certio.Encode(&buf, res.Cert); err != nil {
 		return err
 	}
 	if err := os.WriteFile(o.out, buf.Bytes(), 0o644); err != nil {
@@ -244,7 +246,7 @@ func runConstruct(o *constructOptions, m *constructMethod, s *streams) error {
 		if err != nil {
 			return malformed(err)
 		}
-		copt := cert.Options{Workers: o.workers}
+		copt := cert.Options{Workers: o.workers, Theorems: theorems.Table}
 		if o.progress {
 			copt.Progress = progressPrinter(s.err, "checking")
 		}

@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"certify/cert"
+	"certify/certio"
 	"certify/construct"
+	"certify/theorems"
 
 	"github.com/spf13/cobra"
 )
@@ -144,7 +146,7 @@ func runDeepConstruct(o *deepConstructOptions, s *streams, method string) error 
 	}
 	sum := deepSummary{Summary: r.Summary, BuildSecs: time.Since(t0).Seconds(), Certificate: o.out}
 	var buf bytes.Buffer
-	if err := cert.Encode(&buf, r.Cert); err != nil {
+	if err := certio.Encode(&buf, r.Cert); err != nil {
 		return err
 	}
 	if o.out != "" {
@@ -159,7 +161,7 @@ func runDeepConstruct(o *deepConstructOptions, s *streams, method string) error 
 		if err != nil {
 			return malformed(err)
 		}
-		rep, err := cert.Check(c, cert.Options{Workers: o.workers})
+		rep, err := cert.Check(c, cert.Options{Workers: o.workers, Theorems: theorems.Table})
 		if err != nil {
 			return malformed(err)
 		}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"certify/cert"
+	"certify/certio"
 	"certify/pwl"
 
 	"github.com/spf13/cobra"
@@ -244,7 +245,7 @@ func runPieces(cmd *cobra.Command, o *piecesOptions, s *streams) error {
 		rep.Failure = kr.First
 		code = statusExit(kr.Status)
 		var buf bytes.Buffer
-		if err := cert.Encode(&buf, out); err != nil {
+		if err := certio.Encode(&buf, out); err != nil {
 			return err
 		}
 		if o.out == "-" {

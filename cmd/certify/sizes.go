@@ -12,6 +12,7 @@ import (
 
 	"certify/cert"
 	"certify/construct"
+	"certify/theorems"
 
 	"github.com/spf13/cobra"
 )
@@ -131,7 +132,7 @@ func runSizes(o *sizesOptions, s *streams) error {
 			row.Depth, row.Width, row.Parameters, row.NonzeroWeights, row.MaxBits = z.Depth, maxWidth(z.Widths[:len(z.Widths)-1]), z.Parameters, z.NonzeroWeights, z.MaxBits
 			if n <= o.checkMaxN {
 				t1 := time.Now()
-				rep, err := cert.Check(r.Cert, cert.Options{Workers: o.workers})
+				rep, err := cert.Check(r.Cert, cert.Options{Workers: o.workers, Theorems: theorems.Table})
 				row.CheckSecs = time.Since(t1).Seconds()
 				if err != nil {
 					row.Verdict = "malformed: " + err.Error()

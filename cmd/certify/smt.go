@@ -29,6 +29,7 @@ import (
 	"time"
 
 	"certify/cert"
+	"certify/certio"
 	"certify/lowerbounds"
 	"certify/smt"
 	"certify/smt/search"
@@ -497,7 +498,7 @@ func runSMTExists(o *smtExistsOptions, s *streams) error {
 		if err != nil {
 			return err
 		}
-		if err := cert.Encode(f, res.Witness); err != nil {
+		if err := certio.Encode(f, res.Witness); err != nil {
 			f.Close()
 			return err
 		}

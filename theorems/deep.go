@@ -1,8 +1,7 @@
-package cert
+package theorems
 
-// Theorem claims for the deep, sublinear-parameter constructions (issue 8): Park, Lee,
-// Yun, Shin 2021 and Vardi, Yehudai, Shamir 2022. They register into the table of
-// theorem.go.
+// The theorems of the deep, sublinear-parameter constructions: Park, Lee, Yun, Shin 2021
+// and Vardi, Yehudai, Shamir 2022.
 //
 // These theorems speak of the data (Park: the Δ-separation of the inputs; Vardi: the
 // radius r and the separation δ) and promise sizes that grow with log Δ or log R, so the
@@ -11,7 +10,7 @@ package cert
 // text — against the built network. The hypothesis of each id is therefore "the network
 // is within the theorem's bounds for this data" and hypothesis_holds is its truth value
 // (exceeds_theorem = the network is outside them). The "promised" sizes of a theorem
-// claim can only depend on N, d_x, d_y and the hidden widths (theorem.go); for these ids
+// claim can only depend on N, d_x, d_y and the hidden widths; for these ids
 // they are the architecture the theorem promises at the built depth: width 12 (Vardi
 // Thm 3.1), 3 (Park Thm 2), i.e. hidden units ≤ 12·(depth − 1) or 3·(depth − 1).
 //
@@ -24,6 +23,9 @@ package cert
 //	D²  = max_{i≠j} ‖x_i − x_j‖²           (exact when affordable, else the squared
 //	                                        diagonal of the bounding box, an upper bound)
 //
+// The numbers above and below appear in the text of a claim's first comparison (for the
+// reader); the comparisons themselves are the size bounds.
+//
 // λ_R = the least k with R ≤ 2^k, R = 10·r·N²·√(π·d)/δ, decided exactly as
 // 100·r²·N⁴·(355/113)·d ≤ 4^k·δ² (π < 355/113, so λ_R bounds log₂ R from above);
 // λ_Δ = the least k with D² < 4^k·δ² (the data is 2^{λ_Δ}-separated);
@@ -35,41 +37,44 @@ import (
 	"math/big"
 	"runtime"
 	"sync"
+
+	"certify/cert"
 )
 
-func init() {
-	theorems["vardi2022-thm3.1"] = theorem{
-		hypothesis: "‖x_i‖ ≤ r, ‖x_i−x_j‖ ≥ δ (i≠j), labels in [C]; bounds with our constants: width ≤ 12, " +
-			"depth ≤ 2⌈√N⌉·ℓN + 2⌈√(N/⌊log₂N⌋)⌉·max(λ_R, ℓC) + 8, max_bits ≤ 2⌈√(N/⌊log₂N⌋)⌉·max(λ_R, ℓC) + ℓd + 8",
-		needsData: true,
-		shape:     deepShape,
-		eval:      func(c *Certificate, in TheoremInstance) (bool, string) { return vardiEval(c, in, false) },
-		promise:   widthPromise(12),
+func deepTheorem(id string) theorem {
+	switch id {
+	case "vardi2022-thm3.1":
+		return theorem{
+			statement: "‖x_i‖ ≤ r, ‖x_i−x_j‖ ≥ δ (i≠j), labels in [C]; bounds with our constants: width ≤ 12, " +
+				"depth ≤ 2⌈√N⌉·ℓN + 2⌈√(N/⌊log₂N⌋)⌉·max(λ_R, ℓC) + 8, max_bits ≤ 2⌈√(N/⌊log₂N⌋)⌉·max(λ_R, ℓC) + ℓd + 8",
+			shape:   deepShape,
+			hyp:     func(c *cert.Certificate, in cert.TheoremInstance) []cert.Comparison { return vardiHyp(c, in, false) },
+			promise: widthPromise(12),
+		}
+	case "vardi2022-thm5.1":
+		return theorem{
+			statement: "‖x_i‖ ≤ r, ‖x_i−x_j‖ ≥ δ (i≠j), labels in [C]; depth L ≤ Thm 3.1's depth bound; bounds with our " +
+				"constants: width ≤ 12·⌈8N·(max(λ_R, ℓC) + 2)/L²⌉, non-zero weights ≤ 160·L·⌈8N·(max(λ_R, ℓC) + 2)/L²⌉ + d",
+			shape:   deepShape,
+			hyp:     func(c *cert.Certificate, in cert.TheoremInstance) []cert.Comparison { return vardiHyp(c, in, true) },
+			promise: func(in cert.TheoremInstance) cert.TheoremSizes { return widthPromise(maxInts(in.Widths))(in) },
+		}
+	case "park2021-thm2":
+		return theorem{
+			statement: "x_1..x_N Δ-separated (max‖x_i−x_j‖ < Δ·min‖x_i−x_j‖), labels in [C]; bounds with our constants: " +
+				"width ≤ 3, hidden layers ≤ 4·(ℓd + λ_Δ + 2ℓN) + 24·⌈N^{2/3}⌉·(ℓC + 1) + 16",
+			shape:   deepShape,
+			hyp:     parkHyp(false),
+			promise: widthPromise(3),
+		}
 	}
-	theorems["vardi2022-thm5.1"] = theorem{
-		hypothesis: "‖x_i‖ ≤ r, ‖x_i−x_j‖ ≥ δ (i≠j), labels in [C]; depth L ≤ Thm 3.1's depth bound; bounds with our " +
-			"constants: width ≤ 12·⌈8N·(max(λ_R, ℓC) + 2)/L²⌉, non-zero weights ≤ 160·L·⌈8N·(max(λ_R, ℓC) + 2)/L²⌉ + d",
-		needsData: true,
-		shape:     deepShape,
-		eval:      func(c *Certificate, in TheoremInstance) (bool, string) { return vardiEval(c, in, true) },
-		promise:   func(in TheoremInstance) TheoremSizes { return widthPromise(maxInts(in.Widths))(in) },
-	}
-	theorems["park2021-thm2"] = theorem{
-		hypothesis: "x_1..x_N Δ-separated (max‖x_i−x_j‖ < Δ·min‖x_i−x_j‖), labels in [C]; bounds with our constants: " +
-			"width ≤ 3, hidden layers ≤ 4·(ℓd + λ_Δ + 2ℓN) + 24·⌈N^{2/3}⌉·(ℓC + 1) + 16",
-		needsData: true,
-		shape:     deepShape,
-		eval:      parkEval(false),
-		promise:   widthPromise(3),
-	}
-	theorems["park2021-thm1"] = theorem{
-		hypothesis: "x_1..x_N Δ-separated (max‖x_i−x_j‖ < Δ·min‖x_i−x_j‖), labels in [C]; Thm 1 at w = 2/3, bounds with " +
+	return theorem{ // park2021-thm1
+		statement: "x_1..x_N Δ-separated (max‖x_i−x_j‖ < Δ·min‖x_i−x_j‖), labels in [C]; Thm 1 at w = 2/3, bounds with " +
 			"our constants: hidden layers ≤ 4·(ℓd + λ_Δ + 2ℓN) + 24·⌈N^{2/3}⌉·(ℓC + 1) + 16, " +
 			"parameters ≤ 4d + 8·(λ_Δ + ℓd + 2ℓN) + 64·⌈N^{2/3}⌉·(ℓC + 1)",
-		needsData: true,
-		shape:     deepShape,
-		eval:      parkEval(true),
-		promise: func(in TheoremInstance) TheoremSizes {
+		shape: deepShape,
+		hyp:   parkHyp(true),
+		promise: func(in cert.TheoremInstance) cert.TheoremSizes {
 			return widthPromise(maxInts(in.Widths))(in)
 		},
 	}
@@ -84,23 +89,23 @@ func maxInts(v []int) int {
 }
 
 // widthPromise promises width w at the built depth.
-func widthPromise(w int) func(in TheoremInstance) TheoremSizes {
-	return func(in TheoremInstance) TheoremSizes {
+func widthPromise(w int) func(in cert.TheoremInstance) cert.TheoremSizes {
+	return func(in cert.TheoremInstance) cert.TheoremSizes {
 		return promise(len(in.Widths)+1, w*len(in.Widths))
 	}
 }
 
 // deepShape: ReLU, step or identity hidden units (ReLU-only by default; the native
 // STEP + ID form is Park et al.'s own network), identity output, one output.
-func deepShape(c *Certificate) string {
+func deepShape(c *cert.Certificate) string {
 	n := c.Network
 	for li := range n.Layers {
 		for j, a := range n.Layers[li].Act {
 			last := li == len(n.Layers)-1
 			switch {
-			case last && a.Kind != ActIdentity:
+			case last && a.Kind != cert.ActIdentity:
 				return fmt.Sprintf("network.layers[%d] unit %d: the output is identity", li, j)
-			case !last && a.Kind != ActReLU && a.Kind != ActStep && a.Kind != ActIdentity:
+			case !last && a.Kind != cert.ActReLU && a.Kind != cert.ActStep && a.Kind != cert.ActIdentity:
 				return fmt.Sprintf("network.layers[%d] unit %d has activation %s; the theorem builds ReLU (or STEP + ID) networks", li, j, a)
 			}
 		}
@@ -122,7 +127,7 @@ type DataGeometry struct {
 const pairBudget = 1_000_000_000
 
 // Geometry computes the data quantities the deep theorems speak of.
-func Geometry(d *Dataset) DataGeometry {
+func Geometry(d *cert.Dataset) DataGeometry {
 	// Distinct points only.
 	dup := make(map[int]bool, len(d.Duplicates))
 	for _, p := range d.Duplicates {
@@ -367,8 +372,8 @@ func ceilPow23(n int64) int64 {
 	}
 }
 
-func classesOf(d *Dataset) int64 {
-	if d.Task == Classification {
+func classesOf(d *cert.Dataset) int64 {
+	if d.Task == cert.Classification {
 		return int64(max(d.Classes, 2))
 	}
 	return 2
@@ -391,7 +396,7 @@ func vardiLambdaR(g DataGeometry, N int64, dim int) int {
 	return leastPow4(lhs, g.Min2, false)
 }
 
-func vardiEval(c *Certificate, in TheoremInstance, depthLimited bool) (bool, string) {
+func vardiHyp(c *cert.Certificate, in cert.TheoremInstance, depthLimited bool) []cert.Comparison {
 	d := c.Data
 	g := Geometry(d)
 	N := int64(max(in.N, 1))
@@ -405,22 +410,26 @@ func vardiEval(c *Certificate, in TheoremInstance, depthLimited bool) (bool, str
 	depthB := 2*sqN*int64(lN) + 2*sqNl*lam + 8
 	bitsB := 2*sqNl*lam + int64(ld) + 8
 	s := c.Network.ComputeSizes()
-	width := maxInts(s.Widths)
+	width := int64(maxInts(s.Widths))
 	L := int64(s.Depth)
-	head := fmt.Sprintf("N = %d, d = %d, C = %d, %s; λ_R = %d, ℓN = %d, ℓC = %d, ℓd = %d", N, d.D, C, geomText(g), lR, lN, lC, ld)
+	head := fmt.Sprintf(" (N = %d, d = %d, C = %d, %s; λ_R = %d, ℓN = %d, ℓC = %d, ℓd = %d)", N, d.D, C, geomText(g), lR, lN, lC, ld)
 	if !depthLimited {
-		ok := int64(width) <= 12 && L <= depthB && int64(s.MaxBits) <= bitsB
-		return ok, fmt.Sprintf("%s; width %d ≤ 12, depth %d ≤ %d, max_bits %d ≤ %d: %v", head, width, L, depthB, s.MaxBits, bitsB, ok)
+		return []cert.Comparison{
+			cmp("width ≤ 12"+head, width, "<=", 12),
+			cmp("depth ≤ 2⌈√N⌉·ℓN + 2⌈√(N/⌊log₂N⌋)⌉·max(λ_R, ℓC) + 8", L, "<=", depthB),
+			cmp("max_bits ≤ 2⌈√(N/⌊log₂N⌋)⌉·max(λ_R, ℓC) + ℓd + 8", int64(s.MaxBits), "<=", bitsB),
+		}
 	}
 	k := (8*N*(lam+2) + L*L - 1) / (L * L)
-	wB := 12 * k
-	pB := 160*L*k + int64(d.D)
-	ok := L <= depthB && int64(width) <= wB && s.NonzeroWeights <= pB
-	return ok, fmt.Sprintf("%s; depth L = %d ≤ %d, width %d ≤ %d, non-zero weights %d ≤ %d: %v", head, L, depthB, width, wB, s.NonzeroWeights, pB, ok)
+	return []cert.Comparison{
+		cmp("depth L ≤ 2⌈√N⌉·ℓN + 2⌈√(N/⌊log₂N⌋)⌉·max(λ_R, ℓC) + 8"+head, L, "<=", depthB),
+		cmp("width ≤ 12·⌈8N·(max(λ_R, ℓC) + 2)/L²⌉", width, "<=", 12*k),
+		cmp("non-zero weights ≤ 160·L·⌈8N·(max(λ_R, ℓC) + 2)/L²⌉ + d", s.NonzeroWeights, "<=", 160*L*k+int64(d.D)),
+	}
 }
 
-func parkEval(thm1 bool) func(c *Certificate, in TheoremInstance) (bool, string) {
-	return func(c *Certificate, in TheoremInstance) (bool, string) {
+func parkHyp(thm1 bool) func(c *cert.Certificate, in cert.TheoremInstance) []cert.Comparison {
+	return func(c *cert.Certificate, in cert.TheoremInstance) []cert.Comparison {
 		d := c.Data
 		g := Geometry(d)
 		N := int64(max(in.N, 1))
@@ -432,18 +441,20 @@ func parkEval(thm1 bool) func(c *Certificate, in TheoremInstance) (bool, string)
 		lN, lC, ld := ceilLog2Int(N), ceilLog2Int(C), ceilLog2Int(int64(d.D))
 		n23 := ceilPow23(N)
 		s := c.Network.ComputeSizes()
-		width := maxInts(s.Widths[:len(s.Widths)-1])
+		width := int64(maxInts(s.Widths[:len(s.Widths)-1]))
 		hidden := int64(s.Depth - 1)
 		// Park et al. count STEP + ID layers; the ReLU form has two layers for each.
 		hB := 4*int64(ld+lD+2*lN) + 24*n23*int64(lC+1) + 16
-		head := fmt.Sprintf("N = %d, d = %d, C = %d, %s; Δ = 2^%d, ℓN = %d, ℓC = %d, ℓd = %d, ⌈N^{2/3}⌉ = %d",
+		head := fmt.Sprintf(" (N = %d, d = %d, C = %d, %s; Δ = 2^%d, ℓN = %d, ℓC = %d, ℓd = %d, ⌈N^{2/3}⌉ = %d)",
 			N, d.D, C, geomText(g), lD, lN, lC, ld, n23)
+		hidText := "hidden layers ≤ 4·(ℓd + λ_Δ + 2ℓN) + 24·⌈N^{2/3}⌉·(ℓC + 1) + 16"
 		if !thm1 {
-			ok := width <= 3 && hidden <= hB
-			return ok, fmt.Sprintf("%s; width %d ≤ 3, hidden layers %d ≤ %d: %v", head, width, hidden, hB, ok)
+			return []cert.Comparison{cmp("width ≤ 3"+head, width, "<=", 3), cmp(hidText, hidden, "<=", hB)}
 		}
 		pB := 4*int64(d.D) + 8*int64(lD+ld+2*lN) + 64*n23*int64(lC+1)
-		ok := hidden <= hB && s.Parameters <= pB
-		return ok, fmt.Sprintf("%s; hidden layers %d ≤ %d, parameters %d ≤ %d: %v", head, hidden, hB, s.Parameters, pB, ok)
+		return []cert.Comparison{
+			cmp(hidText+head, hidden, "<=", hB),
+			cmp("parameters ≤ 4d + 8·(λ_Δ + ℓd + 2ℓN) + 64·⌈N^{2/3}⌉·(ℓC + 1)", s.Parameters, "<=", pB),
+		}
 	}
 }

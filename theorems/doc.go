@@ -1,0 +1,45 @@
+// Package theorems is the table of the published theorems a certificate's theorem claim
+// may name: for each id, the architecture the theorem speaks of, its hypothesis as
+// comparisons between numbers computed from the instance (and, for some, the data), and
+// the size it promises. The kernel (package cert) compares the numbers a claim states
+// with Table's (cert.Options.Theorems) and checks every truth value itself; this package
+// is not part of the kernel's core, but a theorem claim's verdict rests on it, so it is
+// read with the kernel when such a claim is checked. It also builds the claims for
+// producers (NewClaim).
+//
+// It imports the kernel and the standard library only and uses no floating point.
+//
+// # Theorems
+//
+//	zhang2017-thm1            Zhang et al. 2017, Thm 1: a 2-layer ReLU net with N hidden
+//	                          units fits N distinct points. Hypothesis d1 ≥ N.
+//	                          Promise: depth 2, N hidden units.
+//	yun2019-thm3.1-relu       Yun, Sra, Jadbabaie 2019, Thm 3.1 (ReLU): 3 layers, hypothesis
+//	                          4⌊d1/4⌋⌊d2/(4d_y)⌋ ≥ N. Promise: depth 3 and the least
+//	                          d1 + d2 satisfying the hypothesis.
+//	yun2019-thm3.1-hardtanh   the same for hard-tanh: 4⌊d1/2⌋⌊d2/(2d_y)⌋ ≥ N.
+//	yun2019-prop3.2-relu      Prop 3.2: 4 layers, one-hot classification (d_y = classes =
+//	                          outputs), hypothesis 4⌊d1/4⌋⌊d2/4⌋ ≥ N and d3 ≥ 4d_y. Promise:
+//	                          depth 4, least d1 + d2 satisfying the first part, plus 4d_y.
+//	yun2019-cor4.2-relu       Cor 4.2 (Baum 1988, Bubeck et al. 2020): 2 layers, hypothesis
+//	                          d1 ≥ 4N/d_x + 4d_y (compared as d_x·d1 ≥ 4N + 4d_y·d_x).
+//	                          Promise: depth 2, ⌈4N/d_x⌉ + 4d_y hidden units. General
+//	                          position is not part of the evaluated hypothesis (it is a
+//	                          property of all (d_x+1)-subsets); the hyperplanes a
+//	                          construction uses are checked by a "hyperplanes" claim.
+//	telgarsky2015-sawtooth    Telgarsky 2015: the 2^L points i/2^L, i = 0..2^L−1, labelled
+//	                          i mod 2, are classified exactly by a ReLU net of 2 units in
+//	                          each of 2L layers. Hypothesis: N = 2^L and every point is
+//	                          some i/2^L labelled i mod 2, each i once (the count of such
+//	                          points equals N), L the number of hidden layers. Promise:
+//	                          depth 2L + 1, 4L hidden units.
+//	vardi2022-thm3.1, vardi2022-thm5.1, park2021-thm1, park2021-thm2
+//	                          the deep, sublinear-parameter constructions: Vardi, Yehudai,
+//	                          Shamir 2022 and Park, Lee, Yun, Shin 2021 (deep.go).
+//
+// # Wiring
+//
+// Table is passed explicitly: certify check and the construction commands set
+// cert.Options{Theorems: theorems.Table}. Nothing registers itself; an id the table does not
+// have is malformed input for Check.
+package theorems
