@@ -19,15 +19,15 @@ type Model struct {
 }
 
 // Sniff names the format of a model file from its content (never its name): "npy" (the
-// \x93NUMPY magic), "npz" (a zip archive), "safetensors" (a header length followed by a
-// JSON object), "nnet" (text), else "onnx" (a protobuf ModelProto).
+// \x93NUMPY magic), "npz" (a zip archive), "safetensors" (an 8-byte header length below
+// 2^32 followed by a JSON object), "nnet" (text), else "onnx" (a protobuf ModelProto).
 func Sniff(b []byte) string {
 	switch {
 	case bytes.HasPrefix(b, []byte("\x93NUMPY")):
 		return "npy"
 	case bytes.HasPrefix(b, []byte("PK\x03\x04")), bytes.HasPrefix(b, []byte("PK\x05\x06")):
 		return "npz"
-	case len(b) >= 9 && binary.LittleEndian.Uint64(b) <= uint64(len(b)-8) && b[8] == '{':
+	case len(b) >= 9 && binary.LittleEndian.Uint64(b) < 1<<32 && b[8] == '{':
 		return "safetensors"
 	case isText(b):
 		return "nnet"
