@@ -62,9 +62,6 @@ func Read(b []byte, o *Options) (*Model, error) {
 	switch m.Format {
 	case "onnx":
 		m.Network, err = ReadONNX(b, o)
-		if err != nil {
-			return nil, fmt.Errorf("onnx: %w", err)
-		}
 	case "nnet":
 		var dom [][2]*big.Rat
 		m.Network, dom, err = ReadNNet(b, o)
@@ -91,6 +88,9 @@ func Read(b []byte, o *Options) (*Model, error) {
 		}
 	}
 	if err != nil {
+		if !strings.HasPrefix(err.Error(), m.Format+":") {
+			err = fmt.Errorf("%s: %w", m.Format, err)
+		}
 		return nil, err
 	}
 	return m, nil
