@@ -209,6 +209,23 @@ func (L *lowering) constNode(n *onnxNode) (*Tensor, error) {
 			return nil, err
 		}
 		return &Tensor{DType: t.DType, Shape: shape, Vals: t.Vals}, nil
+	case "Transpose":
+		t, _, _ := L.input(n, 0)
+		if t == nil {
+			return nil, fmt.Errorf("%s: no input", n.label())
+		}
+		if err := allowAttrs(n, "perm"); err != nil {
+			return nil, err
+		}
+		idx, shape, err := transposeIndex(t.Shape, permOf(n, len(t.Shape)))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", n.label(), err)
+		}
+		vals := make([]*big.Rat, len(idx))
+		for r, i := range idx {
+			vals[r] = t.Vals[i]
+		}
+		return &Tensor{DType: t.DType, Shape: shape, Vals: vals}, nil
 	}
 	return nil, fmt.Errorf("%s: computes on constants only; certify does not fold constants through this operator", n.label())
 }
@@ -357,20 +374,17 @@ func (L *lowering) varNode(n *onnxNode, vi int) error {
 		if err := allowAttrs(n, "perm"); err != nil {
 			return err
 		}
-		perm, ok := intsAttr(n, "perm")
-		if !ok {
-			for i := len(f.shape) - 1; i >= 0; i-- {
-				perm = append(perm, int64(i))
-			}
-		}
-		idx, shape, err := transposeIndex(f.shape, perm)
+		idx, shape, err := transposeIndex(f.shape, permOf(n, len(f.shape)))
 		if err != nil {
 			return fmt.Errorf("%s: %v", n.label(), err)
 		}
 		ch.cur = f.gather(idx, shape)
 		return nil
 	case "Add", "Sub", "Mul", "Div":
-		if err := allowAttrs(n); err != nil {
+		// "broadcast" is opset 1–6's switch for broadcasting; without "axis" it aligns
+		// shapes on the right as numpy does (and a file that forbids broadcasting has
+		// equal shapes, where both readings agree).
+		if err := allowAttrs(n, "broadcast"); err != nil {
 			return err
 		}
 		return L.elementwise(n, vi)
@@ -383,6 +397,17 @@ func (L *lowering) varNode(n *onnxNode, vi int) error {
 		return L.matmul(n, vi)
 	}
 	return fmt.Errorf("%s: operator not supported (certify reads Gemm, MatMul, Add, Sub, Mul, Div, Neg, Relu, LeakyRelu, Clip, Flatten, Reshape, Squeeze, Unsqueeze, Transpose, Identity, Constant)", n.label())
+}
+
+// permOf is Transpose's perm attribute, by default the reversal of the axes.
+func permOf(n *onnxNode, rank int) []int64 {
+	perm, ok := intsAttr(n, "perm")
+	if !ok {
+		for i := rank - 1; i >= 0; i-- {
+			perm = append(perm, int64(i))
+		}
+	}
+	return perm
 }
 
 func fill(n int, r *big.Rat) []*big.Rat {
@@ -499,8 +524,14 @@ func (L *lowering) clip(n *onnxNode) error {
 
 // gemm lowers Y = alpha·A'·B' + beta·C (A' = A or Aᵀ by transA, B' likewise).
 func (L *lowering) gemm(n *onnxNode, vi int) error {
-	if err := allowAttrs(n, "alpha", "beta", "transA", "transB"); err != nil {
+	if err := allowAttrs(n, "alpha", "beta", "transA", "transB", "broadcast"); err != nil {
 		return err
+	}
+	legacyNoBroadcast := false
+	if b, err := intAttr(n, "broadcast", 1); err != nil {
+		return err
+	} else if b == 0 {
+		legacyNoBroadcast = true // opset < 7: C must be M×N already
 	}
 	alpha, err := floatAttr(n, "alpha", ratOne)
 	if err != nil {
@@ -562,7 +593,7 @@ func (L *lowering) gemm(n *onnxNode, vi int) error {
 	if len(n.inputs) > 2 && n.inputs[2] != "" {
 		cs := shapeOf(2)
 		bsh, err := broadcastShape(out, cs)
-		if err != nil || !sameShape(bsh, out) {
+		if err != nil || !sameShape(bsh, out) || legacyNoBroadcast && !sameShape(cs, out) {
 			return fmt.Errorf("%s: C of shape %v does not broadcast to %v", n.label(), cs, out)
 		}
 		cIdx = broadcastIndex(out, cs)
