@@ -118,13 +118,47 @@ type term struct {
 	coef *big.Rat
 }
 
+// plain reports whether f is a sparse form whose elements are distinct inputs with
+// coefficient 1 and no constant (the identity, possibly reshaped or permuted).
+func (f *form) plain() bool {
+	if f.m != nil {
+		return false
+	}
+	seen := make([]bool, f.in)
+	for r, s := range f.src {
+		if s < 0 || seen[s] || f.coef[r].Cmp(ratOne) != 0 || f.c[r].Sign() != 0 {
+			return false
+		}
+		seen[s] = true
+	}
+	return true
+}
+
 // combine makes a dense form whose element r is Σ terms(r) + c[r]; terms calls emit for
-// each term of element r. maxElems bounds the dense matrix.
+// each term of element r, each element of f at most once per r when f is plain. maxElems
+// bounds the dense matrix.
 func (f *form) combine(n int, shape []int, terms func(r int, emit func(src int, coef *big.Rat)), c []*big.Rat, maxElems int64) (*form, error) {
 	if int64(n)*int64(f.in) > maxElems {
 		return nil, fmt.Errorf("the product makes a %d×%d matrix, more than the limit of %d elements", n, f.in, maxElems)
 	}
 	g := &form{in: f.in, shape: shape, m: make([][]*big.Rat, n), c: make([]*big.Rat, n)}
+	if f.plain() {
+		// The common case (a layer's first affine map): the coefficients are the weights;
+		// no arithmetic, and the rationals are shared (they are never mutated).
+		for r := 0; r < n; r++ {
+			row := make([]*big.Rat, f.in)
+			for k := range row {
+				row[k] = ratZero
+			}
+			terms(r, func(src int, coef *big.Rat) { row[f.src[src]] = coef })
+			g.m[r] = row
+			g.c[r] = ratZero
+			if c != nil {
+				g.c[r] = c[r]
+			}
+		}
+		return g, nil
+	}
 	t := new(big.Rat)
 	for r := 0; r < n; r++ {
 		row := make([]*big.Rat, f.in)
@@ -139,7 +173,9 @@ func (f *form) combine(n int, shape []int, terms func(r int, emit func(src int, 
 			if coef.Sign() == 0 {
 				return
 			}
-			cr.Add(cr, t.Mul(coef, f.c[src]))
+			if f.c[src].Sign() != 0 {
+				cr.Add(cr, t.Mul(coef, f.c[src]))
+			}
 			if f.m != nil {
 				for k, w := range f.m[src] {
 					if w.Sign() != 0 {
@@ -155,28 +191,25 @@ func (f *form) combine(n int, shape []int, terms func(r int, emit func(src int, 
 	return g, nil
 }
 
-// layer turns f into an affine layer with the given activation.
+// layer turns f into an affine layer with the given activation. Its rationals are
+// shared with f (and between entries: every zero is one value).
 func (f *form) layer(act cert.Activation) cert.Layer {
 	n := f.rows()
 	l := cert.Layer{W: make([][]*big.Rat, n), B: make([]*big.Rat, n), Act: make([]cert.Activation, n)}
 	for r := 0; r < n; r++ {
 		if f.m != nil {
-			row := make([]*big.Rat, f.in)
-			for k, w := range f.m[r] {
-				row[k] = new(big.Rat).Set(w)
-			}
-			l.W[r] = row
+			l.W[r] = f.m[r]
 		} else {
 			row := make([]*big.Rat, f.in)
 			for k := range row {
-				row[k] = new(big.Rat)
+				row[k] = ratZero
 			}
 			if s := f.src[r]; s >= 0 {
-				row[s].Set(f.coef[r])
+				row[s] = f.coef[r]
 			}
 			l.W[r] = row
 		}
-		l.B[r] = new(big.Rat).Set(f.c[r])
+		l.B[r] = f.c[r]
 		l.Act[r] = act
 	}
 	return l

@@ -29,6 +29,9 @@
 // checked against the bytes actually present and against Options.MaxElements before
 // anything is allocated. No input makes it panic or loop.
 //
+// The networks returned share rationals between entries (every zero weight may be one
+// *big.Rat): treat them as immutable, as package cert does.
+//
 // The formats, the supported operators and the tensor-naming convention are documented
 // in docs/import.md.
 package modelio

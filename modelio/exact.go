@@ -85,7 +85,35 @@ func fromFloat64(f float64, name string, i int) (*big.Rat, error) {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return nil, fmt.Errorf("tensor %q: element %d is %v (only finite numbers have an exact value)", name, i, f)
 	}
-	return new(big.Rat).SetFloat64(f), nil // exact for every finite float64
+	return dyadic(f), nil
+}
+
+// dyadic is the exact value of a finite float64, m·2^e with m odd, built without the
+// gcd that big.Rat.SetFloat64 spends on normalising (a float's value is dyadic, so an
+// odd m over a power of two is already in lowest terms).
+func dyadic(f float64) *big.Rat { return dyadicInto(new(big.Rat), f) }
+
+// dyadicInto sets r to the value of the finite float64 f and returns r.
+func dyadicInto(r *big.Rat, f float64) *big.Rat {
+	if f == 0 {
+		return r.SetInt64(0)
+	}
+	frac, exp := math.Frexp(f) // f = frac·2^exp, 0.5 ≤ |frac| < 1
+	m := int64(math.Ldexp(frac, 53))
+	exp -= 53
+	for m&1 == 0 {
+		m >>= 1
+		exp++
+	}
+	r.SetInt64(m)
+	switch {
+	case exp > 0:
+		r.Num().Lsh(r.Num(), uint(exp))
+	case exp < 0:
+		// r's denominator is initialised (SetInt64), so Denom is a reference to it.
+		r.Denom().Lsh(big.NewInt(1), uint(-exp))
+	}
+	return r
 }
 
 // half converts IEEE binary16 bits to the float64 of the same value (exact: every
@@ -118,11 +146,22 @@ func decodeRaw(raw []byte, t DType, n int, name string) ([]*big.Rat, error) {
 		return nil, fmt.Errorf("tensor %q: %d bytes of data for %d elements of %s (want %d)", name, len(raw), n, t, n*t.Size())
 	}
 	out := make([]*big.Rat, n)
+	if t == F32 {
+		// The common case, with the rationals allocated in one slab.
+		slab := make([]big.Rat, n)
+		for i := range out {
+			f := float64(math.Float32frombits(binary.LittleEndian.Uint32(raw[4*i:])))
+			if math.IsNaN(f) || math.IsInf(f, 0) {
+				_, err := fromFloat64(f, name, i)
+				return nil, err
+			}
+			out[i] = dyadicInto(&slab[i], f)
+		}
+		return out, nil
+	}
 	for i := 0; i < n; i++ {
 		var err error
 		switch t {
-		case F32:
-			out[i], err = fromFloat64(float64(math.Float32frombits(binary.LittleEndian.Uint32(raw[4*i:]))), name, i)
 		case F64:
 			out[i], err = fromFloat64(math.Float64frombits(binary.LittleEndian.Uint64(raw[8*i:])), name, i)
 		case F16:

@@ -601,7 +601,10 @@ func (L *lowering) gemm(n *onnxNode, vi int) error {
 			c, _, _ := L.input(n, 2)
 			cv = make([]*big.Rat, M*N)
 			for r, i := range cIdx {
-				cv[r] = new(big.Rat).Mul(beta, c.Vals[i])
+				cv[r] = c.Vals[i]
+				if beta.Cmp(ratOne) != 0 {
+					cv[r] = new(big.Rat).Mul(beta, c.Vals[i])
+				}
 			}
 		}
 	}
@@ -623,9 +626,12 @@ func (L *lowering) gemm(n *onnxNode, vi int) error {
 		return nil
 	}
 	other, _, _ := L.input(n, 1-vi)
-	scaled := make([]*big.Rat, len(other.Vals))
-	for i, v := range other.Vals {
-		scaled[i] = new(big.Rat).Mul(alpha, v)
+	scaled := other.Vals
+	if alpha.Cmp(ratOne) != 0 {
+		scaled = make([]*big.Rat, len(other.Vals))
+		for i, v := range other.Vals {
+			scaled[i] = new(big.Rat).Mul(alpha, v)
+		}
 	}
 	g, err := f.combine(M*N, out, func(r int, emit func(int, *big.Rat)) {
 		i, j := r/N, r%N
