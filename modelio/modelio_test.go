@@ -191,6 +191,8 @@ func TestONNXRefusals(t *testing.T) {
 		{"int-input", model([]pb{node("Relu", "r", []string{"x"}, []string{"y"})}, nil, vinfo("x", 7, 1, 2), out), `graph input "x" has element type I64`},
 		{"wrong-output", model([]pb{node("Relu", "r", []string{"x"}, []string{"a"})}, nil, in, out), `graph output "y" is not the end of the chain`},
 		{"unknown-attr", model([]pb{node("Relu", "r", []string{"x"}, []string{"y"}, iattr("bogus", 1))}, nil, in, out), `node "r" (op_type Relu): attribute(s) bogus not supported`},
+		{"output-shape", model([]pb{node("Relu", "r", []string{"x"}, []string{"y"})}, nil, in, vinfo("y", 1, 1, 3)), `graph output "y" is declared with 3 elements but the chain computes 2`},
+		{"redefined", model([]pb{node("Relu", "r", []string{"x"}, []string{"c"})}, []pb{tensorF32("c", []int64{2}, []float32{1, 1})}, in, out), `node "r" (op_type Relu): output "c" is already defined`},
 		{"domain", model([]pb{append(node("Relu", "r", []string{"x"}, []string{"y"}), pb{}.str(fNodeDomain, "com.microsoft")...)}, nil, in, out), `operator domain "com.microsoft"`},
 	}
 	for _, c := range cases {

@@ -84,7 +84,35 @@ func lowerGraph(g *onnxGraph, o *Options) (*cert.Network, error) {
 		}
 		return nil, fmt.Errorf("graph output %q is not the end of the chain from input %q (which ends at %q): not a chain", g.outputs[0].name, data.name, L.cur)
 	}
+	if err := checkOutputShape(g.outputs[0], L.ch.cur.rows()); err != nil {
+		return nil, err
+	}
 	return L.ch.network(), nil
+}
+
+// checkOutputShape compares the graph output's declared size, when it is stated, with the
+// size the chain computes (a symbolic first dimension counts as 1).
+func checkOutputShape(v *valueInfo, got int) error {
+	if !v.hasShape {
+		return nil
+	}
+	n := int64(1)
+	for i, d := range v.dims {
+		switch {
+		case d.known && d.value >= 0:
+			if d.value > 0 && n > (1<<62)/d.value {
+				return fmt.Errorf("graph output %q: declared shape too large", v.name)
+			}
+			n *= d.value
+		case !d.known && i == 0:
+		default:
+			return nil // not stated: nothing to compare
+		}
+	}
+	if n != int64(got) {
+		return fmt.Errorf("graph output %q is declared with %d elements but the chain computes %d", v.name, n, got)
+	}
+	return nil
 }
 
 func inputShape(v *valueInfo) ([]int, error) {
@@ -173,12 +201,16 @@ func (L *lowering) node(n *onnxNode) error {
 		if err != nil {
 			return err
 		}
-		t.Name = n.outputs[0]
-		L.consts[n.outputs[0]] = t
+		if _, clash := L.consts[n.outputs[0]]; clash || n.outputs[0] == L.cur || L.used[n.outputs[0]] {
+			return fmt.Errorf("%s: output %q is already defined", n.label(), n.outputs[0])
+		}
+		named := *t
+		named.Name = n.outputs[0]
+		L.consts[n.outputs[0]] = &named
 		return nil
 	}
-	if _, clash := L.consts[n.outputs[0]]; clash {
-		return fmt.Errorf("%s: output %q is also a constant's name", n.label(), n.outputs[0])
+	if _, clash := L.consts[n.outputs[0]]; clash || L.used[n.outputs[0]] || n.outputs[0] == L.cur {
+		return fmt.Errorf("%s: output %q is already defined", n.label(), n.outputs[0])
 	}
 	if err := L.varNode(n, vars[0]); err != nil {
 		return err
