@@ -193,6 +193,8 @@ func TestONNXRefusals(t *testing.T) {
 		{"unknown-attr", model([]pb{node("Relu", "r", []string{"x"}, []string{"y"}, iattr("bogus", 1))}, nil, in, out), `node "r" (op_type Relu): attribute(s) bogus not supported`},
 		{"output-shape", model([]pb{node("Relu", "r", []string{"x"}, []string{"y"})}, nil, in, vinfo("y", 1, 1, 3)), `graph output "y" is declared with 3 elements but the chain computes 2`},
 		{"redefined", model([]pb{node("Relu", "r", []string{"x"}, []string{"c"})}, []pb{tensorF32("c", []int64{2}, []float32{1, 1})}, in, out), `node "r" (op_type Relu): output "c" is already defined`},
+		{"missing-operand", model([]pb{node("Add", "a", []string{"x", ""}, []string{"y"})}, nil, in, out), `node "a" (op_type Add): an operand is missing`},
+		{"empty-result", model([]pb{node("Mul", "m", []string{"x", "e"}, []string{"y"})}, []pb{tensorF32("e", []int64{0, 1}, nil)}, in, vinfo("y", 1, 0, 2)), `node "m" (op_type Mul): its output "y" has no elements`},
 		{"domain", model([]pb{append(node("Relu", "r", []string{"x"}, []string{"y"}), pb{}.str(fNodeDomain, "com.microsoft")...)}, nil, in, out), `operator domain "com.microsoft"`},
 	}
 	for _, c := range cases {

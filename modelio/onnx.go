@@ -215,6 +215,9 @@ func (L *lowering) node(n *onnxNode) error {
 	if err := L.varNode(n, vars[0]); err != nil {
 		return err
 	}
+	if L.ch.cur.rows() == 0 {
+		return fmt.Errorf("%s: its output %q has no elements", n.label(), n.outputs[0])
+	}
 	L.used[L.cur] = true
 	L.cur = n.outputs[0]
 	return nil
@@ -456,6 +459,9 @@ func (L *lowering) elementwise(n *onnxNode, vi int) error {
 		return fmt.Errorf("%s: want 2 inputs, got %d", n.label(), len(n.inputs))
 	}
 	c, _, _ := L.input(n, 1-vi)
+	if c == nil {
+		return fmt.Errorf("%s: an operand is missing", n.label())
+	}
 	f := L.ch.cur
 	out, err := broadcastShape(f.shape, c.Shape)
 	if err != nil {
@@ -689,6 +695,9 @@ func (L *lowering) matmul(n *onnxNode, vi int) error {
 	}
 	f := L.ch.cur
 	c, _, _ := L.input(n, 1-vi)
+	if c == nil {
+		return fmt.Errorf("%s: an operand is missing", n.label())
+	}
 	as, bs := f.shape, c.Shape
 	if vi == 1 {
 		as, bs = c.Shape, f.shape
