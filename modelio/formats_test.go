@@ -238,3 +238,33 @@ func TestFoldInputAndSniff(t *testing.T) {
 func withHeader(h string) []byte {
 	return append(binary.LittleEndian.AppendUint64(nil, uint64(len(h))), h...)
 }
+
+// TestLayersOption: an explicit layer order replaces the natural one, and must name every
+// layer of the file exactly once.
+func TestLayersOption(t *testing.T) {
+	b := safetensorsFile(map[string]stEntry{
+		"first.weight":  {"F32", []int{1, 2}, f32bytes(1, 1)},
+		"second.weight": {"F32", []int{1, 1}, f32bytes(3)},
+	})
+	m, err := Read(b, &Options{Layers: []string{"first", "second"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := evalStr(m.Network, "1", "2"); got != "9" {
+		t.Errorf("got %s, want 9", got)
+	}
+	for _, c := range []struct {
+		layers []string
+		want   string
+	}{
+		{[]string{"first"}, `layer "second" is in the file but not in the layer list`},
+		{[]string{"first", "first", "second"}, `layer "first" listed twice`},
+		{[]string{"first", "third"}, `layer "third": no tensor`},
+		{[]string{"second", "first"}, `reads 2 inputs but the layer before it has 1 outputs`},
+	} {
+		_, err := Read(b, &Options{Layers: c.layers})
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: error %v, want %q", c.layers, err, c.want)
+		}
+	}
+}
