@@ -1,0 +1,349 @@
+package main
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"math/big"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"certify/cert"
+	"certify/modelio"
+
+	"github.com/spf13/cobra"
+)
+
+type importOptions struct {
+	*globalOptions
+	model       string
+	out         string
+	data        dataFlags
+	claim       string
+	margin      string
+	epsilon     string
+	threshold   string
+	inputScale  string
+	inputShift  string
+	activations string
+	layers      string
+	json        bool
+}
+
+func newImportCmd(g *globalOptions, s *streams) *cobra.Command {
+	o := &importOptions{globalOptions: g}
+	cmd := &cobra.Command{
+		Use:   "import MODEL -o NET.json | import MODEL --data DATA --claim KIND -o CERT.json",
+		Short: "Read a trained network (ONNX, NNet, safetensors, .npz/.npy) with exact weights",
+		Long: `import reads a model file — ONNX, NNet, safetensors, NumPy .npz or .npy, told apart by
+content, not by name — into a network whose every weight is the exact rational its
+stored bits denote (docs/import.md lists the operators and the naming convention).
+
+Without --data it writes the network (a network JSON object) to -o. With --data it
+writes a certificate — the network, the dataset pinned by SHA-256, one claim, and the
+model's format and SHA-256 in the provenance — and checks it with the kernel.
+
+--input-scale and --input-shift say how the model's input is made from the data's:
+x_model = scale·x + shift (one rational for every coordinate, or one per coordinate),
+folded exactly into the first layer and recorded in the provenance; e.g. a model
+trained on pixels/255 is imported with --input-scale 1/255.
+
+Exit codes: 0 written (and, with --data, verified); 1 the kernel refutes the claim;
+2 the model or data is malformed or unsupported (the node, tensor or field is named),
+or bad usage; 3 undecided.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.model = args[0]
+			return runImport(o, s)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&o.out, "out", "o", "", "file to write: the network, or with --data the certificate (required)")
+	f.StringVar(&o.claim, "claim", "", "with --data: exact, argmax, threshold or epsilon")
+	f.StringVar(&o.margin, "margin", "auto", "argmax: the margin (exact rational > 0; auto: the smallest exact margin on the data)")
+	f.StringVar(&o.epsilon, "epsilon", "auto", "epsilon: ε (exact rational ≥ 0; auto: the largest exact residual on the data)")
+	f.StringVar(&o.threshold, "threshold", "1/2", "threshold: class 1 iff f(x) ≥ threshold")
+	f.StringVar(&o.inputScale, "input-scale", "", "x_model = scale·x + shift: scale, one rational or one per coordinate (comma-separated)")
+	f.StringVar(&o.inputShift, "input-shift", "", "x_model = scale·x + shift: shift, one rational or one per coordinate")
+	f.StringVar(&o.activations, "activations", "", "safetensors/npz/npy: one activation for every hidden layer, or one per layer, comma-separated (default relu, identity last)")
+	f.StringVar(&o.layers, "layers", "", "safetensors/npz: the layer name prefixes in order, comma-separated (default: natural order of the names)")
+	f.BoolVar(&o.json, "json", false, "print a JSON summary on stdout")
+	o.data.add(cmd)
+	return cmd
+}
+
+type importReport struct {
+	File    string     `json:"file"`
+	Model   string     `json:"model"`
+	Format  string     `json:"model_format"`
+	SHA256  string     `json:"model_sha256"`
+	Sizes   cert.Sizes `json:"sizes"`
+	Claim   string     `json:"claim,omitempty"`
+	Verdict string     `json:"verdict,omitempty"`
+	Engine  string     `json:"engine,omitempty"`
+	Notes   []string   `json:"notes,omitempty"`
+}
+
+func splitList(s string) []string {
+	if strings.TrimSpace(s) == "" {
+		return nil
+	}
+	parts := strings.Split(s, ",")
+	for i := range parts {
+		parts[i] = strings.TrimSpace(parts[i])
+	}
+	return parts
+}
+
+// ratVector reads one rational for every coordinate or one per coordinate.
+func ratVector(flag, s string, d, maxDigits int) ([]*big.Rat, error) {
+	parts := splitList(s)
+	if parts == nil {
+		return nil, nil
+	}
+	if len(parts) != 1 && len(parts) != d {
+		return nil, fmt.Errorf("--%s: %d values for input dimension %d (give one, or one per coordinate)", flag, len(parts), d)
+	}
+	out := make([]*big.Rat, d)
+	for i := range out {
+		p := parts[0]
+		if len(parts) == d {
+			p = parts[i]
+		}
+		r, err := cert.ParseRat(p, maxDigits)
+		if err != nil {
+			return nil, fmt.Errorf("--%s: %q: %v", flag, p, err)
+		}
+		out[i] = r
+	}
+	return out, nil
+}
+
+func readModelFile(path string, limit int64) ([]byte, string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, "", err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, "", fmt.Errorf("%s: %v", path, err)
+	}
+	if int64(len(b)) > limit {
+		return nil, "", fmt.Errorf("%s: larger than the limit of %d bytes", path, limit)
+	}
+	sum := sha256.Sum256(b)
+	return b, hex.EncodeToString(sum[:]), nil
+}
+
+func runImport(o *importOptions, s *streams) error {
+	if o.out == "" {
+		return malformed(fmt.Errorf("-o/--out is required"))
+	}
+	if o.data.path == "" && o.claim != "" {
+		return malformed(fmt.Errorf("--claim needs --data"))
+	}
+	if o.data.path != "" && o.claim == "" {
+		return malformed(fmt.Errorf("--data needs --claim (exact, argmax, threshold or epsilon)"))
+	}
+	raw, sum, err := readModelFile(o.model, o.maxFileBytes)
+	if err != nil {
+		return malformed(err)
+	}
+	m, err := modelio.Read(raw, &modelio.Options{Activations: splitList(o.activations), Layers: splitList(o.layers)})
+	if err != nil {
+		return malformed(fmt.Errorf("%s: %w", o.model, err))
+	}
+	net := m.Network
+	scale, err := ratVector("input-scale", o.inputScale, net.InputDim, o.maxDigits)
+	if err != nil {
+		return malformed(err)
+	}
+	shift, err := ratVector("input-shift", o.inputShift, net.InputDim, o.maxDigits)
+	if err != nil {
+		return malformed(err)
+	}
+	if scale != nil || shift != nil {
+		if err := modelio.FoldInput(net, scale, shift); err != nil {
+			return malformed(err)
+		}
+	}
+	dir := filepath.Dir(o.out)
+	rep := importReport{File: o.out, Model: o.model, Format: m.Format, SHA256: sum, Sizes: net.ComputeSizes(), Notes: m.Notes}
+	if o.data.path == "" {
+		var buf bytes.Buffer
+		if err := cert.EncodeNetwork(&buf, net); err != nil {
+			return err
+		}
+		if err := os.WriteFile(o.out, buf.Bytes(), 0o644); err != nil {
+			return malformed(err)
+		}
+		printImport(s, o, &rep, nil)
+		return nil
+	}
+	ref, err := o.data.ref(dir)
+	if err != nil {
+		return malformed(err)
+	}
+	d, err := cert.LoadRef(ref, dir, o.limits())
+	if err != nil {
+		return malformed(err)
+	}
+	if d.D != net.InputDim {
+		return malformed(fmt.Errorf("the data points have dimension %d but the model reads %d inputs", d.D, net.InputDim))
+	}
+	claim, err := o.makeClaim(net, d)
+	if err != nil {
+		return malformed(err)
+	}
+	params := map[string]string{"model": relTo(dir, o.model), "model_format": m.Format, "model_sha256": sum}
+	if o.inputScale != "" {
+		params["input_scale"] = o.inputScale
+	}
+	if o.inputShift != "" {
+		params["input_shift"] = o.inputShift
+	}
+	if o.activations != "" {
+		params["activations"] = o.activations
+	}
+	if o.layers != "" {
+		params["layers"] = o.layers
+	}
+	c := &cert.Certificate{Format: cert.FormatV1, Network: net, Source: ref, Claims: []cert.Claim{claim},
+		Provenance: cert.Provenance{Producer: "certify import", Params: params, Notes: strings.Join(m.Notes, "; ")}}
+	var buf bytes.Buffer
+	if err := cert.Encode(&buf, c); err != nil {
+		return err
+	}
+	if err := os.WriteFile(o.out, buf.Bytes(), 0o644); err != nil {
+		return malformed(err)
+	}
+	back, err := loadCert(o.out, o.limits())
+	if err != nil {
+		return malformed(err)
+	}
+	report, err := cert.Check(back, cert.Options{Workers: o.workers})
+	if err != nil {
+		return malformed(err)
+	}
+	rep.Claim, rep.Verdict, rep.Engine = claimString(claim), report.Status.String(), report.Engine
+	printImport(s, o, &rep, report)
+	return exitFor(statusExit(report.Status))
+}
+
+func claimString(c cert.Claim) string {
+	switch c := c.(type) {
+	case cert.ArgmaxClaim:
+		return "argmax, margin " + c.Margin.RatString()
+	case cert.EpsilonClaim:
+		return "epsilon, ε = " + c.Epsilon.RatString()
+	case cert.ThresholdClaim:
+		return "threshold " + c.Threshold.RatString()
+	}
+	return c.Kind()
+}
+
+// makeClaim builds the claim the flags ask for; "auto" values are computed from the
+// exact outputs (the kernel then checks them like any other).
+func (o *importOptions) makeClaim(net *cert.Network, d *cert.Dataset) (cert.Claim, error) {
+	outs := func() ([][]*big.Rat, error) { return cert.Outputs(net, d, cert.Options{Workers: o.workers}) }
+	switch o.claim {
+	case "exact":
+		return cert.ExactClaim{}, nil
+	case "threshold":
+		t, err := cert.ParseRat(o.threshold, o.maxDigits)
+		if err != nil {
+			return nil, fmt.Errorf("--threshold: %v", err)
+		}
+		return cert.ThresholdClaim{Threshold: t}, nil
+	case "argmax":
+		if o.margin != "auto" {
+			m, err := cert.ParseRat(o.margin, o.maxDigits)
+			if err != nil || m.Sign() <= 0 {
+				return nil, fmt.Errorf("--margin: want a positive exact rational or auto")
+			}
+			return cert.ArgmaxClaim{Margin: m}, nil
+		}
+		if d.Task != cert.Classification || net.OutputDim() < 2 {
+			return nil, fmt.Errorf("--claim argmax needs classification data and one output per class")
+		}
+		res, err := outs()
+		if err != nil {
+			return nil, err
+		}
+		var least *big.Rat
+		t := new(big.Rat)
+		for i, out := range res {
+			c := d.Labels[i]
+			if c >= len(out) {
+				return nil, fmt.Errorf("point %d has class %d but the network has %d outputs", i, c, len(out))
+			}
+			for j := range out {
+				if j == c {
+					continue
+				}
+				if t.Sub(out[c], out[j]); least == nil || t.Cmp(least) < 0 {
+					least = new(big.Rat).Set(t)
+				}
+			}
+		}
+		if least == nil || least.Sign() <= 0 {
+			// Some point is misclassified or tied: claim the smallest margin the format
+			// allows, which the kernel refutes at that point.
+			least = big.NewRat(1, 1<<32)
+		}
+		return cert.ArgmaxClaim{Margin: least}, nil
+	case "epsilon":
+		if o.epsilon != "auto" {
+			e, err := cert.ParseRat(o.epsilon, o.maxDigits)
+			if err != nil || e.Sign() < 0 {
+				return nil, fmt.Errorf("--epsilon: want a non-negative exact rational or auto")
+			}
+			return cert.EpsilonClaim{Epsilon: e}, nil
+		}
+		res, err := outs()
+		if err != nil {
+			return nil, err
+		}
+		worst := new(big.Rat)
+		t := new(big.Rat)
+		for i, out := range res {
+			want := d.TargetVector(i, len(out))
+			if len(want) != len(out) {
+				return nil, fmt.Errorf("point %d: the label has %d coordinates, the network %d outputs", i, len(want), len(out))
+			}
+			for k := range out {
+				if t.Sub(out[k], want[k]).Abs(t).Cmp(worst) > 0 {
+					worst.Set(t)
+				}
+			}
+		}
+		return cert.EpsilonClaim{Epsilon: worst}, nil
+	}
+	return nil, fmt.Errorf("--claim is %q; want exact, argmax, threshold or epsilon", o.claim)
+}
+
+func printImport(s *streams, o *importOptions, r *importReport, rep *cert.Report) {
+	if o.json {
+		writeJSON(s.out, r)
+		return
+	}
+	w := s.out
+	fmt.Fprintf(w, "import: %s (%s, sha256 %s)\n", r.Model, r.Format, r.SHA256)
+	fmt.Fprintf(w, "  network: %s\n", sizesLine(r.Sizes))
+	for _, n := range r.Notes {
+		fmt.Fprintln(w, "  note: "+n)
+	}
+	if rep == nil {
+		fmt.Fprintf(w, "  wrote %s\n", r.File)
+		return
+	}
+	fmt.Fprintf(w, "  wrote %s: claim %s\n", r.File, r.Claim)
+	fmt.Fprintf(w, "  kernel: %s (%s engine)\n", rep.Status, rep.Engine)
+	if rep.First != nil {
+		fmt.Fprintln(w, "    "+rep.First.String())
+	}
+}

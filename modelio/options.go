@@ -1,0 +1,26 @@
+package modelio
+
+// Options tune the readers. The zero value is ready to use.
+type Options struct {
+	// MaxElements bounds the elements of any one tensor and of any matrix the reader
+	// builds (default 100 000 000, the kernel's default parameter limit).
+	MaxElements int64
+	// Constants binds ONNX graph inputs by name to constant tensors (the model's data
+	// input is then the one input left unbound).
+	Constants map[string]*Tensor
+	// Activations, for formats that do not store them (safetensors, npz, npy): one
+	// activation for every hidden layer, or one per layer (the last included), in the
+	// kernel's names ("relu", "leaky-relu:1/100", "hard-tanh", "identity", "step").
+	// Empty: relu for hidden layers, identity for the last.
+	Activations []string
+	// Layers, for safetensors and npz: the tensor-name prefixes of the layers in order
+	// (default: the naming convention of docs/import.md).
+	Layers []string
+}
+
+func (o *Options) maxElements() int64 {
+	if o == nil || o.MaxElements <= 0 {
+		return 100_000_000
+	}
+	return o.MaxElements
+}
