@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"certify/cert"
+	"certify/certio"
 	"certify/modelio"
 
 	"github.com/spf13/cobra"
@@ -175,7 +176,7 @@ func runImport(o *importOptions, s *streams) error {
 	rep := importReport{File: o.out, Model: o.model, Format: m.Format, SHA256: sum, Sizes: net.ComputeSizes(), Notes: m.Notes}
 	if o.data.path == "" {
 		var buf bytes.Buffer
-		if err := cert.EncodeNetwork(&buf, net); err != nil {
+		if err := certio.EncodeNetwork(&buf, net); err != nil {
 			return err
 		}
 		if err := os.WriteFile(o.out, buf.Bytes(), 0o644); err != nil {
@@ -215,7 +216,7 @@ func runImport(o *importOptions, s *streams) error {
 	c := &cert.Certificate{Format: cert.FormatV1, Network: net, Source: ref, Claims: []cert.Claim{claim},
 		Provenance: cert.Provenance{Producer: "certify import", Params: params, Notes: strings.Join(m.Notes, "; ")}}
 	var buf bytes.Buffer
-	if err := cert.Encode(&buf, c); err != nil {
+	if err := certio.Encode(&buf, c); err != nil {
 		return err
 	}
 	if err := os.WriteFile(o.out, buf.Bytes(), 0o644); err != nil {
