@@ -434,3 +434,30 @@ func (n *callNode) eval(env map[string]*big.Rat) (value, error) {
 	}
 	return value{}, fmt.Errorf("unknown function %q", n.fn)
 }
+
+// Vars lists the parameter names the expression uses, each once, in order of appearance.
+func (e *Expr) Vars() []string {
+	var out []string
+	seen := map[string]bool{}
+	var walk func(n exprNode)
+	walk = func(n exprNode) {
+		switch n := n.(type) {
+		case *varNode:
+			if !seen[n.name] {
+				seen[n.name] = true
+				out = append(out, n.name)
+			}
+		case *unNode:
+			walk(n.x)
+		case *binNode:
+			walk(n.x)
+			walk(n.y)
+		case *callNode:
+			for _, a := range n.args {
+				walk(a)
+			}
+		}
+	}
+	walk(e.root)
+	return out
+}
