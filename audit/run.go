@@ -467,6 +467,9 @@ func solverNoFit(d *cert.Dataset, arch cert.Architecture, res lowerbounds.Existe
 func (c *ClaimSpec) runPieceBound(ctx context.Context, x instance, opt Options) outcome {
 	arch := cert.Architecture{InputDim: 1, Hidden: x.hidden, Activation: c.act.String()}
 	allowed := fmt.Sprintf("at most %s pieces", x.pmax)
+	if x.pmax.Cmp(big.NewInt(1)) == 0 {
+		allowed = "at most 1 piece"
+	}
 	if x.pmax.Sign() < 0 {
 		allowed = "no network at all"
 	}
