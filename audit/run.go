@@ -24,6 +24,7 @@ type Options struct {
 	OutDir    string        // where certificates are written ("" = nowhere)
 	Existence lowerbounds.Existence
 	Memoriser Memoriser
+	Known     *Known // results established earlier (LoadKnown), reused before asking a solver
 	Tries     int    // networks per search instance (default 400)
 	Seed      uint64 // search and random-data seed (default 1)
 	Version   string // the tool's version, for the report
@@ -317,9 +318,9 @@ func runClaim(ctx, global context.Context, c *ClaimSpec, opt Options, share time
 func (c *ClaimSpec) whatTried(opt Options) string {
 	switch c.Kind {
 	case KindMemorises:
-		return fmt.Sprintf("datasets: %s (seed %d)%s; witnesses: interpolant, construction%s", strings.Join(c.Families, ", "), opt.Seed, gp(c), solverWord(opt))
+		return fmt.Sprintf("datasets: %s (seed %d)%s; witnesses: interpolant%s, construction%s", strings.Join(c.Families, ", "), opt.Seed, gp(c), knownWord(opt), solverWord(opt))
 	case KindCannotMemorise:
-		return fmt.Sprintf("datasets: %s (seed %d); impossibility: kernel piece counting and monotonicity%s", strings.Join(c.Families, ", "), opt.Seed, solverWord(opt))
+		return fmt.Sprintf("datasets: %s (seed %d); impossibility: kernel piece counting and monotonicity%s%s", strings.Join(c.Families, ", "), opt.Seed, knownWord(opt), solverWord(opt))
 	case KindPieceBound:
 		return fmt.Sprintf("the kernel's piece bound ∏(1 + (p−1)·m_l); else a search of %d %s networks (zigzag, random, local search; seed %d)", opt.Tries, c.act, opt.Seed)
 	case KindMisclassify, KindL1:
@@ -331,6 +332,13 @@ func (c *ClaimSpec) whatTried(opt Options) string {
 func gp(c *ClaimSpec) string {
 	if c.GeneralPosition {
 		return ", in general position"
+	}
+	return ""
+}
+
+func knownWord(opt Options) string {
+	if opt.Known.Architectures() > 0 {
+		return fmt.Sprintf(", known results (%s, %d architectures)", opt.Known.Dir, opt.Known.Architectures())
 	}
 	return ""
 }
@@ -395,7 +403,11 @@ func (c *ClaimSpec) runMemorises(ctx context.Context, x instance, opt Options) o
 					how: fmt.Sprintf("no %s network of widths %v fits the %d-point %s dataset (kernel, by %s)", c.act, x.hidden, x.n, fam, m)}
 			}
 		}
-		w := c.fitWitness(ctx, d, arch, x, opt)
+		if r, ok := opt.Known.noFit(d, arch); ok && fam == lowerbounds.FamilyAlternating {
+			return outcome{status: RefutedBySolver, basis: "solver", certs: []certOut{{cert: copyCert(r.noFit), smtlib: r.noFitSMT}},
+				how: fmt.Sprintf("known result (%s): an SMT solver's unsat shows that no network of widths %v fits the %d-point %s dataset; the proof file re-runs with certify check --smt", r.dir, x.hidden, x.n, fam)}
+		}
+		w := c.fitWitness(ctx, d, arch, x, fam, opt)
 		switch {
 		case w.cert != nil:
 			held = append(held, fam+" fits ("+w.how+")")
@@ -431,6 +443,10 @@ func (c *ClaimSpec) runCannotMemorise(ctx context.Context, x instance, opt Optio
 			}
 			return outcome{status: Proved, basis: "kernel", how: how + " (kernel-checked no-fit certificate)", certs: []certOut{{cert: ic}}}
 		}
+		if r, ok := opt.Known.noFit(d, arch); ok && r.noFitSMT != "" {
+			return outcome{status: ProvedBySolver, basis: "solver", certs: []certOut{{cert: copyCert(r.noFit), smtlib: r.noFitSMT}},
+				how: fmt.Sprintf("known result (%s): an SMT solver's unsat shows that no network of widths %v fits the %d-point %s dataset; the proof file re-runs with certify check --smt", r.dir, x.hidden, x.n, fam)}
+		}
 		if opt.Existence != nil {
 			qctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 			res := opt.Existence.Exists(qctx, arch, d)
@@ -445,6 +461,13 @@ func (c *ClaimSpec) runCannotMemorise(ctx context.Context, x instance, opt Optio
 		notes = append(notes, fam+": the kernel's arguments do not decide it")
 	}
 	return outcome{status: Undecided, how: strings.Join(notes, "; ") + solverMissing(opt)}
+}
+
+// copyCert copies a certificate's top level and claim list (WriteCert rewrites claims).
+func copyCert(c *cert.Certificate) *cert.Certificate {
+	cp := *c
+	cp.Claims = append([]cert.Claim(nil), c.Claims...)
+	return &cp
 }
 
 func solverMissing(opt Options) string {
@@ -555,7 +578,7 @@ type witness struct {
 // fitWitness finds a network of arch fitting d: the interpolant, a construction, or the
 // solver. Whatever is found is checked: the network has the claim's shape and
 // activation, the certificate's claim is a fit of d, and the kernel verifies it.
-func (c *ClaimSpec) fitWitness(ctx context.Context, d *cert.Dataset, arch cert.Architecture, x instance, opt Options) witness {
+func (c *ClaimSpec) fitWitness(ctx context.Context, d *cert.Dataset, arch cert.Architecture, x instance, fam string, opt Options) witness {
 	var notes []string
 	if net, ok := interpolant(d, x, c.act); ok {
 		wc := witnessCert(d, net, "interpolant along the first coordinate")
@@ -563,6 +586,17 @@ func (c *ClaimSpec) fitWitness(ctx context.Context, d *cert.Dataset, arch cert.A
 			return witness{how: "interpolant", cert: wc}
 		} else {
 			notes = append(notes, "interpolant: "+err.Error())
+		}
+	}
+	if fam == lowerbounds.FamilyAlternating && oneD(x) {
+		ka := arch
+		ka.OutputDim = 0
+		if wc, dir := opt.Known.witness(d, ka); wc != nil {
+			if err := checkWitness(wc, d, x, c.act); err == nil {
+				return witness{how: "known result, " + dir, cert: wc}
+			} else {
+				notes = append(notes, "known result: "+err.Error())
+			}
 		}
 	}
 	if opt.Memoriser != nil {

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -34,6 +36,7 @@ type auditOptions struct {
 	tries         int
 	seed          uint64
 	noSolver      bool
+	known         string
 	quiet         bool
 }
 
@@ -84,6 +87,7 @@ The claims file format is described in docs/claims.md.`,
 	f.IntVar(&o.tries, "tries", 400, "networks evaluated per search instance")
 	f.Uint64Var(&o.seed, "seed", 1, "seed of the searches")
 	f.BoolVar(&o.noSolver, "no-solver", false, "do not ask an SMT solver (kernel arguments and constructions only)")
+	f.StringVar(&o.known, "known", "", "folder of known results (certify capacity's table) reused before asking a solver (default: testdata/capacity when present; \"none\" for none)")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress on stderr")
 	return cmd
 }
@@ -110,6 +114,23 @@ func runAudit(o *auditOptions, s *streams) error {
 		return malformed(fmt.Errorf("--budget is %s; it must be positive", o.budget))
 	}
 	opt := audit.Options{Budget: o.budget, OutDir: o.out, Tries: o.tries, Seed: o.seed, Memoriser: memoriser, Version: auditVersion()}
+	switch known := o.known; known {
+	case "none":
+	case "":
+		k, err := audit.LoadKnown(filepath.Join("testdata", "capacity"))
+		switch {
+		case err == nil:
+			opt.Known = k
+		case !errors.Is(err, fs.ErrNotExist):
+			return malformed(fmt.Errorf("testdata/capacity: %v", err))
+		}
+	default:
+		k, err := audit.LoadKnown(known)
+		if err != nil {
+			return malformed(fmt.Errorf("--known %s: %v", known, err))
+		}
+		opt.Known = k
+	}
 	if newExistence != nil && !o.noSolver {
 		opt.Existence = newExistence(60 * time.Second)
 	}
