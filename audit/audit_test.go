@@ -99,6 +99,12 @@ func TestClaimsFileErrors(t *testing.T) {
 		string(claim(`"kind": "memorises", "input_dim": "1", "hidden": ["d1"], "n": "N", "params": {"d1": [1, 3], "N": [1, 3]}`)):                   "outputs",
 		string(claim(mem + `, "expect": "holds"`)):                                                                                                  "expect",
 		string(claim(`"kind": "memorises", "input_dim": "1", "outputs": "1", "hidden": ["d1"], "n": "N/2", "params": {"d1": [1, 3], "N": [1, 3]}`)): "n: at N=1",
+		string(claim(`"kind": "piece-bound", "hidden": ["a"], "bound": "b", "params": {"a": [1, 1000], "b": [1, 1001]}`)):                           "more than 1000000 assignments",
+		string(claim(`"kind": "piece-bound", "hidden": ["a"], "bound": "1", "params": {"a": [1, 2.5]}`)):                                            "params",
+		string(claim(`"kind": "piece-bound", "hidden": ["1"], "bound": "1", "max_instances": -1`)):                                                  "max_instances",
+		string(claim(`"kind": "piece-bound", "hidden": ["1"], "bound": "1", "n": "3"`)):                                                             "n: not for a piece-bound claim",
+		string(claim(`"kind": "cannot-memorise", "input_dim": "2", "outputs": "1", "hidden": ["1"], "n": "3"`)):                                     "impossibility arguments",
+		string(claim(`"kind": "piece-bound", "hidden": ["1"], "bound": "1"`)) + "{}":                                                                "trailing data",
 		// Yun et al.'s Cor 4.2 for CIFAR-10: 50 000 points in 3072 dimensions are more than
 		// the audit builds; the claim is refused, never tried on smaller (1-D) data.
 		string(claim(`"kind": "memorises", "input_dim": "3072", "classes": "10", "general_position": true, "hidden": ["106"], "n": "50000"`)): "cannot be checked faithfully",

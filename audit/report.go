@@ -46,7 +46,8 @@ func (r *Report) WriteText(w io.Writer) {
 			fmt.Fprintf(w, "  expected: %s (%s)\n", c.Expect, mark)
 		}
 		if c.SecondPass != nil {
-			fmt.Fprintf(w, "  second pass (%.0f s): %s → %s, kept the %s\n", c.SecondPass.Seconds, c.SecondPass.Before, c.SecondPass.After, c.SecondPass.Kept)
+			sp := c.SecondPass
+			fmt.Fprintf(w, "  second pass (%.0f s): %d open instance(s) tried again, %d decided; %s → %s\n", sp.Seconds, sp.Retried, sp.Decided, sp.Before, sp.After)
 		}
 		if strings.Contains(c.Basis, "solver") {
 			fmt.Fprintln(w, "  this verdict rests on an SMT solver's answer: its proof file is written beside the certificate")

@@ -62,6 +62,7 @@ type InstanceResult struct {
 	Instance     string   `json:"instance"`
 	Status       string   `json:"status"`
 	How          string   `json:"how"` // how it was decided, or why not
+	Basis        string   `json:"basis,omitempty"` // what this instance's status rests on
 	Certificates []string `json:"certificates,omitempty"`
 }
 
@@ -99,9 +100,10 @@ type Result struct {
 // SecondPass is what the second pass (what the first left of the budget) did for a claim.
 type SecondPass struct {
 	Seconds float64 `json:"seconds"` // the time it was given
-	Before  string  `json:"before"`  // the first pass's verdict
-	After   string  `json:"after"`   // the second pass's verdict
-	Kept    string  `json:"kept"`    // "second" when it decided more, else "first"
+	Retried int     `json:"retried"` // open instances tried again
+	Decided int     `json:"decided"` // of them, decided this time
+	Before  string  `json:"before"`  // the verdict after the first pass
+	After   string  `json:"after"`   // the verdict with the second pass's results
 }
 
 // Report is the whole audit.
@@ -150,13 +152,13 @@ func Run(ctx context.Context, f *ClaimsFile, opt Options) (*Report, error) {
 		share := max(left, time.Second)
 		cctx, cancel := context.WithTimeout(gctx, share)
 		opt.Progress("audit: %s (%d instance(s) in range) …", c.ID, c.inRange)
-		r := runClaim(cctx, gctx, c, opt, share)
+		r := runClaim(cctx, gctx, c, c.insts, opt, share)
 		cancel()
 		opt.Progress("audit: %s: %s (%s)", c.ID, r.Verdict, clipText(r.Detail, 160))
 		rep.Claims = append(rep.Claims, r)
 	}
 	// A second pass gives what is left of the budget to the claims left with open
-	// instances: they are tried again, whole, with more time.
+	// instances: those instances are tried again with more time.
 	var again []int
 	for i, r := range rep.Claims {
 		if !IsRefutation(r.Verdict) && (r.Counts[Undecided] > 0 || r.Counts[NotTried] > 0) {
@@ -169,18 +171,27 @@ func Run(ctx context.Context, f *ClaimsFile, opt Options) (*Report, error) {
 			break
 		}
 		c := &f.Claims[i]
-		cctx, cancel := context.WithTimeout(gctx, left)
-		opt.Progress("audit: %s again, with %s …", c.ID, left.Round(time.Second))
-		r := runClaim(cctx, gctx, c, opt, left)
-		cancel()
 		first := rep.Claims[i]
-		sp := &SecondPass{Seconds: left.Seconds(), Before: first.Verdict, After: r.Verdict, Kept: "first"}
-		if IsRefutation(r.Verdict) || decided(r) > decided(first) {
-			sp.Kept = "second"
-			rep.Claims[i] = r
+		open := map[string]bool{}
+		for _, ir := range first.Instances {
+			if ir.Status == Undecided || ir.Status == NotTried {
+				open[ir.Instance] = true
+			}
 		}
-		rep.Claims[i].SecondPass = sp
-		opt.Progress("audit: %s, second pass: %s (kept the %s pass)", c.ID, r.Verdict, sp.Kept)
+		var redo []instance
+		for _, x := range c.insts {
+			if open[x.in.String()] {
+				redo = append(redo, x)
+			}
+		}
+		cctx, cancel := context.WithTimeout(gctx, left)
+		opt.Progress("audit: %s again: %d open instance(s), %s …", c.ID, len(redo), left.Round(time.Second))
+		second := runClaim(cctx, gctx, c, redo, opt, left)
+		cancel()
+		r := merge(first, second, c)
+		r.SecondPass = &SecondPass{Seconds: left.Seconds(), Retried: len(redo), Decided: decided(second), Before: first.Verdict, After: r.Verdict}
+		rep.Claims[i] = r
+		opt.Progress("audit: %s, second pass: %d of %d decided: %s", c.ID, decided(second), len(redo), r.Verdict)
 	}
 	rep.Verdicts = map[string]int{}
 	for _, r := range rep.Claims {
@@ -197,6 +208,7 @@ func Run(ctx context.Context, f *ClaimsFile, opt Options) (*Report, error) {
 	return rep, nil
 }
 
+// decided is the number of instances tried and decided.
 func decided(r Result) int { return r.Tried - r.Counts[Undecided] }
 
 // outcome is what one instance showed.
@@ -213,20 +225,20 @@ type certOut struct {
 	smtlib string // the SMT-LIB proof of a solver's unsat, written beside the certificate
 }
 
-func runClaim(ctx, global context.Context, c *ClaimSpec, opt Options, share time.Duration) Result {
+// runClaim tries insts (all of the claim's, or the open ones on a second pass) and
+// summarises.
+func runClaim(ctx, global context.Context, c *ClaimSpec, insts []instance, opt Options, share time.Duration) Result {
 	start := time.Now()
 	r := Result{ID: c.ID, Source: c.Source, Statement: c.Statement, Kind: c.Kind, Activation: c.act.String(),
-		Expect: c.Expect, InRange: c.inRange, Counts: map[string]int{}}
+		Expect: c.Expect, InRange: c.inRange}
 	if c.Capped() {
 		r.Cap = c.MaxInstances
 	}
 	r.WhatTried = c.whatTried(opt)
-	bases := map[string]bool{}
 	var refutedAt string
-	for i, x := range c.insts {
+	for i, x := range insts {
 		if refutedAt != "" {
 			r.Instances = append(r.Instances, InstanceResult{Instance: x.in.String(), Status: NotTried, How: "not tried: the claim is refuted at " + refutedAt})
-			r.Counts[NotTried]++
 			continue
 		}
 		if ctx.Err() != nil {
@@ -234,16 +246,13 @@ func runClaim(ctx, global context.Context, c *ClaimSpec, opt Options, share time
 			if global.Err() != nil {
 				why = "not tried: the budget is spent"
 			}
-			for _, y := range c.insts[i:] {
+			for _, y := range insts[i:] {
 				r.Instances = append(r.Instances, InstanceResult{Instance: y.in.String(), Status: NotTried, How: why})
-				r.Counts[NotTried]++
-				r.Open = append(r.Open, y.in.String()+": "+why)
 			}
 			break
 		}
-		r.Tried++
 		o := runInstance(ctx, c, x, opt)
-		ir := InstanceResult{Instance: x.in.String(), Status: o.status, How: o.how}
+		ir := InstanceResult{Instance: x.in.String(), Status: o.status, How: o.how, Basis: o.basis}
 		for _, co := range o.certs {
 			if opt.OutDir == "" || co.cert == nil {
 				continue
@@ -255,28 +264,66 @@ func runClaim(ctx, global context.Context, c *ClaimSpec, opt Options, share time
 			}
 			ir.Certificates = append(ir.Certificates, path)
 		}
-		r.Counts[o.status]++
-		if o.basis != "" {
-			bases[o.basis] = true
-		}
-		switch o.status {
-		case Refuted, RefutedBySolver, RefutedUnverified:
+		if IsRefutation(o.status) {
 			refutedAt = x.in.String()
-			r.Verdict, r.Instance, r.Detail, r.Basis = o.status, refutedAt, o.how, o.basis
-			if len(ir.Certificates) > 0 {
-				r.Counterexample = ir.Certificates[0]
-			}
-		case Undecided:
-			r.Open = append(r.Open, x.in.String()+": "+o.how)
 		}
 		r.Instances = append(r.Instances, ir)
 	}
 	r.Seconds = time.Since(start).Seconds()
-	if r.Verdict != "" { // refuted
-		r.Unexpected = r.Expect != "" && r.Expect != r.Verdict
-		return r
+	summarize(&r, c)
+	return r
+}
+
+// merge puts a second pass's results for the instances it retried into the first's.
+func merge(first, second Result, c *ClaimSpec) Result {
+	redo := map[string]InstanceResult{}
+	for _, ir := range second.Instances {
+		redo[ir.Instance] = ir
 	}
-	open := r.Counts[Undecided] + r.Counts[NotTried]
+	out := first
+	out.Instances = make([]InstanceResult, len(first.Instances))
+	for i, ir := range first.Instances {
+		if nr, ok := redo[ir.Instance]; ok {
+			ir = nr
+		}
+		out.Instances[i] = ir
+	}
+	out.Seconds += second.Seconds
+	summarize(&out, c)
+	return out
+}
+
+// summarize derives the counts, the open list, the verdict and its basis from the
+// instance results.
+func summarize(r *Result, c *ClaimSpec) {
+	r.Counts = map[string]int{}
+	r.Open, r.Verdict, r.Instance, r.Counterexample, r.Basis = nil, "", "", "", ""
+	r.Tried = 0
+	bases := map[string]bool{}
+	for _, ir := range r.Instances {
+		r.Counts[ir.Status]++
+		if ir.Status != NotTried {
+			r.Tried++
+		}
+		if ir.Basis != "" {
+			bases[ir.Basis] = true
+		}
+		switch {
+		case IsRefutation(ir.Status) && r.Verdict == "":
+			r.Verdict, r.Instance, r.Detail, r.Basis = ir.Status, ir.Instance, ir.How, ir.Basis
+			if len(ir.Certificates) > 0 {
+				r.Counterexample = ir.Certificates[0]
+			}
+		case ir.Status == Undecided || ir.Status == NotTried && !strings.HasPrefix(ir.How, "not tried: the claim is refuted"):
+			r.Open = append(r.Open, ir.Instance+": "+ir.How)
+		}
+	}
+	defer func() { r.Unexpected = r.Expect != "" && r.Expect != r.Verdict }()
+	if r.Verdict != "" { // refuted
+		r.Open = nil
+		return
+	}
+	open := len(r.Open)
 	var bs []string
 	for _, b := range []string{"kernel", "solver", "exact search", "sampled datasets", "sampled networks"} {
 		if bases[b] {
@@ -288,17 +335,17 @@ func runClaim(ctx, global context.Context, c *ClaimSpec, opt Options, share time
 	case c.inRange == 0:
 		r.Verdict = Undecided
 		r.Detail = "no instance in range satisfies the hypothesis: the claim is vacuous on these ranges"
-	case open > 0 && open == len(c.insts):
+	case open > 0 && open == len(r.Instances):
 		r.Verdict = Undecided
 		r.Detail = fmt.Sprintf("no instance decided; open: %s", strings.Join(r.Open, "; "))
 	case open > 0:
 		r.Verdict = Partial
-		r.Detail = fmt.Sprintf("%d of %d instance(s) decided, none refuted; open: %s", len(c.insts)-open, len(c.insts), strings.Join(r.Open, "; "))
+		r.Detail = fmt.Sprintf("%d of %d instance(s) decided, none refuted; open: %s", len(r.Instances)-open, len(r.Instances), strings.Join(r.Open, "; "))
 	case c.Capped() || r.Counts[HeldOnTried] > 0:
 		r.Verdict = NotRefuted
 		r.Detail = fmt.Sprintf("held on every instance tried (%s)", r.WhatTried)
 		if c.Capped() {
-			r.Detail = fmt.Sprintf("%d of %d instance(s) in range tried (max_instances %d); %s", len(c.insts), c.inRange, c.MaxInstances, r.Detail)
+			r.Detail = fmt.Sprintf("%d of %d instance(s) in range tried (max_instances %d); %s", len(r.Instances), c.inRange, c.MaxInstances, r.Detail)
 		}
 	case r.Counts[ProvedBySolver] > 0:
 		r.Verdict = ProvedBySolver
@@ -310,8 +357,6 @@ func runClaim(ctx, global context.Context, c *ClaimSpec, opt Options, share time
 	if len(r.Instances) > 0 && r.Verdict != Undecided && r.Verdict != Partial {
 		r.Detail += "; e.g. " + r.Instances[0].Instance + ": " + r.Instances[0].How
 	}
-	r.Unexpected = r.Expect != "" && r.Expect != r.Verdict
-	return r
 }
 
 // whatTried says, for the report, what the audit tries on each instance of the claim.
