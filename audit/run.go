@@ -61,7 +61,7 @@ const (
 type InstanceResult struct {
 	Instance     string   `json:"instance"`
 	Status       string   `json:"status"`
-	How          string   `json:"how"` // how it was decided, or why not
+	How          string   `json:"how"`             // how it was decided, or why not
 	Basis        string   `json:"basis,omitempty"` // what this instance's status rests on
 	Certificates []string `json:"certificates,omitempty"`
 }
