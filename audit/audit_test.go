@@ -224,8 +224,8 @@ func TestBuiltinAudit(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, r := range rep.Claims {
-		if r.Verdict != want[r.ID] {
-			t.Errorf("%s: %s (%s), want %s", r.ID, r.Verdict, r.Detail, want[r.ID])
+		if r.Verdict != want[r.ID] || r.Unexpected {
+			t.Errorf("%s: %s (%s), want %s (expect %q)", r.ID, r.Verdict, r.Detail, want[r.ID], r.Expect)
 		}
 		if r.Verdict == Refuted {
 			verifies(t, r.Counterexample, r.Verdict)
