@@ -89,22 +89,25 @@ func TestClaimsFileErrors(t *testing.T) {
 		string(claim(`"kind": "piece-bound", "hidden": ["1"], "bound": "1", "params": {"m": [1, 2, 3]}`)): "a list of 3",
 		`{"version": 1, "claims": [{"id": "a", "architecture": "fnn", "activation": "relu", "kind": "piece-bound", "hidden": ["1"], "bound": "1"}, {"id": "a", "architecture": "fnn", "activation": "relu", "kind": "piece-bound", "hidden": ["1"], "bound": "1"}]}`: "duplicate",
 		// Non-integer exponent: an error of the claim, naming the field and the instance.
-		string(claim(`"kind": "piece-bound", "width": "2", "layers": "L", "bound": "2^(L/2)", "params": {"L": [1, 2]}`)):                            "bound: at L=1: ",
-		string(claim(`"kind": "piece-bound", "hidden": ["d3"], "bound": "1", "params": {"d1": [1, 2]}`)):                                            `unknown parameter "d3"`,
-		string(claim(mem + `, "families": ["alternatng"]`)):                                                                                         `families[0]: unknown dataset family "alternatng"`,
-		string(claim(mem + `, "families": ["file:no-such-file.csv"]`)):                                                                              "no-such-file.csv",
-		strings.Replace(string(claim(`"kind": "piece-bound", "hidden": ["1"], "bound": "1"`)), `"relu"`, `"rleu"`, 1):                               "activation",
-		strings.Replace(string(claim(`"kind": "piece-bound", "hidden": ["1"], "bound": "1"`)), `"fnn"`, `"resnet"`, 1):                              "cannot be checked faithfully",
-		string(claim(`"kind": "memorises", "hidden": ["d1"], "n": "N", "params": {"d1": [1, 3], "N": [1, 3]}`)):                                     "input_dim",
-		string(claim(`"kind": "memorises", "input_dim": "1", "hidden": ["d1"], "n": "N", "params": {"d1": [1, 3], "N": [1, 3]}`)):                   "outputs",
-		string(claim(mem + `, "expect": "holds"`)):                                                                                                  "expect",
-		string(claim(`"kind": "memorises", "input_dim": "1", "outputs": "1", "hidden": ["d1"], "n": "N/2", "params": {"d1": [1, 3], "N": [1, 3]}`)): "n: at N=1",
-		string(claim(`"kind": "piece-bound", "hidden": ["a"], "bound": "b", "params": {"a": [1, 1000], "b": [1, 1001]}`)):                           "more than 1000000 assignments",
-		string(claim(`"kind": "piece-bound", "hidden": ["a"], "bound": "1", "params": {"a": [1, 2.5]}`)):                                            "params",
-		string(claim(`"kind": "piece-bound", "hidden": ["1"], "bound": "1", "max_instances": -1`)):                                                  "max_instances",
-		string(claim(`"kind": "piece-bound", "hidden": ["1"], "bound": "1", "n": "3"`)):                                                             "n: not for a piece-bound claim",
-		string(claim(`"kind": "cannot-memorise", "input_dim": "2", "outputs": "1", "hidden": ["1"], "n": "3"`)):                                     "impossibility arguments",
-		string(claim(`"kind": "piece-bound", "hidden": ["1"], "bound": "1"`)) + "{}":                                                                "trailing data",
+		string(claim(`"kind": "piece-bound", "width": "2", "layers": "L", "bound": "2^(L/2)", "params": {"L": [1, 2]}`)):                                         "bound: at L=1: ",
+		string(claim(`"kind": "piece-bound", "hidden": ["d3"], "bound": "1", "params": {"d1": [1, 2]}`)):                                                         `unknown parameter "d3"`,
+		string(claim(mem + `, "families": ["alternatng"]`)):                                                                                                      `families[0]: unknown dataset family "alternatng"`,
+		string(claim(mem + `, "families": ["file:no-such-file.csv"]`)):                                                                                           "no-such-file.csv",
+		strings.Replace(string(claim(`"kind": "piece-bound", "hidden": ["1"], "bound": "1"`)), `"relu"`, `"rleu"`, 1):                                            "activation",
+		strings.Replace(string(claim(`"kind": "piece-bound", "hidden": ["1"], "bound": "1"`)), `"fnn"`, `"resnet"`, 1):                                           "cannot be checked faithfully",
+		string(claim(`"kind": "memorises", "hidden": ["d1"], "n": "N", "params": {"d1": [1, 3], "N": [1, 3]}`)):                                                  "input_dim",
+		string(claim(`"kind": "memorises", "input_dim": "1", "hidden": ["d1"], "n": "N", "params": {"d1": [1, 3], "N": [1, 3]}`)):                                "outputs",
+		string(claim(mem + `, "expect": "holds"`)):                                                                                                               "expect",
+		string(claim(`"kind": "memorises", "input_dim": "1", "outputs": "1", "hidden": ["d1"], "n": "N/2", "params": {"d1": [1, 3], "N": [1, 3]}`)):              "n: at N=1",
+		string(claim(`"kind": "piece-bound", "hidden": ["a"], "bound": "b", "params": {"a": [1, 1000], "b": [1, 1001]}`)):                                        "more than 1000000 assignments",
+		string(claim(`"kind": "piece-bound", "hidden": ["a"], "bound": "1", "params": {"a": [1, 2.5]}`)):                                                         "params",
+		string(claim(`"kind": "piece-bound", "hidden": ["1"], "bound": "1", "max_instances": -1`)):                                                               "max_instances",
+		string(claim(`"kind": "piece-bound", "hidden": ["1"], "bound": "1", "n": "3"`)):                                                                          "n: not for a piece-bound claim",
+		string(claim(`"kind": "cannot-memorise", "input_dim": "2", "outputs": "1", "hidden": ["1"], "n": "3"`)):                                                  "impossibility arguments",
+		string(claim(`"kind": "piece-bound", "hidden": ["1"], "bound": "1"`)) + "{}":                                                                             "trailing data",
+		string(claim(`"kind": "size", "theorem": "telgarsky2015-sawtooth", "n": "4", "input_dim": "1", "outputs": "1", "hidden_units": "4"`)):                    "no size formula",
+		string(claim(`"kind": "size", "activation": "hard-tanh", "theorem": "zhang2017-thm1", "n": "4", "input_dim": "1", "outputs": "1", "hidden_units": "4"`)): "relu networks",
+		string(claim(`"kind": "size", "theorem": "zhang2017-thm1", "hidden": ["4"], "n": "4", "input_dim": "1", "outputs": "1", "hidden_units": "4"`)):           "architecture is its theorem's",
 		// Yun et al.'s Cor 4.2 for CIFAR-10: 50 000 points in 3072 dimensions are more than
 		// the audit builds; the claim is refused, never tried on smaller (1-D) data.
 		string(claim(`"kind": "memorises", "input_dim": "3072", "classes": "10", "general_position": true, "hidden": ["106"], "n": "50000"`)): "cannot be checked faithfully",
@@ -140,6 +143,11 @@ func TestVerdicts(t *testing.T) {
 		// Faithful data: d-dimensional general-position points with one-hot classes.
 		{"cor4.2", `"kind": "memorises", "input_dim": "dx", "classes": "2", "general_position": true, "hidden": ["ceil(4*N/dx + 8)"], "params": {"dx": [2, 3], "N": [1, 4]}, "n": "N", "families": ["alternating", "random"]`, NotRefuted, 8, 8},
 		{"leaky", `"kind": "memorises", "activation": "leaky-relu:1/4", "input_dim": "2", "outputs": "2", "hidden": ["N", "2"], "params": {"N": [1, 5]}, "n": "N"`, NotRefuted, 5, 5},
+		// Size claims against the kernel's theorem table: the quoted CIFAR-10 figure, and a
+		// smaller one.
+		{"cifar-106", `"kind": "size", "theorem": "yun2019-cor4.2-relu", "n": "50000", "input_dim": "3072", "classes": "10", "hidden_units": "106"`, Proved, 1, 1},
+		{"cifar-100", `"kind": "size", "theorem": "yun2019-cor4.2-relu", "n": "50000", "input_dim": "3072", "classes": "10", "hidden_units": "100"`, Refuted, 1, 1},
+		{"imagenet", `"kind": "size", "theorem": "yun2019-prop3.2-relu", "n": "10^6", "input_dim": "150528", "classes": "1000", "hidden_units": "8000", "depth": "4"`, Proved, 1, 1},
 		{"vacuous", `"kind": "piece-bound", "hidden": ["m"], "params": {"m": [1, 3]}, "when": "m > 5", "bound": "1"`, Undecided, 0, 0},
 	}
 	for _, tc := range cases {
@@ -210,6 +218,8 @@ func TestBuiltinAudit(t *testing.T) {
 		"telgarsky-piece-lemma":                 Proved,
 		"telgarsky2015-2m-pow-l":                Proved,
 		"seed000-corollary-pieces-affine-depth": Proved,
+		"yun2019-prop3.2-imagenet":              Proved,
+		"yun2019-cor4.2-cifar10":                Proved,
 	}
 	var sub ClaimsFile
 	sub.Version = 1

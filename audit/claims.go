@@ -30,6 +30,7 @@ const (
 	KindPieceBound     = "piece-bound"       // ∀ networks of the architecture: pieces on [0,1] (<|≤) bound
 	KindMisclassify    = "misclassification" // ∀ networks: ≥ fraction of Telgarsky's 2^k points misclassified
 	KindL1             = "l1-separation"     // ∀ networks: ∫₀¹ |f − m^(target)| ≥ epsilon
+	KindSize           = "size"              // a theorem's promised size at an instance is within a quoted figure
 )
 
 // ArchFNN is the only architecture family the audit builds: fully connected feed-forward
@@ -89,6 +90,12 @@ type ClaimSpec struct {
 	// MaxInstances, when positive, caps the instances tried (the smallest first); a capped
 	// claim is never proved. Zero: every instance in range.
 	MaxInstances int `json:"max_instances,omitempty"`
+	// size: the theorem (cert.TheoremIDs) whose promise is compared, and the quoted
+	// figures (hidden units; depth in affine layers, optional). N, input_dim and outputs
+	// or classes give the instance.
+	Theorem     string `json:"theorem,omitempty"`
+	HiddenUnits string `json:"hidden_units,omitempty"`
+	Depth       string `json:"depth,omitempty"`
 	// Expect is the verdict the claim is expected to get (for --fail-on-unexpected).
 	Expect string `json:"expect,omitempty"`
 
@@ -109,6 +116,8 @@ type instance struct {
 	frac    *big.Rat
 	target  int
 	eps     *big.Rat
+	units   int64 // size: the quoted hidden units
+	depth   int64 // size: the quoted depth (0: not quoted)
 }
 
 //go:embed builtin.json
@@ -166,7 +175,7 @@ func (c *ClaimSpec) validate() error {
 	if c.ID == "" {
 		return fieldError("id", nil, "is required")
 	}
-	kinds := []string{KindMemorises, KindCannotMemorise, KindPieceBound, KindMisclassify, KindL1}
+	kinds := []string{KindMemorises, KindCannotMemorise, KindPieceBound, KindMisclassify, KindL1, KindSize}
 	if !slices.Contains(kinds, c.Kind) {
 		return fieldError("kind", nil, "unknown kind %q (want one of %s)", c.Kind, strings.Join(kinds, ", "))
 	}
@@ -224,8 +233,14 @@ func (c *ClaimSpec) validate() error {
 		exprs[field] = e
 		return nil
 	}
-	if (c.Hidden == nil) == (c.Width == "") {
+	if c.Kind == KindSize {
+		if err := c.checkSize(); err != nil {
+			return err
+		}
+	} else if (c.Hidden == nil) == (c.Width == "") {
 		return fieldError("hidden", nil, "give hidden (a list of width expressions) or width and layers")
+	} else if c.Theorem != "" || c.HiddenUnits != "" || c.Depth != "" {
+		return fieldError("theorem", nil, "theorem, hidden_units and depth are for size claims")
 	}
 	if c.Hidden != nil && len(c.Hidden) == 0 {
 		return fieldError("hidden", nil, "needs at least one hidden layer")
@@ -259,10 +274,12 @@ func (c *ClaimSpec) validate() error {
 		KindPieceBound:     {"bound"},
 		KindMisclassify:    {"k", "fraction"},
 		KindL1:             {"target", "epsilon"},
+		KindSize:           {"n", "input_dim", "hidden_units"},
 	}
 	values := map[string]string{"width": c.Width, "layers": c.Layers, "when": c.When, "n": c.N,
 		"input_dim": c.InputDim, "outputs": c.Outputs, "classes": c.Classes, "bound": c.Bound,
-		"k": c.K, "fraction": c.Fraction, "target": c.Target, "epsilon": c.Epsilon}
+		"k": c.K, "fraction": c.Fraction, "target": c.Target, "epsilon": c.Epsilon,
+		"hidden_units": c.HiddenUnits, "depth": c.Depth}
 	for _, f := range perKind[c.Kind] {
 		if err := need(f, values[f]); err != nil {
 			return err
@@ -279,10 +296,13 @@ func (c *ClaimSpec) validate() error {
 		own[f] = true
 	}
 	dataKind := c.Kind == KindMemorises || c.Kind == KindCannotMemorise
-	if dataKind {
+	if dataKind || c.Kind == KindSize {
 		own["classes"] = true
 	}
-	for _, f := range []string{"n", "classes", "bound", "k", "fraction", "target", "epsilon"} {
+	if c.Kind == KindSize {
+		own["depth"] = true
+	}
+	for _, f := range []string{"n", "classes", "bound", "k", "fraction", "target", "epsilon", "hidden_units", "depth"} {
 		if !own[f] {
 			if err := refuse(f, values[f], "it belongs to another kind"); err != nil {
 				return err
@@ -298,6 +318,11 @@ func (c *ClaimSpec) validate() error {
 		}
 		if c.GeneralPosition {
 			return fieldError("general_position", nil, "only for memorises and cannot-memorise claims")
+		}
+	}
+	if dataKind || c.Kind == KindSize {
+		if (c.Outputs == "") == (c.Classes == "") {
+			return fieldError("outputs", nil, "a %s claim gives outputs (regression targets) or classes (one-hot labels), one of them", c.Kind)
 		}
 	}
 	if dataKind {
@@ -430,6 +455,9 @@ func (c *ClaimSpec) evaluate(in Instance, exprs map[string]*Expr) (instance, err
 		}
 		return r, nil
 	}
+	if c.Kind == KindSize {
+		return c.evaluateSize(x, in, exprs)
+	}
 	if c.Hidden != nil {
 		for i := range c.Hidden {
 			w, err := intIn(fmt.Sprintf("hidden[%d]", i), 1, maxWidth)
@@ -545,4 +573,79 @@ func (c *ClaimSpec) Instances() []Instance {
 		out[i] = x.in
 	}
 	return out
+}
+
+// Size claims: the theorems whose promise depends on N, d_x and d_y only, with the
+// activation and architecture of each.
+var sizeTheorems = map[string]string{
+	"zhang2017-thm1":          "relu",
+	"yun2019-thm3.1-relu":     "relu",
+	"yun2019-thm3.1-hardtanh": "hard-tanh",
+	"yun2019-prop3.2-relu":    "relu",
+	"yun2019-cor4.2-relu":     "relu",
+}
+
+func (c *ClaimSpec) checkSize() error {
+	if c.Hidden != nil || c.Width != "" || c.Layers != "" {
+		return fieldError("hidden", nil, "a size claim's architecture is its theorem's; give no hidden, width or layers")
+	}
+	act, ok := sizeTheorems[c.Theorem]
+	if !ok {
+		ids := make([]string, 0, len(sizeTheorems))
+		for id := range sizeTheorems {
+			ids = append(ids, id)
+		}
+		sort.Strings(ids)
+		if c.Theorem == "" {
+			return fieldError("theorem", nil, "a size claim names its theorem (one of %s)", strings.Join(ids, ", "))
+		}
+		return fieldError("theorem", nil, "%q has no size formula in the kernel's theorem table that depends on N, d_x, d_y alone (want one of %s)", c.Theorem, strings.Join(ids, ", "))
+	}
+	if c.act.String() != act {
+		return fieldError("activation", nil, "theorem %s is about %s networks, not %s", c.Theorem, act, c.act)
+	}
+	if len(c.Families) > 0 || c.GeneralPosition || c.Strict {
+		return fieldError("families", nil, "families, general_position and strict are not for size claims")
+	}
+	return nil
+}
+
+func (c *ClaimSpec) evaluateSize(x instance, in Instance, exprs map[string]*Expr) (instance, error) {
+	geti := func(field string, lo, hi int64) (int64, error) {
+		v, err := exprs[field].Int(in)
+		if err != nil {
+			return 0, fieldError(field, in, "%v", err)
+		}
+		if v < lo || v > hi {
+			return 0, fieldError(field, in, "%s = %d is outside [%d, %d]", exprs[field], v, lo, hi)
+		}
+		return v, nil
+	}
+	n, err := geti("n", 1, 100_000_000)
+	if err != nil {
+		return x, err
+	}
+	dx, err := geti("input_dim", 1, 1<<30)
+	if err != nil {
+		return x, err
+	}
+	dyField := "outputs"
+	if c.Classes != "" {
+		dyField = "classes"
+		x.classes = true
+	}
+	dy, err := geti(dyField, 1, 1<<20)
+	if err != nil {
+		return x, err
+	}
+	x.n, x.dx, x.dy = int(n), int(dx), int(dy)
+	if x.units, err = geti("hidden_units", 0, 1<<62); err != nil {
+		return x, err
+	}
+	if exprs["depth"] != nil {
+		if x.depth, err = geti("depth", 1, 1<<20); err != nil {
+			return x, err
+		}
+	}
+	return x, nil
 }

@@ -325,7 +325,7 @@ func summarize(r *Result, c *ClaimSpec) {
 	}
 	open := len(r.Open)
 	var bs []string
-	for _, b := range []string{"kernel", "solver", "exact search", "sampled datasets", "sampled networks"} {
+	for _, b := range []string{"kernel", "kernel formula", "solver", "exact search", "sampled datasets", "sampled networks"} {
 		if bases[b] {
 			bs = append(bs, b)
 		}
@@ -353,6 +353,9 @@ func summarize(r *Result, c *ClaimSpec) {
 	default:
 		r.Verdict = Proved
 		r.Detail = fmt.Sprintf("all %d instance(s) in range established by kernel-checked certificates", c.inRange)
+		if r.Basis == "kernel formula" {
+			r.Detail = fmt.Sprintf("all %d instance(s) in range established by the kernel's size formula", c.inRange)
+		}
 	}
 	if len(r.Instances) > 0 && r.Verdict != Undecided && r.Verdict != Partial {
 		r.Detail += "; e.g. " + r.Instances[0].Instance + ": " + r.Instances[0].How
@@ -368,6 +371,8 @@ func (c *ClaimSpec) whatTried(opt Options) string {
 		return fmt.Sprintf("datasets: %s (seed %d); impossibility: kernel piece counting and monotonicity%s%s", strings.Join(c.Families, ", "), opt.Seed, knownWord(opt), solverWord(opt))
 	case KindPieceBound:
 		return fmt.Sprintf("the kernel's piece bound ∏(1 + (p−1)·m_l); else a search of %d %s networks (zigzag, random, local search; seed %d)", opt.Tries, c.act, opt.Seed)
+	case KindSize:
+		return fmt.Sprintf("the kernel's size formula for %s (cert.TheoremPromise)", c.Theorem)
 	case KindMisclassify, KindL1:
 		return fmt.Sprintf("a search of %d %s networks (zigzag, random, local search; seed %d)", opt.Tries, c.act, opt.Seed)
 	}
@@ -422,6 +427,8 @@ func runInstance(ctx context.Context, c *ClaimSpec, x instance, opt Options) out
 		return c.runMisclassify(ctx, x, opt)
 	case KindL1:
 		return c.runL1(ctx, x, opt)
+	case KindSize:
+		return c.runSize(x)
 	}
 	return outcome{status: Undecided, how: "unknown kind"}
 }
@@ -609,6 +616,29 @@ func (c *ClaimSpec) runL1(ctx context.Context, x instance, opt Options) outcome 
 	}
 	return outcome{status: HeldOnTried, basis: "sampled networks",
 		how: fmt.Sprintf("best of %d networks: ∫|f − m^(%d)| = %s ≥ %s (%s)", res.Tried, x.target, res.Best, x.eps.RatString(), res.BestFrom)}
+}
+
+// runSize compares the theorem's promise, by the kernel's formula, with the quoted
+// figures: the claim is that the theorem's network for this instance has at most the
+// quoted hidden units (and depth, when quoted).
+func (c *ClaimSpec) runSize(x instance) outcome {
+	pr, err := cert.TheoremPromise(c.Theorem, cert.TheoremInstance{N: x.n, DX: x.dx, DY: x.dy})
+	if err != nil || pr.HiddenUnits == nil {
+		return outcome{status: Undecided, how: fmt.Sprintf("no size formula: %v", err)}
+	}
+	how := fmt.Sprintf("the kernel's formula for %s at N = %d, d_x = %d, d_y = %d promises %d hidden units", c.Theorem, x.n, x.dx, x.dy, *pr.HiddenUnits)
+	if pr.Depth != nil {
+		how += fmt.Sprintf(" in %d affine layers", *pr.Depth)
+	}
+	how += fmt.Sprintf("; the quoted figure is %d", x.units)
+	if x.depth > 0 {
+		how += fmt.Sprintf(" (depth %d)", x.depth)
+	}
+	ok := int64(*pr.HiddenUnits) <= x.units && (x.depth == 0 || pr.Depth == nil || int64(*pr.Depth) <= x.depth)
+	if !ok {
+		return outcome{status: Refuted, basis: "kernel formula", how: how + ": the theorem needs more than quoted (no certificate: the quantity is a formula, not a network)"}
+	}
+	return outcome{status: Proved, basis: "kernel formula", how: how + " (no certificate: the quantity is a formula, not a network)"}
 }
 
 // witness is fitWitness's answer: a verified witness certificate, or a solver's unsat

@@ -545,3 +545,14 @@ func NewTheoremClaim(id string, c *Certificate) (TheoremClaim, error) {
 	return TheoremClaim{Theorem: id, Hypothesis: th.hypothesis, Instance: in, Evaluated: ev, HypothesisHolds: holds,
 		Promised: pr, Built: bu, WithinPromise: within, ExceedsTheorem: !holds}, nil
 }
+
+// TheoremPromise is the size theorem id promises for an instance (N, d_x, d_y, and the
+// hidden widths where the promise depends on them), by the kernel's own formula: what a
+// size calculation quoted from a paper is compared against.
+func TheoremPromise(id string, in TheoremInstance) (TheoremSizes, error) {
+	th, ok := theorems[id]
+	if !ok {
+		return TheoremSizes{}, fmt.Errorf("unknown theorem %q (known: %s)", id, theoremIDs())
+	}
+	return th.promise(in), nil
+}
