@@ -558,15 +558,20 @@ func (c *ClaimSpec) runPieceBound(ctx context.Context, x instance, opt Options) 
 		if !n.IsInt64() || n.Int64() > maxProofPoints {
 			return outcome{status: Proved, basis: "kernel", how: how + fmt.Sprintf(" (cert.MaxPiecesBound; no certificate written: its dataset would have %s points)", n)}
 		}
+		// The certificate must use the counting argument (method pieces), not monotonicity,
+		// which would prove the no-fit without saying anything about the count.
 		d, err := lowerbounds.Dataset(lowerbounds.FamilyAlternating, int(n.Int64()), 1)
 		if err == nil {
-			note := fmt.Sprintf("proof of %s at %s: %s points alternating force %s pieces; no network of the architecture has that many", c.ID, x.in, n, new(big.Int).Add(x.pmax, big.NewInt(1)))
-			if ic, err := lowerbounds.Impossibility(d, arch, note); err == nil {
-				return outcome{status: Proved, basis: "kernel", certs: []certOut{{cert: ic}},
-					how: how + fmt.Sprintf(" (kernel-checked no-fit certificate: %s alternating points force %s pieces, more than the architecture has)", n, new(big.Int).Add(x.pmax, big.NewInt(1)))}
+			forced := x.pmax.Int64() + 1
+			note := fmt.Sprintf("proof of %s at %s: %s alternating points force %d pieces; by the kernel's count no network of the architecture has that many", c.ID, x.in, n, forced)
+			pc := &cert.Certificate{Format: cert.FormatV1, Provenance: cert.Provenance{Producer: "certify audit", Notes: note}, Data: d,
+				Claims: []cert.Claim{cert.NoFitClaim{Arch: arch, Fit: "exact", Method: "pieces", ForcedPieces: &forced, MaxPieces: M}}}
+			if rep, err := cert.Check(pc, cert.Options{}); err == nil && rep.Status == cert.Verified {
+				return outcome{status: Proved, basis: "kernel", certs: []certOut{{cert: pc}},
+					how: how + fmt.Sprintf(" (kernel-checked no-fit certificate by piece counting: %s alternating points force %d pieces, more than the architecture has)", n, forced)}
 			}
 		}
-		return outcome{status: Proved, basis: "kernel", how: how + " (cert.MaxPiecesBound)"}
+		return outcome{status: Undecided, how: how + ", but the kernel did not verify the piece-counting certificate (a bug: reported, not believed)"}
 	}
 	res, err := lowerbounds.SearchPiecesAct(ctx, x.hidden, c.act, x.pmax, false, opt.Tries, opt.Seed)
 	if err != nil {
