@@ -18,13 +18,13 @@ func (c Result) tried() string {
 
 // WriteText writes the report as an aligned table followed by the details.
 func (r *Report) WriteText(w io.Writer) {
-	fmt.Fprintf(w, "%-38s %-18s %-9s %-14s %s\n", "CLAIM", "VERDICT", "TRIED", "BASIS", "COUNTEREXAMPLE / NOTE")
+	fmt.Fprintf(w, "%-38s %-18s %-9s %-16s %s\n", "CLAIM", "VERDICT", "TRIED", "BASIS", "COUNTEREXAMPLE / NOTE")
 	for _, c := range r.Claims {
 		note := c.Counterexample
 		if note == "" {
 			note = c.Detail
 		}
-		fmt.Fprintf(w, "%-38s %-18s %-9s %-14s %s\n", c.ID, c.Verdict, c.tried(), c.Basis, clipText(note, 90))
+		fmt.Fprintf(w, "%-38s %-18s %-9s %-16s %s\n", c.ID, c.Verdict, c.tried(), c.Basis, clipText(note, 90))
 	}
 	fmt.Fprintln(w)
 	for _, c := range r.Claims {
