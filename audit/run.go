@@ -25,7 +25,7 @@ type Options struct {
 	Existence lowerbounds.Existence
 	Memoriser Memoriser
 	Known     *Known // results established earlier (LoadKnown), reused before asking a solver
-	Tries     int    // networks per search instance (default 400)
+	Tries     int    // networks per search instance (default: 200 per minute of budget, at least 100)
 	Seed      uint64 // search and random-data seed (default 1)
 	Version   string // the tool's version, for the report
 	Progress  func(format string, args ...any)
@@ -127,7 +127,9 @@ func Run(ctx context.Context, f *ClaimsFile, opt Options) (*Report, error) {
 		opt.Budget = 3 * time.Minute
 	}
 	if opt.Tries <= 0 {
-		opt.Tries = 400
+		// Search effort scales with the budget, deterministically: 200 networks per
+		// minute of budget, at least 100 (400 for the demo's two minutes).
+		opt.Tries = max(100, int(200*opt.Budget/time.Minute))
 	}
 	if opt.Seed == 0 {
 		opt.Seed = 1

@@ -84,7 +84,7 @@ The claims file format is described in docs/claims.md.`,
 	f.BoolVar(&o.failOnRefuted, "fail-on-refuted", false, "exit 1 when a claim is refuted, by any kind of counterexample (for CI)")
 	f.BoolVar(&o.failOnUndec, "fail-on-undecided", false, "exit 3 when a claim is undecided or partial (for CI)")
 	f.BoolVar(&o.failOnUnexp, "fail-on-unexpected", false, "exit 1 when a claim's verdict differs from its \"expect\" (for CI)")
-	f.IntVar(&o.tries, "tries", 400, "networks evaluated per search instance")
+	f.IntVar(&o.tries, "tries", 0, "networks evaluated per search instance (default: 200 per minute of --budget, at least 100)")
 	f.Uint64Var(&o.seed, "seed", 1, "seed of the searches")
 	f.BoolVar(&o.noSolver, "no-solver", false, "do not ask an SMT solver (kernel arguments and constructions only)")
 	f.StringVar(&o.known, "known", "", "folder of known results (certify capacity's table) reused before asking a solver (default: testdata/capacity when present; \"none\" for none)")
@@ -107,8 +107,8 @@ func runAudit(o *auditOptions, s *streams) error {
 	if err != nil {
 		return malformed(err)
 	}
-	if o.tries < 1 {
-		return malformed(fmt.Errorf("--tries is %d; it must be positive", o.tries))
+	if o.tries < 0 {
+		return malformed(fmt.Errorf("--tries is %d; it must be positive (or 0: by the budget)", o.tries))
 	}
 	if o.budget <= 0 {
 		return malformed(fmt.Errorf("--budget is %s; it must be positive", o.budget))
