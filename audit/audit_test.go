@@ -52,7 +52,7 @@ func TestExpr(t *testing.T) {
 			t.Errorf("%s = %v (%v), want %v", src, got, err, want)
 		}
 	}
-	for _, bad := range []string{"", "1 +", "floor(1, 2)", "(1", "x y", "2^10000", "1/0", "unknown + 1", "1 < 2 + (3 < 4)"} {
+	for _, bad := range []string{"", "1 +", "floor(1, 2)", "(1", "x y", "2^10000", "(2^4096)^4096", "((3^4096)^16)*((3^4096)^16)", "1/0", "unknown + 1", "1 < 2 + (3 < 4)"} {
 		e, err := ParseExpr(bad)
 		if err == nil {
 			_, err = e.Rat(env)
@@ -100,6 +100,7 @@ func TestClaimsFileErrors(t *testing.T) {
 		string(claim(mem + `, "expect": "holds"`)):                                                                                                               "expect",
 		string(claim(`"kind": "memorises", "input_dim": "1", "outputs": "1", "hidden": ["d1"], "n": "N/2", "params": {"d1": [1, 3], "N": [1, 3]}`)):              "n: at N=1",
 		string(claim(`"kind": "piece-bound", "hidden": ["a"], "bound": "b", "params": {"a": [1, 1000], "b": [1, 1001]}`)):                                        "more than 1000000 assignments",
+		string(claim(`"kind": "piece-bound", "hidden": ["a"], "bound": "1", "params": {"a": [-9223372036854775808, 9223372036854775807]}`)):                      "more than 1000000 assignments",
 		string(claim(`"kind": "piece-bound", "hidden": ["a"], "bound": "1", "params": {"a": [1, 2.5]}`)):                                                         "params",
 		string(claim(`"kind": "piece-bound", "hidden": ["1"], "bound": "1", "max_instances": -1`)):                                                               "max_instances",
 		string(claim(`"kind": "piece-bound", "hidden": ["1"], "bound": "1", "n": "3"`)):                                                                          "n: not for a piece-bound claim",
@@ -249,4 +250,24 @@ func TestBuiltinAudit(t *testing.T) {
 	if rep.Refuted != 2 {
 		t.Errorf("refuted %d claims, want 2", rep.Refuted)
 	}
+}
+
+// FuzzParseClaims: no input makes the claims reader panic or accept a file whose claims
+// it cannot enumerate.
+func FuzzParseClaims(f *testing.F) {
+	f.Add(string(builtinJSON))
+	f.Add(string(claim(`"kind": "piece-bound", "width": "m", "layers": "l", "params": {"m": [1, 4], "l": [1, 3]}, "bound": "(m+1)^l"`)))
+	f.Add(string(claim(`"kind": "memorises", "input_dim": "dx", "classes": "2", "hidden": ["N"], "params": {"dx": [1, 3], "N": [1, 4]}, "n": "N"`)))
+	f.Fuzz(func(t *testing.T, src string) {
+		cf, err := ParseClaims([]byte(src))
+		if err != nil {
+			return
+		}
+		for i := range cf.Claims {
+			c := &cf.Claims[i]
+			if len(c.Instances()) > c.InRange() || c.InRange() > maxAssignments {
+				t.Fatalf("%s: %d instances of %d in range", c.ID, len(c.Instances()), c.InRange())
+			}
+		}
+	})
 }

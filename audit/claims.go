@@ -368,7 +368,8 @@ func (c *ClaimSpec) enumerate(names []string, exprs map[string]*Expr) error {
 	total := int64(1)
 	for _, n := range names {
 		r := c.Params[n]
-		if r[1]-r[0] >= maxAssignments {
+		// The width as unsigned: r[1] − r[0] overflows int64 for ranges near ±2^63.
+		if uint64(r[1])-uint64(r[0]) >= maxAssignments {
 			total = maxAssignments + 1
 			break
 		}
