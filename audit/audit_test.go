@@ -149,6 +149,8 @@ func TestVerdicts(t *testing.T) {
 		{"cifar-106", `"kind": "size", "theorem": "yun2019-cor4.2-relu", "n": "50000", "input_dim": "3072", "classes": "10", "hidden_units": "106"`, Proved, 1, 1},
 		{"cifar-100", `"kind": "size", "theorem": "yun2019-cor4.2-relu", "n": "50000", "input_dim": "3072", "classes": "10", "hidden_units": "100"`, Refuted, 1, 1},
 		{"imagenet", `"kind": "size", "theorem": "yun2019-prop3.2-relu", "n": "10^6", "input_dim": "150528", "classes": "1000", "hidden_units": "8000", "depth": "4"`, Proved, 1, 1},
+		{"hardtanh-deep", `"kind": "memorises", "activation": "hard-tanh", "input_dim": "3", "outputs": "2", "hidden": ["N", "3", "2"], "params": {"N": [1, 6]}, "n": "N", "families": ["alternating", "random", "telgarsky"]`, NotRefuted, 6, 6},
+		{"classes-1d", `"kind": "memorises", "activation": "leaky-relu:-1/2", "input_dim": "1", "classes": "3", "hidden": ["N"], "params": {"N": [1, 6]}, "n": "N", "families": ["alternating", "random"]`, NotRefuted, 6, 6},
 		{"vacuous", `"kind": "piece-bound", "hidden": ["m"], "params": {"m": [1, 3]}, "when": "m > 5", "bound": "1"`, Undecided, 0, 0},
 	}
 	for _, tc := range cases {
