@@ -142,6 +142,7 @@ func ParseClaims(raw []byte) (*ClaimsFile, error) {
 	sum := sha256.Sum256(raw)
 	f.SHA256 = hex.EncodeToString(sum[:])
 	seen := map[string]bool{}
+	files := map[string]string{}
 	for i := range f.Claims {
 		c := &f.Claims[i]
 		if err := c.validate(); err != nil {
@@ -151,6 +152,13 @@ func ParseClaims(raw []byte) (*ClaimsFile, error) {
 			return nil, fmt.Errorf("claims[%d].id: duplicate id %q", i, c.ID)
 		}
 		seen[c.ID] = true
+		// Certificates are named after the id, reduced to a file name: two ids may not
+		// reduce to the same one.
+		file := certName(c.ID, nil, "")
+		if other, ok := files[file]; ok {
+			return nil, fmt.Errorf("claims[%d].id: %q and %q name the same certificate files (%s); make them differ in letters or digits", i, other, c.ID, file)
+		}
+		files[file] = c.ID
 	}
 	return &f, nil
 }

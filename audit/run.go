@@ -402,13 +402,25 @@ func solverWord(opt Options) string {
 	return ""
 }
 
+// certName is the file name of an instance's certificate: the claim's id, the instance
+// and a suffix (the family), reduced to letters, digits, '.', '-' and '_' so that no id
+// can name a path outside the output folder.
 func certName(id string, in Instance, suffix string) string {
 	s := id
 	if len(in) > 0 {
 		s += "_" + strings.NewReplacer(" ", "_", "=", "", "/", "over").Replace(in.String())
 	}
 	if suffix != "" {
-		s += "_" + strings.NewReplacer("/", "_", ":", "_").Replace(suffix)
+		s += "_" + suffix
+	}
+	s = strings.Map(func(r rune) rune {
+		if r < 128 && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-' || r == '_') {
+			return r
+		}
+		return '_'
+	}, s)
+	if strings.HasPrefix(s, ".") {
+		s = "_" + s
 	}
 	return s + ".json"
 }
