@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -142,13 +143,19 @@ func runAudit(o *auditOptions, s *streams) error {
 		return err
 	}
 	if o.out != "" {
-		if mf, err := os.Create(filepath.Join(o.out, "report.md")); err == nil {
-			rep.WriteMarkdown(mf)
-			mf.Close()
+		write := func(name string, fn func(io.Writer)) error {
+			fh, err := os.Create(filepath.Join(o.out, name))
+			if err != nil {
+				return err
+			}
+			fn(fh)
+			return fh.Close()
 		}
-		if jf, err := os.Create(filepath.Join(o.out, "report.json")); err == nil {
-			writeJSON(jf, rep)
-			jf.Close()
+		if err := write("report.md", rep.WriteMarkdown); err != nil {
+			return err
+		}
+		if err := write("report.json", func(w io.Writer) { writeJSON(w, rep) }); err != nil {
+			return err
 		}
 	}
 	switch {
