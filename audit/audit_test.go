@@ -248,6 +248,19 @@ func TestBuiltinAudit(t *testing.T) {
 		if r.Verdict == Refuted {
 			verifies(t, r.Counterexample, r.Verdict)
 		}
+		// Every certificate a verdict rests on is written and verifies: each decided
+		// instance (but a size formula's) has one.
+		for _, ir := range r.Instances {
+			if ir.Status == NotTried || ir.Status == Undecided || ir.Basis == "kernel formula" {
+				continue
+			}
+			if len(ir.Certificates) == 0 {
+				t.Errorf("%s at %s: %s with no certificate written", r.ID, ir.Instance, ir.Status)
+			}
+			for _, p := range ir.Certificates {
+				verifies(t, p, ir.Status)
+			}
+		}
 	}
 	if rep.Refuted != 2 {
 		t.Errorf("refuted %d claims, want 2", rep.Refuted)
