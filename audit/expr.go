@@ -299,6 +299,24 @@ func (p *parser) parseAtom() (exprNode, error) {
 
 func num(r *big.Rat) value { return value{r: r} }
 
+// maxValueBits bounds every value an expression computes (numerator and denominator), so
+// that a claims file cannot make the audit compute without end: 2^(2^20) is refused.
+const maxValueBits = 1 << 16
+
+func sized(r *big.Rat) (value, error) {
+	if r.Num().BitLen() > maxValueBits || r.Denom().BitLen() > maxValueBits {
+		return value{}, fmt.Errorf("a value of more than %d bits", maxValueBits)
+	}
+	return num(r), nil
+}
+
+func abs64(e int64) int64 {
+	if e < 0 {
+		return -e
+	}
+	return e
+}
+
 func (n *numNode) eval(map[string]*big.Rat) (value, error) { return num(n.r), nil }
 
 func (n *varNode) eval(env map[string]*big.Rat) (value, error) {
@@ -370,21 +388,24 @@ func (n *binNode) eval(env map[string]*big.Rat) (value, error) {
 	case "!=":
 		return b(c != 0)
 	case "+":
-		return num(new(big.Rat).Add(x.r, y.r)), nil
+		return sized(new(big.Rat).Add(x.r, y.r))
 	case "-":
-		return num(new(big.Rat).Sub(x.r, y.r)), nil
+		return sized(new(big.Rat).Sub(x.r, y.r))
 	case "*":
-		return num(new(big.Rat).Mul(x.r, y.r)), nil
+		return sized(new(big.Rat).Mul(x.r, y.r))
 	case "/":
 		if y.r.Sign() == 0 {
 			return value{}, fmt.Errorf("division by zero")
 		}
-		return num(new(big.Rat).Quo(x.r, y.r)), nil
+		return sized(new(big.Rat).Quo(x.r, y.r))
 	case "^":
 		if !y.r.IsInt() || !y.r.Num().IsInt64() || y.r.Num().Int64() > 4096 || y.r.Num().Int64() < -4096 {
 			return value{}, fmt.Errorf("exponent %s must be an integer in [-4096, 4096]", y.r.RatString())
 		}
 		e := y.r.Num().Int64()
+		if bits := max(x.r.Num().BitLen(), x.r.Denom().BitLen()); int64(bits-1)*abs64(e) > maxValueBits {
+			return value{}, fmt.Errorf("%s^%d has more than %d bits", x.r.RatString(), e, maxValueBits)
+		}
 		neg := e < 0
 		if neg {
 			e = -e
@@ -433,4 +454,31 @@ func (n *callNode) eval(env map[string]*big.Rat) (value, error) {
 		return num(best), nil
 	}
 	return value{}, fmt.Errorf("unknown function %q", n.fn)
+}
+
+// Vars lists the parameter names the expression uses, each once, in order of appearance.
+func (e *Expr) Vars() []string {
+	var out []string
+	seen := map[string]bool{}
+	var walk func(n exprNode)
+	walk = func(n exprNode) {
+		switch n := n.(type) {
+		case *varNode:
+			if !seen[n.name] {
+				seen[n.name] = true
+				out = append(out, n.name)
+			}
+		case *unNode:
+			walk(n.x)
+		case *binNode:
+			walk(n.x)
+			walk(n.y)
+		case *callNode:
+			for _, a := range n.args {
+				walk(a)
+			}
+		}
+	}
+	walk(e.root)
+	return out
 }

@@ -15,53 +15,111 @@ import (
 )
 
 // Memoriser builds a certificate that a network with the given hidden widths and
-// activation memorises d (a construction from package construct, typically).
+// activation memorises d (a construction from package construct, typically). The audit
+// checks what it returns: the network's shape and the claim's form, then the kernel.
 type Memoriser func(d *cert.Dataset, hidden []int, activation string) (*cert.Certificate, error)
 
 // Options tune Run.
 type Options struct {
 	Budget    time.Duration // for all claims together (default 3 minutes)
-	OutDir    string        // where counterexample certificates are written ("" = nowhere)
+	OutDir    string        // where certificates are written ("" = nowhere)
 	Existence lowerbounds.Existence
 	Memoriser Memoriser
-	Tries     int    // networks per search instance (default 400)
-	Seed      uint64 // search seed (default 1)
+	Known     *Known // results established earlier (LoadKnown), reused before asking a solver
+	Tries     int    // networks per search instance (default: 200 per minute of budget, at least 100)
+	Seed      uint64 // search and random-data seed (default 1)
+	Version   string // the tool's version, for the report
 	Progress  func(format string, args ...any)
 }
 
-// Verdicts of a claim.
+// Verdicts of a claim (docs/claims.md says what each means and what it rests on).
 const (
-	Holds     = "holds"     // on every instance tried
-	Refuted   = "refuted"   // a counterexample, certified
-	Undecided = "undecided" // nothing decided, or only partly
+	Proved            = "proved"             // every instance in range, each by a kernel-checked certificate
+	ProvedBySolver    = "proved-by-solver"   // every instance in range; some rest on an SMT unsat (proof file written)
+	Refuted           = "refuted"            // a kernel-checked counterexample to the claim as stated
+	RefutedBySolver   = "refuted-by-solver"  // a counterexample that rests on an SMT unsat (proof file written)
+	RefutedUnverified = "refuted-unverified" // a counterexample computed exactly, but not a kernel claim (L¹)
+	NotRefuted        = "not-refuted"        // held on every dataset / network tried; not a proof
+	Partial           = "partial"            // some instances decided, some left open; none refuted
+	Undecided         = "undecided"          // nothing decided
 )
+
+// Verdicts lists the verdict words.
+var Verdicts = []string{Proved, ProvedBySolver, Refuted, RefutedBySolver, RefutedUnverified, NotRefuted, Partial, Undecided}
+
+// IsRefutation says whether a verdict is a counterexample of some kind.
+func IsRefutation(v string) bool {
+	return v == Refuted || v == RefutedBySolver || v == RefutedUnverified
+}
+
+// Statuses of one instance: the verdict words that apply to one instance, and these.
+const (
+	HeldOnTried = "held-on-tried" // every dataset / network tried held; not a proof
+	NotTried    = "not-tried"     // the budget ran out, or the claim was refuted first
+)
+
+// InstanceResult is the outcome on one instance.
+type InstanceResult struct {
+	Instance     string   `json:"instance"`
+	Status       string   `json:"status"`
+	How          string   `json:"how"`             // how it was decided, or why not
+	Basis        string   `json:"basis,omitempty"` // what this instance's status rests on
+	Certificates []string `json:"certificates,omitempty"`
+}
 
 // Result is the audit of one claim.
 type Result struct {
-	ID        string `json:"id"`
-	Source    string `json:"source"`
-	Statement string `json:"statement"`
-	Kind      string `json:"kind"`
-	Verdict   string `json:"verdict"`
-	Tried     int    `json:"instances_tried"`
-	Held      int    `json:"instances_held"`
-	Undecided int    `json:"instances_undecided"`
-	Skipped   int    `json:"instances_skipped,omitempty"` // not reached: the budget ran out
+	ID         string `json:"id"`
+	Source     string `json:"source"`
+	Statement  string `json:"statement"`
+	Kind       string `json:"kind"`
+	Activation string `json:"activation"`
+	Verdict    string `json:"verdict"`
+	Expect     string `json:"expect,omitempty"`
+	Unexpected bool   `json:"unexpected,omitempty"` // the verdict differs from Expect
+	InRange    int    `json:"instances_in_range"`
+	Cap        int    `json:"max_instances,omitempty"` // asked for: only the first Cap tried
+	Tried      int    `json:"instances_tried"`
+	// Counts per instance status (proved, held-on-tried, undecided, not-tried, …).
+	Counts map[string]int `json:"counts"`
 	// Basis says what the verdict rests on: "kernel" (certificates checked exactly),
-	// "solver" (an SMT solver's unsat somewhere), "exact search" (untrusted but exact
-	// computation, e.g. an L¹ distance measured by package pwl).
-	Basis          string  `json:"basis"`
-	Counterexample string  `json:"counterexample,omitempty"` // certificate file
-	Instance       string  `json:"instance,omitempty"`       // the refuting instance
-	Detail         string  `json:"detail"`
-	Seconds        float64 `json:"seconds"`
+	// "solver" (an SMT unsat), "exact search" (exact but untrusted computation), "sampled
+	// datasets" (kernel-checked witnesses on the datasets tried), "sampled networks" (no
+	// network tried beat the bound).
+	Basis string `json:"basis"`
+	// Tried is what was tried: the dataset families or the network search, tries, seed.
+	WhatTried      string           `json:"what_was_tried"`
+	Counterexample string           `json:"counterexample,omitempty"` // certificate file
+	Instance       string           `json:"instance,omitempty"`       // the refuting instance
+	Detail         string           `json:"detail"`
+	Open           []string         `json:"open,omitempty"` // every instance left open, and why
+	Instances      []InstanceResult `json:"instances"`
+	SecondPass     *SecondPass      `json:"second_pass,omitempty"`
+	Seconds        float64          `json:"seconds"`
+}
+
+// SecondPass is what the second pass (what the first left of the budget) did for a claim.
+type SecondPass struct {
+	Seconds float64 `json:"seconds"` // the time it was given
+	Retried int     `json:"retried"` // open instances tried again
+	Decided int     `json:"decided"` // of them, decided this time
+	Before  string  `json:"before"`  // the verdict after the first pass
+	After   string  `json:"after"`   // the verdict with the second pass's results
 }
 
 // Report is the whole audit.
 type Report struct {
-	Claims  []Result `json:"claims"`
-	Refuted int      `json:"refuted"`
-	Seconds float64  `json:"seconds"`
+	Version      string         `json:"version,omitempty"`
+	ClaimsSHA256 string         `json:"claims_sha256"`
+	Seed         uint64         `json:"seed"`
+	Tries        int            `json:"tries"`
+	Budget       string         `json:"budget"`
+	BudgetSpent  bool           `json:"budget_spent"`
+	Claims       []Result       `json:"claims"`
+	Verdicts     map[string]int `json:"verdicts"`   // claims per verdict
+	Refuted      int            `json:"refuted"`    // claims with a refutation of any kind
+	Unexpected   int            `json:"unexpected"` // claims whose verdict differs from expect
+	Seconds      float64        `json:"seconds"`
 }
 
 // Run audits every claim of f.
@@ -70,7 +128,9 @@ func Run(ctx context.Context, f *ClaimsFile, opt Options) (*Report, error) {
 		opt.Budget = 3 * time.Minute
 	}
 	if opt.Tries <= 0 {
-		opt.Tries = 400
+		// Search effort scales with the budget, deterministically: 200 networks per
+		// minute of budget, at least 100 (400 for the demo's two minutes).
+		opt.Tries = max(100, int(200*opt.Budget/time.Minute))
 	}
 	if opt.Seed == 0 {
 		opt.Seed = 1
@@ -84,27 +144,27 @@ func Run(ctx context.Context, f *ClaimsFile, opt Options) (*Report, error) {
 		}
 	}
 	start := time.Now()
-	rep := &Report{}
+	rep := &Report{Version: opt.Version, ClaimsSHA256: f.SHA256, Seed: opt.Seed, Tries: opt.Tries, Budget: opt.Budget.String()}
 	deadline := start.Add(opt.Budget)
+	gctx, gcancel := context.WithDeadline(ctx, deadline)
+	defer gcancel()
 	for i := range f.Claims {
 		c := &f.Claims[i]
 		// Share what is left of the budget among the claims still to come.
 		left := time.Until(deadline) / time.Duration(len(f.Claims)-i)
-		cctx, cancel := context.WithTimeout(ctx, max(left, time.Second))
-		opt.Progress("audit: %s …", c.ID)
-		r := runClaim(cctx, c, opt)
+		share := max(left, time.Second)
+		cctx, cancel := context.WithTimeout(gctx, share)
+		opt.Progress("audit: %s (%d instance(s) in range) …", c.ID, c.inRange)
+		r := runClaim(cctx, gctx, c, c.insts, opt, share)
 		cancel()
-		opt.Progress("audit: %s: %s (%s)", c.ID, r.Verdict, r.Detail)
-		if r.Verdict == Refuted {
-			rep.Refuted++
-		}
+		opt.Progress("audit: %s: %s (%s)", c.ID, r.Verdict, clipText(r.Detail, 160))
 		rep.Claims = append(rep.Claims, r)
 	}
-	// A second pass gives what is left of the budget to the claims that ran out of their
-	// share (some instances undecided): they are tried again, whole, with more time.
+	// A second pass gives what is left of the budget to the claims left with open
+	// instances: those instances are tried again with more time.
 	var again []int
 	for i, r := range rep.Claims {
-		if r.Verdict != Refuted && (r.Undecided > 0 || r.Skipped > 0) {
+		if !IsRefutation(r.Verdict) && (r.Counts[Undecided] > 0 || r.Counts[NotTried] > 0) {
 			again = append(again, i)
 		}
 	}
@@ -114,266 +174,654 @@ func Run(ctx context.Context, f *ClaimsFile, opt Options) (*Report, error) {
 			break
 		}
 		c := &f.Claims[i]
-		cctx, cancel := context.WithTimeout(ctx, left)
-		opt.Progress("audit: %s again, with %s …", c.ID, left.Round(time.Second))
-		r := runClaim(cctx, c, opt)
+		first := rep.Claims[i]
+		open := map[string]bool{}
+		for _, ir := range first.Instances {
+			if ir.Status == Undecided || ir.Status == NotTried {
+				open[ir.Instance] = true
+			}
+		}
+		var redo []instance
+		for _, x := range c.insts {
+			if open[x.in.String()] {
+				redo = append(redo, x)
+			}
+		}
+		cctx, cancel := context.WithTimeout(gctx, left)
+		opt.Progress("audit: %s again: %d open instance(s), %s …", c.ID, len(redo), left.Round(time.Second))
+		second := runClaim(cctx, gctx, c, redo, opt, left)
 		cancel()
-		if r.Verdict == Refuted {
+		r := merge(first, second, c)
+		r.SecondPass = &SecondPass{Seconds: left.Seconds(), Retried: len(redo), Decided: decided(second), Before: first.Verdict, After: r.Verdict}
+		rep.Claims[i] = r
+		opt.Progress("audit: %s, second pass: %d of %d decided: %s", c.ID, decided(second), len(redo), r.Verdict)
+	}
+	rep.Verdicts = map[string]int{}
+	for _, r := range rep.Claims {
+		rep.Verdicts[r.Verdict]++
+		if IsRefutation(r.Verdict) {
 			rep.Refuted++
 		}
-		if r.Verdict == Refuted || r.Held > rep.Claims[i].Held {
-			rep.Claims[i] = r
+		if r.Unexpected {
+			rep.Unexpected++
 		}
 	}
+	rep.BudgetSpent = gctx.Err() != nil
 	rep.Seconds = time.Since(start).Seconds()
 	return rep, nil
 }
 
+// decided is the number of instances tried and decided.
+func decided(r Result) int { return r.Tried - r.Counts[Undecided] }
+
+// outcome is what one instance showed.
 type outcome struct {
-	held, refuted bool
-	basis         string // kernel, solver, exact search
-	detail        string
-	cert          *cert.Certificate
+	status string // an instance status
+	basis  string // kernel, solver, exact search, sampling
+	how    string
+	certs  []certOut
 }
 
-func runClaim(ctx context.Context, c *ClaimSpec, opt Options) Result {
+type certOut struct {
+	suffix string // appended to the file name ("" for the instance's only certificate)
+	cert   *cert.Certificate
+	smtlib string // the SMT-LIB proof of a solver's unsat, written beside the certificate
+}
+
+// runClaim tries insts (all of the claim's, or the open ones on a second pass) and
+// summarises.
+func runClaim(ctx, global context.Context, c *ClaimSpec, insts []instance, opt Options, share time.Duration) Result {
 	start := time.Now()
-	r := Result{ID: c.ID, Source: c.Source, Statement: c.Statement, Kind: c.Kind, Verdict: Undecided}
-	insts, err := c.Instances()
-	if err != nil {
-		r.Detail = "bad claim: " + err.Error()
-		return r
+	r := Result{ID: c.ID, Source: c.Source, Statement: c.Statement, Kind: c.Kind, Activation: c.act.String(),
+		Expect: c.Expect, InRange: c.inRange}
+	if c.Capped() {
+		r.Cap = c.MaxInstances
 	}
-	bases := map[string]bool{}
-	var details []string
-	for i, in := range insts {
+	r.WhatTried = c.whatTried(opt)
+	var refutedAt string
+	for i, x := range insts {
+		if refutedAt != "" {
+			r.Instances = append(r.Instances, InstanceResult{Instance: x.in.String(), Status: NotTried, How: "not tried: the claim is refuted at " + refutedAt})
+			continue
+		}
 		if ctx.Err() != nil {
-			r.Skipped = len(insts) - i
-			details = append(details, fmt.Sprintf("budget spent, %d instance(s) not tried", r.Skipped))
+			why := fmt.Sprintf("not tried: this claim's share of the budget (%s) ran out", share.Round(time.Second))
+			if global.Err() != nil {
+				why = "not tried: the budget is spent"
+			}
+			for _, y := range insts[i:] {
+				r.Instances = append(r.Instances, InstanceResult{Instance: y.in.String(), Status: NotTried, How: why})
+			}
 			break
 		}
-		r.Tried++
-		o := runInstance(ctx, c, in, opt)
-		if o.basis != "" {
-			bases[o.basis] = true
+		o := runInstance(ctx, c, x, opt)
+		ir := InstanceResult{Instance: x.in.String(), Status: o.status, How: o.how, Basis: o.basis}
+		for _, co := range o.certs {
+			if opt.OutDir == "" || co.cert == nil {
+				continue
+			}
+			path := filepath.Join(opt.OutDir, certName(c.ID, x.in, co.suffix))
+			if err := lowerbounds.WriteCert(path, co.cert, co.smtlib); err != nil {
+				ir.How += "; writing the certificate: " + err.Error()
+				continue
+			}
+			ir.Certificates = append(ir.Certificates, path)
+		}
+		if IsRefutation(o.status) {
+			refutedAt = x.in.String()
+		}
+		r.Instances = append(r.Instances, ir)
+	}
+	r.Seconds = time.Since(start).Seconds()
+	summarize(&r, c)
+	return r
+}
+
+// merge puts a second pass's results for the instances it retried into the first's.
+func merge(first, second Result, c *ClaimSpec) Result {
+	redo := map[string]InstanceResult{}
+	for _, ir := range second.Instances {
+		redo[ir.Instance] = ir
+	}
+	out := first
+	out.Instances = make([]InstanceResult, len(first.Instances))
+	for i, ir := range first.Instances {
+		if nr, ok := redo[ir.Instance]; ok {
+			ir = nr
+		}
+		out.Instances[i] = ir
+	}
+	out.Seconds += second.Seconds
+	summarize(&out, c)
+	return out
+}
+
+// summarize derives the counts, the open list, the verdict and its basis from the
+// instance results.
+func summarize(r *Result, c *ClaimSpec) {
+	r.Counts = map[string]int{}
+	r.Open, r.Verdict, r.Instance, r.Counterexample, r.Basis = nil, "", "", "", ""
+	r.Tried = 0
+	bases := map[string]bool{}
+	for _, ir := range r.Instances {
+		r.Counts[ir.Status]++
+		if ir.Status != NotTried {
+			r.Tried++
+		}
+		if ir.Basis != "" {
+			bases[ir.Basis] = true
 		}
 		switch {
-		case o.refuted:
-			r.Verdict, r.Instance = Refuted, in.String()
-			r.Detail = o.detail
-			r.Basis = o.basis
-			if opt.OutDir != "" && o.cert != nil {
-				path := filepath.Join(opt.OutDir, certName(c.ID, in))
-				if err := lowerbounds.WriteCert(path, o.cert, ""); err != nil {
-					r.Detail += "; writing the certificate: " + err.Error()
-				} else {
-					r.Counterexample = path
-				}
+		case IsRefutation(ir.Status) && r.Verdict == "":
+			r.Verdict, r.Instance, r.Detail, r.Basis = ir.Status, ir.Instance, ir.How, ir.Basis
+			if len(ir.Certificates) > 0 {
+				r.Counterexample = ir.Certificates[0]
 			}
-			r.Seconds = time.Since(start).Seconds()
-			return r
-		case o.held:
-			r.Held++
-			if len(details) < 3 {
-				details = append(details, in.String()+": "+o.detail)
-			}
-		default:
-			r.Undecided++
-			// Undecided instances are named first: they are what a reader needs to see.
-			if r.Undecided <= 3 {
-				details = append([]string{in.String() + ": undecided (" + o.detail + ")"}, details...)
-				details = details[:min(len(details), 3)]
-			}
+		case ir.Status == Undecided || ir.Status == NotTried && !strings.HasPrefix(ir.How, "not tried: the claim is refuted"):
+			r.Open = append(r.Open, ir.Instance+": "+ir.How)
 		}
 	}
-	switch {
-	case r.Tried == 0 && r.Skipped == 0:
-		r.Detail = "no instance in range satisfies the hypothesis"
-	case r.Held == r.Tried && r.Skipped == 0:
-		r.Verdict = Holds
+	defer func() { r.Unexpected = r.Expect != "" && r.Expect != r.Verdict }()
+	if r.Verdict != "" { // refuted
+		r.Open = nil
+		return
 	}
+	open := len(r.Open)
 	var bs []string
-	for _, b := range []string{"kernel", "solver", "exact search"} {
+	for _, b := range []string{"kernel", "kernel formula", "solver", "exact search", "sampled datasets", "sampled networks"} {
 		if bases[b] {
 			bs = append(bs, b)
 		}
 	}
 	r.Basis = strings.Join(bs, "+")
-	if r.Detail == "" {
-		r.Detail = strings.Join(details, "; ")
+	switch {
+	case c.inRange == 0:
+		r.Verdict = Undecided
+		r.Detail = "no instance in range satisfies the hypothesis: the claim is vacuous on these ranges"
+	case open > 0 && open == len(r.Instances):
+		r.Verdict = Undecided
+		r.Detail = fmt.Sprintf("no instance decided; open: %s", strings.Join(r.Open, "; "))
+	case open > 0:
+		r.Verdict = Partial
+		r.Detail = fmt.Sprintf("%d of %d instance(s) decided, none refuted; open: %s", len(r.Instances)-open, len(r.Instances), strings.Join(r.Open, "; "))
+	case c.Capped() || r.Counts[HeldOnTried] > 0:
+		r.Verdict = NotRefuted
+		r.Detail = fmt.Sprintf("held on every instance tried (%s)", r.WhatTried)
+		if c.Capped() {
+			r.Detail = fmt.Sprintf("%d of %d instance(s) in range tried (max_instances %d); %s", len(r.Instances), c.inRange, c.MaxInstances, r.Detail)
+		}
+	case r.Counts[ProvedBySolver] > 0:
+		r.Verdict = ProvedBySolver
+		r.Detail = fmt.Sprintf("all %d instance(s) in range established; %d rest on an SMT solver's unsat", c.inRange, r.Counts[ProvedBySolver])
+	default:
+		r.Verdict = Proved
+		r.Detail = fmt.Sprintf("all %d instance(s) in range established by kernel-checked certificates", c.inRange)
+		if r.Basis == "kernel formula" {
+			r.Detail = fmt.Sprintf("all %d instance(s) in range established by the kernel's size formula", c.inRange)
+		}
 	}
-	r.Seconds = time.Since(start).Seconds()
-	return r
+	if len(r.Instances) > 0 && r.Verdict != Undecided && r.Verdict != Partial {
+		r.Detail += "; e.g. " + r.Instances[0].Instance + ": " + r.Instances[0].How
+	}
 }
 
-func certName(id string, in Instance) string {
-	s := id + "_" + strings.NewReplacer(" ", "_", "=", "", "/", "over").Replace(in.String())
+// whatTried says, for the report, what the audit tries on each instance of the claim.
+func (c *ClaimSpec) whatTried(opt Options) string {
+	switch c.Kind {
+	case KindMemorises:
+		return fmt.Sprintf("datasets: %s (seed %d)%s; witnesses: interpolant%s, construction%s", strings.Join(c.Families, ", "), opt.Seed, gp(c), knownWord(opt), solverWord(opt))
+	case KindCannotMemorise:
+		return fmt.Sprintf("datasets: %s (seed %d); impossibility: kernel piece counting and monotonicity%s%s", strings.Join(c.Families, ", "), opt.Seed, knownWord(opt), solverWord(opt))
+	case KindPieceBound:
+		return fmt.Sprintf("the kernel's piece bound ∏(1 + (p−1)·m_l); else a search of %d %s networks (zigzag, random, local search; seed %d)", opt.Tries, c.act, opt.Seed)
+	case KindSize:
+		return fmt.Sprintf("the kernel's size formula for %s (theorems.Promise)", c.Theorem)
+	case KindMisclassify, KindL1:
+		return fmt.Sprintf("a search of %d %s networks (zigzag, random, local search; seed %d)", opt.Tries, c.act, opt.Seed)
+	}
+	return ""
+}
+
+func gp(c *ClaimSpec) string {
+	if c.GeneralPosition {
+		return ", in general position"
+	}
+	return ""
+}
+
+func knownWord(opt Options) string {
+	if opt.Known.Architectures() > 0 {
+		return fmt.Sprintf(", known results (%s, %d architectures)", opt.Known.Dir, opt.Known.Architectures())
+	}
+	return ""
+}
+
+func solverWord(opt Options) string {
+	if opt.Existence != nil {
+		return ", SMT existence query"
+	}
+	return ""
+}
+
+// certName is the file name of an instance's certificate: the claim's id, the instance
+// and a suffix (the family), reduced to letters, digits, '.', '-' and '_' so that no id
+// can name a path outside the output folder.
+func certName(id string, in Instance, suffix string) string {
+	s := id
+	if len(in) > 0 {
+		s += "_" + strings.NewReplacer(" ", "_", "=", "", "/", "over").Replace(in.String())
+	}
+	if suffix != "" {
+		s += "_" + suffix
+	}
+	s = strings.Map(func(r rune) rune {
+		if r < 128 && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-' || r == '_') {
+			return r
+		}
+		return '_'
+	}, s)
+	if strings.HasPrefix(s, ".") {
+		s = "_" + s
+	}
 	return s + ".json"
 }
 
-func runInstance(ctx context.Context, c *ClaimSpec, in Instance, opt Options) outcome {
-	hidden, err := c.hiddenOf(in)
-	if err != nil {
-		return outcome{detail: err.Error()}
-	}
-	arch := cert.Architecture{InputDim: 1, Hidden: hidden, Activation: c.Activation}
+func (c *ClaimSpec) arch(x instance) cert.Architecture {
+	return cert.Architecture{InputDim: x.dx, Hidden: x.hidden, Activation: c.act.String(), OutputDim: x.dy}
+}
+
+func runInstance(ctx context.Context, c *ClaimSpec, x instance, opt Options) outcome {
 	switch c.Kind {
 	case KindMemorises:
-		n, err := mustInt(c.N, in)
-		if err != nil || n < 1 || n > 100000 {
-			return outcome{detail: fmt.Sprintf("bad N: %v", err)}
-		}
-		var held []string
-		basis := "kernel"
-		for _, fam := range c.Families {
-			d, err := lowerbounds.Dataset(fam, int(n), opt.Seed)
-			if err != nil {
-				return outcome{detail: err.Error()}
-			}
-			if ic, err := lowerbounds.Impossibility(d, arch, fmt.Sprintf("refutes %s at %s (%s family)", c.ID, in, fam)); err == nil {
-				m := ic.Claims[0].(cert.NoFitClaim).Method
-				return outcome{refuted: true, basis: "kernel", cert: ic,
-					detail: fmt.Sprintf("no network of widths %v fits the %d-point %s dataset (kernel, by %s)", hidden, n, fam, m)}
-			}
-			how, b, wc := fitWitness(ctx, d, arch, opt)
-			switch {
-			case wc != nil:
-				held = append(held, fam+" fits ("+how+")")
-				if b == "solver" {
-					basis = "kernel" // a witness is checked by the kernel whatever found it
-				}
-			case how == "unsat":
-				forced, _ := cert.ForcedPieces(d, nil)
-				nc := &cert.Certificate{Format: cert.FormatV1, Data: d, Claims: []cert.Claim{cert.NoFitClaim{Arch: arch, Fit: "exact", Method: "solver", ForcedPieces: &forced, Solver: &cert.SolverRecord{Solver: b, Answer: "unsat"}}}}
-				return outcome{refuted: true, basis: "solver", cert: nc,
-					detail: fmt.Sprintf("the solver proves no network of widths %v fits the %d-point %s dataset", hidden, n, fam)}
-			default:
-				return outcome{detail: fam + ": " + how}
-			}
-		}
-		return outcome{held: true, basis: basis, detail: strings.Join(held, ", ")}
+		return c.runMemorises(ctx, x, opt)
 	case KindCannotMemorise:
-		n, err := mustInt(c.N, in)
-		if err != nil || n < 1 || n > 100000 {
-			return outcome{detail: fmt.Sprintf("bad N: %v", err)}
-		}
-		d, err := lowerbounds.Dataset(lowerbounds.FamilyAlternating, int(n), opt.Seed)
+		return c.runCannotMemorise(ctx, x, opt)
+	case KindPieceBound:
+		return c.runPieceBound(ctx, x, opt)
+	case KindMisclassify:
+		return c.runMisclassify(ctx, x, opt)
+	case KindL1:
+		return c.runL1(ctx, x, opt)
+	case KindSize:
+		return c.runSize(x)
+	}
+	return outcome{status: Undecided, how: "unknown kind"}
+}
+
+// oneD says whether the instance's data are one-dimensional with scalar regression
+// targets: the setting of the kernel's impossibility arguments.
+func oneD(x instance) bool { return x.dx == 1 && x.dy == 1 && !x.classes }
+
+func (c *ClaimSpec) runMemorises(ctx context.Context, x instance, opt Options) outcome {
+	arch := c.arch(x)
+	var held []string
+	var certs []certOut
+	for _, fam := range c.Families {
+		d, err := buildData(fam, x, opt.Seed)
 		if err != nil {
-			return outcome{detail: err.Error()}
+			return outcome{status: Undecided, how: fam + ": " + err.Error()}
 		}
-		if ic, err := lowerbounds.Impossibility(d, arch, fmt.Sprintf("witness for %s at %s", c.ID, in)); err == nil {
-			cl := ic.Claims[0].(cert.NoFitClaim)
-			detail := fmt.Sprintf("alternating data force %d pieces", *cl.ForcedPieces)
-			if cl.MaxPieces != nil {
-				detail += ", the widths allow " + cl.MaxPieces.String()
+		if oneD(x) {
+			ka := arch
+			ka.OutputDim = 0
+			if ic, err := lowerbounds.Impossibility(d, ka, fmt.Sprintf("refutes %s at %s (%s family)", c.ID, x.in, fam)); err == nil {
+				m := ic.Claims[0].(cert.NoFitClaim).Method
+				return outcome{status: Refuted, basis: "kernel", certs: []certOut{{cert: ic}},
+					how: fmt.Sprintf("no %s network of widths %v fits the %d-point %s dataset (kernel, by %s)", c.act, x.hidden, x.n, fam, m)}
 			}
-			return outcome{held: true, basis: "kernel", detail: detail + " (kernel)", cert: ic}
+		}
+		if r, ok := opt.Known.noFit(d, arch); ok && fam == lowerbounds.FamilyAlternating {
+			return outcome{status: RefutedBySolver, basis: "solver", certs: []certOut{{cert: copyCert(r.noFit), smtlib: r.noFitSMT}},
+				how: fmt.Sprintf("known result (%s): an SMT solver's unsat shows that no network of widths %v fits the %d-point %s dataset; the proof file re-runs with certify check --smt", r.dir, x.hidden, x.n, fam)}
+		}
+		w := c.fitWitness(ctx, d, arch, x, fam, opt)
+		switch {
+		case w.cert != nil:
+			held = append(held, fam+" fits ("+w.how+")")
+			certs = append(certs, certOut{suffix: fam, cert: w.cert})
+		case w.unsat != nil:
+			return outcome{status: RefutedBySolver, basis: "solver", certs: []certOut{{cert: w.unsat, smtlib: w.smtlib}},
+				how: fmt.Sprintf("the SMT solver (%s) proves that no network of widths %v fits the %d-point %s dataset; the proof file re-runs with certify check --smt", w.how, x.hidden, x.n, fam)}
+		default:
+			return outcome{status: Undecided, how: fam + ": " + w.how}
+		}
+	}
+	return outcome{status: HeldOnTried, basis: "sampled datasets", certs: certs,
+		how: "witnesses verified by the kernel: " + strings.Join(held, ", ") + " (a witness per dataset tried, not a proof for every dataset)"}
+}
+
+func (c *ClaimSpec) runCannotMemorise(ctx context.Context, x instance, opt Options) outcome {
+	arch := c.arch(x)
+	arch.OutputDim = 0
+	var notes []string
+	for _, fam := range c.Families {
+		d, err := buildData(fam, x, opt.Seed)
+		if err != nil {
+			notes = append(notes, fam+": "+err.Error())
+			continue
+		}
+		if ic, err := lowerbounds.Impossibility(d, arch, fmt.Sprintf("witness for %s at %s (%s family)", c.ID, x.in, fam)); err == nil {
+			cl := ic.Claims[0].(cert.NoFitClaim)
+			how := fmt.Sprintf("the %d-point %s dataset forces %d pieces", x.n, fam, *cl.ForcedPieces)
+			if cl.MaxPieces != nil {
+				how += ", the widths allow " + cl.MaxPieces.String()
+			} else {
+				how += " going up and down; the widths are all 1 (monotone)"
+			}
+			return outcome{status: Proved, basis: "kernel", how: how + " (kernel-checked no-fit certificate)", certs: []certOut{{cert: ic}}}
+		}
+		if r, ok := opt.Known.noFit(d, arch); ok && r.noFitSMT != "" {
+			return outcome{status: ProvedBySolver, basis: "solver", certs: []certOut{{cert: copyCert(r.noFit), smtlib: r.noFitSMT}},
+				how: fmt.Sprintf("known result (%s): an SMT solver's unsat shows that no network of widths %v fits the %d-point %s dataset; the proof file re-runs with certify check --smt", r.dir, x.hidden, x.n, fam)}
 		}
 		if opt.Existence != nil {
 			qctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 			res := opt.Existence.Exists(qctx, arch, d)
 			cancel()
 			if res.Answer == "unsat" {
-				return outcome{held: true, basis: "solver", detail: "alternating data: solver unsat"}
+				return outcome{status: ProvedBySolver, basis: "solver", certs: []certOut{{cert: solverNoFit(d, arch, res), smtlib: res.SMTLIB}},
+					how: fmt.Sprintf("the SMT solver proves that no network of widths %v fits the %d-point %s dataset; the proof file re-runs with certify check --smt", x.hidden, x.n, fam)}
+			}
+			notes = append(notes, fam+": solver "+res.Answer+" "+res.Note)
+			continue
+		}
+		notes = append(notes, fam+": the kernel's arguments do not decide it")
+	}
+	return outcome{status: Undecided, how: strings.Join(notes, "; ") + solverMissing(opt)}
+}
+
+// copyCert copies a certificate's top level and claim list (WriteCert rewrites claims).
+func copyCert(c *cert.Certificate) *cert.Certificate {
+	cp := *c
+	cp.Claims = append([]cert.Claim(nil), c.Claims...)
+	return &cp
+}
+
+func solverMissing(opt Options) string {
+	if opt.Existence == nil {
+		return " (no SMT solver asked)"
+	}
+	return ""
+}
+
+func solverNoFit(d *cert.Dataset, arch cert.Architecture, res lowerbounds.ExistenceResult) *cert.Certificate {
+	forced, _ := cert.ForcedPieces(d, nil)
+	rec := res.Record
+	if rec == nil {
+		rec = &cert.SolverRecord{Solver: "smt", Answer: "unsat"}
+	}
+	return &cert.Certificate{Format: cert.FormatV1, Data: d, Provenance: cert.Provenance{Producer: "certify audit"},
+		Claims: []cert.Claim{cert.NoFitClaim{Arch: arch, Fit: "exact", Method: "solver", ForcedPieces: &forced, Solver: rec}}}
+}
+
+func (c *ClaimSpec) runPieceBound(ctx context.Context, x instance, opt Options) outcome {
+	arch := cert.Architecture{InputDim: 1, Hidden: x.hidden, Activation: c.act.String()}
+	allowed := fmt.Sprintf("at most %s pieces", x.pmax)
+	if x.pmax.Cmp(big.NewInt(1)) == 0 {
+		allowed = "at most 1 piece"
+	}
+	if x.pmax.Sign() < 0 {
+		allowed = "no network at all"
+	}
+	// The kernel's counting argument: every network of the architecture has at most
+	// M = ∏(1 + (p−1)·m_l) pieces. If M ≤ pmax, the claim holds for every network: the
+	// certificate is a no-fit claim on data forcing pmax + 1 pieces, which the kernel
+	// verifies exactly when its recomputed M is below pmax + 1.
+	if M, err := cert.MaxPiecesBound(arch); err == nil && M.Cmp(x.pmax) <= 0 {
+		how := fmt.Sprintf("the kernel's piece bound gives every %s network of widths %v at most %s pieces; the claim allows %s", c.act, x.hidden, M, allowed)
+		n := new(big.Int).Add(x.pmax, big.NewInt(2))
+		if !n.IsInt64() || n.Int64() > maxProofPoints {
+			return outcome{status: Proved, basis: "kernel", how: how + fmt.Sprintf(" (cert.MaxPiecesBound; no certificate written: its dataset would have %s points)", n)}
+		}
+		// The certificate must use the counting argument (method pieces), not monotonicity,
+		// which would prove the no-fit without saying anything about the count.
+		d, err := lowerbounds.Dataset(lowerbounds.FamilyAlternating, int(n.Int64()), 1)
+		if err == nil {
+			forced := x.pmax.Int64() + 1
+			note := fmt.Sprintf("proof of %s at %s: %s alternating points force %d pieces; by the kernel's count no network of the architecture has that many", c.ID, x.in, n, forced)
+			pc := &cert.Certificate{Format: cert.FormatV1, Provenance: cert.Provenance{Producer: "certify audit", Notes: note}, Data: d,
+				Claims: []cert.Claim{cert.NoFitClaim{Arch: arch, Fit: "exact", Method: "pieces", ForcedPieces: &forced, MaxPieces: M}}}
+			if rep, err := cert.Check(pc, cert.Options{Theorems: theorems.Table}); err == nil && rep.Status == cert.Verified {
+				return outcome{status: Proved, basis: "kernel", certs: []certOut{{cert: pc}},
+					how: how + fmt.Sprintf(" (kernel-checked no-fit certificate by piece counting: %s alternating points force %d pieces, more than the architecture has)", n, forced)}
 			}
 		}
-		return outcome{detail: "neither the kernel's arguments nor a solver decide it"}
-	case KindPieceBound:
-		b, err := mustRat(c.Bound, in)
-		if err != nil {
-			return outcome{detail: err.Error()}
-		}
-		bound := new(big.Int).Quo(b.Num(), b.Denom()) // floor; bounds are integers in practice
-		res, err := lowerbounds.SearchPieces(ctx, hidden, bound, c.Strict, opt.Tries, opt.Seed)
-		if err != nil {
-			return outcome{detail: err.Error()}
-		}
-		rel := "≤"
-		if c.Strict {
-			rel = "<"
-		}
-		if res.Exceeds {
-			return outcome{refuted: true, basis: "kernel", cert: res.Cert,
-				detail: fmt.Sprintf("a network of widths %v has %d pieces on [0,1] (%s; kernel-checked pieces claim), against the claimed %s %s", hidden, res.Best, res.BestFrom, rel, bound)}
-		}
-		return outcome{held: true, basis: "exact search", detail: fmt.Sprintf("best of %d networks: %d pieces %s %s", res.Tried, res.Best, rel, bound)}
-	case KindMisclassify:
-		k, err := mustInt(c.K, in)
-		if err != nil || k < 1 || k > 20 {
-			return outcome{detail: fmt.Sprintf("bad k: %v", err)}
-		}
-		frac, err := mustRat(c.Fraction, in)
-		if err != nil {
-			return outcome{detail: err.Error()}
-		}
-		res, err := lowerbounds.SearchMisclassification(ctx, hidden, int(k), opt.Tries, opt.Seed)
-		if err != nil {
-			return outcome{detail: err.Error()}
-		}
-		got := big.NewRat(int64(res.Wrong), int64(res.N))
-		if got.Cmp(frac) < 0 && res.Kernel == "verified" {
-			return outcome{refuted: true, basis: "kernel", cert: res.Cert,
-				detail: fmt.Sprintf("a network of widths %v misclassifies only %d of %d points (kernel-checked threshold claim on the %d it gets right)", hidden, res.Wrong, res.N, res.N-res.Wrong)}
-		}
-		return outcome{held: true, basis: "exact search", detail: fmt.Sprintf("best of %d networks misclassifies %d/%d ≥ %s", res.Tried, res.Wrong, res.N, frac.RatString())}
-	case KindL1:
-		K, err := mustInt(c.Target, in)
-		if err != nil || K < 1 || K > 20 {
-			return outcome{detail: fmt.Sprintf("bad target: %v", err)}
-		}
-		eps, err := mustRat(c.Epsilon, in)
-		if err != nil {
-			return outcome{detail: err.Error()}
-		}
-		res, err := lowerbounds.SearchL1(ctx, hidden, int(K), opt.Tries, opt.Seed)
-		if err != nil {
-			return outcome{detail: err.Error()}
-		}
-		best, _ := new(big.Rat).SetString(res.Best)
-		if best.Cmp(eps) < 0 {
-			return outcome{refuted: true, basis: "exact search",
-				detail: fmt.Sprintf("a network of widths %v has ∫|f − m^(%d)| = %s < %s (exact, by package pwl; not a kernel claim)", hidden, K, res.Best, eps.RatString())}
-		}
-		return outcome{held: true, basis: "exact search", detail: fmt.Sprintf("best of %d networks: ∫|f − m^(%d)| = %s ≥ %s (%s)", res.Tried, K, res.Best, eps.RatString(), res.BestFrom)}
+		return outcome{status: Undecided, how: how + ", but the kernel did not verify the piece-counting certificate (a bug: reported, not believed)"}
 	}
-	return outcome{detail: "unknown kind"}
+	res, err := lowerbounds.SearchPiecesAct(ctx, x.hidden, c.act, x.pmax, false, opt.Tries, opt.Seed)
+	if err != nil {
+		return outcome{status: Undecided, how: err.Error()}
+	}
+	if res.Exceeds {
+		return outcome{status: Refuted, basis: "kernel", certs: []certOut{{cert: res.Cert}},
+			how: fmt.Sprintf("a %s network of widths %v has %d pieces on [0,1] (%s; kernel-checked pieces claim); the claim allows %s", c.act, x.hidden, res.Best, res.BestFrom, allowed)}
+	}
+	if res.Tried < opt.Tries {
+		return outcome{status: Undecided, how: fmt.Sprintf("interrupted after %d of %d networks (best %d pieces)", res.Tried, opt.Tries, res.Best)}
+	}
+	M, _ := cert.MaxPiecesBound(arch)
+	return outcome{status: HeldOnTried, basis: "sampled networks", certs: []certOut{{cert: res.Cert}},
+		how: fmt.Sprintf("best of %d networks: %d pieces, within %s; the kernel's bound (%s) does not prove it", res.Tried, res.Best, allowed, M)}
+}
+
+func (c *ClaimSpec) runMisclassify(ctx context.Context, x instance, opt Options) outcome {
+	res, err := lowerbounds.SearchMisclassificationAct(ctx, x.hidden, c.act, x.k, opt.Tries, opt.Seed)
+	if err != nil {
+		return outcome{status: Undecided, how: err.Error()}
+	}
+	got := big.NewRat(int64(res.Wrong), int64(res.N))
+	if got.Cmp(x.frac) < 0 && res.Kernel == "verified" {
+		return outcome{status: Refuted, basis: "kernel", certs: []certOut{{cert: res.Cert}},
+			how: fmt.Sprintf("a network of widths %v misclassifies only %d of %d points, fewer than %s (kernel-checked threshold claim on the %d it gets right)", x.hidden, res.Wrong, res.N, x.frac.RatString(), res.N-res.Wrong)}
+	}
+	if res.Tried < opt.Tries && res.Wrong > 0 {
+		return outcome{status: Undecided, how: fmt.Sprintf("interrupted after %d of %d networks (best misclassifies %d/%d)", res.Tried, opt.Tries, res.Wrong, res.N)}
+	}
+	return outcome{status: HeldOnTried, basis: "sampled networks", certs: []certOut{{cert: res.Cert}},
+		how: fmt.Sprintf("best of %d networks misclassifies %d/%d ≥ %s", res.Tried, res.Wrong, res.N, x.frac.RatString())}
+}
+
+func (c *ClaimSpec) runL1(ctx context.Context, x instance, opt Options) outcome {
+	res, err := lowerbounds.SearchL1Act(ctx, x.hidden, c.act, x.target, opt.Tries, opt.Seed)
+	if err != nil {
+		return outcome{status: Undecided, how: err.Error()}
+	}
+	best, _ := new(big.Rat).SetString(res.Best)
+	if best.Cmp(x.eps) < 0 {
+		return outcome{status: RefutedUnverified, basis: "exact search",
+			how: fmt.Sprintf("a network of widths %v has ∫|f − m^(%d)| = %s < %s (exact, by package pwl; not a kernel claim)", x.hidden, x.target, res.Best, x.eps.RatString())}
+	}
+	if res.Tried < opt.Tries {
+		return outcome{status: Undecided, how: fmt.Sprintf("interrupted after %d of %d networks (best ∫|f − m^(%d)| = %s)", res.Tried, opt.Tries, x.target, res.Best)}
+	}
+	return outcome{status: HeldOnTried, basis: "sampled networks",
+		how: fmt.Sprintf("best of %d networks: ∫|f − m^(%d)| = %s ≥ %s (%s)", res.Tried, x.target, res.Best, x.eps.RatString(), res.BestFrom)}
+}
+
+// runSize compares the theorem's promise, by the kernel's formula, with the quoted
+// figures: the claim is that the theorem's network for this instance has at most the
+// quoted hidden units (and depth, when quoted).
+func (c *ClaimSpec) runSize(x instance) outcome {
+	pr, err := theorems.Promise(c.Theorem, cert.TheoremInstance{N: x.n, DX: x.dx, DY: x.dy})
+	if err != nil || pr.HiddenUnits == nil {
+		return outcome{status: Undecided, how: fmt.Sprintf("no size formula: %v", err)}
+	}
+	how := fmt.Sprintf("the kernel's formula for %s at N = %d, d_x = %d, d_y = %d promises %d hidden units", c.Theorem, x.n, x.dx, x.dy, *pr.HiddenUnits)
+	if pr.Depth != nil {
+		how += fmt.Sprintf(" in %d affine layers", *pr.Depth)
+	}
+	how += fmt.Sprintf("; the quoted figure is %d", x.units)
+	if x.depth > 0 {
+		how += fmt.Sprintf(" (depth %d)", x.depth)
+	}
+	ok := int64(*pr.HiddenUnits) <= x.units && (x.depth == 0 || pr.Depth == nil || int64(*pr.Depth) <= x.depth)
+	if !ok {
+		return outcome{status: Refuted, basis: "kernel formula", how: how + ": the theorem needs more than quoted (no certificate: the quantity is a formula, not a network)"}
+	}
+	return outcome{status: Proved, basis: "kernel formula", how: how + " (no certificate: the quantity is a formula, not a network)"}
+}
+
+// witness is fitWitness's answer: a verified witness certificate, or a solver's unsat
+// (a no-fit certificate resting on it, and the proof), or neither (how says why).
+type witness struct {
+	how    string
+	cert   *cert.Certificate
+	unsat  *cert.Certificate
+	smtlib string
 }
 
 // fitWitness finds a network of arch fitting d: the interpolant, a construction, or the
-// solver. It returns how, the basis, and the kernel-verified certificate (nil if none);
-// how is "unsat" when the solver proved that none exists.
-func fitWitness(ctx context.Context, d *cert.Dataset, arch cert.Architecture, opt Options) (string, string, *cert.Certificate) {
-	if net, ok := lowerbounds.InterpolantNetwork(d, arch); ok {
-		if c, st := lowerbounds.WitnessCert(d, net, "linear interpolant"); st == "verified" {
-			return "interpolant", "kernel", c
+// solver. Whatever is found is checked: the network has the claim's shape and
+// activation, the certificate's claim is a fit of d, and the kernel verifies it.
+func (c *ClaimSpec) fitWitness(ctx context.Context, d *cert.Dataset, arch cert.Architecture, x instance, fam string, opt Options) witness {
+	var notes []string
+	if net, ok := interpolant(d, x, c.act); ok {
+		wc := witnessCert(d, net, "interpolant along the first coordinate")
+		if err := checkWitness(wc, d, x, c.act); err == nil {
+			return witness{how: "interpolant", cert: wc}
+		} else {
+			notes = append(notes, "interpolant: "+err.Error())
+		}
+	}
+	if fam == lowerbounds.FamilyAlternating && oneD(x) {
+		ka := arch
+		ka.OutputDim = 0
+		if wc, dir := opt.Known.witness(d, ka); wc != nil {
+			if err := checkWitness(wc, d, x, c.act); err == nil {
+				return witness{how: "known result, " + dir, cert: wc}
+			} else {
+				notes = append(notes, "known result: "+err.Error())
+			}
 		}
 	}
 	if opt.Memoriser != nil {
-		if c, err := opt.Memoriser(d, arch.Hidden, arch.Activation); err == nil && c != nil {
-			if rep, err := cert.Check(c, cert.Options{Theorems: theorems.Table}); err == nil && rep.Status == cert.Verified {
-				return "construction", "kernel", c
+		if wc, err := opt.Memoriser(d, arch.Hidden, arch.Activation); err == nil && wc != nil {
+			if err := checkWitness(wc, d, x, c.act); err == nil {
+				return witness{how: "construction", cert: wc}
+			} else {
+				notes = append(notes, "construction: "+err.Error())
 			}
+		} else if err != nil {
+			notes = append(notes, "construction: "+clipText(err.Error(), 120))
 		}
 	}
-	if opt.Existence != nil {
+	if opt.Existence != nil && !x.classes {
 		qctx, cancel := context.WithTimeout(ctx, 60*time.Second)
-		res := opt.Existence.Exists(qctx, arch, d)
+		ea := arch
+		ea.OutputDim = 0
+		res := opt.Existence.Exists(qctx, ea, d)
 		cancel()
 		switch {
 		case res.Answer == "sat" && res.Witness != nil:
-			if c, st := lowerbounds.WitnessCert(d, res.Witness, strings.TrimSuffix("SMT witness: "+res.Note, ": ")); st == "verified" {
-				return "solver witness", "solver", c
+			wc := witnessCert(d, res.Witness, strings.TrimSuffix("SMT witness: "+res.Note, ": "))
+			if err := checkWitness(wc, d, x, c.act); err == nil {
+				return witness{how: "solver witness", cert: wc}
+			} else {
+				notes = append(notes, "solver witness rejected: "+err.Error())
 			}
-			return "solver witness rejected by the kernel", "", nil
 		case res.Answer == "unsat":
 			solver := "smt"
 			if res.Record != nil {
 				solver = res.Record.Solver
 			}
-			return "unsat", solver, nil
+			return witness{how: solver, unsat: solverNoFit(d, ea, res), smtlib: res.SMTLIB}
 		default:
-			return "solver: " + res.Answer + " " + res.Note, "", nil
+			notes = append(notes, "solver: "+res.Answer+" "+clipText(res.Note, 160))
 		}
 	}
-	return "no witness found (no construction or solver for this case)", "", nil
+	if len(notes) == 0 {
+		notes = append(notes, "no witness found (no interpolant or construction for these widths)")
+	}
+	return witness{how: strings.Join(notes, "; ") + solverMissing(opt)}
+}
+
+func witnessCert(d *cert.Dataset, net *cert.Network, note string) *cert.Certificate {
+	return &cert.Certificate{Format: cert.FormatV1, Network: net, Data: d,
+		Provenance: cert.Provenance{Producer: "certify audit", Notes: note}, Claims: []cert.Claim{cert.ExactClaim{}}}
+}
+
+// checkWitness accepts a certificate as a witness that the claim's architecture fits d:
+// it speaks of d, its network has the instance's input and output dimensions, as many
+// hidden layers, no wider, every hidden unit of the claim's activation and an affine
+// output; every claim it makes is a fit (exact, or argmax for classes), and the kernel
+// verifies it. A narrower layer is a witness for the wider one (idle units added).
+func checkWitness(wc *cert.Certificate, d *cert.Dataset, x instance, act cert.Activation) error {
+	n := wc.Network
+	if n == nil {
+		return fmt.Errorf("the certificate has no network")
+	}
+	if wc.Data != d && !sameData(wc.Data, d) {
+		return fmt.Errorf("the certificate speaks of other data")
+	}
+	if n.InputDim != x.dx || n.OutputDim() != x.dy {
+		return fmt.Errorf("the network maps %d inputs to %d outputs; the claim speaks of %d to %d", n.InputDim, n.OutputDim(), x.dx, x.dy)
+	}
+	if len(n.Layers) != len(x.hidden)+1 {
+		return fmt.Errorf("the network has %d hidden layers; the claim %d", len(n.Layers)-1, len(x.hidden))
+	}
+	for l, m := range x.hidden {
+		if n.Layers[l].Out() > m {
+			return fmt.Errorf("hidden layer %d has %d units; the claim allows %d", l+1, n.Layers[l].Out(), m)
+		}
+		for _, a := range n.Layers[l].Act {
+			if a.String() != act.String() {
+				return fmt.Errorf("hidden layer %d has a %s unit; the claim is about %s", l+1, a, act)
+			}
+		}
+	}
+	for _, a := range n.Layers[len(n.Layers)-1].Act {
+		if a.Kind != cert.ActIdentity {
+			return fmt.Errorf("the output layer has a %s unit; the claim's networks have an affine output", a)
+		}
+	}
+	if len(wc.Claims) == 0 {
+		return fmt.Errorf("the certificate makes no claim")
+	}
+	fit := false
+	for _, cl := range wc.Claims {
+		switch cl.(type) {
+		case cert.ExactClaim:
+			fit = true
+		case cert.ArgmaxClaim:
+			fit = fit || x.classes
+		}
+	}
+	if !fit {
+		return fmt.Errorf("the certificate claims no fit of the data (exact, or argmax for classes)")
+	}
+	rep, err := cert.Check(wc, cert.Options{Theorems: theorems.Table})
+	if err != nil {
+		return err
+	}
+	if rep.Status != cert.Verified {
+		return fmt.Errorf("the kernel says %s", rep.Status)
+	}
+	return nil
+}
+
+func sameData(a, b *cert.Dataset) bool {
+	if a == nil || b == nil || a.N != b.N || a.D != b.D || a.Task != b.Task || a.LabelDim != b.LabelDim || a.Classes != b.Classes {
+		return false
+	}
+	for i := 0; i < a.N; i++ {
+		xa, xb := a.Input(i), b.Input(i)
+		for k := range xa {
+			if xa[k].Cmp(xb[k]) != 0 {
+				return false
+			}
+		}
+		if a.Task == cert.Classification {
+			if a.Labels[i] != b.Labels[i] {
+				return false
+			}
+			continue
+		}
+		ta, tb := a.Target(i), b.Target(i)
+		for k := range ta {
+			if ta[k].Cmp(tb[k]) != 0 {
+				return false
+			}
+		}
+	}
+	return true
 }

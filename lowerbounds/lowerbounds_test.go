@@ -184,3 +184,18 @@ func TestInterpolantRepeatedInput(t *testing.T) {
 		t.Fatalf("interpolant not verified: %s", st)
 	}
 }
+
+// The hard-tanh zigzag has 2m + 1 pieces after one layer of m units, more than a ReLU
+// layer can have: the search finds them for a hard-tanh claim.
+func TestSearchPiecesHardTanh(t *testing.T) {
+	ht := cert.Activation{Kind: cert.ActHardTanh}
+	for m := 1; m <= 4; m++ {
+		r, err := SearchPiecesAct(context.Background(), []int{m}, ht, big.NewInt(int64(m+1)), false, 10, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !r.Exceeds || r.Best != 2*m+1 || r.Kernel != "verified" {
+			t.Errorf("m = %d: best %d (%s, exceeds %v), want %d verified", m, r.Best, r.Kernel, r.Exceeds, 2*m+1)
+		}
+	}
+}

@@ -30,6 +30,12 @@ type PieceSearchResult struct {
 // the best, until the context ends or tries networks have been evaluated. The best
 // network comes with a pieces certificate the kernel has verified.
 func SearchPieces(ctx context.Context, hidden []int, bound *big.Int, strict bool, tries int, seed uint64) (*PieceSearchResult, error) {
+	return SearchPiecesAct(ctx, hidden, cert.Activation{Kind: cert.ActReLU}, bound, strict, tries, seed)
+}
+
+// SearchPiecesAct is SearchPieces for hidden units of activation act (relu, leaky-relu,
+// hard-tanh, identity): it starts from ZigzagAct and searches networks of that activation.
+func SearchPiecesAct(ctx context.Context, hidden []int, act cert.Activation, bound *big.Int, strict bool, tries int, seed uint64) (*PieceSearchResult, error) {
 	res := &PieceSearchResult{Hidden: hidden, Bound: bound.String(), Strict: strict}
 	seg := pwl.UnitInterval()
 	var best *cert.Network
@@ -44,7 +50,7 @@ func SearchPieces(ctx context.Context, hidden []int, bound *big.Int, strict bool
 		}
 		return nil
 	}
-	if err := consider(Zigzag(hidden), "zigzag"); err != nil {
+	if err := consider(ZigzagAct(hidden, act), "zigzag"); err != nil {
 		return nil, err
 	}
 	rng := rand.New(rand.NewPCG(seed, 7))
@@ -55,7 +61,7 @@ func SearchPieces(ctx context.Context, hidden []int, bound *big.Int, strict bool
 	}
 	for res.Tried < tries && ctx.Err() == nil && !breaks() {
 		if rng.IntN(2) == 0 {
-			if err := consider(randomNet(rng, hidden, 4, 2), "random"); err != nil {
+			if err := consider(randomNetAct(rng, hidden, act, 4, 2), "random"); err != nil {
 				return nil, err
 			}
 		} else {

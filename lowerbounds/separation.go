@@ -29,6 +29,11 @@ type MisclassSearchResult struct {
 // that misclassifies few of Telgarsky's 2^k alternating points under 1[f ≥ 1/2]
 // (zigzag compositions, then random and local search), counting exactly with pwl.
 func SearchMisclassification(ctx context.Context, hidden []int, k, tries int, seed uint64) (*MisclassSearchResult, error) {
+	return SearchMisclassificationAct(ctx, hidden, cert.Activation{Kind: cert.ActReLU}, k, tries, seed)
+}
+
+// SearchMisclassificationAct is SearchMisclassification for hidden units of activation act.
+func SearchMisclassificationAct(ctx context.Context, hidden []int, act cert.Activation, k, tries int, seed uint64) (*MisclassSearchResult, error) {
 	if k < 1 || k > 24 {
 		return nil, fmt.Errorf("k must be in 1..24")
 	}
@@ -47,14 +52,14 @@ func SearchMisclassification(ctx context.Context, hidden []int, k, tries int, se
 	}
 	// The zigzag swings between 0 and 1; shifting it by ±1/2·(1/m) aligns its peaks with
 	// the odd points in the best case. Try it as built.
-	if err := consider(Zigzag(hidden), "zigzag"); err != nil {
+	if err := consider(ZigzagAct(hidden, act), "zigzag"); err != nil {
 		return nil, err
 	}
 	rng := rand.New(rand.NewPCG(seed, 11))
 	for res.Tried < tries && ctx.Err() == nil && res.Wrong > 0 {
 		var err error
 		if rng.IntN(2) == 0 {
-			err = consider(randomNet(rng, hidden, 4, 2), "random")
+			err = consider(randomNetAct(rng, hidden, act, 4, 2), "random")
 		} else {
 			err = consider(mutate(rng, best, 4, 2), "local search")
 		}
@@ -117,6 +122,11 @@ func ConstantNet(hidden []int, c *big.Rat) *cert.Network {
 // sawtooth m^(K) in L¹ on [0, 1]: the constant 1/2, zigzags, random and local search, each
 // measured exactly (pwl.L1).
 func SearchL1(ctx context.Context, hidden []int, K, tries int, seed uint64) (*L1SearchResult, error) {
+	return SearchL1Act(ctx, hidden, cert.Activation{Kind: cert.ActReLU}, K, tries, seed)
+}
+
+// SearchL1Act is SearchL1 for hidden units of activation act.
+func SearchL1Act(ctx context.Context, hidden []int, act cert.Activation, K, tries int, seed uint64) (*L1SearchResult, error) {
 	seg := pwl.UnitInterval()
 	g, err := pwl.FuncOf(pwl.Sawtooth(K), seg, 0)
 	if err != nil {
@@ -140,16 +150,18 @@ func SearchL1(ctx context.Context, hidden []int, K, tries int, seed uint64) (*L1
 		}
 		return nil
 	}
-	if err := consider(ConstantNet(hidden, big.NewRat(1, 2)), "constant 1/2"); err != nil {
+	c := randomNetAct(rand.New(rand.NewPCG(0, 0)), hidden, act, 0, 1) // all weights 0
+	c.Layers[len(c.Layers)-1].B[0] = big.NewRat(1, 2)
+	if err := consider(c, "constant 1/2"); err != nil {
 		return nil, err
 	}
-	if err := consider(Zigzag(hidden), "zigzag"); err != nil {
+	if err := consider(ZigzagAct(hidden, act), "zigzag"); err != nil {
 		return nil, err
 	}
 	rng := rand.New(rand.NewPCG(seed, 13))
 	for res.Tried < tries && ctx.Err() == nil {
 		if rng.IntN(2) == 0 {
-			err = consider(randomNet(rng, hidden, 4, 2), "random")
+			err = consider(randomNetAct(rng, hidden, act, 4, 2), "random")
 		} else {
 			err = consider(mutate(rng, bestNet, 4, 2), "local search")
 		}

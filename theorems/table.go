@@ -265,3 +265,14 @@ func Evaluated(t cert.TheoremClaim) string {
 	}
 	return strings.Join(parts, "; ")
 }
+
+// Promise is the size theorem id promises for an instance (N, d_x, d_y, and the hidden
+// widths where the promise depends on them), by the table's own formula: what a size
+// calculation quoted from a paper is compared against.
+func Promise(id string, in cert.TheoremInstance) (cert.TheoremSizes, error) {
+	th, ok := theoremByID(id)
+	if !ok {
+		return cert.TheoremSizes{}, fmt.Errorf("unknown theorem %q (known: %s)", id, strings.Join(IDs(), ", "))
+	}
+	return th.promise(in), nil
+}
