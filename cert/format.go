@@ -1,7 +1,6 @@
 package cert
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +9,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"certify/cert/internal/strictjson"
 )
 
 // FormatV1 is the value of the "format" field of a version-1 certificate.
@@ -117,17 +118,16 @@ var claimFields = map[string][]string{
 }
 
 // Decode reads a certificate. dir is the folder that relative dataset paths are resolved
-// against. Any problem with the input is a *MalformedError (or an I/O error); the
-// certificate's claims are not checked here (see Check).
+// against (see Limits.DataRoots for what may be read). Any problem with the input is a
+// *MalformedError (or an I/O error); the certificate's claims are not checked here (see
+// Check). The input is read strictly (one reading: exact-case keys, no duplicate keys, no
+// null) and validated as it is read, within Limits.MaxFileBytes.
 func Decode(r io.Reader, dir string, lim Limits) (*Certificate, error) {
 	lim = lim.withDefaults()
-	raw, err := readAllLimited(r, lim.MaxFileBytes)
-	if err != nil {
-		return nil, err
-	}
 	var w wireCert
-	if err := strictUnmarshal(raw, &w); err != nil {
-		return nil, err
+	_, err := strictjson.Read(r, lim.MaxFileBytes, &w)
+	if err != nil {
+		return nil, strictErr(err, true)
 	}
 	if w.Format != FormatV1 {
 		if w.Format == "" {
@@ -181,113 +181,69 @@ func Decode(r io.Reader, dir string, lim Limits) (*Certificate, error) {
 // or a certificate, whose network is returned.
 func DecodeNetwork(r io.Reader, lim Limits) (*Network, error) {
 	lim = lim.withDefaults()
-	raw, err := readAllLimited(r, lim.MaxFileBytes)
-	if err != nil {
-		return nil, err
-	}
 	var probe map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &probe); err != nil {
-		return nil, jsonErr(raw, err)
-	}
-	prefix := ""
-	if nr, ok := probe["network"]; ok {
-		raw, prefix = nr, "network"
+	raw, err := strictjson.Read(r, lim.MaxFileBytes, &probe)
+	if err != nil {
+		return nil, strictErr(err, true)
 	}
 	var w WireNetwork
-	if err := strictUnmarshal(raw, &w); err != nil {
-		return nil, err
+	if nr, ok := probe["network"]; ok {
+		err = strictUnmarshal(nr, &w)
+		if me, ok := err.(*MalformedError); ok {
+			me.Path = joinPath("network", me.Path)
+		}
+	} else {
+		err = strictUnmarshal(raw, &w)
+		if me, ok := err.(*MalformedError); ok && me.Path == "" {
+			me.Path = "network"
+		}
 	}
-	if prefix == "" {
-		prefix = "network"
-	}
-	return w.toNetwork(prefix, lim)
-}
-
-func readAllLimited(r io.Reader, limit int64) ([]byte, error) {
-	raw, err := io.ReadAll(io.LimitReader(r, limit+1))
 	if err != nil {
 		return nil, err
 	}
-	if int64(len(raw)) > limit {
-		return nil, &MalformedError{Msg: fmt.Sprintf("input larger than the limit of %d bytes", limit)}
-	}
-	return raw, nil
+	return w.toNetwork("network", lim)
 }
 
+// strictUnmarshal decodes a part of a document already read by strictjson.Read (a claim,
+// say) against its own type. Paths in its errors are relative to the part ("" for the part
+// itself); the caller prefixes them.
 func strictUnmarshal(raw []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return jsonErr(raw, err)
-	}
-	if dec.More() {
-		return &MalformedError{Msg: "extra data after the JSON value"}
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return &MalformedError{Msg: "extra data after the JSON value"}
-	}
-	return nil
+	return strictErr(strictjson.Unmarshal(raw, v), false)
 }
 
-// jsonErr turns encoding/json's errors into MalformedErrors with a line and column.
-func jsonErr(raw []byte, err error) error {
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &se):
-		return &MalformedError{Path: position(raw, se.Offset), Msg: "invalid JSON: " + se.Error()}
-	case errors.As(err, &te):
-		what := te.Value
-		if te.Type != nil {
-			what = fmt.Sprintf("%s where %s is expected", te.Value, jsonTypeName(te.Type.String()))
-		}
-		return &MalformedError{Path: fieldPath(te.Field) + " (" + position(raw, te.Offset) + ")", Msg: "wrong type: " + what}
-	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
-		return &MalformedError{Path: position(raw, int64(len(raw))), Msg: "truncated JSON: the input ends in the middle of a value"}
+// strictErr turns strictjson's errors into MalformedErrors; withPos adds the line and
+// column (meaningful for a whole document, not for a part of one).
+func strictErr(err error, withPos bool) error {
+	e, ok := strictjson.IsError(err)
+	if !ok {
+		return err
 	}
-	msg := err.Error()
-	if f, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
-		return &MalformedError{Msg: "unknown field " + f + " (not part of format " + FormatV1 + ")"}
+	msg := e.Msg
+	if e.Found == "a number" && e.Want == "a string" {
+		msg += " (exact numbers are written as strings: \"3\", \"7/12\", \"0.125\")"
 	}
-	return &MalformedError{Msg: "invalid JSON: " + msg}
-}
-
-func jsonTypeName(t string) string {
-	switch {
-	case t == "string":
-		return "a string (exact numbers are written as strings: \"3\", \"7/12\", \"0.125\")"
-	case strings.HasPrefix(t, "int"):
-		return "an integer"
-	case strings.HasPrefix(t, "[]"):
-		return "an array"
-	case t == "bool":
-		return "true or false"
+	if strings.HasPrefix(msg, "unknown key") && !strings.Contains(msg, "case-sensitive") {
+		msg += " (not part of format " + FormatV1 + ")"
 	}
-	return "an object"
-}
-
-func fieldPath(f string) string {
-	if f == "" {
-		return "(top level)"
-	}
-	return f
-}
-
-// position gives "line L, column C" for a byte offset.
-func position(raw []byte, off int64) string {
-	if off > int64(len(raw)) {
-		off = int64(len(raw))
-	}
-	line, col := 1, 1
-	for _, b := range raw[:off] {
-		if b == '\n' {
-			line++
-			col = 1
-		} else {
-			col++
+	path := e.Path
+	if withPos {
+		msg += fmt.Sprintf(" (line %d, column %d)", e.Line, e.Column)
+		if path == "" {
+			path = "(top level)"
 		}
 	}
-	return fmt.Sprintf("line %d, column %d", line, col)
+	return &MalformedError{Path: path, Msg: msg}
+}
+
+// joinPath appends a relative path to a field path.
+func joinPath(base, rel string) string {
+	switch {
+	case rel == "":
+		return base
+	case rel[0] == '[':
+		return base + rel
+	}
+	return base + "." + rel
 }
 
 func parseRatsAt(path string, ss []string, lim Limits) ([]*big.Rat, error) {
@@ -488,21 +444,42 @@ func LoadRef(s *SourceRef, dir string, lim Limits) (*Dataset, error) {
 
 func decodeClaim(raw json.RawMessage, path string, c *Certificate, lim Limits) (Claim, error) {
 	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &fields); err != nil {
-		return nil, fieldErr(path, "a claim is a JSON object: %v", err)
+	if err := strictUnmarshal(raw, &fields); err != nil {
+		if me, ok := err.(*MalformedError); ok {
+			me.Path = joinPath(path, me.Path)
+		}
+		return nil, err
 	}
 	var kind string
-	if k, ok := fields["kind"]; !ok || json.Unmarshal(k, &kind) != nil {
+	if k, ok := fields["kind"]; !ok || strictjson.Unmarshal(k, &kind) != nil {
 		return nil, fieldErr(path+".kind", "missing or not a string")
 	}
 	if dec, ok := wholeKinds[kind]; ok {
-		return dec(raw, path, c, lim)
+		cl, err := dec(raw, path, c, lim)
+		if me, ok := err.(*MalformedError); ok {
+			// A decoder prefixes "claims[i]." to a path relative to the claim; the claim
+			// itself has the empty relative path.
+			me.Path = strings.TrimSuffix(me.Path, ".")
+		}
+		return cl, err
 	}
 	allowed, known := claimFields[kind]
 	if !known {
 		return nil, fieldErr(path+".kind", "unknown claim kind %q (this checker knows %s); a claim it cannot check is an error, never skipped", clip(kind), knownKinds())
 	}
+	var w wireClaim
+	if err := strictUnmarshal(raw, &w); err != nil {
+		if me, ok := err.(*MalformedError); ok {
+			me.Path = joinPath(path, me.Path)
+		}
+		return nil, err
+	}
+	keys := make([]string, 0, len(fields))
 	for f := range fields {
+		keys = append(keys, f)
+	}
+	sort.Strings(keys) // the first bad field named is the same on every run
+	for _, f := range keys {
 		if f == "kind" {
 			continue
 		}
@@ -513,13 +490,6 @@ func decodeClaim(raw json.RawMessage, path string, c *Certificate, lim Limits) (
 		if !ok {
 			return nil, fieldErr(path+"."+f, "is not a field of a %q claim", kind)
 		}
-	}
-	var w wireClaim
-	if err := strictUnmarshal(raw, &w); err != nil {
-		if me, ok := err.(*MalformedError); ok {
-			me.Path = path + "." + me.Path
-		}
-		return nil, err
 	}
 	rat := func(name, s string) (*big.Rat, error) {
 		if s == "" {
