@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math/big"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -384,7 +385,15 @@ func (w *wireData) toDataset(dir string, lim Limits) (*Dataset, *SourceRef, erro
 	return ds, nil, err
 }
 
-// LoadRef loads a dataset from its file reference and checks the files' SHA-256.
+// LoadRef loads a dataset from its file reference and checks the files' SHA-256 before
+// parsing them.
+//
+// Where data may be: a relative path (slash-separated) is looked up in the certificate's
+// folder dir, then in each of lim.DataRoots in order; an absolute path is read only when it
+// lies in dir or in one of lim.DataRoots. In every case the file, with symbolic links
+// resolved, must lie inside the folder it was found in (so "../x" and links out are
+// refused), must be a regular file, and must have the pinned SHA-256; a file that does not
+// is never parsed and nothing of its content is shown.
 func LoadRef(s *SourceRef, dir string, lim Limits) (*Dataset, error) {
 	task, err := parseTask(s.Task)
 	if err != nil {
@@ -393,22 +402,17 @@ func LoadRef(s *SourceRef, dir string, lim Limits) (*Dataset, error) {
 	if s.Limit < 0 || s.SkipRows < 0 || s.LabelColumns < 0 || s.Classes < 0 {
 		return nil, fieldErr("dataset.source", "limit, skip_rows, label_columns and classes cannot be negative")
 	}
-	resolve := func(p string) string {
-		if p == "" || filepath.IsAbs(p) {
-			return p
-		}
-		return filepath.Join(dir, filepath.FromSlash(p))
-	}
 	src := Source{Format: s.Format, Task: task, Classes: s.Classes, Limit: s.Limit, SkipRows: s.SkipRows, LabelColumns: s.LabelColumns}
-	var want []string
-	var names []string
+	var want, names, fields []string
+	var paths []*string
 	switch s.Format {
 	case "csv":
 		if s.Path == "" {
 			return nil, fieldErr("dataset.source.path", "missing")
 		}
-		src.Path = resolve(s.Path)
 		want, names = []string{s.SHA256}, []string{"dataset.source.sha256"}
+		fields, paths = []string{"dataset.source.path"}, []*string{&src.Path}
+		src.Path = s.Path
 	case "idx":
 		if s.Images == "" || s.Labels == "" {
 			return nil, fieldErr("dataset.source", "an idx source needs images and labels")
@@ -416,8 +420,9 @@ func LoadRef(s *SourceRef, dir string, lim Limits) (*Dataset, error) {
 		if task != Classification {
 			return nil, fieldErr("dataset.source.task", "idx files hold class labels")
 		}
-		src.Images, src.LabelsPath = resolve(s.Images), resolve(s.Labels)
 		want, names = []string{s.ImagesSHA256, s.LabelsSHA256}, []string{"dataset.source.images_sha256", "dataset.source.labels_sha256"}
+		fields, paths = []string{"dataset.source.images", "dataset.source.labels"}, []*string{&src.Images, &src.LabelsPath}
+		src.Images, src.LabelsPath = s.Images, s.Labels
 	default:
 		return nil, fieldErr("dataset.source.format", "is %q; want \"csv\" or \"idx\"", clip(s.Format))
 	}
@@ -426,20 +431,87 @@ func LoadRef(s *SourceRef, dir string, lim Limits) (*Dataset, error) {
 			return nil, fieldErr(names[i], "must be the file's SHA-256 as 64 lower-case hex digits")
 		}
 	}
-	ds, got, err := LoadSource(src, lim)
+	for i, p := range paths {
+		resolved, err := resolveData(*p, dir, lim.DataRoots)
+		if err != nil {
+			return nil, fieldErr(fields[i], "%v", err)
+		}
+		*p = resolved
+	}
+	src.SHA256 = want
+	l, err := Load(src, lim)
 	if err != nil {
+		var hm *HashMismatchError
+		if errors.As(err, &hm) {
+			return nil, fieldErr(names[hm.Index], "the file's SHA-256 is %s, the certificate says %s (the file was not parsed)", hm.Got, hm.Want)
+		}
 		var me *MalformedError
 		if errors.As(err, &me) {
 			return nil, err
 		}
 		return nil, &MalformedError{Path: "dataset.source", Msg: err.Error()}
 	}
-	for i := range want {
-		if got[i] != want[i] {
-			return nil, fieldErr(names[i], "the file's SHA-256 is %s, the certificate says %s", got[i], want[i])
-		}
+	return l.Data, nil
+}
+
+// resolveData finds a data file named by a certificate (see LoadRef for the rules).
+func resolveData(p, dir string, roots []string) (string, error) {
+	if dir == "" {
+		dir = "."
 	}
-	return ds, nil
+	if strings.ContainsRune(p, 0) {
+		return "", fmt.Errorf("%q is not a path", clip(p))
+	}
+	all := append([]string{dir}, roots...)
+	local := filepath.FromSlash(p)
+	var tried []string
+	out := false // a candidate lies outside its folder (lexically or through a link)
+	for _, root := range all {
+		cand := local
+		if !filepath.IsAbs(local) {
+			cand = filepath.Join(root, local)
+		}
+		if !inside(cand, root, false) {
+			out = true
+			continue
+		}
+		if _, err := os.Stat(cand); err != nil {
+			tried = append(tried, cand)
+			continue
+		}
+		if !inside(cand, root, true) {
+			out = true
+			continue
+		}
+		return cand, nil
+	}
+	switch {
+	case !out:
+		return "", fmt.Errorf("%q: no such file (looked for %s)", clip(p), strings.Join(tried, ", "))
+	case filepath.IsAbs(local):
+		return "", fmt.Errorf("%q lies outside the certificate's folder; data outside it are read only from folders allowed with --data-root", clip(p))
+	}
+	return "", fmt.Errorf("%q leads outside the certificate's folder; data outside it are read only from folders allowed with --data-root", clip(p))
+}
+
+// inside reports whether path lies in the folder root: lexically, and when links is set
+// also with symbolic links resolved (path must exist).
+func inside(path, root string, links bool) bool {
+	within := func(p, r string) bool {
+		rel, err := filepath.Rel(r, p)
+		return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
+	}
+	ap, err1 := filepath.Abs(path)
+	ar, err2 := filepath.Abs(root)
+	if err1 != nil || err2 != nil || !within(ap, ar) {
+		return false
+	}
+	if !links {
+		return true
+	}
+	rp, err1 := filepath.EvalSymlinks(ap)
+	rr, err2 := filepath.EvalSymlinks(ar)
+	return err1 == nil && err2 == nil && within(rp, rr)
 }
 
 func decodeClaim(raw json.RawMessage, path string, c *Certificate, lim Limits) (Claim, error) {

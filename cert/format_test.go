@@ -16,7 +16,7 @@ func decodeFile(t *testing.T, path string) *Certificate {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	c, err := Decode(f, filepath.Dir(path), Limits{})
+	c, err := Decode(f, filepath.Dir(path), fixtureLimits)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +32,7 @@ func TestEncodeRoundTrip(t *testing.T) {
 		if err := Encode(&a, c); err != nil {
 			t.Fatal(err)
 		}
-		c2, err := Decode(bytes.NewReader(a.Bytes()), filepath.Dir(path), Limits{})
+		c2, err := Decode(bytes.NewReader(a.Bytes()), filepath.Dir(path), fixtureLimits)
 		if err != nil {
 			t.Fatalf("%s: re-decoding: %v\n%s", path, err, a.String())
 		}

@@ -53,15 +53,22 @@ func FuzzParseRat(f *testing.F) {
 }
 
 func FuzzCSV(f *testing.F) {
-	f.Add([]byte("1,2,0\n3,4,1\n"), false)
-	f.Add([]byte("0.5,1/3,-2\n"), true)
-	f.Add([]byte("150,4,a,b\n5.1,3.5,0\n"), false)
-	f.Fuzz(func(t *testing.T, data []byte, regression bool) {
-		task := Classification
+	f.Add([]byte("1,2,0\n3,4,1\n"), false, false)
+	f.Add([]byte("0.5,1/3,-2\n"), true, false)
+	f.Add([]byte("150,4,a,b\n5.1,3.5,0\n5.1,3.5,1\n"), false, true)
+	f.Fuzz(func(t *testing.T, data []byte, regression, loose bool) {
+		src := Source{Format: "csv", Task: Classification, DetectHeader: loose, DropConflicts: loose}
 		if regression {
-			task = Regression
+			src.Task = Regression
 		}
-		_, _ = parseCSV(data, Source{Format: "csv", Task: task}, Limits{MaxDigits: 100, MaxPoints: 1000}.withDefaults())
+		out := &Loaded{}
+		b, labels, targets, err := parseCSV(bytes.NewReader(data), src, Limits{MaxDigits: 100, MaxPoints: 1000}.withDefaults(), out)
+		if err != nil {
+			return
+		}
+		if err := out.finish(b, labels, targets, src); err == nil && loose && len(out.Data.Labels) != out.Data.N && !regression {
+			t.Fatalf("labels and points disagree after dropping conflicts")
+		}
 	})
 }
 
@@ -70,7 +77,7 @@ func FuzzIDX(f *testing.F) {
 	lab := []byte{0, 0, 8, 1, 0, 0, 0, 2, 0, 1}
 	f.Add(img, lab)
 	f.Fuzz(func(t *testing.T, img, lab []byte) {
-		_, _ = parseIDX(img, lab, Source{Format: "idx"}, Limits{MaxPoints: 1000}.withDefaults())
+		_, _, _ = parseIDX(bytes.NewReader(img), bytes.NewReader(lab), Source{Format: "idx"}, Limits{MaxPoints: 1000, MaxFileBytes: 1 << 20}.withDefaults())
 	})
 }
 
