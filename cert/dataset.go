@@ -635,8 +635,27 @@ func isHeader(line string) bool {
 	return false
 }
 
+// textReader refuses bytes that no CSV dataset has (NUL and the other control characters
+// but tab, CR and LF), so that a binary file or a bomb of zeros is refused at its first
+// byte rather than after a 64 MiB line.
+type textReader struct {
+	r   io.Reader
+	off int64
+}
+
+func (t *textReader) Read(p []byte) (int, error) {
+	n, err := t.r.Read(p)
+	for i, c := range p[:n] {
+		if c < 0x20 && c != '\n' && c != '\r' && c != '\t' || c == 0x7f {
+			return i, fmt.Errorf("byte %d is 0x%02x, a control character: a CSV dataset is text", t.off+int64(i)+1, c)
+		}
+	}
+	t.off += int64(n)
+	return n, err
+}
+
 func parseCSV(r io.Reader, src Source, lim Limits, out *Loaded) (*builder, []int, [][]*big.Rat, error) {
-	sc := bufio.NewScanner(r)
+	sc := bufio.NewScanner(&textReader{r: r})
 	const maxLine = 1 << 26
 	sc.Buffer(make([]byte, 0, 1<<16), maxLine)
 	b := newBuilder(0)

@@ -72,6 +72,10 @@ type scanner struct {
 	limit int64 // -1: none
 	path  []seg
 	depth int
+	// Leading white space is counted, not kept: skipped bytes, of which skippedLines
+	// newlines, and skippedCol bytes after the last one.
+	skipped                  int64
+	skippedLines, skippedCol int
 }
 
 // seg is one step of a JSON path: an object key or an array index.
@@ -96,7 +100,7 @@ func (s *scanner) decode(v any) (err error) {
 			err = f.err
 		}
 	}()
-	s.skipSpace()
+	s.skipLeading()
 	s.value(rv.Type().Elem())
 	s.skipSpace()
 	if s.more() {
@@ -139,8 +143,8 @@ func (s *scanner) ensure(n int) bool {
 		}
 		m, err := s.r.Read(s.buf[len(s.buf):cap(s.buf)])
 		s.buf = s.buf[:len(s.buf)+m]
-		if s.limit >= 0 && int64(len(s.buf)) > s.limit {
-			s.buf = s.buf[:s.limit]
+		if s.limit >= 0 && s.skipped+int64(len(s.buf)) > s.limit {
+			s.buf = s.buf[:s.limit-s.skipped]
 			s.pos = len(s.buf)
 			s.fail(fmt.Sprintf("the input is larger than the limit of %d bytes", s.limit))
 		}
@@ -162,11 +166,46 @@ func (s *scanner) peek() byte {
 }
 
 func (s *scanner) skipSpace() {
-	for s.more() {
-		switch s.buf[s.pos] {
-		case ' ', '\t', '\n', '\r':
-			s.pos++
-		default:
+	for {
+		for s.pos < len(s.buf) {
+			switch s.buf[s.pos] {
+			case ' ', '\t', '\n', '\r':
+				s.pos++
+			default:
+				return
+			}
+		}
+		if !s.more() {
+			return
+		}
+	}
+}
+
+// skipLeading skips the white space before the value without keeping it, so that an
+// endless stream of white space costs no memory.
+func (s *scanner) skipLeading() {
+	for {
+		for s.pos < len(s.buf) {
+			switch s.buf[s.pos] {
+			case ' ', '\t', '\n', '\r':
+				s.pos++
+				continue
+			}
+			return
+		}
+		if s.r != nil {
+			// Everything buffered is white space: count it and drop it.
+			ws := s.buf[:s.pos]
+			if i := bytes.LastIndexByte(ws, '\n'); i >= 0 {
+				s.skippedLines += bytes.Count(ws, []byte{'\n'})
+				s.skippedCol = len(ws) - i - 1
+			} else {
+				s.skippedCol += len(ws)
+			}
+			s.skipped += int64(len(ws))
+			s.buf, s.pos = s.buf[:0], 0
+		}
+		if !s.more() {
 			return
 		}
 	}
@@ -214,15 +253,13 @@ func isIdent(k string) bool {
 }
 
 func (s *scanner) errAt(off int, msg string) *Error {
-	line, col := 1, 1
 	end := min(off, len(s.buf))
-	line += bytes.Count(s.buf[:end], []byte{'\n'})
+	line := 1 + s.skippedLines + bytes.Count(s.buf[:end], []byte{'\n'})
+	col := end + 1 + s.skippedCol
 	if i := bytes.LastIndexByte(s.buf[:end], '\n'); i >= 0 {
 		col = end - i
-	} else {
-		col = end + 1
 	}
-	return &Error{Path: s.pathString(), Offset: int64(off), Line: line, Column: col, Msg: msg}
+	return &Error{Path: s.pathString(), Offset: s.skipped + int64(off), Line: line, Column: col, Msg: msg}
 }
 
 func (s *scanner) fail(msg string) {
@@ -452,6 +489,14 @@ func (s *scanner) str() string {
 	start := s.pos
 	var b []byte // only when there are escapes
 	for {
+		if b == nil {
+			for s.pos < len(s.buf) {
+				if c := s.buf[s.pos]; c < 0x20 || c == '"' || c == '\\' || c >= utf8.RuneSelf {
+					break
+				}
+				s.pos++
+			}
+		}
 		c := s.peek()
 		switch {
 		case c == '"':

@@ -177,3 +177,17 @@ func containsNull(v any) bool {
 	}
 	return false
 }
+
+// Leading white space is not kept, and positions after it are still right.
+func TestLeadingSpace(t *testing.T) {
+	var d doc
+	in := strings.Repeat(" ", 100000) + "\n\n   " + `{"kind":1}`
+	_, err := Read(iotest.HalfReader(strings.NewReader(in)), 1<<20, &d)
+	e, ok := IsError(err)
+	if !ok || e.Line != 3 || e.Column != 12 || e.Path != "kind" {
+		t.Fatalf("got %#v", err)
+	}
+	if _, err := Read(strings.NewReader(in), 100, &d); err == nil || !strings.Contains(err.Error(), "larger than the limit") {
+		t.Fatalf("limit with leading space: %v", err)
+	}
+}
