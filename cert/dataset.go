@@ -103,7 +103,7 @@ func NewDataset(inputs [][]*big.Rat, labels []int, targets [][]*big.Rat, classes
 	b := newBuilder(len(inputs))
 	for i, x := range inputs {
 		if err := b.add(x); err != nil {
-			return nil, fmt.Errorf("dataset.inputs[%d]: %v", i, err)
+			return nil, fieldErr(fmt.Sprintf("dataset.inputs[%d]", i), "%v", err)
 		}
 	}
 	return b.finish(labels, targets, classes)
