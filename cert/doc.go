@@ -22,6 +22,15 @@
 // the bytes of one file, the points of a dataset and the parameters of a network, so that
 // hostile input is refused rather than allowed to exhaust time or memory.
 //
+// # Reading input
+//
+// Certificates and networks are read by the internal package strictjson, so that a file has
+// one reading: exact-case keys, no duplicate keys, no null, integer literals for integers,
+// valid UTF-8; the input is validated as it is read, within Limits.MaxFileBytes. Dataset
+// files are read by Load, each once: hashed and checked against the certificate's SHA-256
+// before they are parsed, decompressed within the same limit. A certificate's data paths
+// resolve only inside its own folder or Limits.DataRoots (LoadRef).
+//
 // # Verdicts and errors
 //
 // Check returns a Report: Verified when every claim holds, Refuted with the first false
