@@ -95,3 +95,53 @@ func FuzzGzipFile(f *testing.F) {
 		_, _, _ = LoadSource(Source{Format: "csv", Path: p}, Limits{MaxFileBytes: 1 << 20, MaxPoints: 1000})
 	})
 }
+
+func FuzzDecodeNetwork(f *testing.F) {
+	f.Add([]byte(`{"input_dim":1,"layers":[{"activation":"relu","weights":[["1"]],"biases":["0"]}]}`))
+	f.Add([]byte(`{"format":"certify/v1","network":{"input_dim":2,"layers":[{"activations":["relu","step"],"weights":[["1","1/2"],["0.5","-1"]],"biases":["0","1"]}]}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		n, err := DecodeNetwork(bytes.NewReader(data), Limits{MaxDigits: 100, MaxParams: 10000})
+		if err != nil {
+			return
+		}
+		if err := n.validate(); err != nil {
+			t.Fatalf("decoded network is out of shape: %v", err)
+		}
+		_ = n.ComputeSizes()
+	})
+}
+
+func FuzzParseActivation(f *testing.F) {
+	for _, s := range []string{"relu", "identity", "leaky-relu:1/10", "hard-tanh", "step", "leaky-relu:", "leaky-relu:1e3"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		a, err := ParseActivation(s, 50)
+		if err != nil {
+			return
+		}
+		back, err := ParseActivation(a.String(), 200)
+		if err != nil || back.String() != a.String() {
+			t.Fatalf("%q → %q does not round-trip: %v", s, a.String(), err)
+		}
+	})
+}
+
+// FuzzResolveData: whatever path a certificate names, a file found lies inside the
+// certificate's folder or a data root, with links resolved.
+func FuzzResolveData(f *testing.F) {
+	for _, s := range []string{"data/xor.csv", "../data/xor.csv", "/etc/passwd", "data/passwd-link", "valid/../data/xor.csv", "./data//xor.csv", "data/../../certs/data/xor.csv"} {
+		f.Add(s)
+	}
+	dir := filepath.Join("..", "testdata", "certs", "valid")
+	roots := []string{filepath.Join("..", "testdata", "certs")}
+	f.Fuzz(func(t *testing.T, p string) {
+		got, err := resolveData(p, dir, roots)
+		if err != nil {
+			return
+		}
+		if !inside(got, dir, true) && !inside(got, roots[0], true) {
+			t.Fatalf("%q resolved to %q, outside every allowed folder", p, got)
+		}
+	})
+}

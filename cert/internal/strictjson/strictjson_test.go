@@ -191,3 +191,23 @@ func TestLeadingSpace(t *testing.T) {
 		t.Fatalf("limit with leading space: %v", err)
 	}
 }
+
+// FuzzRead: reading from a stream, one byte at a time, gives what Unmarshal gives.
+func FuzzRead(f *testing.F) {
+	f.Add([]byte(`  {"kind":"a","dataset":{"labels":[0,1]}}`))
+	f.Add([]byte("\n\n {\"kind\":\"\u00e9\"} "))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var a, b doc
+		errA := Unmarshal(data, &a)
+		_, errB := Read(iotest.OneByteReader(bytes.NewReader(data)), 1<<20, &b)
+		if (errA == nil) != (errB == nil) {
+			t.Fatalf("Unmarshal: %v; Read: %v", errA, errB)
+		}
+		if errA == nil && !reflect.DeepEqual(a, b) {
+			t.Fatalf("readings differ")
+		}
+		if errA != nil && errA.Error() != errB.Error() {
+			t.Fatalf("errors differ: %v / %v", errA, errB)
+		}
+	})
+}
