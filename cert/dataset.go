@@ -641,21 +641,35 @@ func isHeader(line string) bool {
 type textReader struct {
 	r   io.Reader
 	off int64
+	err error // the first error other than EOF: it explains a truncated last line
 }
 
 func (t *textReader) Read(p []byte) (int, error) {
 	n, err := t.r.Read(p)
 	for i, c := range p[:n] {
 		if c < 0x20 && c != '\n' && c != '\r' && c != '\t' || c == 0x7f {
-			return i, fmt.Errorf("byte %d is 0x%02x, a control character: a CSV dataset is text", t.off+int64(i)+1, c)
+			t.err = fmt.Errorf("byte %d is 0x%02x, a control character: a CSV dataset is text", t.off+int64(i)+1, c)
+			return i, t.err
 		}
 	}
 	t.off += int64(n)
+	if err != nil && err != io.EOF {
+		t.err = err
+	}
 	return n, err
 }
 
 func parseCSV(r io.Reader, src Source, lim Limits, out *Loaded) (*builder, []int, [][]*big.Rat, error) {
-	sc := bufio.NewScanner(&textReader{r: r})
+	tr := &textReader{r: r}
+	b, labels, targets, err := scanCSV(bufio.NewScanner(tr), src, lim, out)
+	if tr.err != nil {
+		// The input stopped (a limit, corrupt gzip): that, not the cut line, is the error.
+		return nil, nil, nil, tr.err
+	}
+	return b, labels, targets, err
+}
+
+func scanCSV(sc *bufio.Scanner, src Source, lim Limits, out *Loaded) (*builder, []int, [][]*big.Rat, error) {
 	const maxLine = 1 << 26
 	sc.Buffer(make([]byte, 0, 1<<16), maxLine)
 	b := newBuilder(0)

@@ -8,6 +8,7 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
 
@@ -75,17 +76,36 @@ type WireNetwork struct {
 type wireLayer struct {
 	Activation  string     `json:"activation,omitempty"`
 	Activations []string   `json:"activations,omitempty"`
-	Weights     [][]string `json:"weights"`
-	Biases      []string   `json:"biases"`
+	Weights     []paramRow `json:"weights"`
+	Biases      paramRow   `json:"biases"`
 }
 
 type wireData struct {
 	Task    string     `json:"task,omitempty"`
 	Classes int        `json:"classes,omitempty"`
-	Inputs  [][]string `json:"inputs,omitempty"`
-	Labels  []int      `json:"labels,omitempty"`
-	Targets [][]string `json:"targets,omitempty"`
+	Inputs  pointList  `json:"inputs,omitempty"`
+	Labels  labelList  `json:"labels,omitempty"`
+	Targets []dataRow  `json:"targets,omitempty"`
 	Source  *SourceRef `json:"source,omitempty"`
+}
+
+// Named types of the arrays that strictjson counts as it reads (see budgets), so that a
+// document far over a limit is refused before it is decoded.
+type (
+	paramRow  []string  // weights of one unit, or a layer's biases: parameters
+	dataRow   []string  // one inline point or target: coordinates
+	pointList []dataRow // inline inputs: points
+	labelList []int     // inline labels: points
+)
+
+// budgets are the limits strictjson checks while reading a certificate or a network.
+func budgets(lim Limits) []strictjson.Budget {
+	return []strictjson.Budget{
+		{Type: reflect.TypeOf(paramRow(nil)), Max: lim.MaxParams, What: "network parameters (weights and biases)"},
+		{Type: reflect.TypeOf(pointList(nil)), Max: int64(lim.MaxPoints), What: "inline points"},
+		{Type: reflect.TypeOf(labelList(nil)), Max: int64(lim.MaxPoints), What: "inline labels"},
+		{Type: reflect.TypeOf(dataRow(nil)), Max: lim.MaxParams, What: "inline coordinates (give a larger dataset as a file reference)"},
+	}
 }
 
 type wireClaim struct {
@@ -126,7 +146,7 @@ var claimFields = map[string][]string{
 func Decode(r io.Reader, dir string, lim Limits) (*Certificate, error) {
 	lim = lim.withDefaults()
 	var w wireCert
-	_, err := strictjson.Read(r, lim.MaxFileBytes, &w)
+	_, err := strictjson.Read(r, lim.MaxFileBytes, &w, budgets(lim)...)
 	if err != nil {
 		return nil, strictErr(err, true)
 	}
@@ -189,12 +209,12 @@ func DecodeNetwork(r io.Reader, lim Limits) (*Network, error) {
 	}
 	var w WireNetwork
 	if nr, ok := probe["network"]; ok {
-		err = strictUnmarshal(nr, &w)
+		err = strictErr(strictjson.Unmarshal(nr, &w, budgets(lim)...), false)
 		if me, ok := err.(*MalformedError); ok {
 			me.Path = joinPath("network", me.Path)
 		}
 	} else {
-		err = strictUnmarshal(raw, &w)
+		err = strictErr(strictjson.Unmarshal(raw, &w, budgets(lim)...), false)
 		if me, ok := err.(*MalformedError); ok && me.Path == "" {
 			me.Path = "network"
 		}

@@ -15,8 +15,8 @@
 //   - strings must be valid UTF-8 with no lone surrogates; nesting is at most MaxDepth;
 //     nothing but white space may follow the value.
 //
-// A document that passes is then decoded by encoding/json with DisallowUnknownFields, so the
-// two readers must agree. Every error is an *Error with the JSON path of the offending value
+// A document that passes is then decoded by encoding/json, so the two readers must agree
+// (FuzzUnmarshal checks that they do). Every error is an *Error with the JSON path of the offending value
 // ("dataset.labels[3]", "claims[0]") and its line and column.
 //
 // Read validates while it reads from an io.Reader with a byte limit, so that an input that

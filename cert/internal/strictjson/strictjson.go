@@ -18,6 +18,9 @@ import (
 // MaxDepth is the deepest nesting of arrays and objects accepted.
 const MaxDepth = 200
 
+// readChunk is the most read from the input at once.
+const readChunk = 1 << 20
+
 // Error is a document that does not have one strict reading.
 type Error struct {
 	Path         string // JSON path of the offending value ("" for the document itself)
@@ -38,16 +41,42 @@ func (e *Error) Error() string {
 }
 
 // Unmarshal decodes data into v strictly (see the package doc).
-func Unmarshal(data []byte, v any) error {
+func Unmarshal(data []byte, v any, budgets ...Budget) error {
 	s := &scanner{buf: data, limit: -1}
+	s.setBudgets(budgets)
 	return s.decode(v)
+}
+
+// A Budget caps the number of elements, over the whole document, of the arrays decoded
+// into values of the slice type Type (a named type, so that it marks the arrays meant).
+// It is checked as the document is read, before anything is decoded, so that a document
+// far over a semantic limit (parameters of a network, say) costs no more than its bytes.
+type Budget struct {
+	Type reflect.Type
+	Max  int64
+	What string // "parameters": the error says "more than Max parameters (limit)"
+}
+
+func (s *scanner) setBudgets(bs []Budget) {
+	for _, b := range bs {
+		if s.budgets == nil {
+			s.budgets = map[reflect.Type]*budgetState{}
+		}
+		s.budgets[b.Type] = &budgetState{Budget: b}
+	}
+}
+
+type budgetState struct {
+	Budget
+	used int64
 }
 
 // Read reads one JSON document of at most limit bytes from r, validating it as it is read,
 // and decodes it into v. It returns the bytes read. An *os.File that is a regular file
 // larger than limit is refused before it is read.
-func Read(r io.Reader, limit int64, v any) ([]byte, error) {
+func Read(r io.Reader, limit int64, v any, budgets ...Budget) ([]byte, error) {
 	s := &scanner{r: r, limit: limit}
+	s.setBudgets(budgets)
 	if f, ok := r.(*os.File); ok {
 		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
 			if st.Size() > limit {
@@ -76,6 +105,7 @@ type scanner struct {
 	// newlines, and skippedCol bytes after the last one.
 	skipped                  int64
 	skippedLines, skippedCol int
+	budgets                  map[reflect.Type]*budgetState
 }
 
 // seg is one step of a JSON path: an object key or an array index.
@@ -109,9 +139,10 @@ func (s *scanner) decode(v any) (err error) {
 	if s.rerr != nil && s.rerr != io.EOF {
 		return s.rerr
 	}
-	dec := json.NewDecoder(bytes.NewReader(s.buf))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
+	// The walk has refused every key that is not a field's exact name, which is stricter
+	// than DisallowUnknownFields; json.Unmarshal decodes in place (a json.Decoder would
+	// copy the input into buffers of its own).
+	if err := json.Unmarshal(s.buf, v); err != nil {
 		// The walk above admits only documents encoding/json reads; this is a bug here.
 		return &Error{Line: 1, Column: 1, Msg: "encoding/json refused a document the strict reader accepted: " + err.Error()}
 	}
@@ -141,7 +172,8 @@ func (s *scanner) ensure(n int) bool {
 			copy(nb, s.buf)
 			s.buf = nb
 		}
-		m, err := s.r.Read(s.buf[len(s.buf):cap(s.buf)])
+		// Read a chunk at a time, so that a document refused early is not read whole.
+		m, err := s.r.Read(s.buf[len(s.buf):min(cap(s.buf), len(s.buf)+readChunk)])
 		s.buf = s.buf[:len(s.buf)+m]
 		if s.limit >= 0 && s.skipped+int64(len(s.buf)) > s.limit {
 			s.buf = s.buf[:s.limit-s.skipped]
@@ -605,7 +637,9 @@ func (s *scanner) enter() {
 
 func (s *scanner) array(k kind, t reflect.Type) {
 	elem, fixed := anyType, -1
+	var budget *budgetState
 	if k == kArray {
+		budget = s.budgets[t]
 		elem = t.Elem()
 		if t.Kind() == reflect.Array {
 			fixed = t.Len() // encoding/json would drop extra elements silently
@@ -629,6 +663,11 @@ func (s *scanner) array(k kind, t reflect.Type) {
 		s.path[top].index = i
 		if i == fixed {
 			s.fail(fmt.Sprintf("more than the %d elements expected", fixed))
+		}
+		if budget != nil {
+			if budget.used++; budget.used > budget.Max {
+				s.fail(fmt.Sprintf("more than %d %s (limit)", budget.Max, budget.What))
+			}
 		}
 		s.skipSpace()
 		s.value(elem)

@@ -211,3 +211,21 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
+
+type row []string
+
+func TestBudget(t *testing.T) {
+	var v struct {
+		A []row    `json:"a"`
+		B []row    `json:"b"`
+		C []string `json:"c"`
+	}
+	b := Budget{Type: reflect.TypeOf(row(nil)), Max: 4, What: "weights"}
+	if err := Unmarshal([]byte(`{"a":[["1","2"]],"b":[["3","4"]],"c":["x","y","z"]}`), &v, b); err != nil {
+		t.Fatal(err)
+	}
+	err := Unmarshal([]byte(`{"a":[["1","2"]],"b":[["3"],["4","5"]]}`), &v, b)
+	if err == nil || !strings.Contains(err.Error(), `b[1][1]: more than 4 weights (limit)`) {
+		t.Fatalf("got %v", err)
+	}
+}

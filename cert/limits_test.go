@@ -1,0 +1,68 @@
+package cert
+
+import (
+	"bytes"
+	"compress/gzip"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The limits are checked while the input is read, and each names what it bounds.
+func TestLimits(t *testing.T) {
+	xor, err := os.ReadFile(filepath.Join("..", "testdata", "certs", "valid", "xor_index.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		lim  Limits
+		want string
+	}{
+		{Limits{MaxParams: 5}, "network.layers[0].biases[1]: more than 5 network parameters (weights and biases) (limit)"},
+		{Limits{MaxPoints: 3}, "dataset.inputs[3]: more than 3 inline points (limit)"},
+		{Limits{MaxFileBytes: 100}, "the input is larger than the limit of 100 bytes"},
+		{Limits{MaxParams: 9}, ""},
+	} {
+		_, err := Decode(bytes.NewReader(xor), ".", c.lim)
+		switch {
+		case c.want == "" && err != nil:
+			t.Errorf("%+v: %v", c.lim, err)
+		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+			t.Errorf("%+v: got %v, want %q", c.lim, err, c.want)
+		}
+	}
+}
+
+// A gzip file that decompresses past the limit is refused as it is decompressed, and an
+// IDX header that promises more pixels than the limit before any is read.
+func TestDecompressionBounds(t *testing.T) {
+	dir := t.TempDir()
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	row := []byte(strings.Repeat("0,", 500) + "0\n")
+	for i := 0; i < 4000; i++ {
+		zw.Write(row)
+	}
+	zw.Close()
+	p := filepath.Join(dir, "bomb.csv.gz")
+	if err := os.WriteFile(p, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Load(Source{Format: "csv", Path: p}, Limits{MaxFileBytes: 1 << 20})
+	if err == nil || !strings.Contains(err.Error(), "decompresses to more than the limit of 1048576 bytes") {
+		t.Fatalf("csv bomb: %v", err)
+	}
+	buf.Reset()
+	zw = gzip.NewWriter(&buf)
+	zw.Write([]byte{0, 0, 8, 3, 0, 0x10, 0, 0, 0, 0, 0, 28, 0, 0, 0, 28})
+	zw.Close()
+	img := filepath.Join(dir, "i.gz")
+	os.WriteFile(img, buf.Bytes(), 0o644)
+	lab := filepath.Join(dir, "l")
+	os.WriteFile(lab, []byte{0, 0, 8, 1, 0, 0x10, 0, 0}, 0o644)
+	_, err = Load(Source{Format: "idx", Images: img, LabelsPath: lab}, Limits{MaxFileBytes: 1 << 20})
+	if err == nil || !strings.Contains(err.Error(), "the header says 1048576 images of 784 bytes") {
+		t.Fatalf("idx header: %v", err)
+	}
+}
