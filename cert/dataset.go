@@ -167,6 +167,58 @@ func (b *builder) add(x []*big.Rat) error {
 	return nil
 }
 
+// addInts adds a point of integer coordinates: add without math/big when the storage is
+// integral and nothing overflows, add otherwise.
+func (b *builder) addInts(x []int64) error {
+	if b.rats != nil || len(x) == 0 || b.d >= 0 && len(x) != b.d {
+		return b.add(ratsOf(x))
+	}
+	start := len(b.num)
+	for _, v := range x {
+		w, ok := mul64(v, b.den)
+		if !ok {
+			b.num = b.num[:start]
+			return b.add(ratsOf(x))
+		}
+		b.num = append(b.num, w)
+	}
+	b.d = len(x)
+	b.n++
+	return nil
+}
+
+func ratsOf(x []int64) []*big.Rat {
+	out := make([]*big.Rat, len(x))
+	for i, v := range x {
+		out[i] = big.NewRat(v, 1)
+	}
+	return out
+}
+
+// smallInt reads a decimal integer of at most 18 digits ("-" allowed) and at most
+// maxDigits, as ParseRat would; false sends the string to ParseRat.
+func smallInt(s string, maxDigits int) (int64, bool) {
+	neg := len(s) > 0 && s[0] == '-'
+	if neg {
+		s = s[1:]
+	}
+	if len(s) == 0 || len(s) > 18 || len(s) > maxDigits {
+		return 0, false
+	}
+	var v int64
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v*10 + int64(c-'0')
+	}
+	if neg {
+		v = -v
+	}
+	return v, true
+}
+
 // rescale multiplies every stored numerator by f; false on overflow (nothing changed).
 func (b *builder) rescale(f int64) bool {
 	for _, v := range b.num {
@@ -680,6 +732,7 @@ func scanCSV(sc *bufio.Scanner, src Source, lim Limits, out *Loaded) (*builder, 
 		nLab = src.LabelColumns
 	}
 	line := 0
+	var ints []int64
 	for sc.Scan() {
 		line++
 		if line <= src.SkipRows {
@@ -703,16 +756,32 @@ func scanCSV(sc *bufio.Scanner, src Source, lim Limits, out *Loaded) (*builder, 
 		if len(fields) <= nLab {
 			return nil, nil, nil, fmt.Errorf("line %d: %d fields; need at least one input and %d label column(s)", line, len(fields), nLab)
 		}
-		x := make([]*big.Rat, len(fields)-nLab)
-		for k := range x {
-			v, err := ParseRat(strings.TrimSpace(fields[k]), lim.MaxDigits)
-			if err != nil {
-				return nil, nil, nil, fmt.Errorf("line %d, column %d: %v", line, k+1, err)
+		nx := len(fields) - nLab
+		// Most data are small integers (pixels, counts): read them without math/big.
+		ints = ints[:0]
+		for _, f := range fields[:nx] {
+			v, ok := smallInt(strings.TrimSpace(f), lim.MaxDigits)
+			if !ok {
+				break
 			}
-			x[k] = v
+			ints = append(ints, v)
 		}
-		if err := b.add(x); err != nil {
-			return nil, nil, nil, fmt.Errorf("line %d: %v", line, err)
+		if len(ints) == nx {
+			if err := b.addInts(ints); err != nil {
+				return nil, nil, nil, fmt.Errorf("line %d: %v", line, err)
+			}
+		} else {
+			x := make([]*big.Rat, nx)
+			for k := range x {
+				v, err := ParseRat(strings.TrimSpace(fields[k]), lim.MaxDigits)
+				if err != nil {
+					return nil, nil, nil, fmt.Errorf("line %d, column %d: %v", line, k+1, err)
+				}
+				x[k] = v
+			}
+			if err := b.add(x); err != nil {
+				return nil, nil, nil, fmt.Errorf("line %d: %v", line, err)
+			}
 		}
 		labF := fields[len(fields)-nLab:]
 		if src.Task == Regression {
@@ -720,11 +789,13 @@ func scanCSV(sc *bufio.Scanner, src Source, lim Limits, out *Loaded) (*builder, 
 			for k, f := range labF {
 				v, err := ParseRat(strings.TrimSpace(f), lim.MaxDigits)
 				if err != nil {
-					return nil, nil, nil, fmt.Errorf("line %d, column %d: %v", line, len(x)+k+1, err)
+					return nil, nil, nil, fmt.Errorf("line %d, column %d: %v", line, nx+k+1, err)
 				}
 				t[k] = v
 			}
 			targets = append(targets, t)
+		} else if v, ok := smallInt(strings.TrimSpace(labF[0]), lim.MaxDigits); ok && v >= 0 && v <= math.MaxInt32 {
+			labels = append(labels, int(v))
 		} else {
 			v, err := ParseRat(strings.TrimSpace(labF[0]), lim.MaxDigits)
 			if err != nil || !v.IsInt() || v.Sign() < 0 || !v.Num().IsInt64() || v.Num().Int64() > math.MaxInt32 {

@@ -66,3 +66,21 @@ func TestDecompressionBounds(t *testing.T) {
 		t.Fatalf("idx header: %v", err)
 	}
 }
+
+// smallInt, the CSV reader's fast path, reads exactly what ParseRat reads as an integer.
+func FuzzSmallInt(f *testing.F) {
+	for _, s := range []string{"0", "-0", "007", "-", "", "123456789012345678", "1234567890123456789", "+1", "1.0", "-12"} {
+		f.Add(s, 5)
+	}
+	f.Fuzz(func(t *testing.T, s string, maxDigits int) {
+		maxDigits = 1 + (maxDigits&0x7fff)%40
+		v, ok := smallInt(s, maxDigits)
+		if !ok {
+			return
+		}
+		r, err := ParseRat(s, maxDigits)
+		if err != nil || !r.IsInt() || !r.Num().IsInt64() || r.Num().Int64() != v {
+			t.Fatalf("%q: smallInt %d, ParseRat %v %v", s, v, r, err)
+		}
+	})
+}
