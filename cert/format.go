@@ -480,7 +480,7 @@ func resolveData(p, dir string, roots []string) (string, error) {
 		dir = "."
 	}
 	if strings.ContainsRune(p, 0) {
-		return "", fmt.Errorf("%q is not a path", clip(p))
+		return "", fmt.Errorf("%q is not a path", clipPath(p))
 	}
 	all := append([]string{dir}, roots...)
 	local := filepath.FromSlash(p)
@@ -507,11 +507,19 @@ func resolveData(p, dir string, roots []string) (string, error) {
 	}
 	switch {
 	case !out:
-		return "", fmt.Errorf("%q: no such file (looked for %s)", clip(p), strings.Join(tried, ", "))
+		return "", fmt.Errorf("%q: no such file (looked for %s)", clipPath(p), strings.Join(tried, ", "))
 	case filepath.IsAbs(local):
-		return "", fmt.Errorf("%q lies outside the certificate's folder; data outside it are read only from folders allowed with --data-root", clip(p))
+		return "", fmt.Errorf("%q lies outside the certificate's folder; data outside it are read only from folders allowed with --data-root", clipPath(p))
 	}
-	return "", fmt.Errorf("%q leads outside the certificate's folder; data outside it are read only from folders allowed with --data-root", clip(p))
+	return "", fmt.Errorf("%q leads outside the certificate's folder; data outside it are read only from folders allowed with --data-root", clipPath(p))
+}
+
+// clipPath shortens a path for a message, less than clip does (paths are long).
+func clipPath(p string) string {
+	if len(p) > 300 {
+		return strings.ToValidUTF8(p[:300], "") + "…"
+	}
+	return p
 }
 
 // inside reports whether path lies in the folder root: lexically, and when links is set
