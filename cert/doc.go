@@ -24,7 +24,7 @@
 //
 // # Reading input
 //
-// Certificates and networks are read by the internal package strictjson, so that a file has
+// Certificates and networks are read by certify/internal/strictjson (part of the kernel), so that a file has
 // one reading: exact-case keys, no duplicate keys, no null, integer literals for integers,
 // valid UTF-8; the input is validated as it is read, within Limits.MaxFileBytes. Dataset
 // files are read by Load, each once: hashed and checked against the certificate's SHA-256

@@ -12,7 +12,7 @@ import (
 	"sort"
 	"strings"
 
-	"certify/cert/internal/strictjson"
+	"certify/internal/strictjson"
 )
 
 // FormatV1 is the value of the "format" field of a version-1 certificate.

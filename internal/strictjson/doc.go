@@ -26,5 +26,7 @@
 // json.RawMessage and interface values are checked for syntax, duplicates and null only;
 // decode them with Unmarshal against their own type when their type is known.
 //
-// The package imports the standard library only and is part of the trusted kernel.
+// The package imports the standard library only. It is part of the trusted kernel (cert
+// reads every certificate through it) and is shared with other readers of strict JSON
+// files (the audit's claims file): Unmarshal(data, &v) is the whole API most need.
 package strictjson
