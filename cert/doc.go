@@ -24,12 +24,13 @@
 //
 // # Reading input
 //
-// Certificates and networks are read by certify/internal/strictjson (part of the kernel), so that a file has
-// one reading: exact-case keys, no duplicate keys, no null, integer literals for integers,
-// valid UTF-8; the input is validated as it is read, within Limits.MaxFileBytes. Dataset
-// files are read by Load, each once: hashed and checked against the certificate's SHA-256
-// before they are parsed, decompressed within the same limit. A certificate's data paths
-// resolve only inside its own folder or Limits.DataRoots (LoadRef).
+// Certificates and networks are read by certify/internal/strictjson, part of the kernel,
+// so that a file has one reading: exact-case keys, no duplicate keys, no null, integer
+// literals for integers, valid UTF-8; the input is validated as it is read, within
+// Limits.MaxFileBytes, and the parameter and point limits are checked before anything is
+// decoded. Dataset files are read by Load, each once: hashed and checked against the
+// certificate's SHA-256 before they are parsed, decompressed within the same limit. A
+// certificate's data paths resolve only inside its own folder or Limits.DataRoots (LoadRef).
 //
 // # Verdicts and errors
 //
