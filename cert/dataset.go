@@ -465,11 +465,11 @@ type Limits struct {
 }
 
 // The default limits. They keep the largest accepted input within a few GiB of memory: a
-// file is held once as stored (≤ 256 MiB) and a network of 10 million parameters takes about
-// 2 GiB as exact rationals.
+// file is held once as stored (≤ 256 MiB), a network of 10 million parameters takes about
+// 2 GiB as exact rationals, and a million points of a CSV file about as much.
 const (
 	DefaultMaxFileBytes = 256 << 20
-	DefaultMaxPoints    = 10_000_000
+	DefaultMaxPoints    = 1_000_000
 	DefaultMaxParams    = 10_000_000
 )
 
