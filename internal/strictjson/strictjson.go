@@ -255,7 +255,13 @@ func (s *scanner) expect(c byte) {
 
 func (s *scanner) pathString() string {
 	var b strings.Builder
-	for _, p := range s.path {
+	for i, p := range s.path {
+		if len(s.path) > 24 && i >= 12 && i < len(s.path)-8 {
+			if i == 12 {
+				fmt.Fprintf(&b, "…(%d levels)…", len(s.path)-20)
+			}
+			continue
+		}
 		if p.index >= 0 {
 			fmt.Fprintf(&b, "[%d]", p.index)
 			continue
