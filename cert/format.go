@@ -214,9 +214,10 @@ func DecodeNetwork(r io.Reader, lim Limits) (*Network, error) {
 			me.Path = joinPath("network", me.Path)
 		}
 	} else {
-		err = strictErr(strictjson.Unmarshal(raw, &w, budgets(lim)...), false)
-		if me, ok := err.(*MalformedError); ok && me.Path == "" {
-			me.Path = "network"
+		// A bare network: the whole document, so positions are meaningful.
+		err = strictErr(strictjson.Unmarshal(raw, &w, budgets(lim)...), true)
+		if me, ok := err.(*MalformedError); ok {
+			me.Path = joinPath("network", strings.TrimPrefix(me.Path, "(top level)"))
 		}
 	}
 	if err != nil {
