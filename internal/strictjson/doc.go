@@ -12,12 +12,13 @@
 //   - null is refused everywhere;
 //   - a value must have the JSON type its Go type needs (an integer field takes an integer
 //     literal within range: no fraction, no exponent);
-//   - strings must be valid UTF-8 with no lone surrogates; nesting is at most MaxDepth;
-//     nothing but white space may follow the value.
+//   - strings must be valid UTF-8 with no lone surrogates and at most MaxString bytes long;
+//     nesting is at most MaxDepth; nothing but white space may follow the value.
 //
 // A document that passes is then decoded by encoding/json, so the two readers must agree
-// (FuzzUnmarshal checks that they do). Every error is an *Error with the JSON path of the offending value
-// ("dataset.labels[3]", "claims[0]") and its line and column.
+// (FuzzUnmarshal checks that they do). Every error is an *Error with the JSON path of the
+// offending value ("dataset.labels[3]", "claims[0]") and its line and column. Budgets cap
+// the elements of arrays of given types while the document is read.
 //
 // Read validates while it reads from an io.Reader with a byte limit, so that an input that
 // is not JSON (/dev/zero, a binary file) is refused at its first bad byte and an input that

@@ -18,6 +18,9 @@ import (
 // MaxDepth is the deepest nesting of arrays and objects accepted.
 const MaxDepth = 200
 
+// MaxString is the longest string accepted, in bytes as written.
+const MaxString = 16 << 20
+
 // readChunk is the most read from the input at once.
 const readChunk = 1 << 20
 
@@ -534,6 +537,9 @@ func (s *scanner) str() string {
 				}
 				s.pos++
 			}
+		}
+		if s.pos-start > MaxString {
+			s.failAt(start-1, fmt.Sprintf("a string longer than %d bytes (limit)", MaxString))
 		}
 		c := s.peek()
 		switch {

@@ -59,6 +59,7 @@ func TestRefused(t *testing.T) {
 		{`{"kind":"a","claims":` + strings.Repeat("[", 300) + strings.Repeat("]", 300) + `}`, `nested deeper than`},
 		{`{"kind":"a",}`, `where an object key`},
 		{`[1]`, `(top level): wrong type: an array where an object is expected`},
+		{`{"kind":"` + strings.Repeat("7", MaxString+1) + `"}`, `kind: a string longer than 16777216 bytes (limit)`},
 	} {
 		var d doc
 		err := Unmarshal([]byte(c.in), &d)
