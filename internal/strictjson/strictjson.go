@@ -109,6 +109,8 @@ type scanner struct {
 	skipped                  int64
 	skippedLines, skippedCol int
 	budgets                  map[reflect.Type]*budgetState
+	holes                    []hole
+	cut                      int64 // bytes in holes
 }
 
 // seg is one step of a JSON path: an object key or an array index.
@@ -178,8 +180,8 @@ func (s *scanner) ensure(n int) bool {
 		// Read a chunk at a time, so that a document refused early is not read whole.
 		m, err := s.r.Read(s.buf[len(s.buf):min(cap(s.buf), len(s.buf)+readChunk)])
 		s.buf = s.buf[:len(s.buf)+m]
-		if s.limit >= 0 && s.skipped+int64(len(s.buf)) > s.limit {
-			s.buf = s.buf[:s.limit-s.skipped]
+		if s.limit >= 0 && s.skipped+s.cut+int64(len(s.buf)) > s.limit {
+			s.buf = s.buf[:s.limit-s.skipped-s.cut]
 			s.pos = len(s.buf)
 			s.fail(fmt.Sprintf("the input is larger than the limit of %d bytes", s.limit))
 		}
@@ -201,19 +203,56 @@ func (s *scanner) peek() byte {
 }
 
 func (s *scanner) skipSpace() {
+	start := s.pos
 	for {
 		for s.pos < len(s.buf) {
 			switch s.buf[s.pos] {
 			case ' ', '\t', '\n', '\r':
 				s.pos++
 			default:
+				s.compact(start)
 				return
 			}
+		}
+		if s.compact(start) {
+			start = s.pos - 1
 		}
 		if !s.more() {
 			return
 		}
 	}
+}
+
+// compactRun is the longest run of white space kept from a stream; longer runs are cut
+// to one byte (holes remembers them for positions), so that white space inside a
+// document read from a pipe does not fill memory up to the byte limit.
+var compactRun = 1 << 16
+
+// hole is a run of white space cut from the buffer before index at: n bytes, of which
+// lines newlines, and tail bytes after the last one.
+type hole struct {
+	at          int
+	n           int64
+	lines, tail int
+}
+
+// compact cuts the white space buf[start+1:pos] when it is longer than compactRun and the
+// input is a stream, and reports whether it did.
+func (s *scanner) compact(start int) bool {
+	if s.r == nil || s.pos-start <= compactRun {
+		return false
+	}
+	cut := s.buf[start+1 : s.pos]
+	h := hole{at: start + 1, n: int64(len(cut)), lines: bytes.Count(cut, []byte{'\n'})}
+	if i := bytes.LastIndexByte(cut, '\n'); i >= 0 {
+		h.tail = len(cut) - i - 1
+	}
+	s.holes = append(s.holes, h)
+	s.cut += h.n
+	n := copy(s.buf[start+1:], s.buf[s.pos:])
+	s.buf = s.buf[:start+1+n]
+	s.pos = start + 1
+	return true
 }
 
 // skipLeading skips the white space before the value without keeping it, so that an
@@ -296,11 +335,40 @@ func isIdent(k string) bool {
 func (s *scanner) errAt(off int, msg string) *Error {
 	end := min(off, len(s.buf))
 	line := 1 + s.skippedLines + bytes.Count(s.buf[:end], []byte{'\n'})
-	col := end + 1 + s.skippedCol
-	if i := bytes.LastIndexByte(s.buf[:end], '\n'); i >= 0 {
-		col = end - i
+	offset := s.skipped + int64(off)
+	var before []hole // the holes cut before end
+	for _, h := range s.holes {
+		if h.at <= end {
+			before = append(before, h)
+			line += h.lines
+			offset += h.n
+		}
 	}
-	return &Error{Path: s.pathString(), Offset: s.skipped + int64(off), Line: line, Column: col, Msg: msg}
+	// The column counts the bytes of the input since the last newline, holes included.
+	col, segEnd := 1, end
+	for i := len(before) - 1; i >= -1; i-- {
+		at := 0
+		if i >= 0 {
+			at = before[i].at
+		}
+		seg := s.buf[at:segEnd]
+		if j := bytes.LastIndexByte(seg, '\n'); j >= 0 {
+			col += len(seg) - j - 1
+			break
+		}
+		col += len(seg)
+		if i < 0 {
+			col += s.skippedCol
+			break
+		}
+		if before[i].lines > 0 {
+			col += before[i].tail
+			break
+		}
+		col += int(before[i].n)
+		segEnd = at
+	}
+	return &Error{Path: s.pathString(), Offset: offset, Line: line, Column: col, Msg: msg}
 }
 
 func (s *scanner) fail(msg string) {

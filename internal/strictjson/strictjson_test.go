@@ -197,6 +197,8 @@ func TestLeadingSpace(t *testing.T) {
 func FuzzRead(f *testing.F) {
 	f.Add([]byte(`  {"kind":"a","dataset":{"labels":[0,1]}}`))
 	f.Add([]byte("\n\n {\"kind\":\"\u00e9\"} "))
+	defer func(old int) { compactRun = old }(compactRun)
+	compactRun = 2 // cut every run of white space longer than 2 bytes from the stream
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var a, b doc
 		errA := Unmarshal(data, &a)
@@ -227,6 +229,30 @@ func TestBudget(t *testing.T) {
 	}
 	err := Unmarshal([]byte(`{"a":[["1","2"]],"b":[["3"],["4","5"]]}`), &v, b)
 	if err == nil || !strings.Contains(err.Error(), `b[1][1]: more than 4 weights (limit)`) {
+		t.Fatalf("got %v", err)
+	}
+}
+
+// White space inside a document read from a stream is cut, not kept, and positions after
+// it are those of the input.
+func TestStreamWhiteSpaceCut(t *testing.T) {
+	in := `{"kind":` + strings.Repeat("  \n ", 100000) + strings.Repeat(" ", 70000) + `1}`
+	var a, b doc
+	errA := Unmarshal([]byte(in), &a)
+	raw, errB := Read(iotest.HalfReader(strings.NewReader(in)), 1<<22, &b)
+	if errA == nil || errB == nil || errA.Error() != errB.Error() {
+		t.Fatalf("Unmarshal: %v\nRead: %v", errA, errB)
+	}
+	if len(raw) > 200000 {
+		t.Fatalf("kept %d bytes of a %d-byte input", len(raw), len(in))
+	}
+}
+
+func TestStreamWhiteSpaceLimit(t *testing.T) {
+	var d doc
+	r := io.MultiReader(strings.NewReader(`{"kind":`), io.LimitReader(spaces{}, 1<<40))
+	_, err := Read(r, 1<<22, &d)
+	if err == nil || !strings.Contains(err.Error(), "larger than the limit of 4194304 bytes") {
 		t.Fatalf("got %v", err)
 	}
 }
