@@ -250,6 +250,7 @@ func (b *builder) toRat(x []*big.Rat) {
 }
 
 func (b *builder) finish(labels []int, targets [][]*big.Rat, classes int) (*Dataset, error) {
+	derived := classes <= 0
 	if b.n == 0 {
 		return nil, fieldErr("dataset", "is empty: a dataset needs at least one point")
 	}
@@ -294,6 +295,12 @@ func (b *builder) finish(labels []int, targets [][]*big.Rat, classes int) (*Data
 	}
 	if b.dropConflicts {
 		b.dropped = ds.dropConflicts()
+		if ds.Task == Classification && derived && len(b.dropped) > 0 {
+			ds.Classes = 0 // derived from the labels kept
+			for _, l := range ds.Labels {
+				ds.Classes = max(ds.Classes, l+1)
+			}
+		}
 	}
 	if err := ds.findDuplicates(); err != nil {
 		return nil, err

@@ -84,3 +84,20 @@ func FuzzSmallInt(f *testing.F) {
 		}
 	})
 }
+
+// DropConflicts keeps the first copy of a repeated input and derives the classes from the
+// labels kept.
+func TestDropConflicts(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "c.csv")
+	os.WriteFile(p, []byte("0,0\n1,0\n0,2\n2,1\n1,1\n"), 0o644)
+	l, err := Load(Source{Format: "csv", Path: p, DropConflicts: true}, Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := l.Data; d.N != 3 || d.Classes != 2 || len(l.Dropped) != 2 || l.Dropped[0] != 2 || l.Dropped[1] != 4 || d.Labels[2] != 1 {
+		t.Fatalf("got N=%d classes=%d dropped=%v labels=%v", d.N, d.Classes, l.Dropped, d.Labels)
+	}
+	if _, err := Load(Source{Format: "csv", Path: p}, Limits{}); err == nil {
+		t.Fatal("conflicts accepted without DropConflicts")
+	}
+}
