@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"certify/internal/corpus"
 )
 
 // The decoders never panic or hang, whatever the input; anything they accept checks
@@ -19,6 +21,12 @@ func FuzzDecode(f *testing.F) {
 	for _, p := range files {
 		if b, err := os.ReadFile(p); err == nil {
 			f.Add(b)
+		}
+	}
+	// The malformed corpus: near misses of every valid fixture.
+	for i, c := range corpus.Generate(validFixtures(f)) {
+		if i%5 == 0 {
+			f.Add(c.Data)
 		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
