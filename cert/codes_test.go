@@ -89,7 +89,7 @@ func TestKindsHaveFixtures(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		c, err := Decode(f, filepath.Dir(path), Limits{})
+		c, err := Decode(f, filepath.Dir(path), fixtureLimits)
 		f.Close()
 		if err != nil {
 			continue // malformed fixtures

@@ -22,6 +22,16 @@
 // the bytes of one file, the points of a dataset and the parameters of a network, so that
 // hostile input is refused rather than allowed to exhaust time or memory.
 //
+// # Reading input
+//
+// Certificates and networks are read by certify/internal/strictjson, part of the kernel,
+// so that a file has one reading: exact-case keys, no duplicate keys, no null, integer
+// literals for integers, valid UTF-8; the input is validated as it is read, within
+// Limits.MaxFileBytes, and the parameter and point limits are checked before anything is
+// decoded. Dataset files are read by Load, each once: hashed and checked against the
+// certificate's SHA-256 before they are parsed, decompressed within the same limit. A
+// certificate's data paths resolve only inside its own folder or Limits.DataRoots (LoadRef).
+//
 // # Verdicts and errors
 //
 // Check returns a Report: Verified when every claim holds, Refuted with the first false
@@ -65,18 +75,18 @@
 // # Files
 //
 // What a verdict rests on, with line counts (TestDocListsFiles keeps this list true).
-// The core (2668 lines) — every verdict rests on it, whichever claims and engine;
-// with the fast engines and the kinds below, 5341 lines:
+// The core (3117 lines) — every verdict rests on it, whichever claims and engine;
+// with the fast engines and the kinds below, 5780 lines:
 //
-//	doc.go           98  this contract
+//	doc.go          110  this contract
 //	verdict.go      100  statuses, reports, failures, malformed-input errors
 //	codes.go         88  the stable codes of refuted and undecided claims
 //	claims.go       169  the claim types and the closed table of kinds
 //	num.go          103  exact rationals from strings
 //	network.go      241  networks, activations, states, sizes
 //	eval.go          40  the reference evaluator (plain rational arithmetic)
-//	dataset.go      581  datasets and the CSV and IDX loaders
-//	format.go       583  strict decoding of certificates
+//	dataset.go      931  datasets and the one loader of CSV and IDX files
+//	format.go       660  strict decoding of certificates
 //	validate.go     180  what must fit together before any check
 //	check.go        485  Check: the point-wise claims, sizes, the dispatch of the others
 //
@@ -91,8 +101,10 @@
 //	nofit.go        326  no-fit: piece counting and monotonicity
 //	theorem.go      409  theorem instances (with the formulas of certify/theorems)
 //
-// A theorem claim checked with the table also rests on package certify/theorems (its
-// table.go and deep.go, about 730 lines).
+// Reading rests on package certify/internal/strictjson (one reading of JSON: exact-case
+// keys, no duplicates, no null; strictjson.go, about 910 lines). A theorem claim checked
+// with the table also rests on package certify/theorems (its table.go and deep.go, about
+// 730 lines).
 //
 // The format is specified in docs/format.md and cert.schema.json at the repository root.
 package cert

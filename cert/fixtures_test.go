@@ -63,7 +63,7 @@ func runFixture(path string) (string, string) {
 		return "malformed", err.Error()
 	}
 	defer f.Close()
-	c, err := Decode(f, filepath.Dir(path), Limits{})
+	c, err := Decode(f, filepath.Dir(path), fixtureLimits)
 	if err != nil {
 		return "malformed", err.Error()
 	}

@@ -1,14 +1,18 @@
 package cert
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"math/big"
+	"os"
 	"path/filepath"
+	"reflect"
+	"sort"
 	"strings"
+
+	"certify/internal/strictjson"
 )
 
 // FormatV1 is the value of the "format" field of a version-1 certificate.
@@ -72,17 +76,36 @@ type WireNetwork struct {
 type wireLayer struct {
 	Activation  string     `json:"activation,omitempty"`
 	Activations []string   `json:"activations,omitempty"`
-	Weights     [][]string `json:"weights"`
-	Biases      []string   `json:"biases"`
+	Weights     []paramRow `json:"weights"`
+	Biases      paramRow   `json:"biases"`
 }
 
 type wireData struct {
 	Task    string     `json:"task,omitempty"`
 	Classes int        `json:"classes,omitempty"`
-	Inputs  [][]string `json:"inputs,omitempty"`
-	Labels  []int      `json:"labels,omitempty"`
-	Targets [][]string `json:"targets,omitempty"`
+	Inputs  pointList  `json:"inputs,omitempty"`
+	Labels  labelList  `json:"labels,omitempty"`
+	Targets []dataRow  `json:"targets,omitempty"`
 	Source  *SourceRef `json:"source,omitempty"`
+}
+
+// Named types of the arrays that strictjson counts as it reads (see budgets), so that a
+// document far over a limit is refused before it is decoded.
+type (
+	paramRow  []string  // weights of one unit, or a layer's biases: parameters
+	dataRow   []string  // one inline point or target: coordinates
+	pointList []dataRow // inline inputs: points
+	labelList []int     // inline labels: points
+)
+
+// budgets are the limits strictjson checks while reading a certificate or a network.
+func budgets(lim Limits) []strictjson.Budget {
+	return []strictjson.Budget{
+		{Type: reflect.TypeOf(paramRow(nil)), Max: lim.MaxParams, What: "network parameters (weights and biases)"},
+		{Type: reflect.TypeOf(pointList(nil)), Max: int64(lim.MaxPoints), What: "inline points"},
+		{Type: reflect.TypeOf(labelList(nil)), Max: int64(lim.MaxPoints), What: "inline labels"},
+		{Type: reflect.TypeOf(dataRow(nil)), Max: lim.MaxParams, What: "inline coordinates (give a larger dataset as a file reference)"},
+	}
 }
 
 type wireClaim struct {
@@ -116,17 +139,16 @@ var claimFields = map[string][]string{
 }
 
 // Decode reads a certificate. dir is the folder that relative dataset paths are resolved
-// against. Any problem with the input is a *MalformedError (or an I/O error); the
-// certificate's claims are not checked here (see Check).
+// against (see Limits.DataRoots for what may be read). Any problem with the input is a
+// *MalformedError (or an I/O error); the certificate's claims are not checked here (see
+// Check). The input is read strictly (one reading: exact-case keys, no duplicate keys, no
+// null) and validated as it is read, within Limits.MaxFileBytes.
 func Decode(r io.Reader, dir string, lim Limits) (*Certificate, error) {
 	lim = lim.withDefaults()
-	raw, err := readAllLimited(r, lim.MaxFileBytes)
-	if err != nil {
-		return nil, err
-	}
 	var w wireCert
-	if err := strictUnmarshal(raw, &w); err != nil {
-		return nil, err
+	_, err := strictjson.Read(r, lim.MaxFileBytes, &w, budgets(lim)...)
+	if err != nil {
+		return nil, strictErr(err, true)
 	}
 	if w.Format != FormatV1 {
 		if w.Format == "" {
@@ -180,113 +202,70 @@ func Decode(r io.Reader, dir string, lim Limits) (*Certificate, error) {
 // or a certificate, whose network is returned.
 func DecodeNetwork(r io.Reader, lim Limits) (*Network, error) {
 	lim = lim.withDefaults()
-	raw, err := readAllLimited(r, lim.MaxFileBytes)
-	if err != nil {
-		return nil, err
-	}
 	var probe map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &probe); err != nil {
-		return nil, jsonErr(raw, err)
-	}
-	prefix := ""
-	if nr, ok := probe["network"]; ok {
-		raw, prefix = nr, "network"
+	raw, err := strictjson.Read(r, lim.MaxFileBytes, &probe)
+	if err != nil {
+		return nil, strictErr(err, true)
 	}
 	var w WireNetwork
-	if err := strictUnmarshal(raw, &w); err != nil {
-		return nil, err
+	if nr, ok := probe["network"]; ok {
+		err = strictErr(strictjson.Unmarshal(nr, &w, budgets(lim)...), false)
+		if me, ok := err.(*MalformedError); ok {
+			me.Path = joinPath("network", me.Path)
+		}
+	} else {
+		// A bare network: the whole document, so positions are meaningful.
+		err = strictErr(strictjson.Unmarshal(raw, &w, budgets(lim)...), true)
+		if me, ok := err.(*MalformedError); ok {
+			me.Path = joinPath("network", strings.TrimPrefix(me.Path, "(top level)"))
+		}
 	}
-	if prefix == "" {
-		prefix = "network"
-	}
-	return w.toNetwork(prefix, lim)
-}
-
-func readAllLimited(r io.Reader, limit int64) ([]byte, error) {
-	raw, err := io.ReadAll(io.LimitReader(r, limit+1))
 	if err != nil {
 		return nil, err
 	}
-	if int64(len(raw)) > limit {
-		return nil, &MalformedError{Msg: fmt.Sprintf("input larger than the limit of %d bytes", limit)}
-	}
-	return raw, nil
+	return w.toNetwork("network", lim)
 }
 
+// strictUnmarshal decodes a part of a document already read by strictjson.Read (a claim,
+// say) against its own type. Paths in its errors are relative to the part ("" for the part
+// itself); the caller prefixes them.
 func strictUnmarshal(raw []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return jsonErr(raw, err)
-	}
-	if dec.More() {
-		return &MalformedError{Msg: "extra data after the JSON value"}
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return &MalformedError{Msg: "extra data after the JSON value"}
-	}
-	return nil
+	return strictErr(strictjson.Unmarshal(raw, v), false)
 }
 
-// jsonErr turns encoding/json's errors into MalformedErrors with a line and column.
-func jsonErr(raw []byte, err error) error {
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &se):
-		return &MalformedError{Path: position(raw, se.Offset), Msg: "invalid JSON: " + se.Error()}
-	case errors.As(err, &te):
-		what := te.Value
-		if te.Type != nil {
-			what = fmt.Sprintf("%s where %s is expected", te.Value, jsonTypeName(te.Type.String()))
-		}
-		return &MalformedError{Path: fieldPath(te.Field) + " (" + position(raw, te.Offset) + ")", Msg: "wrong type: " + what}
-	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
-		return &MalformedError{Path: position(raw, int64(len(raw))), Msg: "truncated JSON: the input ends in the middle of a value"}
+// strictErr turns strictjson's errors into MalformedErrors; withPos adds the line and
+// column (meaningful for a whole document, not for a part of one).
+func strictErr(err error, withPos bool) error {
+	e, ok := strictjson.IsError(err)
+	if !ok {
+		return err
 	}
-	msg := err.Error()
-	if f, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
-		return &MalformedError{Msg: "unknown field " + f + " (not part of format " + FormatV1 + ")"}
+	msg := e.Msg
+	if e.Found == "a number" && e.Want == "a string" {
+		msg += " (exact numbers are written as strings: \"3\", \"7/12\", \"0.125\")"
 	}
-	return &MalformedError{Msg: "invalid JSON: " + msg}
-}
-
-func jsonTypeName(t string) string {
-	switch {
-	case t == "string":
-		return "a string (exact numbers are written as strings: \"3\", \"7/12\", \"0.125\")"
-	case strings.HasPrefix(t, "int"):
-		return "an integer"
-	case strings.HasPrefix(t, "[]"):
-		return "an array"
-	case t == "bool":
-		return "true or false"
+	if strings.HasPrefix(msg, "unknown key") && !strings.Contains(msg, "case-sensitive") {
+		msg += " (not part of format " + FormatV1 + ")"
 	}
-	return "an object"
-}
-
-func fieldPath(f string) string {
-	if f == "" {
-		return "(top level)"
-	}
-	return f
-}
-
-// position gives "line L, column C" for a byte offset.
-func position(raw []byte, off int64) string {
-	if off > int64(len(raw)) {
-		off = int64(len(raw))
-	}
-	line, col := 1, 1
-	for _, b := range raw[:off] {
-		if b == '\n' {
-			line++
-			col = 1
-		} else {
-			col++
+	path := e.Path
+	if withPos {
+		msg += fmt.Sprintf(" (line %d, column %d)", e.Line, e.Column)
+		if path == "" {
+			path = "(top level)"
 		}
 	}
-	return fmt.Sprintf("line %d, column %d", line, col)
+	return &MalformedError{Path: path, Msg: msg}
+}
+
+// joinPath appends a relative path to a field path.
+func joinPath(base, rel string) string {
+	switch {
+	case rel == "":
+		return base
+	case rel[0] == '[':
+		return base + rel
+	}
+	return base + "." + rel
 }
 
 func parseRatsAt(path string, ss []string, lim Limits) ([]*big.Rat, error) {
@@ -427,7 +406,15 @@ func (w *wireData) toDataset(dir string, lim Limits) (*Dataset, *SourceRef, erro
 	return ds, nil, err
 }
 
-// LoadRef loads a dataset from its file reference and checks the files' SHA-256.
+// LoadRef loads a dataset from its file reference and checks the files' SHA-256 before
+// parsing them.
+//
+// Where data may be: a relative path (slash-separated) is looked up in the certificate's
+// folder dir, then in each of lim.DataRoots in order; an absolute path is read only when it
+// lies in dir or in one of lim.DataRoots. In every case the file, with symbolic links
+// resolved, must lie inside the folder it was found in (so "../x" and links out are
+// refused), must be a regular file, and must have the pinned SHA-256; a file that does not
+// is never parsed and nothing of its content is shown.
 func LoadRef(s *SourceRef, dir string, lim Limits) (*Dataset, error) {
 	task, err := parseTask(s.Task)
 	if err != nil {
@@ -436,22 +423,17 @@ func LoadRef(s *SourceRef, dir string, lim Limits) (*Dataset, error) {
 	if s.Limit < 0 || s.SkipRows < 0 || s.LabelColumns < 0 || s.Classes < 0 {
 		return nil, fieldErr("dataset.source", "limit, skip_rows, label_columns and classes cannot be negative")
 	}
-	resolve := func(p string) string {
-		if p == "" || filepath.IsAbs(p) {
-			return p
-		}
-		return filepath.Join(dir, filepath.FromSlash(p))
-	}
 	src := Source{Format: s.Format, Task: task, Classes: s.Classes, Limit: s.Limit, SkipRows: s.SkipRows, LabelColumns: s.LabelColumns}
-	var want []string
-	var names []string
+	var want, names, fields []string
+	var paths []*string
 	switch s.Format {
 	case "csv":
 		if s.Path == "" {
 			return nil, fieldErr("dataset.source.path", "missing")
 		}
-		src.Path = resolve(s.Path)
 		want, names = []string{s.SHA256}, []string{"dataset.source.sha256"}
+		fields, paths = []string{"dataset.source.path"}, []*string{&src.Path}
+		src.Path = s.Path
 	case "idx":
 		if s.Images == "" || s.Labels == "" {
 			return nil, fieldErr("dataset.source", "an idx source needs images and labels")
@@ -459,8 +441,9 @@ func LoadRef(s *SourceRef, dir string, lim Limits) (*Dataset, error) {
 		if task != Classification {
 			return nil, fieldErr("dataset.source.task", "idx files hold class labels")
 		}
-		src.Images, src.LabelsPath = resolve(s.Images), resolve(s.Labels)
 		want, names = []string{s.ImagesSHA256, s.LabelsSHA256}, []string{"dataset.source.images_sha256", "dataset.source.labels_sha256"}
+		fields, paths = []string{"dataset.source.images", "dataset.source.labels"}, []*string{&src.Images, &src.LabelsPath}
+		src.Images, src.LabelsPath = s.Images, s.Labels
 	default:
 		return nil, fieldErr("dataset.source.format", "is %q; want \"csv\" or \"idx\"", clip(s.Format))
 	}
@@ -469,29 +452,107 @@ func LoadRef(s *SourceRef, dir string, lim Limits) (*Dataset, error) {
 			return nil, fieldErr(names[i], "must be the file's SHA-256 as 64 lower-case hex digits")
 		}
 	}
-	ds, got, err := LoadSource(src, lim)
+	for i, p := range paths {
+		resolved, err := resolveData(*p, dir, lim.DataRoots)
+		if err != nil {
+			return nil, fieldErr(fields[i], "%v", err)
+		}
+		*p = resolved
+	}
+	src.SHA256 = want
+	l, err := Load(src, lim)
 	if err != nil {
+		var hm *HashMismatchError
+		if errors.As(err, &hm) {
+			return nil, fieldErr(names[hm.Index], "the file's SHA-256 is %s, the certificate says %s (the file was not parsed)", hm.Got, hm.Want)
+		}
 		var me *MalformedError
 		if errors.As(err, &me) {
 			return nil, err
 		}
 		return nil, &MalformedError{Path: "dataset.source", Msg: err.Error()}
 	}
-	for i := range want {
-		if got[i] != want[i] {
-			return nil, fieldErr(names[i], "the file's SHA-256 is %s, the certificate says %s", got[i], want[i])
-		}
+	return l.Data, nil
+}
+
+// resolveData finds a data file named by a certificate (see LoadRef for the rules).
+func resolveData(p, dir string, roots []string) (string, error) {
+	if dir == "" {
+		dir = "."
 	}
-	return ds, nil
+	if strings.ContainsRune(p, 0) {
+		return "", fmt.Errorf("%q is not a path", clipPath(p))
+	}
+	all := append([]string{dir}, roots...)
+	local := filepath.FromSlash(p)
+	var tried []string
+	out := false // a candidate lies outside its folder (lexically or through a link)
+	for _, root := range all {
+		cand := local
+		if !filepath.IsAbs(local) {
+			cand = filepath.Join(root, local)
+		}
+		if !inside(cand, root, false) {
+			out = true
+			continue
+		}
+		if _, err := os.Stat(cand); err != nil {
+			tried = append(tried, cand)
+			continue
+		}
+		if !inside(cand, root, true) {
+			out = true
+			continue
+		}
+		return cand, nil
+	}
+	switch {
+	case !out:
+		return "", fmt.Errorf("%q: no such file (looked for %s)", clipPath(p), strings.Join(tried, ", "))
+	case filepath.IsAbs(local):
+		return "", fmt.Errorf("%q lies outside the certificate's folder; data outside it are read only from folders allowed with --data-root", clipPath(p))
+	}
+	return "", fmt.Errorf("%q leads outside the certificate's folder; data outside it are read only from folders allowed with --data-root", clipPath(p))
+}
+
+// clipPath shortens a path for a message, less than clip does (paths are long).
+func clipPath(p string) string {
+	if len(p) > 300 {
+		return strings.ToValidUTF8(p[:300], "") + "…"
+	}
+	return p
+}
+
+// inside reports whether path lies in the folder root: lexically, and when links is set
+// also with symbolic links resolved (path must exist).
+func inside(path, root string, links bool) bool {
+	within := func(p, r string) bool {
+		rel, err := filepath.Rel(r, p)
+		return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
+	}
+	ap, err1 := filepath.Abs(path)
+	ar, err2 := filepath.Abs(root)
+	if err1 != nil || err2 != nil || !within(ap, ar) {
+		return false
+	}
+	if !links {
+		return true
+	}
+	rp, err1 := filepath.EvalSymlinks(ap)
+	rr, err2 := filepath.EvalSymlinks(ar)
+	return err1 == nil && err2 == nil && within(rp, rr)
 }
 
 func decodeClaim(raw json.RawMessage, path string, c *Certificate, lim Limits) (Claim, error) {
 	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &fields); err != nil {
-		return nil, fieldErr(path, "a claim is a JSON object: %v", err)
+	if err := strictUnmarshal(raw, &fields); err != nil {
+		if me, ok := err.(*MalformedError); ok {
+			me.Path = joinPath(path, me.Path)
+		}
+		return nil, err
 	}
 	var kind string
-	if k, ok := fields["kind"]; !ok || json.Unmarshal(k, &kind) != nil {
+	if k, ok := fields["kind"]; !ok || strictjson.Unmarshal(k, &kind) != nil {
 		return nil, fieldErr(path+".kind", "missing or not a string")
 	}
 	spec, known := specByName(kind)
@@ -501,20 +562,43 @@ func decodeClaim(raw json.RawMessage, path string, c *Certificate, lim Limits) (
 	if err := checkNeeds(spec, path, c); err != nil {
 		return nil, err
 	}
-	return spec.decode(raw, path, c, lim)
+	cl, err := spec.decode(raw, path, c, lim)
+	if me, ok := err.(*MalformedError); ok {
+		// A decoder prefixes "claims[i]." to a path relative to the claim; the claim
+		// itself has the empty relative path.
+		me.Path = strings.TrimSuffix(me.Path, ".")
+	}
+	return cl, err
 }
 
 // decodeBasic reads the claim kinds of wireClaim (exact, argmax, threshold, epsilon,
 // patterns, sizes).
 func decodeBasic(raw json.RawMessage, path string, c *Certificate, lim Limits) (Claim, error) {
 	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &fields); err != nil {
-		return nil, fieldErr(path, "a claim is a JSON object: %v", err)
+	if err := strictUnmarshal(raw, &fields); err != nil {
+		if me, ok := err.(*MalformedError); ok {
+			me.Path = joinPath(path, me.Path)
+		}
+		return nil, err
 	}
 	var kind string
-	json.Unmarshal(fields["kind"], &kind)
+	if err := strictjson.Unmarshal(fields["kind"], &kind); err != nil {
+		return nil, fieldErr(path+".kind", "missing or not a string")
+	}
 	allowed := claimFields[kind]
+	var w wireClaim
+	if err := strictUnmarshal(raw, &w); err != nil {
+		if me, ok := err.(*MalformedError); ok {
+			me.Path = joinPath(path, me.Path)
+		}
+		return nil, err
+	}
+	keys := make([]string, 0, len(fields))
 	for f := range fields {
+		keys = append(keys, f)
+	}
+	sort.Strings(keys) // the first bad field named is the same on every run
+	for _, f := range keys {
 		if f == "kind" {
 			continue
 		}
@@ -525,13 +609,6 @@ func decodeBasic(raw json.RawMessage, path string, c *Certificate, lim Limits) (
 		if !ok {
 			return nil, fieldErr(path+"."+f, "is not a field of a %q claim", kind)
 		}
-	}
-	var w wireClaim
-	if err := strictUnmarshal(raw, &w); err != nil {
-		if me, ok := err.(*MalformedError); ok {
-			me.Path = path + "." + me.Path
-		}
-		return nil, err
 	}
 	rat := func(name, s string) (*big.Rat, error) {
 		if s == "" {

@@ -15,7 +15,7 @@ func decodeFile(t *testing.T, path string) *Certificate {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	c, err := Decode(f, filepath.Dir(path), Limits{})
+	c, err := Decode(f, filepath.Dir(path), fixtureLimits)
 	if err != nil {
 		t.Fatal(err)
 	}

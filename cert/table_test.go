@@ -26,7 +26,7 @@ func TestTheoremClaimsWithoutTable(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		c, err := cert.Decode(f, filepath.Dir(path), cert.Limits{})
+		c, err := cert.Decode(f, filepath.Dir(path), cert.Limits{DataRoots: []string{filepath.Join("..", "testdata", "certs")}})
 		f.Close()
 		if err != nil {
 			t.Fatal(err)

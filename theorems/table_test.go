@@ -30,7 +30,7 @@ func TestFixtureClaims(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		c, err := cert.Decode(f, filepath.Dir(path), cert.Limits{})
+		c, err := cert.Decode(f, filepath.Dir(path), cert.Limits{DataRoots: []string{filepath.Join("..", "testdata", "certs")}})
 		f.Close()
 		if err != nil {
 			t.Fatal(err)

@@ -34,6 +34,9 @@ func newCheckCmd(g *globalOptions, s *streams) *cobra.Command {
 		Short: "Check every claim of a certificate exactly",
 		Long: `check reads a certificate and verifies each of its claims in exact arithmetic.
 
+Data files that the certificate names are read only from its own folder and from
+folders allowed with --data-root, and only when their SHA-256 matches.
+
 Exit codes: 0 every claim verified; 1 a claim is false (the first false obligation
 is named: point, layer, unit, claimed and computed values); 2 the certificate is
 malformed or unreadable (the field and position are named); 3 undecided.`,

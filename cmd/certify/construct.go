@@ -2,12 +2,9 @@ package main
 
 import (
 	"bytes"
-	"compress/gzip"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
-	"math/big"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -187,39 +184,23 @@ func runConstruct(o *constructOptions, m *constructMethod, s *streams) error {
 	var d *cert.Dataset
 	var dropped []int
 	if !m.noData {
-		ref, err := o.data.ref(dir)
-		if err != nil {
-			return malformed(err)
-		}
 		if stage != nil {
 			stage("loading data", 0, 0)
 		}
-		d, err = cert.LoadRef(ref, dir, o.limits())
+		l, ref, err := o.data.loadAll(dir, o.limits(), o.dedupe)
 		var ce *cert.ConflictError
-		if err != nil {
-			// LoadRef reports a conflict as a malformed source; LoadSource keeps its type.
-			src := cert.Source{Format: ref.Format, Path: o.data.path, Images: o.data.path, LabelsPath: o.data.labels,
-				SkipRows: ref.SkipRows, LabelColumns: ref.LabelColumns, Limit: ref.Limit, Classes: ref.Classes}
-			if o.data.task == "regression" {
-				src.Task = cert.Regression
-			}
-			if _, _, err2 := cert.LoadSource(src, o.limits()); errors.As(err2, &ce) {
-				err = ce
-			}
-		}
 		switch {
-		case errors.As(err, &ce) && o.dedupe:
-			d, dropped, err = loadDeduped(&o.data, o.limits())
-			if err != nil {
-				return malformed(err)
-			}
-			fmt.Fprintf(s.err, "certify: --dedupe: dropped %d point(s) whose input repeats an earlier point's with another label: %s\n",
-				len(dropped), intList(dropped, 20))
 		case errors.As(err, &ce):
 			return malformed(fmt.Errorf("%w\n(use --dedupe to keep the first copy of each such input and drop the later ones)", err))
 		case err != nil:
 			return malformed(err)
-		default:
+		}
+		d, dropped = l.Data, l.Dropped
+		if len(dropped) > 0 {
+			// The files no longer describe the kept points: they are written inline.
+			fmt.Fprintf(s.err, "certify: --dedupe: dropped %d point(s) whose input repeats an earlier point's with another label: %s\n",
+				len(dropped), intList(dropped, 20))
+		} else {
 			opt.Source = ref
 		}
 	}
@@ -242,7 +223,9 @@ func runConstruct(o *constructOptions, m *constructMethod, s *streams) error {
 	var report *cert.Report
 	if !o.noCheck {
 		t0 := time.Now()
-		c, err := loadCert(o.out, o.limits())
+		lim := o.limits()
+		lim.DataRoots = append(lim.DataRoots, o.data.roots()...)
+		c, err := loadCert(o.out, lim)
 		if err != nil {
 			return malformed(err)
 		}
@@ -353,155 +336,6 @@ func stagePrinter(w io.Writer) func(string, int, int) {
 			}
 		}
 	}
-}
-
-// loadDeduped reads the dataset named by the flags without refusing conflicts: of the
-// points whose input repeats an earlier point's with a different label, only the first
-// copy is kept (policy of --dedupe). It returns the kept dataset and the dropped indices
-// (0-based, in file order). The kept points are a new dataset, written inline in the
-// certificate, since the files no longer describe it.
-func loadDeduped(df *dataFlags, lim cert.Limits) (*cert.Dataset, []int, error) {
-	ref, err := df.ref(".")
-	if err != nil {
-		return nil, nil, err
-	}
-	var inputs [][]*big.Rat
-	var labels []int
-	var targets [][]*big.Rat
-	switch ref.Format {
-	case "csv":
-		raw, err := readMaybeGzip(df.path)
-		if err != nil {
-			return nil, nil, err
-		}
-		nLab := 1
-		if df.task == "regression" && df.labelColumns > 1 {
-			nLab = df.labelColumns
-		}
-		for ln, line := range strings.Split(string(raw), "\n") {
-			line = strings.TrimRight(line, "\r")
-			if ln < ref.SkipRows || strings.TrimSpace(line) == "" {
-				continue
-			}
-			if df.limit > 0 && len(inputs) >= df.limit {
-				break
-			}
-			fs := strings.Split(line, ",")
-			if len(fs) <= nLab {
-				return nil, nil, fmt.Errorf("%s: line %d: too few fields", df.path, ln+1)
-			}
-			row := make([]*big.Rat, len(fs))
-			for k, f := range fs {
-				v, err := cert.ParseRat(strings.TrimSpace(f), lim.MaxDigits)
-				if err != nil {
-					return nil, nil, fmt.Errorf("%s: line %d, column %d: %v", df.path, ln+1, k+1, err)
-				}
-				row[k] = v
-			}
-			inputs = append(inputs, row[:len(fs)-nLab])
-			if df.task == "regression" {
-				targets = append(targets, row[len(fs)-nLab:])
-			} else {
-				l := row[len(fs)-1]
-				if !l.IsInt() || l.Sign() < 0 || !l.Num().IsInt64() {
-					return nil, nil, fmt.Errorf("%s: line %d: class label %s is not a non-negative integer", df.path, ln+1, l.RatString())
-				}
-				labels = append(labels, int(l.Num().Int64()))
-			}
-		}
-	case "idx":
-		imgs, err := readMaybeGzip(df.path)
-		if err != nil {
-			return nil, nil, err
-		}
-		labs, err := readMaybeGzip(df.labels)
-		if err != nil {
-			return nil, nil, err
-		}
-		if len(imgs) < 4 || imgs[2] != 8 || len(labs) < 8 {
-			return nil, nil, fmt.Errorf("%s: not an unsigned-byte IDX file", df.path)
-		}
-		nd := int(imgs[3])
-		n := int(binary.BigEndian.Uint32(imgs[4:]))
-		dim := 1
-		for k := 1; k < nd; k++ {
-			dim *= int(binary.BigEndian.Uint32(imgs[4+4*k:]))
-		}
-		body := imgs[4+4*nd:]
-		if len(body) != n*dim || len(labs)-8 != n {
-			return nil, nil, fmt.Errorf("%s: sizes in the IDX headers do not match the files", df.path)
-		}
-		if df.limit > 0 && df.limit < n {
-			n = df.limit
-		}
-		var byteRat [256]*big.Rat
-		for v := range byteRat {
-			byteRat[v] = big.NewRat(int64(v), 1)
-		}
-		for i := 0; i < n; i++ {
-			row := make([]*big.Rat, dim)
-			for k := range row {
-				row[k] = byteRat[body[i*dim+k]]
-			}
-			inputs = append(inputs, row)
-			labels = append(labels, int(labs[8+i]))
-		}
-	default:
-		return nil, nil, fmt.Errorf("--dedupe: unknown format %q", ref.Format)
-	}
-	// Keep the first copy of each input; drop later copies with another label.
-	first := map[string]int{}
-	var keepIn [][]*big.Rat
-	var keepLab []int
-	var keepTgt [][]*big.Rat
-	var dropped []int
-	labelKey := func(i int) string {
-		if targets != nil {
-			return ratsKey(targets[i])
-		}
-		return fmt.Sprint(labels[i])
-	}
-	for i, x := range inputs {
-		k := ratsKey(x)
-		if j, ok := first[k]; ok && labelKey(j) != labelKey(i) {
-			dropped = append(dropped, i)
-			continue
-		} else if !ok {
-			first[k] = i
-		}
-		keepIn = append(keepIn, x)
-		if targets != nil {
-			keepTgt = append(keepTgt, targets[i])
-		} else {
-			keepLab = append(keepLab, labels[i])
-		}
-	}
-	d, err := cert.NewDataset(keepIn, keepLab, keepTgt, df.classes)
-	return d, dropped, err
-}
-
-func ratsKey(v []*big.Rat) string {
-	var b strings.Builder
-	for _, x := range v {
-		b.WriteString(x.RatString())
-		b.WriteByte(',')
-	}
-	return b.String()
-}
-
-func readMaybeGzip(path string) ([]byte, error) {
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	if len(raw) >= 2 && raw[0] == 0x1f && raw[1] == 0x8b {
-		zr, err := gzip.NewReader(bytes.NewReader(raw))
-		if err != nil {
-			return nil, fmt.Errorf("%s: %v", path, err)
-		}
-		return io.ReadAll(zr)
-	}
-	return raw, nil
 }
 
 // memoriser is the audit's constructive witness for "this architecture fits

@@ -157,6 +157,7 @@ func runDeepConstruct(o *deepConstructOptions, s *streams, method string) error 
 	code := exitOK
 	if !o.noCheck {
 		t1 := time.Now()
+		lim.DataRoots = append(lim.DataRoots, o.data.roots()...) // the data it was built from
 		c, err := cert.Decode(bytes.NewReader(buf.Bytes()), base, lim)
 		if err != nil {
 			return malformed(err)

@@ -34,11 +34,10 @@ func (d *dataFlags) add(cmd *cobra.Command) {
 	f.IntVar(&d.limit, "limit", 0, "keep only the first N points (0: all)")
 }
 
-// ref describes the dataset as a certificate's file reference, with paths relative to
-// base (the folder the certificate will be in) where the file lies below it.
-func (d *dataFlags) ref(base string) (*cert.SourceRef, error) {
+// source is the dataset the flags name, as cert.Load reads it.
+func (d *dataFlags) source() (cert.Source, error) {
 	if d.path == "" {
-		return nil, fmt.Errorf("--data is required")
+		return cert.Source{}, fmt.Errorf("--data is required")
 	}
 	format := d.format
 	if format == "" {
@@ -49,57 +48,84 @@ func (d *dataFlags) ref(base string) (*cert.SourceRef, error) {
 			format = "csv"
 		}
 	}
-	r := &cert.SourceRef{Format: format, Task: d.task, Classes: d.classes, Limit: d.limit}
-	if d.task == "classification" {
-		r.Task = ""
+	src := cert.Source{Format: format, Classes: d.classes, Limit: d.limit}
+	switch d.task {
+	case "classification":
+	case "regression":
+		src.Task = cert.Regression
+		src.LabelColumns = d.labelColumns
+	default:
+		return src, fmt.Errorf("--task is %q; want classification or regression", d.task)
 	}
 	switch format {
 	case "csv":
-		r.Path = relTo(base, d.path)
-		sum, err := cert.FileSHA256(d.path)
-		if err != nil {
-			return nil, err
-		}
-		r.SHA256 = sum
-		r.SkipRows = d.skipRows
-		if r.SkipRows < 0 {
-			r.SkipRows = 0
-			if hdr, err := sniffHeader(d.path); err == nil && hdr {
-				r.SkipRows = 1
-			}
-		}
-		if d.task == "regression" && d.labelColumns != 1 {
-			r.LabelColumns = d.labelColumns
+		src.Path = d.path
+		if d.skipRows < 0 {
+			src.DetectHeader = true
+		} else {
+			src.SkipRows = d.skipRows
 		}
 	case "idx":
 		if d.labels == "" {
-			return nil, fmt.Errorf("IDX images need --labels")
+			return src, fmt.Errorf("IDX images need --labels")
 		}
-		r.Images, r.Labels = relTo(base, d.path), relTo(base, d.labels)
-		var err error
-		if r.ImagesSHA256, err = cert.FileSHA256(d.path); err != nil {
-			return nil, err
-		}
-		if r.LabelsSHA256, err = cert.FileSHA256(d.labels); err != nil {
-			return nil, err
-		}
+		src.Images, src.LabelsPath = d.path, d.labels
 	default:
-		return nil, fmt.Errorf("--format is %q; want csv or idx", format)
+		return src, fmt.Errorf("--format is %q; want csv or idx", format)
 	}
-	return r, nil
+	return src, nil
 }
 
-// load reads the dataset. base is the folder its reference is relative to.
+// load reads the dataset (each file once) and returns it with its reference for a
+// certificate in the folder base.
 func (d *dataFlags) load(base string, lim cert.Limits) (*cert.Dataset, *cert.SourceRef, error) {
-	r, err := d.ref(base)
+	l, r, err := d.loadAll(base, lim, false)
 	if err != nil {
 		return nil, nil, err
 	}
-	ds, err := cert.LoadRef(r, base, lim)
+	return l.Data, r, nil
+}
+
+// loadAll is load with what cert.Load reports; dropConflicts is --dedupe's policy.
+func (d *dataFlags) loadAll(base string, lim cert.Limits, dropConflicts bool) (*cert.Loaded, *cert.SourceRef, error) {
+	src, err := d.source()
 	if err != nil {
 		return nil, nil, err
 	}
-	return ds, r, nil
+	src.DropConflicts = dropConflicts
+	l, err := cert.Load(src, lim)
+	if err != nil {
+		return nil, nil, err
+	}
+	r := &cert.SourceRef{Format: src.Format, Classes: src.Classes, Limit: src.Limit}
+	if src.Task == cert.Regression {
+		r.Task = "regression"
+		if src.LabelColumns != 1 {
+			r.LabelColumns = src.LabelColumns
+		}
+	}
+	switch src.Format {
+	case "csv":
+		r.Path, r.SHA256, r.SkipRows = relTo(base, src.Path), l.SHA256[0], l.SkipRows
+	case "idx":
+		r.Images, r.ImagesSHA256 = relTo(base, src.Images), l.SHA256[0]
+		r.Labels, r.LabelsSHA256 = relTo(base, src.LabelsPath), l.SHA256[1]
+	}
+	return l, r, nil
+}
+
+// roots are the folders of the data files, which a certificate written elsewhere names
+// by absolute path: the command's own check of what it wrote may read them.
+func (d *dataFlags) roots() []string {
+	var out []string
+	for _, p := range []string{d.path, d.labels} {
+		if p != "" {
+			if a, err := filepath.Abs(filepath.Dir(p)); err == nil {
+				out = append(out, a)
+			}
+		}
+	}
+	return out
 }
 
 // relTo expresses p relative to base when p lies below base, and as an absolute,

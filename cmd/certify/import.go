@@ -185,11 +185,7 @@ func runImport(o *importOptions, s *streams) error {
 		printImport(s, o, &rep, nil)
 		return nil
 	}
-	ref, err := o.data.ref(dir)
-	if err != nil {
-		return malformed(err)
-	}
-	d, err := cert.LoadRef(ref, dir, o.limits())
+	d, ref, err := o.data.load(dir, o.limits())
 	if err != nil {
 		return malformed(err)
 	}
@@ -222,7 +218,9 @@ func runImport(o *importOptions, s *streams) error {
 	if err := os.WriteFile(o.out, buf.Bytes(), 0o644); err != nil {
 		return malformed(err)
 	}
-	back, err := loadCert(o.out, o.limits())
+	lim := o.limits()
+	lim.DataRoots = append(lim.DataRoots, o.data.roots()...) // the data it was built from
+	back, err := loadCert(o.out, lim)
 	if err != nil {
 		return malformed(err)
 	}

@@ -50,10 +50,11 @@ type globalOptions struct {
 	maxFileBytes int64
 	maxPoints    int
 	workers      int
+	dataRoots    []string
 }
 
 func (g *globalOptions) limits() cert.Limits {
-	return cert.Limits{MaxDigits: g.maxDigits, MaxFileBytes: g.maxFileBytes, MaxPoints: g.maxPoints}
+	return cert.Limits{MaxDigits: g.maxDigits, MaxFileBytes: g.maxFileBytes, MaxPoints: g.maxPoints, DataRoots: g.dataRoots}
 }
 
 // streams are the command's outputs (set from tests).
@@ -85,8 +86,9 @@ input or bad usage, 3 undecided, 4 an internal error (a bug in certify).`,
 	root.SetErr(s.err)
 	pf := root.PersistentFlags()
 	pf.IntVar(&g.maxDigits, "max-digits", cert.DefaultMaxDigits, "largest number of digits accepted in one number")
-	pf.Int64Var(&g.maxFileBytes, "max-file-bytes", 4<<30, "largest file accepted, in bytes (after decompression)")
-	pf.IntVar(&g.maxPoints, "max-points", 10_000_000, "largest dataset accepted, in points")
+	pf.Int64Var(&g.maxFileBytes, "max-file-bytes", cert.DefaultMaxFileBytes, "largest file accepted, in bytes (as stored and after decompression)")
+	pf.IntVar(&g.maxPoints, "max-points", cert.DefaultMaxPoints, "largest dataset accepted, in points")
+	pf.StringArrayVar(&g.dataRoots, "data-root", nil, "a folder, besides the certificate's own, that a certificate's data files may be read from (repeatable)")
 	pf.IntVar(&g.workers, "workers", 0, "goroutines evaluating points (0: one per CPU)")
 	root.AddCommand(
 		newCheckCmd(g, s),
