@@ -211,11 +211,13 @@ func planInt64(n *Network, d *Dataset) *intPlan {
 		if Aout.Cmp(safe) >= 0 {
 			return upTo(li, s)
 		}
-		s = new(big.Int).Mul(S, M)
-		if s.Cmp(safe) >= 0 {
+		// The layer's output scale: when it is too large the layer is not safe and the
+		// prefix ends before it, over the scale s of its input (not this one's).
+		sOut := new(big.Int).Mul(S, M)
+		if sOut.Cmp(safe) >= 0 {
 			return upTo(li, s)
 		}
-		Ain = Aout
+		s, Ain = sOut, Aout
 		p.layers = append(p.layers, il)
 	}
 	p.outS, p.prefix = s.Int64(), len(n.Layers)
