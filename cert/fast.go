@@ -3,6 +3,8 @@ package cert
 import (
 	"math/big"
 	"math/bits"
+
+	"certify/internal/exactint"
 )
 
 // Exact evaluation on integers.
@@ -28,7 +30,7 @@ import (
 // the memorisation constructions, where a layer-2 unit sums large ramps to a small value)
 // fails it although its values are small; the prefix keeps the dense first layer fast.
 
-const int64Safe = int64(1) << 62
+const int64Safe = exactint.Safe
 
 // evaluator evaluates points of one dataset: out receives f(x_i); states (when non-nil)
 // the unit states of every hidden layer. An evaluator is used by one goroutine.

@@ -81,7 +81,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/big"
-	"math/bits"
+
+	"certify/internal/exactint"
 )
 
 // KindPieces is the kind name of a pieces claim.
@@ -680,7 +681,7 @@ type intRegionEval struct {
 	prevA, prevB []int64
 }
 
-const pcSafe = int64Safe // |values| < 2^62
+const pcSafe = exactint.Safe // |values| < 2^62
 
 func newIntRegionEval(n *Network, s Segment) *intRegionEval {
 	safe := big.NewInt(pcSafe)
@@ -758,71 +759,11 @@ func newIntRegionEval(n *Network, s Segment) *intRegionEval {
 	return e
 }
 
-// ratInt64 returns r = p/q with q > 0 when both fit.
-func ratInt64(r *big.Rat) (p, q int64, ok bool) {
-	if !r.Num().IsInt64() || !r.Denom().IsInt64() {
-		return 0, 0, false
-	}
-	p, q = r.Num().Int64(), r.Denom().Int64()
-	return p, q, p > -pcSafe && p < pcSafe && q < pcSafe
-}
-
-func mulChk(x, y int64) (int64, bool) {
-	hi, lo := bits.Mul64(uabs(x), uabs(y))
-	if hi != 0 || lo >= uint64(pcSafe) {
-		return 0, false
-	}
-	if (x < 0) != (y < 0) {
-		return -int64(lo), true
-	}
-	return int64(lo), true
-}
-
-func addChk(x, y int64) (int64, bool) {
-	s := x + y // |x|, |y| < 2^62: no wrap-around
-	return s, s > -pcSafe && s < pcSafe
-}
-
-func uabs(x int64) uint64 {
-	if x < 0 {
-		return uint64(-x)
-	}
-	return uint64(x)
-}
-
-// sign128 is the sign of x·q + y·p, computed in 128 bits (|x|, |y|, |p|, |q| < 2^62).
-func sign128(x, q, y, p int64) int {
-	h1, l1 := mul128(x, q)
-	h2, l2 := mul128(y, p)
-	lo, carry := bits.Add64(l1, l2, 0)
-	hi := h1 + h2 + int64(carry)
-	switch {
-	case hi < 0:
-		return -1
-	case hi == 0 && lo == 0:
-		return 0
-	}
-	return 1
-}
-
-// mul128 returns x·y as a two's-complement 128-bit number (hi, lo).
-func mul128(x, y int64) (int64, uint64) {
-	hi, lo := bits.Mul64(uabs(x), uabs(y))
-	if (x < 0) != (y < 0) {
-		lo = ^lo + 1
-		hi = ^hi
-		if lo == 0 {
-			hi++
-		}
-	}
-	return int64(hi), lo
-}
-
 func (e *intRegionEval) region(loR, hiR *big.Rat) (*unitFail, bool) {
-	p0, q0, ok0 := ratInt64(loR)
-	p1, q1, ok1 := ratInt64(hiR)
-	mp, okp := addChk(p0, p1)
-	mq, okq := addChk(q0, q1)
+	p0, q0, ok0 := exactint.Frac(loR)
+	p1, q1, ok1 := exactint.Frac(hiR)
+	mp, okp := exactint.Add(p0, p1)
+	mq, okq := exactint.Add(q0, q1)
 	if !ok0 || !ok1 || !okp || !okq {
 		return nil, false
 	}
@@ -840,11 +781,11 @@ func (e *intRegionEval) region(loR, hiR *big.Rat) (*unitFail, bool) {
 					if w == 0 {
 						continue
 					}
-					x, ok1 := mulChk(w, e.aa[li-1][k])
-					y, ok2 := mulChk(w, e.ab[li-1][k])
+					x, ok1 := exactint.Mul(w, e.aa[li-1][k])
+					y, ok2 := exactint.Mul(w, e.ab[li-1][k])
 					var ok3, ok4 bool
-					al, ok3 = addChk(al, x)
-					be, ok4 = addChk(be, y)
+					al, ok3 = exactint.Add(al, x)
+					be, ok4 = exactint.Add(be, y)
 					if !ok1 || !ok2 || !ok3 || !ok4 {
 						return nil, false
 					}
@@ -876,20 +817,20 @@ func (e *intRegionEval) region(loR, hiR *big.Rat) (*unitFail, bool) {
 			switch {
 			case act.Kind == ActStep:
 				if st == '1' {
-					oa, okA = mulChk(l.S, l.M)
+					oa, okA = exactint.Mul(l.S, l.M)
 				}
 			case act.Kind == ActHardTanh && st != '1':
-				oa, okA = mulChk(l.S, l.M)
+				oa, okA = exactint.Mul(l.S, l.M)
 				if st == '-' {
 					oa = -oa
 				}
 			case act.Kind == ActReLU && st == '0':
 			case act.Kind == ActLeakyReLU && st == '0':
-				oa, okA = mulChk(al, l.leakyC[j])
-				ob, okB = mulChk(be, l.leakyC[j])
+				oa, okA = exactint.Mul(al, l.leakyC[j])
+				ob, okB = exactint.Mul(be, l.leakyC[j])
 			default:
-				oa, okA = mulChk(al, l.M)
-				ob, okB = mulChk(be, l.M)
+				oa, okA = exactint.Mul(al, l.M)
+				ob, okB = exactint.Mul(be, l.M)
 			}
 			if !okA || !okB {
 				return nil, false
@@ -903,13 +844,13 @@ func (e *intRegionEval) region(loR, hiR *big.Rat) (*unitFail, bool) {
 // cmpsAt returns cmp(z, 0), cmp(z, −1), cmp(z, 1) at t = p/q for z = (al + be·t)/S (the
 // last two only for hard-tanh), and false on overflow.
 func cmpsAt(act Activation, S, al, be, p, q int64) (int, int, int, bool) {
-	c0 := sign128(al, q, be, p)
+	c0 := exactint.SignDot(al, q, be, p)
 	if act.Kind != ActHardTanh {
 		return c0, 0, 0, true
 	}
-	alm, okm := addChk(al, S)
-	alp, okp := addChk(al, -S)
-	return c0, sign128(alm, q, be, p), sign128(alp, q, be, p), okm && okp
+	alm, okm := exactint.Add(al, S)
+	alp, okp := exactint.Add(al, -S)
+	return c0, exactint.SignDot(alm, q, be, p), exactint.SignDot(alp, q, be, p), okm && okp
 }
 
 func (e *intRegionEval) samePattern() bool { return bytes.Equal(e.pat, e.prev) }
