@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // Options tune a check. The zero value is ready to use.
@@ -15,15 +16,22 @@ type Options struct {
 	Workers int
 	// Progress, when set, is called from time to time with the number of points done.
 	Progress func(done, total int)
-	// ForceBig makes the kernel use the math/big engine even where the int64 one applies
-	// (for tests and benchmarks).
-	ForceBig bool
+	// Engine chooses the arithmetic (auto: the fastest exact one; see Engine).
+	Engine Engine
+	// Timeout, when positive, bounds the time of the point pass and of each pieces claim:
+	// work stopped by it leaves the claim Undecided (limit-reached).
+	Timeout time.Duration
+	// MaxValueBits bounds the size of every number computed while evaluating the network
+	// (0: DefaultMaxValueBits; negative: no bound); a larger one leaves the claim
+	// Undecided (limit-reached).
+	MaxValueBits int
 }
 
 // Check verifies every claim of c exactly and returns the verdict. The error is non-nil
 // only when a claim does not fit the certificate's network or dataset (a *MalformedError):
 // a false claim is a Refuted report, never an error.
 func Check(c *Certificate, opt Options) (*Report, error) {
+	bud := opt.budget(time.Now())
 	if c.Network != nil {
 		if err := c.Network.validate(); err != nil {
 			return nil, err
@@ -61,20 +69,21 @@ func Check(c *Certificate, opt Options) (*Report, error) {
 		}
 	}
 	if len(pointwise) > 0 {
-		var eng engine
-		if opt.ForceBig {
-			eng = planBig(c.Network, d)
-		} else {
-			eng = newEngine(c.Network, d)
-		}
+		eng := newEngine(c.Network, d, bud)
 		rep.Engine = eng.name()
-		fails := runPoints(c, eng, pointwise, needStates, opt)
+		fails, stop := runPoints(c, eng, pointwise, needStates, opt, bud)
 		for _, ci := range pointwise {
+			results[ci].Checked = pointCount(c.Claims[ci], d)
 			if f := fails[ci]; f != nil {
+				// A false obligation is a refutation even when a limit stopped the pass.
 				results[ci].Status = Refuted
 				results[ci].Failure = f
+			} else if stop != nil {
+				results[ci].Status = Undecided
+				results[ci].Failure = limitFailure(fmt.Sprintf("claims[%d]", ci), stop.msg)
+				results[ci].Failure.Point, results[ci].Failure.Layer = stop.point, stop.layer
+				results[ci].Checked = 0
 			}
-			results[ci].Checked = pointCount(c.Claims[ci], d)
 		}
 	}
 	for i, cl := range c.Claims {
@@ -84,6 +93,14 @@ func Check(c *Certificate, opt Options) (*Report, error) {
 				if f := checkDistinct(cl, i); f != nil {
 					results[i].Status, results[i].Failure = Refuted, f
 				}
+			}
+		case PiecesClaim:
+			st, n, detail, f, name := cl.checkWithin(c, i, bud)
+			results[i].Status, results[i].Checked, results[i].Detail, results[i].Failure = st, n, detail, f
+			if rep.Engine == "" {
+				rep.Engine = name
+			} else if rep.Engine != name {
+				rep.Engine += ", " + name
 			}
 		case wholeClaim:
 			st, n, detail, f := cl.check(c, i, rep.Sizes)
@@ -203,9 +220,16 @@ func validateClaim(cl Claim, path string, c *Certificate) error {
 	return nil
 }
 
+// pointStop says why a budget stopped the point pass.
+type pointStop struct {
+	msg          string
+	point, layer int
+}
+
 // runPoints evaluates every point once and runs the point-wise claims on it. It returns,
-// per claim index, the failure at the smallest point index (nil when the claim holds).
-func runPoints(c *Certificate, eng engine, claims []int, needStates bool, opt Options) map[int]*Failure {
+// per claim index, the failure at the smallest point index found (nil when none), and
+// what stopped the pass when a limit of the budget did (nil when every point was done).
+func runPoints(c *Certificate, eng engine, claims []int, needStates bool, opt Options, bud budget) (map[int]*Failure, *pointStop) {
 	d := c.Data
 	workers := opt.Workers
 	if workers <= 0 {
@@ -232,7 +256,17 @@ func runPoints(c *Certificate, eng engine, claims []int, needStates bool, opt Op
 		mu.Unlock()
 	}
 	const block = 64
-	var next, done atomic.Int64
+	var next, done, evaluated atomic.Int64
+	var stopped atomic.Bool
+	var stop *pointStop
+	halt := func(ps *pointStop) {
+		mu.Lock()
+		if stop == nil {
+			stop = ps
+		}
+		mu.Unlock()
+		stopped.Store(true)
+	}
 	var wg sync.WaitGroup
 	outDim := c.Network.OutputDim()
 	for w := 0; w < workers; w++ {
@@ -249,14 +283,25 @@ func runPoints(c *Certificate, eng engine, claims []int, needStates bool, opt Op
 				states = c.Network.NewStates()
 			}
 			pc := &pointChecker{d: d, outDim: outDim, t: new(big.Rat)}
-			for {
+			for !stopped.Load() {
 				start := int(next.Add(block)) - block
 				if start >= d.N {
 					return
 				}
 				end := min(start+block, d.N)
 				for i := start; i < end; i++ {
-					ev.eval(i, out, states)
+					if stopped.Load() {
+						return
+					}
+					if bud.late() {
+						halt(&pointStop{msg: bud.timeMsg(int(evaluated.Load()), d.N, "points"), point: -1, layer: -1})
+						return
+					}
+					if li := ev.eval(i, out, states); li >= 0 {
+						halt(&pointStop{msg: bud.bitsMsg(fmt.Sprintf("at point %d, layer %d", i, li)), point: i, layer: li})
+						return
+					}
+					evaluated.Add(1)
 					for _, ci := range claims {
 						var f *Failure
 						switch cl := c.Claims[ci].(type) {
@@ -291,7 +336,7 @@ func runPoints(c *Certificate, eng engine, claims []int, needStates bool, opt Op
 		}()
 	}
 	wg.Wait()
-	return fails
+	return fails, stop
 }
 
 type pointChecker struct {
@@ -473,13 +518,20 @@ func Outputs(n *Network, d *Dataset, opt Options) ([][]*big.Rat, error) {
 	if n.InputDim != d.D {
 		return nil, fieldErr("network.input_dim", "is %d but the data points have dimension %d", n.InputDim, d.D)
 	}
-	var eng engine
-	if opt.ForceBig {
-		eng = planBig(n, d)
-	} else {
-		eng = newEngine(n, d)
-	}
+	bud := opt.budget(time.Now())
+	eng := newEngine(n, d, bud)
 	res := make([][]*big.Rat, d.N)
+	var stopped atomic.Bool
+	var stopMu sync.Mutex
+	var stopMsg string
+	halt := func(msg string) {
+		stopMu.Lock()
+		if stopMsg == "" {
+			stopMsg = msg
+		}
+		stopMu.Unlock()
+		stopped.Store(true)
+	}
 	workers := opt.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -491,20 +543,30 @@ func Outputs(n *Network, d *Dataset, opt Options) ([][]*big.Rat, error) {
 		go func() {
 			defer wg.Done()
 			ev := eng.newEvaluator()
-			for {
+			for !stopped.Load() {
 				i := int(next.Add(1)) - 1
 				if i >= d.N {
+					return
+				}
+				if bud.late() {
+					halt(bud.timeMsg(i, d.N, "points"))
 					return
 				}
 				out := make([]*big.Rat, n.OutputDim())
 				for k := range out {
 					out[k] = new(big.Rat)
 				}
-				ev.eval(i, out, nil)
+				if li := ev.eval(i, out, nil); li >= 0 {
+					halt(bud.bitsMsg(fmt.Sprintf("at point %d, layer %d", i, li)))
+					return
+				}
 				res[i] = out
 			}
 		}()
 	}
 	wg.Wait()
+	if stopped.Load() {
+		return nil, &LimitError{Msg: stopMsg}
+	}
 	return res, nil
 }

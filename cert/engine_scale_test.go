@@ -22,7 +22,7 @@ func TestInt64PrefixEndsOverItsInputScale(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng := newEngine(n, ds)
+	eng := newEngine(n, ds, budget{})
 	if eng.name() != "int64+big" {
 		t.Fatalf("engine %s, want int64+big", eng.name())
 	}

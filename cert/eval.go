@@ -4,9 +4,17 @@ import "math/big"
 
 // Eval computes the network's output at x exactly, the plain way: rational arithmetic,
 // one layer after another. If states is non-nil it receives, for each layer but the last,
-// the state of every unit (see Activation.State). Eval is the reference against which the
-// kernel's faster integer evaluation is tested.
+// the state of every unit (see Activation.State). Eval is the reference engine, against
+// which the kernel's faster integer evaluation is tested.
 func (n *Network) Eval(x []*big.Rat, states [][]byte) []*big.Rat {
+	out, _ := n.eval(x, states, 0)
+	return out
+}
+
+// eval is Eval with a bound on the size of the numbers: when a pre-activation's numerator
+// or denominator has more than maxBits bits (maxBits > 0) it stops and returns the layer,
+// else −1.
+func (n *Network) eval(x []*big.Rat, states [][]byte, maxBits int) ([]*big.Rat, int) {
 	a := x
 	t := new(big.Rat)
 	for li := range n.Layers {
@@ -20,6 +28,9 @@ func (n *Network) Eval(x []*big.Rat, states [][]byte) []*big.Rat {
 				}
 				z.Add(z, t.Mul(w, a[k]))
 			}
+			if maxBits > 0 && ratBits(z) > maxBits {
+				return nil, li
+			}
 			if states != nil && li < len(n.Layers)-1 {
 				states[li][j] = l.Act[j].State(z)
 			}
@@ -27,7 +38,7 @@ func (n *Network) Eval(x []*big.Rat, states [][]byte) []*big.Rat {
 		}
 		a = next
 	}
-	return a
+	return a, -1
 }
 
 // NewStates allocates a state buffer for Eval: one byte slice per hidden layer.

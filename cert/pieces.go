@@ -81,6 +81,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/big"
+	"time"
 
 	"certify/internal/exactint"
 )
@@ -411,20 +412,49 @@ func closedHolds(a Activation, st byte, c0, cm, cp int) bool {
 }
 
 func (cl PiecesClaim) check(c *Certificate, ci int, _ Sizes) (Status, int, string, *Failure) {
-	n := c.Network
-	if ev := newIntRegionEval(n, cl.Segment); ev != nil && !piecesForceBig {
-		if st, k, d, f, ok := cl.walk(n, ev, ci); ok {
-			return st, k, d, f
-		}
-	}
-	st, k, d, f, _ := cl.walk(n, newBigRegionEval(n, cl.Segment), ci)
+	st, k, d, f, _ := cl.checkWithin(c, ci, Options{}.budget(time.Now()))
 	return st, k, d, f
 }
 
-// piecesForceBig makes the check use math/big only (tests).
-var piecesForceBig = false
+// checkWithin checks the claim with the budget's engine and limits, and names the engine
+// that decided it. The auto engine walks the regions in checked int64 arithmetic and
+// walks them again in math/big if a value leaves its range; big and reference walk them
+// in math/big rationals (bigRegionEval, the plain walk).
+func (cl PiecesClaim) checkWithin(c *Certificate, ci int, bud budget) (Status, int, string, *Failure, string) {
+	n := c.Network
+	if bud.engine == EngineAuto {
+		if ev := newIntRegionEval(n, cl.Segment); ev != nil {
+			if st, k, d, f, ok := cl.walk(n, ev, ci, bud); ok {
+				return st, k, d, f, "int64"
+			}
+		}
+	}
+	name := "big"
+	if bud.engine == EngineReference {
+		name = "reference"
+	}
+	ev := newBigRegionEval(n, cl.Segment, bud.maxBits)
+	st, k, d, f, ok := cl.walk(n, ev, ci, bud)
+	if !ok {
+		msg := bud.bitsMsg(fmt.Sprintf("in region %d of %d", k, cl.totalRegions()))
+		return Undecided, k, "", limitFailure(fmt.Sprintf("claims[%d]", ci), msg), name
+	}
+	return st, k, d, f, name
+}
 
-func (cl PiecesClaim) walk(n *Network, ev regionEval, ci int) (Status, int, string, *Failure, bool) {
+// totalRegions is the number of regions the claim's breakpoints make.
+func (cl PiecesClaim) totalRegions() int {
+	n := 1
+	for _, r := range cl.Breakpoints {
+		n += r.Count
+	}
+	return n
+}
+
+// walk checks the claim region after region. ok is false when ev could not evaluate a
+// region (the int64 path left its range, or a number outgrew the size limit); regions
+// is then the number of regions done. When the deadline passes the claim is Undecided.
+func (cl PiecesClaim) walk(n *Network, ev regionEval, ci int, bud budget) (Status, int, string, *Failure, bool) {
 	hasStep := false
 	for _, l := range n.Layers {
 		for _, a := range l.Act {
@@ -442,13 +472,16 @@ func (cl PiecesClaim) walk(n *Network, ev regionEval, ci int) (Status, int, stri
 	loRun := -1
 	regions, pieces := 0, 1
 	for {
+		if bud.late() {
+			return Undecided, regions, "", limitFailure(path, bud.timeMsg(regions, cl.totalRegions(), "regions")), true
+		}
 		hi, hiRun, more := bp.next()
 		if !more {
 			hi = cl.Segment.T1
 		}
 		bad, ok := ev.region(lo, hi)
 		if !ok {
-			return 0, 0, "", nil, false
+			return 0, regions, "", nil, false
 		}
 		if bad != nil {
 			f := fail(CodePiecesMissing, path+".breakpoints", stateName(bad.state), "pre-activation "+bad.z.RatString(),
@@ -466,7 +499,10 @@ func (cl PiecesClaim) walk(n *Network, ev regionEval, ci int) (Status, int, stri
 			}
 			isPiece := !ev.sameMap()
 			if !isPiece && hasStep {
-				g := n.Eval(cl.Segment.Point(lo), nil)
+				g, li := n.eval(cl.Segment.Point(lo), nil, bud.maxBits)
+				if li >= 0 {
+					return 0, regions, "", nil, false
+				}
 				isPiece = ratKey(g) != ratKey(ev.prevOut(lo))
 			}
 			if pbOK && pbT.Cmp(lo) < 0 {
@@ -523,6 +559,7 @@ func mediant(lo, hi *big.Rat) *big.Rat {
 
 type bigRegionEval struct {
 	n                 *Network
+	maxBits           int          // the number size limit (≤ 0: none)
 	al1, be1          []*big.Rat   // layer-1 pre-activations: al1 + be1·t
 	aa, ab            [][]*big.Rat // activation maps of the current region, per layer
 	pat, prev         []byte
@@ -530,8 +567,8 @@ type bigRegionEval struct {
 	z, t1, t2, za, zb *big.Rat
 }
 
-func newBigRegionEval(n *Network, s Segment) *bigRegionEval {
-	e := &bigRegionEval{n: n, z: new(big.Rat), t1: new(big.Rat), t2: new(big.Rat), za: new(big.Rat), zb: new(big.Rat)}
+func newBigRegionEval(n *Network, s Segment, maxBits int) *bigRegionEval {
+	e := &bigRegionEval{n: n, maxBits: maxBits, z: new(big.Rat), t1: new(big.Rat), t2: new(big.Rat), za: new(big.Rat), zb: new(big.Rat)}
 	units := 0
 	l0 := &n.Layers[0]
 	for j, row := range l0.W {
@@ -587,6 +624,9 @@ func (e *bigRegionEval) region(lo, hi *big.Rat) (*unitFail, bool) {
 					al.Add(al, e.t1.Mul(w, e.aa[li-1][k]))
 					be.Add(be, e.t1.Mul(w, e.ab[li-1][k]))
 				}
+			}
+			if e.maxBits > 0 && max(ratBits(al), ratBits(be)) > e.maxBits {
+				return nil, false
 			}
 			act := l.Act[j]
 			st := act.State(e.at(al, be, m))
@@ -688,7 +728,7 @@ func newIntRegionEval(n *Network, s Segment) *intRegionEval {
 	fits := func(x *big.Int) bool { return x.CmpAbs(safe) < 0 }
 	e := &intRegionEval{}
 	// Layer 1 in t: α = b + W·a, β = W·v, over their common denominator.
-	b0 := newBigRegionEval(n, s)
+	b0 := newBigRegionEval(n, s, 0)
 	S := big.NewInt(1)
 	for j := range b0.al1 {
 		lcmInto(S, b0.al1[j].Denom())

@@ -262,8 +262,8 @@ func TestDeepRapid(t *testing.T) {
 		if !bytes.Equal(b1.Bytes(), b2.Bytes()) {
 			t.Fatal("two builds differ")
 		}
-		for _, forceBig := range []bool{false, true} {
-			rep, err := cert.Check(r.Cert, cert.Options{ForceBig: forceBig})
+		for _, eng := range cert.Engines {
+			rep, err := cert.Check(r.Cert, cert.Options{Engine: eng})
 			if err != nil {
 				t.Fatal(err)
 			}
