@@ -298,7 +298,11 @@ func runPoints(c *Certificate, eng engine, claims []int, needStates bool, opt Op
 						return
 					}
 					if li := ev.eval(i, out, states); li >= 0 {
-						halt(&pointStop{msg: bud.bitsMsg(fmt.Sprintf("at point %d, layer %d", i, li)), point: i, layer: li})
+						msg := bud.bitsMsg(fmt.Sprintf("at point %d, layer %d", i, li))
+						if bud.late() {
+							msg = bud.timeMsg(int(evaluated.Load()), d.N, "points")
+						}
+						halt(&pointStop{msg: msg, point: i, layer: li})
 						return
 					}
 					evaluated.Add(1)
@@ -557,7 +561,11 @@ func Outputs(n *Network, d *Dataset, opt Options) ([][]*big.Rat, error) {
 					out[k] = new(big.Rat)
 				}
 				if li := ev.eval(i, out, nil); li >= 0 {
-					halt(bud.bitsMsg(fmt.Sprintf("at point %d, layer %d", i, li)))
+					msg := bud.bitsMsg(fmt.Sprintf("at point %d, layer %d", i, li))
+					if bud.late() {
+						msg = bud.timeMsg(i, d.N, "points")
+					}
+					halt(msg)
 					return
 				}
 				res[i] = out

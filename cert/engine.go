@@ -95,31 +95,37 @@ func limitFailure(path, msg string) *Failure {
 func newEngine(n *Network, d *Dataset, b budget) engine {
 	switch b.engine {
 	case EngineBig:
-		return planBig(n, d, true, b.maxBits)
+		return b.withDeadline(planBig(n, d, true, b.maxBits))
 	case EngineReference:
-		return &refEngine{n: n, d: d, maxBits: b.maxBits}
+		return &refEngine{n: n, d: d, maxBits: b.maxBits, deadline: b.deadline}
 	}
 	if p := planInt64(n, d); p != nil {
 		if p.prefix == len(n.Layers) {
 			return p
 		}
-		return &mixedPlan{ip: p, bp: planBig(n, d, false, b.maxBits)}
+		return &mixedPlan{ip: p, bp: b.withDeadline(planBig(n, d, false, b.maxBits))}
 	}
-	return planBig(n, d, false, b.maxBits)
+	return b.withDeadline(planBig(n, d, false, b.maxBits))
+}
+
+func (b budget) withDeadline(p *bigPlan) *bigPlan {
+	p.deadline = b.deadline
+	return p
 }
 
 // refEngine evaluates every point with Network.Eval's plain rational arithmetic.
 type refEngine struct {
-	n       *Network
-	d       *Dataset
-	maxBits int
+	n        *Network
+	d        *Dataset
+	maxBits  int
+	deadline time.Time
 }
 
 func (r *refEngine) name() string            { return "reference" }
 func (r *refEngine) newEvaluator() evaluator { return r }
 
 func (r *refEngine) eval(i int, out []*big.Rat, states [][]byte) int {
-	v, bad := r.n.eval(r.d.Input(i), states, r.maxBits)
+	v, bad := r.n.eval(r.d.Input(i), states, r.maxBits, r.deadline)
 	if bad >= 0 {
 		return bad
 	}

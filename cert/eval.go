@@ -1,23 +1,29 @@
 package cert
 
-import "math/big"
+import (
+	"math/big"
+	"time"
+)
 
 // Eval computes the network's output at x exactly, the plain way: rational arithmetic,
 // one layer after another. If states is non-nil it receives, for each layer but the last,
 // the state of every unit (see Activation.State). Eval is the reference engine, against
 // which the kernel's faster integer evaluation is tested.
 func (n *Network) Eval(x []*big.Rat, states [][]byte) []*big.Rat {
-	out, _ := n.eval(x, states, 0)
+	out, _ := n.eval(x, states, 0, time.Time{})
 	return out
 }
 
-// eval is Eval with a bound on the size of the numbers: when a pre-activation's numerator
-// or denominator has more than maxBits bits (maxBits > 0) it stops and returns the layer,
-// else −1.
-func (n *Network) eval(x []*big.Rat, states [][]byte, maxBits int) ([]*big.Rat, int) {
+// eval is Eval within bounds: when a pre-activation's numerator or denominator has more
+// than maxBits bits (maxBits > 0), or the deadline (when not zero) has passed before a
+// layer, it stops and returns the layer; else −1.
+func (n *Network) eval(x []*big.Rat, states [][]byte, maxBits int, deadline time.Time) ([]*big.Rat, int) {
 	a := x
 	t := new(big.Rat)
 	for li := range n.Layers {
+		if !deadline.IsZero() && time.Now().After(deadline) {
+			return nil, li
+		}
 		l := &n.Layers[li]
 		next := make([]*big.Rat, l.Out())
 		for j, row := range l.W {

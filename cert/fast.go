@@ -3,6 +3,7 @@ package cert
 import (
 	"math/big"
 	"math/bits"
+	"time"
 
 	"certify/internal/exactint"
 )
@@ -37,8 +38,9 @@ import (
 const int64Safe = exactint.Safe
 
 // evaluator evaluates points of one dataset: out receives f(x_i); states (when non-nil)
-// the unit states of every hidden layer. eval returns −1, or the layer at which a number
-// outgrew the number size limit (out is then undefined). An evaluator is used by one
+// the unit states of every hidden layer. eval returns −1, or the layer at which it
+// stopped (out is then undefined): because the deadline had passed (budget.late), or
+// else because a number outgrew the number size limit. An evaluator is used by one
 // goroutine.
 type evaluator interface {
 	eval(i int, out []*big.Rat, states [][]byte) int
@@ -363,9 +365,10 @@ type entry64 struct {
 }
 
 type bigPlan struct {
-	layers  []bigLayer
-	d       *Dataset
-	maxBits int // the number size limit (≤ 0: none)
+	layers   []bigLayer
+	d        *Dataset
+	maxBits  int       // the number size limit (≤ 0: none)
+	deadline time.Time // zero: none
 }
 
 func (p *bigPlan) name() string { return "big" }
@@ -479,6 +482,9 @@ func (e *bigEval) evalFrom(start int, a []*big.Int, s *big.Int, out []*big.Rat, 
 	Ds, S, mulW, mulB, g, negS := new(big.Int), new(big.Int), new(big.Int), new(big.Int), new(big.Int), new(big.Int)
 	sOne := s.Cmp(bigOne) == 0
 	for li := start; li < len(e.p.layers); li++ {
+		if li&7 == 7 && !e.p.deadline.IsZero() && time.Now().After(e.p.deadline) {
+			return li
+		}
 		l := &e.p.layers[li]
 		z := e.bufs[li]
 		if !e.sum128(l, a, z) {

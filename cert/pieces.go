@@ -437,6 +437,9 @@ func (cl PiecesClaim) checkWithin(c *Certificate, ci int, bud budget) (Status, i
 	st, k, d, f, ok := cl.walk(n, ev, ci, bud)
 	if !ok {
 		msg := bud.bitsMsg(fmt.Sprintf("in region %d of %d", k, cl.totalRegions()))
+		if bud.late() {
+			msg = bud.timeMsg(k, cl.totalRegions(), "regions")
+		}
 		return Undecided, k, "", limitFailure(fmt.Sprintf("claims[%d]", ci), msg), name
 	}
 	return st, k, d, f, name
@@ -499,7 +502,7 @@ func (cl PiecesClaim) walk(n *Network, ev regionEval, ci int, bud budget) (Statu
 			}
 			isPiece := !ev.sameMap()
 			if !isPiece && hasStep {
-				g, li := n.eval(cl.Segment.Point(lo), nil, bud.maxBits)
+				g, li := n.eval(cl.Segment.Point(lo), nil, bud.maxBits, bud.deadline)
 				if li >= 0 {
 					return 0, regions, "", nil, false
 				}
