@@ -257,8 +257,13 @@ func runPoints(c *Certificate, eng engine, claims []int, needStates bool, opt Op
 	}
 	const block = 64
 	var next, done, evaluated atomic.Int64
+	// The deadline stops every worker at once (stopped). The number size limit stops the
+	// pass at the smallest point that exceeds it (stopAt): blocks are taken in order, so
+	// every point before it is evaluated and the outcome does not depend on the workers.
 	var stopped atomic.Bool
-	var stop *pointStop
+	var stopAt atomic.Int64
+	stopAt.Store(int64(d.N))
+	var stop, bitsStop *pointStop
 	halt := func(ps *pointStop) {
 		mu.Lock()
 		if stop == nil {
@@ -266,6 +271,14 @@ func runPoints(c *Certificate, eng engine, claims []int, needStates bool, opt Op
 		}
 		mu.Unlock()
 		stopped.Store(true)
+	}
+	tooBig := func(ps *pointStop) {
+		mu.Lock()
+		if bitsStop == nil || ps.point < bitsStop.point {
+			bitsStop = ps
+			stopAt.Store(int64(ps.point))
+		}
+		mu.Unlock()
 	}
 	var wg sync.WaitGroup
 	outDim := c.Network.OutputDim()
@@ -285,12 +298,12 @@ func runPoints(c *Certificate, eng engine, claims []int, needStates bool, opt Op
 			pc := &pointChecker{d: d, outDim: outDim, t: new(big.Rat)}
 			for !stopped.Load() {
 				start := int(next.Add(block)) - block
-				if start >= d.N {
+				if start >= int(stopAt.Load()) {
 					return
 				}
 				end := min(start+block, d.N)
 				for i := start; i < end; i++ {
-					if stopped.Load() {
+					if stopped.Load() || i >= int(stopAt.Load()) {
 						return
 					}
 					if bud.late() {
@@ -298,11 +311,11 @@ func runPoints(c *Certificate, eng engine, claims []int, needStates bool, opt Op
 						return
 					}
 					if li := ev.eval(i, out, states); li >= 0 {
-						msg := bud.bitsMsg(fmt.Sprintf("at point %d, layer %d", i, li))
 						if bud.late() {
-							msg = bud.timeMsg(int(evaluated.Load()), d.N, "points")
+							halt(&pointStop{msg: bud.timeMsg(int(evaluated.Load()), d.N, "points"), point: -1, layer: -1})
+						} else {
+							tooBig(&pointStop{msg: bud.bitsMsg(fmt.Sprintf("at point %d, layer %d", i, li)), point: i, layer: li})
 						}
-						halt(&pointStop{msg: msg, point: i, layer: li})
 						return
 					}
 					evaluated.Add(1)
@@ -340,6 +353,15 @@ func runPoints(c *Certificate, eng engine, claims []int, needStates bool, opt Op
 		}()
 	}
 	wg.Wait()
+	if stop == nil && bitsStop != nil {
+		stop = bitsStop
+		// Failures after the point that stopped the pass were found by chance.
+		for ci, f := range fails {
+			if f.Point > stop.point {
+				delete(fails, ci)
+			}
+		}
+	}
 	return fails, stop
 }
 

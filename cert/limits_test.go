@@ -123,3 +123,47 @@ func TestPointTimeoutIsUndecided(t *testing.T) {
 		}
 	}
 }
+
+// The number size limit stops the point pass at the smallest point that exceeds it,
+// whatever the workers do: failures before that point refute, later ones are not looked
+// at.
+func TestBitsLimitStopsAtTheFirstPoint(t *testing.T) {
+	var inputs, targets [][]*big.Rat
+	for i := 0; i < 3000; i++ {
+		x := big.NewRat(int64(i), 1)
+		if i == 1700 || i == 2500 || i > 2900 {
+			x.SetFrac(new(big.Int).Lsh(big.NewInt(1), 100), big.NewInt(int64(i)))
+		}
+		inputs = append(inputs, []*big.Rat{x})
+		y := new(big.Rat).Set(x)
+		if i == 2000 { // a wrong target after the first oversized point
+			y.Add(y, big.NewRat(1, 1))
+		}
+		targets = append(targets, []*big.Rat{y})
+	}
+	ds, err := NewDataset(inputs, nil, targets, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := &Network{InputDim: 1, Layers: []Layer{{W: [][]*big.Rat{{big.NewRat(1, 1)}}, B: []*big.Rat{new(big.Rat)}, Act: []Activation{{Kind: ActIdentity}}}}}
+	c := &Certificate{Format: FormatV1, Network: n, Data: ds, Claims: []Claim{ExactClaim{}}}
+	for _, eng := range []Engine{EngineBig, EngineReference} {
+		for run := 0; run < 5; run++ {
+			rep, err := Check(c, Options{Engine: eng, MaxValueBits: 64, Workers: 4})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.Status != Undecided || rep.First.Point != 1700 || rep.First.Message != "number size limit of 64 bits reached at point 1700, layer 0" {
+				t.Fatalf("%s engine: %v %+v", eng, rep.Status, rep.First)
+			}
+		}
+	}
+	// A wrong target before the oversized point refutes.
+	targets[1000][0] = big.NewRat(-1, 1)
+	ds, _ = NewDataset(inputs, nil, targets, 0)
+	c.Data = ds
+	rep, err := Check(c, Options{Engine: EngineBig, MaxValueBits: 64, Workers: 4})
+	if err != nil || rep.Status != Refuted || rep.First.Point != 1000 {
+		t.Fatalf("%v %+v", rep.Status, rep.First)
+	}
+}
