@@ -371,7 +371,15 @@ type bigPlan struct {
 	deadline time.Time // zero: none
 }
 
-func (p *bigPlan) name() string { return "big" }
+// name is "big", or "big+int128" when some layer may use the 128-bit sums (auto only).
+func (p *bigPlan) name() string {
+	for _, l := range p.layers {
+		if l.cols64 != nil {
+			return "big+int128"
+		}
+	}
+	return "big"
+}
 
 // planBig prepares the math/big engine. pure leaves out the 128-bit sums (sum128): the
 // big engine proper is math/big only; the auto engine uses them.
