@@ -490,7 +490,7 @@ func (e *bigEval) evalFrom(start int, a []*big.Int, s *big.Int, out []*big.Rat, 
 	Ds, S, mulW, mulB, g, negS := new(big.Int), new(big.Int), new(big.Int), new(big.Int), new(big.Int), new(big.Int)
 	sOne := s.Cmp(bigOne) == 0
 	for li := start; li < len(e.p.layers); li++ {
-		if li&7 == 7 && !e.p.deadline.IsZero() && time.Now().After(e.p.deadline) {
+		if !e.p.deadline.IsZero() && time.Now().After(e.p.deadline) {
 			return li
 		}
 		l := &e.p.layers[li]
