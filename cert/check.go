@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // Options tune a check. The zero value is ready to use.
@@ -15,9 +16,15 @@ type Options struct {
 	Workers int
 	// Progress, when set, is called from time to time with the number of points done.
 	Progress func(done, total int)
-	// ForceBig makes the kernel use the math/big engine even where the int64 one applies
-	// (for tests and benchmarks).
-	ForceBig bool
+	// Engine chooses the arithmetic (auto: the fastest exact one; see Engine).
+	Engine Engine
+	// Timeout, when positive, bounds the time of the point pass and of each pieces claim:
+	// work stopped by it leaves the claim Undecided (limit-reached).
+	Timeout time.Duration
+	// MaxValueBits bounds the size of every number computed while evaluating the network
+	// (0: DefaultMaxValueBits; negative: no bound); a larger one leaves the claim
+	// Undecided (limit-reached).
+	MaxValueBits int
 	// Theorems is the table of theorem formulas that theorem claims are checked against
 	// (package certify/theorems has it). Without it a theorem claim is Undecided with
 	// code theorem-formulas-unchecked; see theorem.go.
@@ -28,6 +35,7 @@ type Options struct {
 // only when a claim does not fit the certificate's network or dataset (a *MalformedError):
 // a false claim is a Refuted report, never an error.
 func Check(c *Certificate, opt Options) (*Report, error) {
+	bud := opt.budget(time.Now())
 	if c.Network != nil {
 		if err := c.Network.validate(); err != nil {
 			return nil, err
@@ -90,22 +98,23 @@ func Check(c *Certificate, opt Options) (*Report, error) {
 		}
 	}
 	if len(pointwise) > 0 {
-		var eng engine
-		if opt.ForceBig {
-			eng = planBig(c.Network, d)
-		} else {
-			eng = newEngine(c.Network, d)
-		}
+		eng := newEngine(c.Network, d, bud)
 		rep.Engine = eng.name()
-		fails := runPoints(c, eng, pointwise, needStates, opt)
+		fails, stop := runPoints(c, eng, pointwise, needStates, opt, bud)
 		for _, ci := range pointwise {
+			results[ci].Checked = pointCount(c.Claims[ci], d)
 			if f := fails[ci]; f != nil {
+				// A false obligation is a refutation even when a limit stopped the pass.
 				results[ci].Status = Refuted
 				results[ci].Failure = f
+			} else if stop != nil {
+				results[ci].Status = Undecided
+				results[ci].Failure = limitFailure(fmt.Sprintf("claims[%d]", ci), stop.msg)
+				results[ci].Failure.Point, results[ci].Failure.Layer = stop.point, stop.layer
+				results[ci].Checked = 0
 			} else {
 				results[ci].Status = Verified
 			}
-			results[ci].Checked = pointCount(c.Claims[ci], d)
 		}
 	}
 	for i, cl := range c.Claims {
@@ -126,7 +135,13 @@ func Check(c *Certificate, opt Options) (*Report, error) {
 				r.Status, r.Failure = Refuted, f
 			}
 		case PiecesClaim:
-			r.Status, r.Checked, r.Detail, r.Failure = cl.check(c, i, rep.Sizes)
+			var name string
+			r.Status, r.Checked, r.Detail, r.Failure, name = cl.checkWithin(c, i, bud)
+			if rep.Engine == "" {
+				rep.Engine = name
+			} else if rep.Engine != name {
+				rep.Engine += ", " + name
+			}
 		case HyperplanesClaim:
 			r.Status, r.Checked, r.Detail, r.Failure = cl.check(c, i, rep.Sizes)
 		case NoFitClaim:
@@ -178,9 +193,16 @@ func pointCount(cl Claim, d *Dataset) int {
 	return d.N
 }
 
+// pointStop says why a budget stopped the point pass.
+type pointStop struct {
+	msg          string
+	point, layer int
+}
+
 // runPoints evaluates every point once and runs the point-wise claims on it. It returns,
-// per claim index, the failure at the smallest point index (nil when the claim holds).
-func runPoints(c *Certificate, eng engine, claims []int, needStates bool, opt Options) map[int]*Failure {
+// per claim index, the failure at the smallest point index found (nil when none), and
+// what stopped the pass when a limit of the budget did (nil when every point was done).
+func runPoints(c *Certificate, eng engine, claims []int, needStates bool, opt Options, bud budget) (map[int]*Failure, *pointStop) {
 	d := c.Data
 	workers := opt.Workers
 	if workers <= 0 {
@@ -207,7 +229,30 @@ func runPoints(c *Certificate, eng engine, claims []int, needStates bool, opt Op
 		mu.Unlock()
 	}
 	const block = 64
-	var next, done atomic.Int64
+	var next, done, evaluated atomic.Int64
+	// The deadline stops every worker at once (stopped). The number size limit stops the
+	// pass at the smallest point that exceeds it (stopAt): blocks are taken in order, so
+	// every point before it is evaluated and the outcome does not depend on the workers.
+	var stopped atomic.Bool
+	var stopAt atomic.Int64
+	stopAt.Store(int64(d.N))
+	var stop, bitsStop *pointStop
+	halt := func(ps *pointStop) {
+		mu.Lock()
+		if stop == nil {
+			stop = ps
+		}
+		mu.Unlock()
+		stopped.Store(true)
+	}
+	tooBig := func(ps *pointStop) {
+		mu.Lock()
+		if bitsStop == nil || ps.point < bitsStop.point {
+			bitsStop = ps
+			stopAt.Store(int64(ps.point))
+		}
+		mu.Unlock()
+	}
 	var wg sync.WaitGroup
 	outDim := c.Network.OutputDim()
 	for w := 0; w < workers; w++ {
@@ -224,14 +269,29 @@ func runPoints(c *Certificate, eng engine, claims []int, needStates bool, opt Op
 				states = c.Network.NewStates()
 			}
 			pc := &pointChecker{d: d, outDim: outDim, t: new(big.Rat)}
-			for {
+			for !stopped.Load() {
 				start := int(next.Add(block)) - block
-				if start >= d.N {
+				if start >= int(stopAt.Load()) {
 					return
 				}
 				end := min(start+block, d.N)
 				for i := start; i < end; i++ {
-					ev.eval(i, out, states)
+					if stopped.Load() || i >= int(stopAt.Load()) {
+						return
+					}
+					if bud.late() {
+						halt(&pointStop{msg: bud.timeMsg(int(evaluated.Load()), d.N, "points"), point: -1, layer: -1})
+						return
+					}
+					if li := ev.eval(i, out, states); li >= 0 {
+						if bud.late() {
+							halt(&pointStop{msg: bud.timeMsg(int(evaluated.Load()), d.N, "points"), point: -1, layer: -1})
+						} else {
+							tooBig(&pointStop{msg: bud.bitsMsg(fmt.Sprintf("at point %d, layer %d", i, li)), point: i, layer: li})
+						}
+						return
+					}
+					evaluated.Add(1)
 					for _, ci := range claims {
 						var f *Failure
 						switch cl := c.Claims[ci].(type) {
@@ -266,7 +326,16 @@ func runPoints(c *Certificate, eng engine, claims []int, needStates bool, opt Op
 		}()
 	}
 	wg.Wait()
-	return fails
+	if stop == nil && bitsStop != nil {
+		stop = bitsStop
+		// Failures after the point that stopped the pass were found by chance.
+		for ci, f := range fails {
+			if f.Point > stop.point {
+				delete(fails, ci)
+			}
+		}
+	}
+	return fails, stop
 }
 
 type pointChecker struct {
@@ -448,13 +517,20 @@ func Outputs(n *Network, d *Dataset, opt Options) ([][]*big.Rat, error) {
 	if n.InputDim != d.D {
 		return nil, fieldErr("network.input_dim", "is %d but the data points have dimension %d", n.InputDim, d.D)
 	}
-	var eng engine
-	if opt.ForceBig {
-		eng = planBig(n, d)
-	} else {
-		eng = newEngine(n, d)
-	}
+	bud := opt.budget(time.Now())
+	eng := newEngine(n, d, bud)
 	res := make([][]*big.Rat, d.N)
+	var stopped atomic.Bool
+	var stopMu sync.Mutex
+	var stopMsg string
+	halt := func(msg string) {
+		stopMu.Lock()
+		if stopMsg == "" {
+			stopMsg = msg
+		}
+		stopMu.Unlock()
+		stopped.Store(true)
+	}
 	workers := opt.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -466,20 +542,34 @@ func Outputs(n *Network, d *Dataset, opt Options) ([][]*big.Rat, error) {
 		go func() {
 			defer wg.Done()
 			ev := eng.newEvaluator()
-			for {
+			for !stopped.Load() {
 				i := int(next.Add(1)) - 1
 				if i >= d.N {
+					return
+				}
+				if bud.late() {
+					halt(bud.timeMsg(i, d.N, "points"))
 					return
 				}
 				out := make([]*big.Rat, n.OutputDim())
 				for k := range out {
 					out[k] = new(big.Rat)
 				}
-				ev.eval(i, out, nil)
+				if li := ev.eval(i, out, nil); li >= 0 {
+					msg := bud.bitsMsg(fmt.Sprintf("at point %d, layer %d", i, li))
+					if bud.late() {
+						msg = bud.timeMsg(i, d.N, "points")
+					}
+					halt(msg)
+					return
+				}
 				res[i] = out
 			}
 		}()
 	}
 	wg.Wait()
+	if stopped.Load() {
+		return nil, &LimitError{Msg: stopMsg}
+	}
 	return res, nil
 }

@@ -75,28 +75,32 @@
 // # Files
 //
 // What a verdict rests on, with line counts (TestDocListsFiles keeps this list true).
-// The core (3117 lines) — every verdict rests on it, whichever claims and engine;
-// with the fast engines and the kinds below, 5780 lines:
+// The core (3218 lines) — every verdict rests on it, whichever claims and engine;
+// with the fast engines and the kinds below, 6059 lines:
 //
-//	doc.go          110  this contract
+//	doc.go          114  this contract
 //	verdict.go      100  statuses, reports, failures, malformed-input errors
 //	codes.go         88  the stable codes of refuted and undecided claims
 //	claims.go       169  the claim types and the closed table of kinds
 //	num.go          103  exact rationals from strings
 //	network.go      241  networks, activations, states, sizes
-//	eval.go          40  the reference evaluator (plain rational arithmetic)
+//	eval.go          57  the reference evaluator (plain rational arithmetic)
 //	dataset.go      931  datasets and the one loader of CSV and IDX files
 //	format.go       660  strict decoding of certificates
 //	validate.go     180  what must fit together before any check
-//	check.go        485  Check: the point-wise claims, sizes, the dispatch of the others
+//	check.go        575  Check: the point-wise claims, sizes, the dispatch of the others
 //
 // The fast engines — a verdict on point-wise claims rests on the one the report names:
 //
-//	fast.go         684  int64 and big-integer evaluation over common denominators
+//	engine.go       148  the engine choice (auto, big, reference) and the work budget
+//	fast.go         720  int64 and big-integer evaluation over common denominators
+//
+// The int64 and 128-bit arithmetic of fast.go and pieces.go is checked by package
+// certify/internal/exactint (exactint.go, about 105 lines), part of what those verdicts rest on.
 //
 // The kinds checked as a whole — a verdict on a claim of the kind rests on its file:
 //
-//	pieces.go       957  pieces: regions and affine pieces on a segment
+//	pieces.go       941  pieces: regions and affine pieces on a segment
 //	hyperplanes.go  297  hyperplanes through chosen points
 //	nofit.go        326  no-fit: piece counting and monotonicity
 //	theorem.go      409  theorem instances (with the formulas of certify/theorems)

@@ -17,7 +17,7 @@ func TestEngineMinInt64Numerator(t *testing.T) {
 	}
 	n := &Network{InputDim: 3, Layers: []Layer{{W: [][]*big.Rat{{r(1<<40, 1), r(0, 1), r(0, 1)}}, B: []*big.Rat{r(0, 1)}, Act: []Activation{{Kind: 0}}}}}
 	want := []*big.Rat{new(big.Rat).SetInt(new(big.Int).Neg(new(big.Int).Lsh(big.NewInt(1), 83))), r(-(1 << 20), 1)}
-	for _, eng := range []engine{newEngine(n, ds), planBig(n, ds)} {
+	for _, eng := range []engine{newEngine(n, ds, budget{}), planBig(n, ds, true, 0)} {
 		ev := eng.newEvaluator()
 		out := []*big.Rat{new(big.Rat)}
 		st := n.NewStates()

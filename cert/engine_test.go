@@ -76,7 +76,7 @@ func TestEnginesMatchReference(t *testing.T) {
 		d := rapid.IntRange(1, 4).Draw(t, "d")
 		n := genNetwork(t, d)
 		ds := genDataset(t, d)
-		for _, eng := range []engine{newEngine(n, ds), planBig(n, ds)} {
+		for _, eng := range []engine{newEngine(n, ds, budget{}), planBig(n, ds, true, 0)} {
 			ev := eng.newEvaluator()
 			out := make([]*big.Rat, n.OutputDim())
 			for k := range out {
@@ -113,16 +113,16 @@ func TestInt64EngineChoiceAndFallback(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if e := newEngine(mk("5"), ds); e.name() != "int64" {
+	if e := newEngine(mk("5"), ds, budget{}); e.name() != "int64" {
 		t.Errorf("small weights: engine %s, want int64", e.name())
 	}
 	// 2^61 · 3 overflows the proven bound: the kernel must use math/big and stay exact.
 	n := mk("2305843009213693952")
-	if e := newEngine(n, ds); e.name() != "big" {
+	if e := newEngine(n, ds, budget{}); e.name() != "big" {
 		t.Errorf("huge weight: engine %s, want big", e.name())
 	}
 	out := []*big.Rat{new(big.Rat)}
-	newEngine(n, ds).newEvaluator().eval(0, out, nil)
+	newEngine(n, ds, budget{}).newEvaluator().eval(0, out, nil)
 	if out[0].RatString() != "6917529027641081856" {
 		t.Errorf("got %s", out[0].RatString())
 	}

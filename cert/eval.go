@@ -1,15 +1,29 @@
 package cert
 
-import "math/big"
+import (
+	"math/big"
+	"time"
+)
 
 // Eval computes the network's output at x exactly, the plain way: rational arithmetic,
 // one layer after another. If states is non-nil it receives, for each layer but the last,
-// the state of every unit (see Activation.State). Eval is the reference against which the
-// kernel's faster integer evaluation is tested.
+// the state of every unit (see Activation.State). Eval is the reference engine, against
+// which the kernel's faster integer evaluation is tested.
 func (n *Network) Eval(x []*big.Rat, states [][]byte) []*big.Rat {
+	out, _ := n.eval(x, states, 0, time.Time{})
+	return out
+}
+
+// eval is Eval within bounds: when a pre-activation's numerator or denominator has more
+// than maxBits bits (maxBits > 0), or the deadline (when not zero) has passed before a
+// layer, it stops and returns the layer; else −1.
+func (n *Network) eval(x []*big.Rat, states [][]byte, maxBits int, deadline time.Time) ([]*big.Rat, int) {
 	a := x
 	t := new(big.Rat)
 	for li := range n.Layers {
+		if !deadline.IsZero() && time.Now().After(deadline) {
+			return nil, li
+		}
 		l := &n.Layers[li]
 		next := make([]*big.Rat, l.Out())
 		for j, row := range l.W {
@@ -20,6 +34,9 @@ func (n *Network) Eval(x []*big.Rat, states [][]byte) []*big.Rat {
 				}
 				z.Add(z, t.Mul(w, a[k]))
 			}
+			if maxBits > 0 && ratBits(z) > maxBits {
+				return nil, li
+			}
 			if states != nil && li < len(n.Layers)-1 {
 				states[li][j] = l.Act[j].State(z)
 			}
@@ -27,7 +44,7 @@ func (n *Network) Eval(x []*big.Rat, states [][]byte) []*big.Rat {
 		}
 		a = next
 	}
-	return a
+	return a, -1
 }
 
 // NewStates allocates a state buffer for Eval: one byte slice per hidden layer.

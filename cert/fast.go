@@ -3,6 +3,9 @@ package cert
 import (
 	"math/big"
 	"math/bits"
+	"time"
+
+	"certify/internal/exactint"
 )
 
 // Exact evaluation on integers.
@@ -27,28 +30,25 @@ import (
 // engine). The bound is static, so a wide layer whose weights cancel on the data (as in
 // the memorisation constructions, where a layer-2 unit sums large ramps to a small value)
 // fails it although its values are small; the prefix keeps the dense first layer fast.
+//
+// All of this is the auto engine (Options.Engine). The big engine is the math/big one
+// alone, without the 128-bit sums (sum128) it uses under auto; the reference engine is
+// Network.Eval at every point (engine.go).
 
-const int64Safe = int64(1) << 62
+const int64Safe = exactint.Safe
 
 // evaluator evaluates points of one dataset: out receives f(x_i); states (when non-nil)
-// the unit states of every hidden layer. An evaluator is used by one goroutine.
+// the unit states of every hidden layer. eval returns −1, or the layer at which it
+// stopped (out is then undefined): because the deadline had passed (budget.late), or
+// else because a number outgrew the number size limit. An evaluator is used by one
+// goroutine.
 type evaluator interface {
-	eval(i int, out []*big.Rat, states [][]byte)
+	eval(i int, out []*big.Rat, states [][]byte) int
 }
 
 type engine interface {
 	name() string
 	newEvaluator() evaluator
-}
-
-func newEngine(n *Network, d *Dataset) engine {
-	if p := planInt64(n, d); p != nil {
-		if p.prefix == len(n.Layers) {
-			return p
-		}
-		return &mixedPlan{ip: p, bp: planBig(n, d)}
-	}
-	return planBig(n, d)
 }
 
 // layerDens returns the least common denominators of a layer's weights and biases, and
@@ -211,11 +211,13 @@ func planInt64(n *Network, d *Dataset) *intPlan {
 		if Aout.Cmp(safe) >= 0 {
 			return upTo(li, s)
 		}
-		s = new(big.Int).Mul(S, M)
-		if s.Cmp(safe) >= 0 {
+		// The layer's output scale: when it is too large the layer is not safe and the
+		// prefix ends before it, over the scale s of its input (not this one's).
+		sOut := new(big.Int).Mul(S, M)
+		if sOut.Cmp(safe) >= 0 {
 			return upTo(li, s)
 		}
-		Ain = Aout
+		s, Ain = sOut, Aout
 		p.layers = append(p.layers, il)
 	}
 	p.outS, p.prefix = s.Int64(), len(n.Layers)
@@ -236,11 +238,12 @@ func (p *intPlan) newEvaluator() evaluator {
 	return e
 }
 
-func (e *intEval) eval(i int, out []*big.Rat, states [][]byte) {
+func (e *intEval) eval(i int, out []*big.Rat, states [][]byte) int {
 	a := e.run(i, states)
 	for j, v := range a {
 		out[j].SetFrac(big.NewInt(v), e.outScale)
 	}
+	return -1
 }
 
 // run evaluates the plan's layers at point i and returns the last one's activations
@@ -362,14 +365,26 @@ type entry64 struct {
 }
 
 type bigPlan struct {
-	layers []bigLayer
-	d      *Dataset
+	layers   []bigLayer
+	d        *Dataset
+	maxBits  int       // the number size limit (≤ 0: none)
+	deadline time.Time // zero: none
 }
 
-func (p *bigPlan) name() string { return "big" }
+// name is "big", or "big+int128" when some layer may use the 128-bit sums (auto only).
+func (p *bigPlan) name() string {
+	for _, l := range p.layers {
+		if l.cols64 != nil {
+			return "big+int128"
+		}
+	}
+	return "big"
+}
 
-func planBig(n *Network, d *Dataset) *bigPlan {
-	p := &bigPlan{d: d}
+// planBig prepares the math/big engine. pure leaves out the 128-bit sums (sum128): the
+// big engine proper is math/big only; the auto engine uses them.
+func planBig(n *Network, d *Dataset, pure bool, maxBits int) *bigPlan {
+	p := &bigPlan{d: d, maxBits: maxBits}
 	for li := range n.Layers {
 		l := &n.Layers[li]
 		D, E := layerDens(l)
@@ -391,7 +406,13 @@ func planBig(n *Network, d *Dataset) *bigPlan {
 			bl.leakyC = append(bl.leakyC, c)
 		}
 		bl.cols64 = make([][]entry64, bl.in)
+		if pure {
+			bl.cols64 = nil
+		}
 		for k, col := range bl.cols {
+			if bl.cols64 == nil {
+				break
+			}
 			for _, en := range col {
 				if en.p.BitLen() >= 62 {
 					bl.cols64 = nil
@@ -434,11 +455,11 @@ func newInts(n int) []*big.Int {
 	return v
 }
 
-func (e *bigEval) eval(i int, out []*big.Rat, states [][]byte) {
+func (e *bigEval) eval(i int, out []*big.Rat, states [][]byte) int {
 	s := new(big.Int)
 	a := e.in
 	e.input(i, a, s)
-	e.evalFrom(0, a, s, out, states)
+	return e.evalFrom(0, a, s, out, states)
 }
 
 // input sets a, s to point i's coordinates as integers over one scale.
@@ -461,13 +482,17 @@ func (e *bigEval) input(i int, a []*big.Int, s *big.Int) {
 }
 
 // evalFrom evaluates layers start… given the activations of layer start−1 (or the input)
-// as integers a over the scale s.
-func (e *bigEval) evalFrom(start int, a []*big.Int, s *big.Int, out []*big.Rat, states [][]byte) {
+// as integers a over the scale s. It returns −1, or the first layer after which a
+// numerator or the scale has more than maxBits bits.
+func (e *bigEval) evalFrom(start int, a []*big.Int, s *big.Int, out []*big.Rat, states [][]byte) int {
 	t := e.t
 	last := len(e.p.layers) - 1
 	Ds, S, mulW, mulB, g, negS := new(big.Int), new(big.Int), new(big.Int), new(big.Int), new(big.Int), new(big.Int)
 	sOne := s.Cmp(bigOne) == 0
 	for li := start; li < len(e.p.layers); li++ {
+		if !e.p.deadline.IsZero() && time.Now().After(e.p.deadline) {
+			return li
+		}
 		l := &e.p.layers[li]
 		z := e.bufs[li]
 		if !e.sum128(l, a, z) {
@@ -553,6 +578,13 @@ func (e *bigEval) evalFrom(start int, a []*big.Int, s *big.Int, out []*big.Rat, 
 				zj.Mul(zj, l.M)
 			}
 		}
+		if e.p.maxBits > 0 {
+			for _, zj := range z {
+				if zj.BitLen() > e.p.maxBits {
+					return li
+				}
+			}
+		}
 		if fast {
 			a = z
 			continue
@@ -577,11 +609,15 @@ func (e *bigEval) evalFrom(start int, a []*big.Int, s *big.Int, out []*big.Rat, 
 				sOne = s.Cmp(bigOne) == 0
 			}
 		}
+		if e.p.maxBits > 0 && s.BitLen() > e.p.maxBits {
+			return li
+		}
 		a = z
 	}
 	for j, v := range a {
 		out[j].SetFrac(v, s)
 	}
+	return -1
 }
 
 // ---- int64 prefix, then math/big ----
@@ -609,12 +645,12 @@ func (m *mixedPlan) newEvaluator() evaluator {
 	return e
 }
 
-func (e *mixedEval) eval(i int, out []*big.Rat, states [][]byte) {
+func (e *mixedEval) eval(i int, out []*big.Rat, states [][]byte) int {
 	for j, v := range e.ie.run(i, states) {
 		e.a[j].SetInt64(v)
 	}
 	e.s.SetInt64(e.m.ip.outS)
-	e.be.evalFrom(e.m.ip.prefix, e.a, e.s, out, states)
+	return e.be.evalFrom(e.m.ip.prefix, e.a, e.s, out, states)
 }
 
 // sum128 computes z_j = Σ_k P_jk·a_k in 128-bit two's-complement integers when that is

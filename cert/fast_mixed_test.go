@@ -32,7 +32,7 @@ func TestMixedEngineMatchesReference(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng := newEngine(n, ds)
+	eng := newEngine(n, ds, budget{})
 	if eng.name() != "int64+big" {
 		t.Fatalf("engine %s, want int64+big", eng.name())
 	}
@@ -68,7 +68,7 @@ func TestSum128(t *testing.T) {
 	}
 	n.Layers[0].W = [][]*big.Rat{row1, row2}
 	n.Layers[0].B = []*big.Rat{new(big.Rat), new(big.Rat)}
-	bp := planBig(n, nil)
+	bp := planBig(n, nil, false, 0)
 	if bp.layers[0].cols64 == nil {
 		t.Fatal("cols64 not built")
 	}

@@ -81,7 +81,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/big"
-	"math/bits"
+	"time"
+
+	"certify/internal/exactint"
 )
 
 // maxPieceRegions bounds the number of regions a pieces claim may list (after expanding
@@ -374,20 +376,52 @@ func closedHolds(a Activation, st byte, c0, cm, cp int) bool {
 }
 
 func (cl PiecesClaim) check(c *Certificate, ci int, _ Sizes) (Status, int, string, *Failure) {
-	n := c.Network
-	if ev := newIntRegionEval(n, cl.Segment); ev != nil && !piecesForceBig {
-		if st, k, d, f, ok := cl.walk(n, ev, ci); ok {
-			return st, k, d, f
-		}
-	}
-	st, k, d, f, _ := cl.walk(n, newBigRegionEval(n, cl.Segment), ci)
+	st, k, d, f, _ := cl.checkWithin(c, ci, Options{}.budget(time.Now()))
 	return st, k, d, f
 }
 
-// piecesForceBig makes the check use math/big only (tests).
-var piecesForceBig = false
+// checkWithin checks the claim with the budget's engine and limits, and names the engine
+// that decided it. The auto engine walks the regions in checked int64 arithmetic and
+// walks them again in math/big if a value leaves its range; big and reference walk them
+// in math/big rationals (bigRegionEval, the plain walk).
+func (cl PiecesClaim) checkWithin(c *Certificate, ci int, bud budget) (Status, int, string, *Failure, string) {
+	n := c.Network
+	if bud.engine == EngineAuto {
+		if ev := newIntRegionEval(n, cl.Segment); ev != nil {
+			if st, k, d, f, ok := cl.walk(n, ev, ci, bud); ok {
+				return st, k, d, f, "int64"
+			}
+		}
+	}
+	name := "big"
+	if bud.engine == EngineReference {
+		name = "reference"
+	}
+	ev := newBigRegionEval(n, cl.Segment, bud.maxBits)
+	st, k, d, f, ok := cl.walk(n, ev, ci, bud)
+	if !ok {
+		msg := bud.bitsMsg(fmt.Sprintf("in region %d of %d", k, cl.totalRegions()))
+		if bud.late() {
+			msg = bud.timeMsg(k, cl.totalRegions(), "regions")
+		}
+		return Undecided, k, "", limitFailure(fmt.Sprintf("claims[%d]", ci), msg), name
+	}
+	return st, k, d, f, name
+}
 
-func (cl PiecesClaim) walk(n *Network, ev regionEval, ci int) (Status, int, string, *Failure, bool) {
+// totalRegions is the number of regions the claim's breakpoints make.
+func (cl PiecesClaim) totalRegions() int {
+	n := 1
+	for _, r := range cl.Breakpoints {
+		n += r.Count
+	}
+	return n
+}
+
+// walk checks the claim region after region. ok is false when ev could not evaluate a
+// region (the int64 path left its range, or a number outgrew the size limit); regions
+// is then the number of regions done. When the deadline passes the claim is Undecided.
+func (cl PiecesClaim) walk(n *Network, ev regionEval, ci int, bud budget) (Status, int, string, *Failure, bool) {
 	hasStep := false
 	for _, l := range n.Layers {
 		for _, a := range l.Act {
@@ -405,13 +439,16 @@ func (cl PiecesClaim) walk(n *Network, ev regionEval, ci int) (Status, int, stri
 	loRun := -1
 	regions, pieces := 0, 1
 	for {
+		if bud.late() {
+			return Undecided, regions, "", limitFailure(path, bud.timeMsg(regions, cl.totalRegions(), "regions")), true
+		}
 		hi, hiRun, more := bp.next()
 		if !more {
 			hi = cl.Segment.T1
 		}
 		bad, ok := ev.region(lo, hi)
 		if !ok {
-			return 0, 0, "", nil, false
+			return 0, regions, "", nil, false
 		}
 		if bad != nil {
 			f := fail(CodePiecesMissing, path+".breakpoints", stateName(bad.state), "pre-activation "+bad.z.RatString(),
@@ -429,7 +466,10 @@ func (cl PiecesClaim) walk(n *Network, ev regionEval, ci int) (Status, int, stri
 			}
 			isPiece := !ev.sameMap()
 			if !isPiece && hasStep {
-				g := n.Eval(cl.Segment.Point(lo), nil)
+				g, li := n.eval(cl.Segment.Point(lo), nil, bud.maxBits, bud.deadline)
+				if li >= 0 {
+					return 0, regions, "", nil, false
+				}
 				isPiece = ratKey(g) != ratKey(ev.prevOut(lo))
 			}
 			if pbOK && pbT.Cmp(lo) < 0 {
@@ -486,6 +526,7 @@ func mediant(lo, hi *big.Rat) *big.Rat {
 
 type bigRegionEval struct {
 	n                 *Network
+	maxBits           int          // the number size limit (≤ 0: none)
 	al1, be1          []*big.Rat   // layer-1 pre-activations: al1 + be1·t
 	aa, ab            [][]*big.Rat // activation maps of the current region, per layer
 	pat, prev         []byte
@@ -493,8 +534,8 @@ type bigRegionEval struct {
 	z, t1, t2, za, zb *big.Rat
 }
 
-func newBigRegionEval(n *Network, s Segment) *bigRegionEval {
-	e := &bigRegionEval{n: n, z: new(big.Rat), t1: new(big.Rat), t2: new(big.Rat), za: new(big.Rat), zb: new(big.Rat)}
+func newBigRegionEval(n *Network, s Segment, maxBits int) *bigRegionEval {
+	e := &bigRegionEval{n: n, maxBits: maxBits, z: new(big.Rat), t1: new(big.Rat), t2: new(big.Rat), za: new(big.Rat), zb: new(big.Rat)}
 	units := 0
 	l0 := &n.Layers[0]
 	for j, row := range l0.W {
@@ -550,6 +591,9 @@ func (e *bigRegionEval) region(lo, hi *big.Rat) (*unitFail, bool) {
 					al.Add(al, e.t1.Mul(w, e.aa[li-1][k]))
 					be.Add(be, e.t1.Mul(w, e.ab[li-1][k]))
 				}
+			}
+			if e.maxBits > 0 && max(ratBits(al), ratBits(be)) > e.maxBits {
+				return nil, false
 			}
 			act := l.Act[j]
 			st := act.State(e.at(al, be, m))
@@ -644,14 +688,14 @@ type intRegionEval struct {
 	prevA, prevB []int64
 }
 
-const pcSafe = int64Safe // |values| < 2^62
+const pcSafe = exactint.Safe // |values| < 2^62
 
 func newIntRegionEval(n *Network, s Segment) *intRegionEval {
 	safe := big.NewInt(pcSafe)
 	fits := func(x *big.Int) bool { return x.CmpAbs(safe) < 0 }
 	e := &intRegionEval{}
 	// Layer 1 in t: α = b + W·a, β = W·v, over their common denominator.
-	b0 := newBigRegionEval(n, s)
+	b0 := newBigRegionEval(n, s, 0)
 	S := big.NewInt(1)
 	for j := range b0.al1 {
 		lcmInto(S, b0.al1[j].Denom())
@@ -722,71 +766,11 @@ func newIntRegionEval(n *Network, s Segment) *intRegionEval {
 	return e
 }
 
-// ratInt64 returns r = p/q with q > 0 when both fit.
-func ratInt64(r *big.Rat) (p, q int64, ok bool) {
-	if !r.Num().IsInt64() || !r.Denom().IsInt64() {
-		return 0, 0, false
-	}
-	p, q = r.Num().Int64(), r.Denom().Int64()
-	return p, q, p > -pcSafe && p < pcSafe && q < pcSafe
-}
-
-func mulChk(x, y int64) (int64, bool) {
-	hi, lo := bits.Mul64(uabs(x), uabs(y))
-	if hi != 0 || lo >= uint64(pcSafe) {
-		return 0, false
-	}
-	if (x < 0) != (y < 0) {
-		return -int64(lo), true
-	}
-	return int64(lo), true
-}
-
-func addChk(x, y int64) (int64, bool) {
-	s := x + y // |x|, |y| < 2^62: no wrap-around
-	return s, s > -pcSafe && s < pcSafe
-}
-
-func uabs(x int64) uint64 {
-	if x < 0 {
-		return uint64(-x)
-	}
-	return uint64(x)
-}
-
-// sign128 is the sign of x·q + y·p, computed in 128 bits (|x|, |y|, |p|, |q| < 2^62).
-func sign128(x, q, y, p int64) int {
-	h1, l1 := mul128(x, q)
-	h2, l2 := mul128(y, p)
-	lo, carry := bits.Add64(l1, l2, 0)
-	hi := h1 + h2 + int64(carry)
-	switch {
-	case hi < 0:
-		return -1
-	case hi == 0 && lo == 0:
-		return 0
-	}
-	return 1
-}
-
-// mul128 returns x·y as a two's-complement 128-bit number (hi, lo).
-func mul128(x, y int64) (int64, uint64) {
-	hi, lo := bits.Mul64(uabs(x), uabs(y))
-	if (x < 0) != (y < 0) {
-		lo = ^lo + 1
-		hi = ^hi
-		if lo == 0 {
-			hi++
-		}
-	}
-	return int64(hi), lo
-}
-
 func (e *intRegionEval) region(loR, hiR *big.Rat) (*unitFail, bool) {
-	p0, q0, ok0 := ratInt64(loR)
-	p1, q1, ok1 := ratInt64(hiR)
-	mp, okp := addChk(p0, p1)
-	mq, okq := addChk(q0, q1)
+	p0, q0, ok0 := exactint.Frac(loR)
+	p1, q1, ok1 := exactint.Frac(hiR)
+	mp, okp := exactint.Add(p0, p1)
+	mq, okq := exactint.Add(q0, q1)
 	if !ok0 || !ok1 || !okp || !okq {
 		return nil, false
 	}
@@ -804,11 +788,11 @@ func (e *intRegionEval) region(loR, hiR *big.Rat) (*unitFail, bool) {
 					if w == 0 {
 						continue
 					}
-					x, ok1 := mulChk(w, e.aa[li-1][k])
-					y, ok2 := mulChk(w, e.ab[li-1][k])
+					x, ok1 := exactint.Mul(w, e.aa[li-1][k])
+					y, ok2 := exactint.Mul(w, e.ab[li-1][k])
 					var ok3, ok4 bool
-					al, ok3 = addChk(al, x)
-					be, ok4 = addChk(be, y)
+					al, ok3 = exactint.Add(al, x)
+					be, ok4 = exactint.Add(be, y)
 					if !ok1 || !ok2 || !ok3 || !ok4 {
 						return nil, false
 					}
@@ -840,20 +824,20 @@ func (e *intRegionEval) region(loR, hiR *big.Rat) (*unitFail, bool) {
 			switch {
 			case act.Kind == ActStep:
 				if st == '1' {
-					oa, okA = mulChk(l.S, l.M)
+					oa, okA = exactint.Mul(l.S, l.M)
 				}
 			case act.Kind == ActHardTanh && st != '1':
-				oa, okA = mulChk(l.S, l.M)
+				oa, okA = exactint.Mul(l.S, l.M)
 				if st == '-' {
 					oa = -oa
 				}
 			case act.Kind == ActReLU && st == '0':
 			case act.Kind == ActLeakyReLU && st == '0':
-				oa, okA = mulChk(al, l.leakyC[j])
-				ob, okB = mulChk(be, l.leakyC[j])
+				oa, okA = exactint.Mul(al, l.leakyC[j])
+				ob, okB = exactint.Mul(be, l.leakyC[j])
 			default:
-				oa, okA = mulChk(al, l.M)
-				ob, okB = mulChk(be, l.M)
+				oa, okA = exactint.Mul(al, l.M)
+				ob, okB = exactint.Mul(be, l.M)
 			}
 			if !okA || !okB {
 				return nil, false
@@ -867,13 +851,13 @@ func (e *intRegionEval) region(loR, hiR *big.Rat) (*unitFail, bool) {
 // cmpsAt returns cmp(z, 0), cmp(z, −1), cmp(z, 1) at t = p/q for z = (al + be·t)/S (the
 // last two only for hard-tanh), and false on overflow.
 func cmpsAt(act Activation, S, al, be, p, q int64) (int, int, int, bool) {
-	c0 := sign128(al, q, be, p)
+	c0 := exactint.SignDot(al, q, be, p)
 	if act.Kind != ActHardTanh {
 		return c0, 0, 0, true
 	}
-	alm, okm := addChk(al, S)
-	alp, okp := addChk(al, -S)
-	return c0, sign128(alm, q, be, p), sign128(alp, q, be, p), okm && okp
+	alm, okm := exactint.Add(al, S)
+	alp, okp := exactint.Add(al, -S)
+	return c0, exactint.SignDot(alm, q, be, p), exactint.SignDot(alp, q, be, p), okm && okp
 }
 
 func (e *intRegionEval) samePattern() bool { return bytes.Equal(e.pat, e.prev) }

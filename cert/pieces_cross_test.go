@@ -63,18 +63,19 @@ func TestPiecesIntAgreesWithBig(t *testing.T) {
 				cl.Regions--
 			}
 		}
-		check := func(forceBig bool) *cert.Report {
-			cert.SetPiecesForceBig(forceBig)
-			defer cert.SetPiecesForceBig(false)
-			rep, err := cert.Check(&cert.Certificate{Format: cert.FormatV1, Network: n, Claims: []cert.Claim{cl}}, cert.Options{})
+		check := func(eng cert.Engine) *cert.Report {
+			rep, err := cert.Check(&cert.Certificate{Format: cert.FormatV1, Network: n, Claims: []cert.Claim{cl}}, cert.Options{Engine: eng})
 			if err != nil {
 				t.Fatal(err)
 			}
 			return rep
 		}
-		a, b := check(false), check(true)
-		if a.Status != b.Status || (a.First == nil) != (b.First == nil) || a.First != nil && (a.First.Code != b.First.Code || a.First.Path != b.First.Path) {
-			t.Fatalf("int64 path: %v %v; big path: %v %v", a.Status, a.First, b.Status, b.First)
+		a := check(cert.EngineAuto)
+		for _, eng := range cert.Engines[1:] {
+			b := check(eng)
+			if a.Status != b.Status || (a.First == nil) != (b.First == nil) || a.First != nil && (a.First.Code != b.First.Code || a.First.Path != b.First.Path) {
+				t.Fatalf("auto engine (%s): %v %v; %s engine: %v %v", a.Engine, a.Status, a.First, eng, b.Status, b.First)
+			}
 		}
 	})
 }

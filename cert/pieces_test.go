@@ -51,9 +51,12 @@ func sawClaim(L int) PiecesClaim {
 	return PiecesClaim{Segment: unitSeg("0", "1"), Breakpoints: run, PieceBreakpoints: run, Regions: N, Pieces: N}
 }
 
+// piecesEngine is the engine checkPieces uses.
+var piecesEngine = EngineAuto
+
 func checkPieces(t *testing.T, n *Network, cl PiecesClaim) *Report {
 	t.Helper()
-	rep, err := Check(&Certificate{Format: FormatV1, Network: n, Claims: []Claim{cl}}, Options{})
+	rep, err := Check(&Certificate{Format: FormatV1, Network: n, Claims: []Claim{cl}}, Options{Engine: piecesEngine})
 	if err != nil {
 		t.Fatalf("Check: %v", err)
 	}
@@ -87,19 +90,19 @@ func absNet(sign string) *Network {
 }
 
 func TestPiecesSawtooth(t *testing.T) {
-	for _, big := range []bool{false, true} {
-		piecesForceBig = big
+	for _, eng := range Engines {
+		piecesEngine = eng
 		for L := 1; L <= 12; L++ {
 			rep := checkPieces(t, sawtooth(L), sawClaim(L))
 			if rep.Status != Verified {
-				t.Fatalf("L=%d big=%v: %v", L, big, rep.First)
+				t.Fatalf("L=%d engine %v: %v", L, eng, rep.First)
 			}
 			if got := rep.Claims[0].Checked; got != 1<<L {
 				t.Errorf("L=%d: checked %d regions, want %d", L, got, 1<<L)
 			}
 		}
 	}
-	piecesForceBig = false
+	piecesEngine = EngineAuto
 }
 
 func TestPiecesSawtoothL20(t *testing.T) {
@@ -183,18 +186,18 @@ func TestPiecesBrokenTwins(t *testing.T) {
 		}, ""},
 	}
 	for _, tt := range tests {
-		for _, big := range []bool{false, true} {
-			piecesForceBig = big
+		for _, eng := range Engines {
+			piecesEngine = eng
 			rep := checkPieces(t, tt.n, tt.cl())
 			switch {
 			case tt.code == "" && rep.Status != Verified:
-				t.Errorf("%s (big=%v): want verified, got %v", tt.name, big, rep.First)
+				t.Errorf("%s (engine %v): want verified, got %v", tt.name, eng, rep.First)
 			case tt.code != "" && (rep.Status != Refuted || rep.First.Code != tt.code):
-				t.Errorf("%s (big=%v): want refuted %s, got %v %v", tt.name, big, tt.code, rep.Status, rep.First)
+				t.Errorf("%s (engine %v): want refuted %s, got %v %v", tt.name, eng, tt.code, rep.Status, rep.First)
 			}
 		}
 	}
-	piecesForceBig = false
+	piecesEngine = EngineAuto
 }
 
 // Activations other than relu: each case is a network on [−2, 2] with its regions and
@@ -222,19 +225,19 @@ func TestPiecesActivations(t *testing.T) {
 		{"identity", &Network{InputDim: 1, Layers: []Layer{layer("identity", "3 | 1")}}, []string{}, []string{}, 1, 1},
 	}
 	for _, tt := range tests {
-		for _, big := range []bool{false, true} {
-			piecesForceBig = big
+		for _, eng := range Engines {
+			piecesEngine = eng
 			cl := PiecesClaim{Segment: unitSeg("-2", "2"), Breakpoints: points(tt.bps...), PieceBreakpoints: points(tt.pbs...), Regions: tt.regions, Pieces: tt.piece}
 			if rep := checkPieces(t, tt.n, cl); rep.Status != Verified {
-				t.Errorf("%s (big=%v): %v", tt.name, big, rep.First)
+				t.Errorf("%s (engine %v): %v", tt.name, eng, rep.First)
 			}
 			cl.Pieces++
 			if rep := checkPieces(t, tt.n, cl); rep.Status != Refuted {
-				t.Errorf("%s (big=%v): a wrong count verified", tt.name, big)
+				t.Errorf("%s (engine %v): a wrong count verified", tt.name, eng)
 			}
 		}
 	}
-	piecesForceBig = false
+	piecesEngine = EngineAuto
 }
 
 // A segment in a 2-D input space: f(x, y) = σ(x) + σ(y) on (−1, −1) + t·(1, 2), t in [0, 1]:

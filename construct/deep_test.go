@@ -264,8 +264,8 @@ func TestDeepRapid(t *testing.T) {
 		if !bytes.Equal(b1.Bytes(), b2.Bytes()) {
 			t.Fatal("two builds differ")
 		}
-		for _, forceBig := range []bool{false, true} {
-			rep, err := cert.Check(r.Cert, cert.Options{ForceBig: forceBig, Theorems: theorems.Table})
+		for _, eng := range cert.Engines {
+			rep, err := cert.Check(r.Cert, cert.Options{Engine: eng, Theorems: theorems.Table})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -5,9 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
-	"math/bits"
 
 	"certify/cert"
+	"certify/internal/exactint"
 )
 
 // Region is one activation region of g(t) = f(a + t·v): on the open interval (Lo, Hi)
@@ -394,7 +394,7 @@ type iLayer struct {
 	act    []cert.Activation
 }
 
-const safe = int64(1) << 62
+const safe = exactint.Safe
 
 func newIntNet(n *cert.Network, b0 *bigNet) *intNet {
 	lim := big.NewInt(safe)
@@ -485,85 +485,10 @@ func newIntNet(n *cert.Network, b0 *bigNet) *intNet {
 	return e
 }
 
-func uabs(x int64) uint64 {
-	if x < 0 {
-		return uint64(-x)
-	}
-	return uint64(x)
-}
-
-func mulC(x, y int64) (int64, bool) {
-	hi, lo := bits.Mul64(uabs(x), uabs(y))
-	if hi != 0 || lo >= uint64(safe) {
-		return 0, false
-	}
-	if (x < 0) != (y < 0) {
-		return -int64(lo), true
-	}
-	return int64(lo), true
-}
-
-func addC(x, y int64) (int64, bool) {
-	s := x + y
-	return s, s > -safe && s < safe
-}
-
-func mul128(x, y int64) (int64, uint64) {
-	hi, lo := bits.Mul64(uabs(x), uabs(y))
-	if (x < 0) != (y < 0) {
-		lo = ^lo + 1
-		hi = ^hi
-		if lo == 0 {
-			hi++
-		}
-	}
-	return int64(hi), lo
-}
-
-// sgn returns the sign of x·q + y·p (all of magnitude below 2^62), exactly.
-func sgn(x, q, y, p int64) int {
-	h1, l1 := mul128(x, q)
-	h2, l2 := mul128(y, p)
-	lo, carry := bits.Add64(l1, l2, 0)
-	hi := h1 + h2 + int64(carry)
-	switch {
-	case hi < 0:
-		return -1
-	case hi == 0 && lo == 0:
-		return 0
-	}
-	return 1
-}
-
-func sign(x int64) int {
-	switch {
-	case x > 0:
-		return 1
-	case x < 0:
-		return -1
-	}
-	return 0
-}
-
-func frac64(r *big.Rat) (p, q int64, ok bool) {
-	if !r.Num().IsInt64() || !r.Denom().IsInt64() {
-		return 0, 0, false
-	}
-	p, q = r.Num().Int64(), r.Denom().Int64()
-	return p, q, p > -safe && p < safe && q < safe
-}
-
-func gcd(a, b uint64) uint64 {
-	for b != 0 {
-		a, b = b, a%b
-	}
-	return a
-}
-
 // step is bigNet.step over integers; ok is false when a value left the safe range.
 func (e *intNet) step(tR, t1R *big.Rat, pat []byte) (*big.Rat, bool) {
-	p, q, ok1 := frac64(tR)
-	p1, q1, ok2 := frac64(t1R)
+	p, q, ok1 := exactint.Frac(tR)
+	p1, q1, ok2 := exactint.Frac(t1R)
 	if !ok1 || !ok2 {
 		return nil, false
 	}
@@ -583,29 +508,29 @@ func (e *intNet) step(tR, t1R *big.Rat, pat []byte) (*big.Rat, bool) {
 					if w == 0 {
 						continue
 					}
-					x, o1 := mulC(w, e.aa[li-1][k])
-					y, o2 := mulC(w, e.ab[li-1][k])
+					x, o1 := exactint.Mul(w, e.aa[li-1][k])
+					y, o2 := exactint.Mul(w, e.ab[li-1][k])
 					var o3, o4 bool
-					al, o3 = addC(al, x)
-					be, o4 = addC(be, y)
+					al, o3 = exactint.Add(al, x)
+					be, o4 = exactint.Add(be, y)
 					if !o1 || !o2 || !o3 || !o4 {
 						return nil, false
 					}
 				}
 			}
 			act := l.act[j]
-			sb := sign(be)
-			c0 := tie(sgn(al, q, be, p), sb)
+			sb := exactint.Sign(be)
+			c0 := tie(exactint.SignDot(al, q, be, p), sb)
 			var cm, cp int
 			var alm, alp int64
 			if act.Kind == cert.ActHardTanh {
 				var o1, o2 bool
-				alm, o1 = addC(al, l.S) // z + 1, over S
-				alp, o2 = addC(al, -l.S)
+				alm, o1 = exactint.Add(al, l.S) // z + 1, over S
+				alp, o2 = exactint.Add(al, -l.S)
 				if !o1 || !o2 {
 					return nil, false
 				}
-				cm, cp = tie(sgn(alm, q, be, p), sb), tie(sgn(alp, q, be, p), sb)
+				cm, cp = tie(exactint.SignDot(alm, q, be, p), sb), tie(exactint.SignDot(alp, q, be, p), sb)
 			}
 			st := rightState(act, c0, cm, cp)
 			pat[u] = st
@@ -625,8 +550,8 @@ func (e *intNet) step(tR, t1R *big.Rat, pat []byte) (*big.Rat, bool) {
 						cn, cd = -cn, -cd
 					}
 					// cn/cd > t and cn/cd < best?
-					if sgn(cn, q, -p, cd) > 0 && sgn(cn, bd, -bn, cd) < 0 {
-						g := int64(gcd(uabs(cn), uint64(cd)))
+					if exactint.SignDot(cn, q, -p, cd) > 0 && exactint.SignDot(cn, bd, -bn, cd) < 0 {
+						g := int64(exactint.GCD(exactint.Abs(cn), uint64(cd)))
 						bn, bd, found = cn/g, cd/g, true
 					}
 				}
@@ -636,20 +561,20 @@ func (e *intNet) step(tR, t1R *big.Rat, pat []byte) (*big.Rat, bool) {
 			switch {
 			case act.Kind == cert.ActStep:
 				if st == '1' {
-					oa, okA = mulC(l.S, l.M)
+					oa, okA = exactint.Mul(l.S, l.M)
 				}
 			case act.Kind == cert.ActHardTanh && st != '1':
-				oa, okA = mulC(l.S, l.M)
+				oa, okA = exactint.Mul(l.S, l.M)
 				if st == '-' {
 					oa = -oa
 				}
 			case act.Kind == cert.ActReLU && st == '0':
 			case act.Kind == cert.ActLeakyReLU && st == '0':
-				oa, okA = mulC(al, l.leakyC[j])
-				ob, okB = mulC(be, l.leakyC[j])
+				oa, okA = exactint.Mul(al, l.leakyC[j])
+				ob, okB = exactint.Mul(be, l.leakyC[j])
 			default:
-				oa, okA = mulC(al, l.M)
-				ob, okB = mulC(be, l.M)
+				oa, okA = exactint.Mul(al, l.M)
+				ob, okB = exactint.Mul(be, l.M)
 			}
 			if !okA || !okB {
 				return nil, false

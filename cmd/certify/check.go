@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"certify/cert"
 	"certify/theorems"
@@ -19,7 +20,8 @@ type checkOptions struct {
 	path     string
 	json     bool
 	progress bool
-	forceBig bool
+	engine   cert.Engine
+	timeout  time.Duration
 	// extraCheck, when set (by the smt files), runs a second, independent check.
 	smt       bool
 	smtSample int
@@ -49,7 +51,8 @@ malformed or unreadable (the field and position are named); 3 undecided.`,
 	f := cmd.Flags()
 	f.BoolVar(&o.json, "json", false, "print one JSON report object")
 	f.BoolVar(&o.progress, "progress", false, "show progress on stderr")
-	f.BoolVar(&o.forceBig, "big", false, "evaluate with math/big only (skip the int64 fast path)")
+	addEngineFlags(f, &o.engine, true)
+	f.DurationVar(&o.timeout, "timeout", 0, "stop after this long (e.g. 30s, 5m; 0: no limit): the claims left unchecked are undecided (exit 3)")
 	f.BoolVar(&o.smt, "smt", false, "also discharge the obligations with the Z3 SMT solver and compare verdicts")
 	f.IntVar(&o.smtSample, "smt-sample", 0, "with --smt: discharge a seeded random sample of K points (0: all)")
 	f.Int64Var(&o.smtSeed, "smt-seed", 1, "with --smt-sample: the sample's seed")
@@ -87,7 +90,7 @@ func runCheck(o *checkOptions, s *streams) error {
 		}
 		return malformed(err)
 	}
-	opt := cert.Options{Workers: o.workers, ForceBig: o.forceBig, Theorems: theorems.Table}
+	opt := cert.Options{Workers: o.workers, Engine: o.engine, Timeout: o.timeout, Theorems: theorems.Table}
 	if o.progress {
 		opt.Progress = progressPrinter(s.err, "checking")
 	}

@@ -16,6 +16,7 @@ type evalOptions struct {
 	data    dataFlags
 	epsilon string
 	json    bool
+	engine  cert.Engine
 }
 
 func newEvalCmd(g *globalOptions, s *streams) *cobra.Command {
@@ -33,6 +34,7 @@ worst residual max_i ‖f(x_i) − y_i‖∞. NET is a network JSON object or a 
 	cmd.Flags().StringVar(&o.net, "net", "", "network file (a network object or a certificate)")
 	cmd.Flags().StringVar(&o.epsilon, "epsilon", "0", "ε for the count of points within ε (exact rational)")
 	cmd.Flags().BoolVar(&o.json, "json", false, "print a JSON object")
+	addEngineFlags(cmd.Flags(), &o.engine, false)
 	o.data.add(cmd)
 	return cmd
 }
@@ -69,7 +71,7 @@ func runEval(o *evalOptions, s *streams) error {
 	if err != nil {
 		return malformed(err)
 	}
-	outs, err := cert.Outputs(n, d, cert.Options{Workers: o.workers})
+	outs, err := cert.Outputs(n, d, cert.Options{Workers: o.workers, Engine: o.engine})
 	if err != nil {
 		return malformed(err)
 	}

@@ -1,0 +1,9 @@
+// Package exactint holds the checked int64 and 128-bit integer helpers of the kernel's
+// fast paths (cert's pieces check, pwl's region enumeration).
+//
+// Contract: every function is exact. A checked operation either returns the true integer
+// result, which then lies in (−Safe, Safe), or reports false; nothing wraps silently. The
+// 128-bit functions compute exactly in two's complement for the argument ranges stated
+// on each. Standard library only, no floating point; the package is read as part of the
+// trusted kernel.
+package exactint
