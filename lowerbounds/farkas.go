@@ -1,0 +1,155 @@
+package lowerbounds
+
+import (
+	"errors"
+	"fmt"
+	"math/big"
+
+	"certify/cert"
+)
+
+// MaxFarkasCases bounds the first-layer cases FarkasProof tries (each case is a few small
+// exact linear programs).
+const MaxFarkasCases = 20000
+
+// ErrFarkasOpen says that some case of the split is feasible as a linear program: the
+// Farkas proof does not exist in this form (a network may fit the data).
+var ErrFarkasOpen = errors.New("a case of the split is feasible: no Farkas proof of this form")
+
+// FarkasProof builds the case tree of a no-fit claim of method "farkas" (see cert's
+// farkas.go): every first-layer case of a one-hidden-layer ReLU network, refuted by a
+// Farkas vector of its equalities alone when there is one, else split by the signs of the
+// output weights with one Farkas vector per sign case. The vectors come from an exact
+// simplex (untrusted); the caller has the kernel check the result.
+func FarkasProof(d *cert.Dataset, arch cert.Architecture) (*cert.FarkasNode, error) {
+	if len(arch.Hidden) != 1 || arch.Activation != "relu" || arch.InputDim != 1 {
+		return nil, fmt.Errorf("the Farkas split is for one input and one hidden relu layer")
+	}
+	fd, err := cert.SortedData(d)
+	if err != nil {
+		return nil, err
+	}
+	n, m := len(fd.X), arch.Hidden[0]
+	c := new(big.Int).Binomial(int64(2*(n+1)+m-1), int64(m))
+	if !c.IsInt64() || c.Int64() > MaxFarkasCases {
+		return nil, fmt.Errorf("the Farkas split would have more than %d first-layer cases", MaxFarkasCases)
+	}
+	var kinds []string
+	for _, s := range []string{"+", "-"} {
+		for p := 0; p <= n; p++ {
+			kinds = append(kinds, fmt.Sprintf("%s%d", s, p))
+		}
+	}
+	root := &cert.FarkasNode{Split: cert.SplitFirstLayer}
+	for _, units := range multisetsOf(kinds, m) {
+		rows, err := cert.FarkasRows(fd, units, "")
+		if err != nil {
+			return nil, err
+		}
+		if y := farkasVector(rows); y != nil {
+			root.Cases = append(root.Cases, cert.FarkasNode{Units: units, Farkas: y})
+			continue
+		}
+		nd := cert.FarkasNode{Units: units, Split: cert.SplitSigns}
+		for k := 0; k < 1<<m; k++ {
+			signs := make([]byte, m)
+			for i := range signs {
+				signs[i] = '+'
+				if k>>(m-1-i)&1 == 1 {
+					signs[i] = '-'
+				}
+			}
+			rows, err := cert.FarkasRows(fd, units, string(signs))
+			if err != nil {
+				return nil, err
+			}
+			y := farkasVector(rows)
+			if y == nil {
+				return nil, fmt.Errorf("%w (units %v, signs %s)", ErrFarkasOpen, units, signs)
+			}
+			nd.Cases = append(nd.Cases, cert.FarkasNode{Signs: string(signs), Farkas: y})
+		}
+		root.Cases = append(root.Cases, nd)
+	}
+	return root, nil
+}
+
+// multisetsOf lists the multisets of m items over kinds as non-decreasing sequences, in
+// lexicographic order of the indices (the kernel's order).
+func multisetsOf(kinds []string, m int) [][]string {
+	var out [][]string
+	cur := make([]string, 0, m)
+	var rec func(start int)
+	rec = func(start int) {
+		if len(cur) == m {
+			out = append(out, append([]string(nil), cur...))
+			return
+		}
+		for i := start; i < len(kinds); i++ {
+			cur = append(cur, kinds[i])
+			rec(i)
+			cur = cur[:len(cur)-1]
+		}
+	}
+	rec(0)
+	return out
+}
+
+// farkasVector finds y (free on equalities, ≥ 0 on inequalities) with Σ y_r·row_r = 0 and
+// Σ y_r·rhs_r = 1, scaled to coprime integers, or nil when there is none (then the rows
+// have a solution, by Farkas' lemma).
+func farkasVector(rows []cert.FarkasRow) []string {
+	nv := len(rows[0].Coef)
+	var cols [][2]int // row, sign
+	for r, row := range rows {
+		cols = append(cols, [2]int{r, 1})
+		if !row.Ineq {
+			cols = append(cols, [2]int{r, -1})
+		}
+	}
+	M := make([][]*big.Rat, nv+1)
+	d := make([]*big.Rat, nv+1)
+	for i := range M {
+		M[i] = make([]*big.Rat, len(cols))
+		d[i] = new(big.Rat)
+		for j, cl := range cols {
+			v := rows[cl[0]].RHS
+			if i < nv {
+				v = rows[cl[0]].Coef[i]
+			}
+			M[i][j] = new(big.Rat).Mul(v, big.NewRat(int64(cl[1]), 1))
+		}
+	}
+	d[nv].SetInt64(1)
+	w := feasible(M, d, len(cols))
+	if w == nil {
+		return nil
+	}
+	y := make([]*big.Rat, len(rows))
+	for r := range y {
+		y[r] = new(big.Rat)
+	}
+	for j, cl := range cols {
+		y[cl[0]].Add(y[cl[0]], new(big.Rat).Mul(w[j], big.NewRat(int64(cl[1]), 1)))
+	}
+	// Scale to coprime integers.
+	l, g := big.NewInt(1), new(big.Int)
+	for _, v := range y {
+		den := v.Denom()
+		gd := new(big.Int).GCD(nil, nil, l, den)
+		l.Mul(l, new(big.Int).Quo(den, gd))
+	}
+	ints := make([]*big.Int, len(y))
+	for r, v := range y {
+		ints[r] = new(big.Int).Quo(new(big.Int).Mul(v.Num(), l), v.Denom())
+		g.GCD(nil, nil, g, new(big.Int).Abs(ints[r]))
+	}
+	out := make([]string, len(y))
+	for r, v := range ints {
+		if g.Sign() > 0 {
+			v.Quo(v, g)
+		}
+		out[r] = v.String()
+	}
+	return out
+}
