@@ -65,12 +65,12 @@
 // # Files
 //
 // What a verdict rests on, with line counts (TestDocListsFiles keeps this list true).
-// The core (2668 lines) — every verdict rests on it, whichever claims and engine;
-// with the fast engines and the kinds below, 5341 lines:
+// The core (2680 lines) — every verdict rests on it, whichever claims and engine;
+// with the fast engines and the kinds below, 5804 lines:
 //
-//	doc.go           98  this contract
+//	doc.go           99  this contract
 //	verdict.go      100  statuses, reports, failures, malformed-input errors
-//	codes.go         88  the stable codes of refuted and undecided claims
+//	codes.go         99  the stable codes of refuted and undecided claims
 //	claims.go       169  the claim types and the closed table of kinds
 //	num.go          103  exact rationals from strings
 //	network.go      241  networks, activations, states, sizes
@@ -88,7 +88,8 @@
 //
 //	pieces.go       957  pieces: regions and affine pieces on a segment
 //	hyperplanes.go  297  hyperplanes through chosen points
-//	nofit.go        326  no-fit: piece counting and monotonicity
+//	nofit.go        349  no-fit: piece counting and monotonicity
+//	farkas.go       428  no-fit: case splits with exact Farkas leaves
 //	theorem.go      409  theorem instances (with the formulas of certify/theorems)
 //
 // A theorem claim checked with the table also rests on package certify/theorems (its

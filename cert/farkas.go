@@ -5,6 +5,7 @@ import (
 	"math/big"
 	"sort"
 	"strconv"
+	"strings"
 )
 
 // Method "farkas" of the no-fit claim: a case tree whose leaves carry exact Farkas vectors,
@@ -287,14 +288,14 @@ func checkFarkas(cl NoFitClaim, c *Certificate, path string) (Status, int, strin
 			wantS += want[i].String() + " "
 		}
 		if !more {
-			return Refuted, leaves, "", fail(CodeNoFitCaseOutside, cp+".units", "no more cases", fmt.Sprint(nd.Units), "a case beyond the multisets of first-layer units")
+			return Refuted, leaves, "", fail(CodeNoFitCaseOutside, cp+".units", fmt.Sprint(nd.Units), "no more cases", "a case beyond the multisets of first-layer units")
 		}
 		got := make([]farkasUnit, len(nd.Units))
 		sorted := len(nd.Units) == m
 		for i, s := range nd.Units {
 			u, ok := parseFarkasUnit(s, n)
 			if !ok {
-				return Refuted, leaves, "", fail(CodeNoFitCaseOutside, fmt.Sprintf("%s.units[%d]", cp, i), fmt.Sprintf("+p or -p, 0 ≤ p ≤ %d", n), clip(s), "not a first-layer unit of this data")
+				return Refuted, leaves, "", fail(CodeNoFitCaseOutside, fmt.Sprintf("%s.units[%d]", cp, i), clip(s), fmt.Sprintf("+p or -p, 0 ≤ p ≤ %d", n), "not a first-layer unit of this data")
 			}
 			got[i] = u
 			if i > 0 && unitIndex(got[i-1], n) > unitIndex(u, n) {
@@ -302,14 +303,14 @@ func checkFarkas(cl NoFitClaim, c *Certificate, path string) (Status, int, strin
 			}
 		}
 		if !sorted {
-			return Refuted, leaves, "", fail(CodeNoFitCaseOutside, cp+".units", fmt.Sprintf("%d units in non-decreasing order", m), fmt.Sprint(nd.Units), "not a multiset of the root's enumeration")
+			return Refuted, leaves, "", fail(CodeNoFitCaseOutside, cp+".units", fmt.Sprint(nd.Units), fmt.Sprintf("%d units in non-decreasing order", m), "not a multiset of the root's enumeration")
 		}
 		gotS := ""
 		for _, u := range got {
 			gotS += u.String() + " "
 		}
 		if gotS != wantS {
-			return Refuted, leaves, "", fail(CodeNoFitCaseMissing, cp, "units "+wantS, "units "+gotS, "the first-layer case "+wantS+"is missing (cases are listed in order, each once)")
+			return Refuted, leaves, "", fail(CodeNoFitCaseMissing, cp+".units", strings.TrimSpace(gotS), strings.TrimSpace(wantS), "the first-layer case "+wantS+"is missing (cases are listed in order, each once)")
 		}
 		next()
 		if nd.Split == "" {
@@ -329,7 +330,7 @@ func checkFarkas(cl NoFitClaim, c *Certificate, path string) (Status, int, strin
 				}
 			}
 			if k >= len(nd.Cases) {
-				return Refuted, leaves, "", fail(CodeNoFitCaseMissing, cp+".cases", "signs "+string(signs), "none", "the sign case "+string(signs)+" is missing")
+				return Refuted, leaves, "", fail(CodeNoFitCaseMissing, cp+".cases", "none", string(signs), "the sign case "+string(signs)+" is missing")
 			}
 			sc := &nd.Cases[k]
 			if sc.Signs != string(signs) {
@@ -337,7 +338,7 @@ func checkFarkas(cl NoFitClaim, c *Certificate, path string) (Status, int, strin
 				if len(sc.Signs) != m || !signString(sc.Signs) {
 					code = CodeNoFitCaseOutside
 				}
-				return Refuted, leaves, "", fail(code, sp+".signs", string(signs), clip(sc.Signs), "the sign cases are the 2^m vectors over '+' and '-', in order")
+				return Refuted, leaves, "", fail(code, sp+".signs", clip(sc.Signs), string(signs), "the sign cases are the 2^m vectors over '+' and '-', in order")
 			}
 			if f := checkFarkasLeaf(farkasRows(fd, want, sc.Signs), sc.Farkas, sp); f != nil {
 				return Refuted, leaves, "", f
@@ -345,7 +346,7 @@ func checkFarkas(cl NoFitClaim, c *Certificate, path string) (Status, int, strin
 			leaves++
 		}
 		if len(nd.Cases) > 1<<m {
-			return Refuted, leaves, "", fail(CodeNoFitCaseOutside, fmt.Sprintf("%s.cases[%d]", cp, 1<<m), "", clip(nd.Cases[1<<m].Signs), "more sign cases than sign vectors")
+			return Refuted, leaves, "", fail(CodeNoFitCaseOutside, fmt.Sprintf("%s.cases[%d]", cp, 1<<m), clip(nd.Cases[1<<m].Signs), "no more cases", "more sign cases than sign vectors")
 		}
 	}
 	if more {
@@ -353,7 +354,7 @@ func checkFarkas(cl NoFitClaim, c *Certificate, path string) (Status, int, strin
 		for _, k := range cur {
 			wantS += kind(k).String() + " "
 		}
-		return Refuted, leaves, "", fail(CodeNoFitCaseMissing, rp+".cases", "units "+wantS, "none", "the first-layer case "+wantS+"is missing (cases are listed in order, each once)")
+		return Refuted, leaves, "", fail(CodeNoFitCaseMissing, rp+".cases", "none", strings.TrimSpace(wantS), "the first-layer case "+wantS+"is missing (cases are listed in order, each once)")
 	}
 	return Verified, leaves, fmt.Sprintf("%d cases, %d Farkas leaves, each infeasible: no network of widths %v fits", len(root.Cases), leaves, a.Hidden), nil
 }
@@ -380,7 +381,7 @@ func checkFarkasLeaf(rows []FarkasRow, farkas []string, path string) *Failure {
 		return &Failure{Code: CodeNoFitFarkas, Path: path + field, Point: -1, Layer: -1, Unit: -1, Want: want, Got: got, Message: msg}
 	}
 	if len(farkas) != len(rows) {
-		return fail(".farkas", fmt.Sprintf("%d coefficients", len(rows)), fmt.Sprint(len(farkas)), "one coefficient per row of the case")
+		return fail(".farkas", fmt.Sprintf("%d coefficients", len(farkas)), fmt.Sprintf("%d rows", len(rows)), "one coefficient per row of the case")
 	}
 	nv := len(rows[0].Coef)
 	sum := make([]*big.Rat, nv)
@@ -395,7 +396,7 @@ func checkFarkasLeaf(rows []FarkasRow, farkas []string, path string) *Failure {
 			return fail(fmt.Sprintf(".farkas[%d]", r), "a rational", clip(s), err.Error())
 		}
 		if rows[r].Ineq && y.Sign() < 0 {
-			return fail(fmt.Sprintf(".farkas[%d]", r), ">= 0", y.RatString(), "an inequality row takes a non-negative coefficient")
+			return fail(fmt.Sprintf(".farkas[%d]", r), y.RatString(), ">= 0", "an inequality row takes a non-negative coefficient")
 		}
 		if y.Sign() == 0 {
 			continue
