@@ -3,6 +3,7 @@ package cert
 import (
 	"fmt"
 	"math/big"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -52,8 +53,13 @@ import (
 // FarkasNode is a node of a no-fit proof tree: the root (Split "first-layer"), a
 // first-layer case (Units) that is a leaf or is split by "signs", or a sign case (Signs).
 // A leaf has Farkas, the coefficients of its rows as rational strings.
+
+// FarkasNode is a node of a no-fit proof tree: the root (Split "first-layer"), a
+// first-layer case (Units) that is a leaf or is split by "signs", or a sign case (Signs).
+// A leaf has Farkas, the coefficients of its rows as rational strings.
 type FarkasNode struct {
 	Units  []string     `json:"units,omitempty"`
+	Second []string     `json:"second,omitempty"`
 	Signs  string       `json:"signs,omitempty"`
 	Split  string       `json:"split,omitempty"`
 	Cases  []FarkasNode `json:"cases,omitempty"`
@@ -66,49 +72,6 @@ const (
 	SplitSigns      = "signs"
 )
 
-// validateFarkasTree checks the shape of a proof tree (level 0 the root, 1 a first-layer
-// case, 2 a sign case) and that every Farkas entry is a rational.
-func validateFarkasTree(nd *FarkasNode, path string, level, maxDigits int) error {
-	switch level {
-	case 0:
-		if nd.Split != SplitFirstLayer || nd.Units != nil || nd.Signs != "" || nd.Farkas != nil {
-			return fieldErr(path, "the root states \"split\": %q and its cases only", SplitFirstLayer)
-		}
-	case 1:
-		if nd.Signs != "" {
-			return fieldErr(path+".signs", "only in a case of a \"signs\" split")
-		}
-	case 2:
-		if nd.Units != nil || nd.Split != "" || nd.Cases != nil {
-			return fieldErr(path, "a sign case states its signs and farkas only")
-		}
-	}
-	if level > 0 && nd.Split == "" {
-		if nd.Farkas == nil || nd.Cases != nil {
-			return fieldErr(path, "a case is a leaf (\"farkas\") or is split (\"split\" and \"cases\")")
-		}
-		for i, s := range nd.Farkas {
-			if _, err := ParseRat(s, maxDigits); err != nil {
-				return fieldErr(fmt.Sprintf("%s.farkas[%d]", path, i), "%v", err)
-			}
-		}
-		return nil
-	}
-	if nd.Farkas != nil {
-		return fieldErr(path+".farkas", "a split case has no farkas vector")
-	}
-	if level == 1 && nd.Split != SplitSigns {
-		return fieldErr(path+".split", "is %q; a first-layer case is split by %q", clip(nd.Split), SplitSigns)
-	}
-	for i := range nd.Cases {
-		if err := validateFarkasTree(&nd.Cases[i], fmt.Sprintf("%s.cases[%d]", path, i), level+1, maxDigits); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// farkasUnit is a first-layer unit of a case: sign s = ±1 and position p.
 type farkasUnit struct{ s, p int }
 
 func (u farkasUnit) String() string {
@@ -211,25 +174,384 @@ func farkasRows(fd FarkasData, us []farkasUnit, signs string) []FarkasRow {
 		return rows
 	}
 	for u, un := range us {
-		sg := big.NewRat(1, 1)
-		if signs[u] == '-' {
-			sg.SetInt64(-1)
+		rows = append(rows, signRows(fd, un, signs[u], nv, 1+2*u, 2+2*u)...)
+	}
+	return rows
+}
+
+// Two hidden layers (widths d1, d2). f(x) = c + Σ_k a_k·σ(b_k + Σ_j v_kj·h_j(x)) with the
+// first layer h_j as above. Each second-layer unit is rescaled (positive homogeneity) so
+// that a_k ∈ {−1, 0, 1}; a unit with a_k = 0 adds nothing. The tree has three levels: the
+// root splits by "first-layer" as above; a first-layer case splits by "second-layer": its
+// cases ("second", d2 labels) are the multisets of second-layer units, each "0" (a_k = 0)
+// or a sign '+'/'-' (a_k = ±1) followed by its pattern on the data, one '1' (active,
+// pre-activation ≥ 0) or '0' (inactive, ≤ 0) per rank, in the order "0" < "+0…0" < … <
+// "+1…1" < "-0…0" < … < "-1…1" (second-layer units are interchangeable too); a
+// second-layer case is a leaf or splits by "signs" of the v_kj (k-major, d1·d2 signs).
+// Unknowns: c, then per k: b_k, v_k1, Q_k1, …, v_kd1, Q_kd1 (Q_kj stands for v_kj·t_j).
+// With z_kr = b_k + Σ_{j active at r} s_j·(v_kj·x_r − Q_kj), the rows are: r = 1..n,
+// c + Σ_{k: a_k ≠ 0, active at r} a_k·z_kr = y_r; then per k with a_k ≠ 0 and per rank r,
+// z_kr ≥ 0 (active) or −z_kr ≥ 0 (inactive); under "signs", per (k, j) the three rows of
+// one hidden layer with (v_kj, Q_kj) for (a_u, q_u) and unit j's interval. Every network of
+// the case gives a solution with Q_kj = v_kj·t_j (a relaxation: the Q_kj of different k
+// need not share t_j).
+
+// SplitSecondLayer names the split of a first-layer case by second-layer patterns.
+const SplitSecondLayer = "second-layer"
+
+// farkasLevels lists the splits of a tree for L hidden layers, from the root.
+func farkasLevels(L int) []string {
+	if L == 2 {
+		return []string{SplitFirstLayer, SplitSecondLayer, SplitSigns}
+	}
+	return []string{SplitFirstLayer, SplitSigns}
+}
+
+// validateFarkasTree checks the shape of a proof tree for L hidden layers (level 0 the
+// root) and that every Farkas entry is a rational.
+func validateFarkasTree(nd *FarkasNode, path string, level, L, maxDigits int) error {
+	levels := farkasLevels(L)
+	if level == 0 {
+		if nd.Split != SplitFirstLayer || nd.Units != nil || nd.Second != nil || nd.Signs != "" || nd.Farkas != nil {
+			return fieldErr(path, "the root states \"split\": %q and its cases only", SplitFirstLayer)
 		}
+	} else {
+		by := levels[level-1]
+		if (by != SplitFirstLayer && nd.Units != nil) || (by != SplitSecondLayer && nd.Second != nil) || (by != SplitSigns && nd.Signs != "") {
+			return fieldErr(path, "a case of a %q split is labelled by %s only", by, map[string]string{SplitFirstLayer: "units", SplitSecondLayer: "second", SplitSigns: "signs"}[by])
+		}
+	}
+	if level > 0 && nd.Split == "" {
+		if nd.Farkas == nil || nd.Cases != nil {
+			return fieldErr(path, "a case is a leaf (\"farkas\") or is split (\"split\" and \"cases\")")
+		}
+		for i, s := range nd.Farkas {
+			if _, err := ParseRat(s, maxDigits); err != nil {
+				return fieldErr(fmt.Sprintf("%s.farkas[%d]", path, i), "%v", err)
+			}
+		}
+		return nil
+	}
+	if nd.Farkas != nil {
+		return fieldErr(path+".farkas", "a split case has no farkas vector")
+	}
+	if level >= len(levels) || nd.Split != levels[level] {
+		want := "none (a leaf)"
+		if level < len(levels) {
+			want = fmt.Sprintf("%q", levels[level])
+		}
+		return fieldErr(path+".split", "is %q; here the split is %s", clip(nd.Split), want)
+	}
+	for i := range nd.Cases {
+		if err := validateFarkasTree(&nd.Cases[i], fmt.Sprintf("%s.cases[%d]", path, i), level+1, L, maxDigits); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// secondUnit is a second-layer unit of a case: output weight a ∈ {−1, 0, 1} and its
+// pattern (bit r−1: active at rank r).
+type secondUnit struct {
+	a   int
+	pat uint64
+}
+
+// caseEnum enumerates the cases of a split lazily: tuples of m kind indices, non-decreasing
+// for a multiset.
+type caseEnum struct {
+	kinds    int
+	multiset bool
+	cur      []int
+	more     bool
+}
+
+func newCaseEnum(kinds, m int, multiset bool) *caseEnum {
+	return &caseEnum{kinds: kinds, multiset: multiset, cur: make([]int, m), more: kinds > 0}
+}
+
+func (e *caseEnum) next() {
+	i := len(e.cur) - 1
+	for i >= 0 && e.cur[i] == e.kinds-1 {
+		i--
+	}
+	if i < 0 {
+		e.more = false
+		return
+	}
+	e.cur[i]++
+	for j := i + 1; j < len(e.cur); j++ {
+		if e.multiset {
+			e.cur[j] = e.cur[i]
+		} else {
+			e.cur[j] = 0
+		}
+	}
+}
+
+// farkasCheck walks a proof tree.
+type farkasCheck struct {
+	fd     FarkasData
+	n, L   int
+	widths []int
+	leaves int
+}
+
+// kindsOf says how a split labels its cases: the number of kinds, the size of a case,
+// whether it is a multiset, a kind's label and a label's kind.
+func (fc *farkasCheck) kindsOf(split string) (int, int, bool, func(int) string, func(string) (int, bool)) {
+	n := fc.n
+	switch split {
+	case SplitFirstLayer:
+		return 2 * (n + 1), fc.widths[0], true, func(k int) string {
+				if k <= n {
+					return farkasUnit{1, k}.String()
+				}
+				return farkasUnit{-1, k - n - 1}.String()
+			}, func(s string) (int, bool) {
+				u, ok := parseFarkasUnit(s, n)
+				return unitIndex(u, n), ok
+			}
+	case SplitSecondLayer:
+		np := 1 << n
+		label := func(k int) string {
+			if k == 0 {
+				return "0"
+			}
+			sg, p := "+", k-1
+			if p >= np {
+				sg, p = "-", p-np
+			}
+			b := make([]byte, n)
+			for r := 1; r <= n; r++ {
+				b[r-1] = '0' + byte(p>>(n-r)&1)
+			}
+			return sg + string(b)
+		}
+		parse := func(s string) (int, bool) {
+			if s == "0" {
+				return 0, true
+			}
+			if len(s) != n+1 || (s[0] != '+' && s[0] != '-') {
+				return 0, false
+			}
+			p := 0
+			for _, ch := range s[1:] {
+				if ch != '0' && ch != '1' {
+					return 0, false
+				}
+				p = 2*p + int(ch-'0')
+			}
+			if s[0] == '-' {
+				p += np
+			}
+			return 1 + p, true
+		}
+		return 1 + 2*np, fc.widths[1], true, label, parse
+	}
+	m := fc.widths[0]
+	if fc.L == 2 {
+		m *= fc.widths[1]
+	}
+	return 2, m, false, func(k int) string { return string("+-"[k]) }, func(s string) (int, bool) {
+		if s == "+" {
+			return 0, true
+		}
+		return 1, s == "-"
+	}
+}
+
+// node checks a case and its subtree: us, second and signs are the case's labels so far.
+func (fc *farkasCheck) node(nd *FarkasNode, path string, us []farkasUnit, second []secondUnit, signs string) *Failure {
+	fail := func(code Code, field, claimed, computed, msg string) *Failure {
+		return &Failure{Code: code, Path: field, Point: -1, Layer: -1, Unit: -1, Want: claimed, Got: computed, Message: msg}
+	}
+	if nd.Split == "" {
+		fc.leaves++
+		return checkFarkasLeaf(fc.rows(us, second, signs), nd.Farkas, path)
+	}
+	kinds, m, multiset, label, parse := fc.kindsOf(nd.Split)
+	e := newCaseEnum(kinds, m, multiset)
+	field := map[string]string{SplitFirstLayer: ".units", SplitSecondLayer: ".second", SplitSigns: ".signs"}[nd.Split]
+	for j := range nd.Cases {
+		cp := fmt.Sprintf("%s.cases[%d]", path, j)
+		ch := &nd.Cases[j]
+		var stated []string
+		switch nd.Split {
+		case SplitFirstLayer:
+			stated = ch.Units
+		case SplitSecondLayer:
+			stated = ch.Second
+		default:
+			for i := 0; i < len(ch.Signs); i++ {
+				stated = append(stated, ch.Signs[i:i+1])
+			}
+		}
+		got := make([]int, len(stated))
+		for i, s := range stated {
+			k, ok := parse(s)
+			if !ok {
+				return fail(CodeNoFitCaseOutside, fmt.Sprintf("%s%s[%d]", cp, field, i), clip(s), "a label of the "+nd.Split+" split", "not a case of this split on these data")
+			}
+			if multiset && i > 0 && got[i-1] > k {
+				return fail(CodeNoFitCaseOutside, cp+field, strings.Join(stated, " "), "non-decreasing labels", "not a multiset of the parent's enumeration")
+			}
+			got[i] = k
+		}
+		if len(stated) != m {
+			return fail(CodeNoFitCaseOutside, cp+field, fmt.Sprintf("%d labels", len(stated)), fmt.Sprintf("%d labels", m), "not a case of this split")
+		}
+		if !e.more {
+			return fail(CodeNoFitCaseOutside, cp+field, strings.Join(stated, " "), "no more cases", "a case beyond the parent's enumeration")
+		}
+		want := make([]string, m)
+		for i, k := range e.cur {
+			want[i] = label(k)
+		}
+		if !slices.Equal(got, e.cur) {
+			return fail(CodeNoFitCaseMissing, cp+field, strings.Join(stated, " "), strings.Join(want, " "), "the case "+strings.Join(want, " ")+" is missing (cases are listed in order, each once)")
+		}
+		e.next()
+		var f *Failure
+		switch nd.Split {
+		case SplitFirstLayer:
+			cu := make([]farkasUnit, m)
+			for i, s := range stated {
+				cu[i], _ = parseFarkasUnit(s, fc.n)
+			}
+			f = fc.node(ch, cp, cu, nil, "")
+		case SplitSecondLayer:
+			cs := make([]secondUnit, m)
+			for i, k := range got {
+				if k > 0 {
+					p := uint64(k - 1)
+					cs[i].a = 1
+					if p >= 1<<fc.n {
+						cs[i].a, p = -1, p-1<<fc.n
+					}
+					for r := 1; r <= fc.n; r++ { // pattern string rank 1 first: bit n−r of p
+						if p>>(fc.n-r)&1 == 1 {
+							cs[i].pat |= 1 << (r - 1)
+						}
+					}
+				}
+			}
+			f = fc.node(ch, cp, us, cs, "")
+		default:
+			f = fc.node(ch, cp, us, second, ch.Signs)
+		}
+		if f != nil {
+			return f
+		}
+	}
+	if e.more {
+		want := make([]string, m)
+		for i, k := range e.cur {
+			want[i] = label(k)
+		}
+		return fail(CodeNoFitCaseMissing, path+".cases", "none", strings.Join(want, " "), "the case "+strings.Join(want, " ")+" is missing (cases are listed in order, each once)")
+	}
+	return nil
+}
+
+// rows derives a leaf's rows.
+func (fc *farkasCheck) rows(us []farkasUnit, second []secondUnit, signs string) []FarkasRow {
+	if fc.L == 1 {
+		return farkasRows(fc.fd, us, signs)
+	}
+	if second == nil {
+		return nil // no rows: a first-layer leaf of two layers proves nothing
+	}
+	n, d1 := fc.n, len(us)
+	stride := 1 + 2*d1
+	nv := 1 + len(second)*stride
+	zero := func() []*big.Rat {
+		v := make([]*big.Rat, nv)
+		for i := range v {
+			v[i] = new(big.Rat)
+		}
+		return v
+	}
+	t := new(big.Rat)
+	// z adds f·z_kr to co.
+	z := func(co []*big.Rat, k, r int, f int64) {
+		base := 1 + k*stride
+		ff := big.NewRat(f, 1)
+		co[base].Add(co[base], ff)
+		for j, u := range us {
+			if (u.s > 0 && r > u.p) || (u.s < 0 && r <= u.p) {
+				sf := big.NewRat(int64(u.s)*f, 1)
+				co[base+1+2*j].Add(co[base+1+2*j], t.Mul(sf, fc.fd.X[r-1]))
+				co[base+2+2*j].Sub(co[base+2+2*j], sf)
+			}
+		}
+	}
+	var rows []FarkasRow
+	for r := 1; r <= n; r++ {
 		co := zero()
-		co[1+2*u].Set(sg)
+		co[0].SetInt64(1)
+		for k, su := range second {
+			if su.a != 0 && su.pat>>(r-1)&1 == 1 {
+				z(co, k, r, int64(su.a))
+			}
+		}
+		rows = append(rows, FarkasRow{Coef: co, RHS: new(big.Rat).Set(fc.fd.Y[r-1])})
+	}
+	for k, su := range second {
+		if su.a == 0 {
+			continue
+		}
+		for r := 1; r <= n; r++ {
+			co := zero()
+			if su.pat>>(r-1)&1 == 1 {
+				z(co, k, r, 1)
+			} else {
+				z(co, k, r, -1)
+			}
+			rows = append(rows, FarkasRow{Coef: co, RHS: new(big.Rat), Ineq: true})
+		}
+	}
+	if signs == "" {
+		return rows
+	}
+	for k := range second {
+		for j, u := range us {
+			base := 1 + k*stride + 1 + 2*j
+			rows = append(rows, signRows(fc.fd, u, signs[k*d1+j], nv, base, base+1)...)
+		}
+	}
+	return rows
+}
+
+// signRows are the rows of one product: the sign σ·a ≥ 0 of the weight a (column ia) and
+// the interval of the unit's breakpoint t for q = a·t (column iq).
+func signRows(fd FarkasData, un farkasUnit, sign byte, nv, ia, iq int) []FarkasRow {
+	n := len(fd.X)
+	zero := func() []*big.Rat {
+		v := make([]*big.Rat, nv)
+		for i := range v {
+			v[i] = new(big.Rat)
+		}
+		return v
+	}
+	sg := big.NewRat(1, 1)
+	if sign == '-' {
+		sg.SetInt64(-1)
+	}
+	co := zero()
+	co[ia].Set(sg)
+	rows := []FarkasRow{{Coef: co, RHS: new(big.Rat), Ineq: true}}
+	if un.p >= 1 { // σ(q − lo·a) ≥ 0
+		co := zero()
+		co[iq].Set(sg)
+		co[ia].Neg(new(big.Rat).Mul(sg, fd.X[un.p-1]))
 		rows = append(rows, FarkasRow{Coef: co, RHS: new(big.Rat), Ineq: true})
-		if un.p >= 1 { // σ(q − lo·a) ≥ 0
-			co := zero()
-			co[2+2*u].Set(sg)
-			co[1+2*u].Neg(new(big.Rat).Mul(sg, fd.X[un.p-1]))
-			rows = append(rows, FarkasRow{Coef: co, RHS: new(big.Rat), Ineq: true})
-		}
-		if un.p <= n-1 { // σ(hi·a − q) ≥ 0
-			co := zero()
-			co[1+2*u].Mul(sg, fd.X[un.p])
-			co[2+2*u].Neg(sg)
-			rows = append(rows, FarkasRow{Coef: co, RHS: new(big.Rat), Ineq: true})
-		}
+	}
+	if un.p <= n-1 { // σ(hi·a − q) ≥ 0
+		co := zero()
+		co[ia].Mul(sg, fd.X[un.p])
+		co[iq].Neg(sg)
+		rows = append(rows, FarkasRow{Coef: co, RHS: new(big.Rat), Ineq: true})
 	}
 	return rows
 }
@@ -241,8 +563,8 @@ func checkFarkas(cl NoFitClaim, c *Certificate, path string) (Status, int, strin
 	}
 	a := cl.Arch
 	switch {
-	case a.InputDim != 1 || len(a.Hidden) != 1 || a.Activation != "relu" || a.OutputDim > 1:
-		return Refuted, 1, "", fail(CodeNoFitNotImplied, path+".architecture", "one input, one hidden relu layer, one output", "", "the Farkas case split is for this architecture")
+	case a.InputDim != 1 || len(a.Hidden) < 1 || len(a.Hidden) > 2 || a.Activation != "relu" || a.OutputDim > 1:
+		return Refuted, 1, "", fail(CodeNoFitNotImplied, path+".architecture", "one input, one or two hidden relu layers, one output", "", "the Farkas case split is for this architecture")
 	case cl.Fit != "exact":
 		return Refuted, 1, "", fail(CodeNoFitNotImplied, path+".fit", "exact", cl.Fit, "the Farkas case split is for exact fitting")
 	}
@@ -250,113 +572,21 @@ func checkFarkas(cl NoFitClaim, c *Certificate, path string) (Status, int, strin
 	if err != nil {
 		return Refuted, 1, "", fail(CodeNoFitNotImplied, "dataset", "", "", err.Error())
 	}
-	n, m := len(fd.X), a.Hidden[0]
-	root := cl.Proof
-	rp := path + ".proof"
-	// The multisets of m units over 2(n+1) kinds, as non-decreasing index sequences.
-	kinds := 2 * (n + 1)
-	kind := func(k int) farkasUnit {
-		if k <= n {
-			return farkasUnit{1, k}
-		}
-		return farkasUnit{-1, k - n - 1}
-	}
-	cur := make([]int, m) // the first multiset: all index 0
-	more := true
-	next := func() {
-		i := m - 1
-		for i >= 0 && cur[i] == kinds-1 {
-			i--
-		}
-		if i < 0 {
-			more = false
-			return
-		}
-		cur[i]++
-		for j := i + 1; j < m; j++ {
-			cur[j] = cur[i]
+	fc := &farkasCheck{fd: fd, n: len(fd.X), L: len(a.Hidden), widths: a.Hidden}
+	signCount := a.Hidden[0]
+	if fc.L == 2 {
+		signCount *= a.Hidden[1]
+		if fc.n > 16 {
+			return Refuted, 1, "", fail(CodeNoFitNotImplied, "dataset", "at most 16 points", fmt.Sprint(fc.n), "second-layer patterns are enumerated for at most 16 points")
 		}
 	}
-	leaves := 0
-	for j := range root.Cases {
-		cp := fmt.Sprintf("%s.cases[%d]", rp, j)
-		nd := &root.Cases[j]
-		want := make([]farkasUnit, m)
-		wantS := ""
-		for i, k := range cur {
-			want[i] = kind(k)
-			wantS += want[i].String() + " "
-		}
-		if !more {
-			return Refuted, leaves, "", fail(CodeNoFitCaseOutside, cp+".units", fmt.Sprint(nd.Units), "no more cases", "a case beyond the multisets of first-layer units")
-		}
-		got := make([]farkasUnit, len(nd.Units))
-		sorted := len(nd.Units) == m
-		for i, s := range nd.Units {
-			u, ok := parseFarkasUnit(s, n)
-			if !ok {
-				return Refuted, leaves, "", fail(CodeNoFitCaseOutside, fmt.Sprintf("%s.units[%d]", cp, i), clip(s), fmt.Sprintf("+p or -p, 0 ≤ p ≤ %d", n), "not a first-layer unit of this data")
-			}
-			got[i] = u
-			if i > 0 && unitIndex(got[i-1], n) > unitIndex(u, n) {
-				sorted = false
-			}
-		}
-		if !sorted {
-			return Refuted, leaves, "", fail(CodeNoFitCaseOutside, cp+".units", fmt.Sprint(nd.Units), fmt.Sprintf("%d units in non-decreasing order", m), "not a multiset of the root's enumeration")
-		}
-		gotS := ""
-		for _, u := range got {
-			gotS += u.String() + " "
-		}
-		if gotS != wantS {
-			return Refuted, leaves, "", fail(CodeNoFitCaseMissing, cp+".units", strings.TrimSpace(gotS), strings.TrimSpace(wantS), "the first-layer case "+wantS+"is missing (cases are listed in order, each once)")
-		}
-		next()
-		if nd.Split == "" {
-			if f := checkFarkasLeaf(farkasRows(fd, want, ""), nd.Farkas, cp); f != nil {
-				return Refuted, leaves, "", f
-			}
-			leaves++
-			continue
-		}
-		for k := 0; k < 1<<m; k++ {
-			sp := fmt.Sprintf("%s.cases[%d]", cp, k)
-			signs := make([]byte, m)
-			for i := range signs {
-				signs[i] = '+'
-				if k>>(m-1-i)&1 == 1 {
-					signs[i] = '-'
-				}
-			}
-			if k >= len(nd.Cases) {
-				return Refuted, leaves, "", fail(CodeNoFitCaseMissing, cp+".cases", "none", string(signs), "the sign case "+string(signs)+" is missing")
-			}
-			sc := &nd.Cases[k]
-			if sc.Signs != string(signs) {
-				code := CodeNoFitCaseMissing
-				if len(sc.Signs) != m || !signString(sc.Signs) {
-					code = CodeNoFitCaseOutside
-				}
-				return Refuted, leaves, "", fail(code, sp+".signs", clip(sc.Signs), string(signs), "the sign cases are the 2^m vectors over '+' and '-', in order")
-			}
-			if f := checkFarkasLeaf(farkasRows(fd, want, sc.Signs), sc.Farkas, sp); f != nil {
-				return Refuted, leaves, "", f
-			}
-			leaves++
-		}
-		if len(nd.Cases) > 1<<m {
-			return Refuted, leaves, "", fail(CodeNoFitCaseOutside, fmt.Sprintf("%s.cases[%d]", cp, 1<<m), clip(nd.Cases[1<<m].Signs), "no more cases", "more sign cases than sign vectors")
-		}
+	if signCount > 16 {
+		return Refuted, 1, "", fail(CodeNoFitNotImplied, path+".architecture", "at most 16 sign choices", fmt.Sprint(signCount), "sign splits are enumerated for at most 16 weights")
 	}
-	if more {
-		wantS := ""
-		for _, k := range cur {
-			wantS += kind(k).String() + " "
-		}
-		return Refuted, leaves, "", fail(CodeNoFitCaseMissing, rp+".cases", "none", strings.TrimSpace(wantS), "the first-layer case "+wantS+"is missing (cases are listed in order, each once)")
+	if f := fc.node(cl.Proof, path+".proof", nil, nil, ""); f != nil {
+		return Refuted, fc.leaves, "", f
 	}
-	return Verified, leaves, fmt.Sprintf("%d cases, %d Farkas leaves, each infeasible: no network of widths %v fits", len(root.Cases), leaves, a.Hidden), nil
+	return Verified, fc.leaves, fmt.Sprintf("%d first-layer cases, %d Farkas leaves, each infeasible: no network of widths %v fits", len(cl.Proof.Cases), fc.leaves, a.Hidden), nil
 }
 
 func unitIndex(u farkasUnit, n int) int {
@@ -382,6 +612,9 @@ func checkFarkasLeaf(rows []FarkasRow, farkas []string, path string) *Failure {
 	}
 	if len(farkas) != len(rows) {
 		return fail(".farkas", fmt.Sprintf("%d coefficients", len(farkas)), fmt.Sprintf("%d rows", len(rows)), "one coefficient per row of the case")
+	}
+	if len(rows) == 0 {
+		return &Failure{Code: CodeNoFitFarkas, Path: path, Point: -1, Layer: -1, Unit: -1, Want: "a leaf with rows", Got: "no rows", Message: "a case with no rows (two layers, no second-layer patterns) refutes nothing"}
 	}
 	nv := len(rows[0].Coef)
 	sum := make([]*big.Rat, nv)
@@ -425,4 +658,42 @@ func farkasVarName(i int) string {
 		return fmt.Sprintf("a_%d", (i+1)/2)
 	}
 	return fmt.Sprintf("q_%d", i/2)
+}
+
+// FarkasCaseRows derives the rows of a case of a tree for the hidden widths (one or two
+// layers): units as in "units", second as in "second" (nil for one layer), signs "" or
+// as in "signs". For producers; the check derives the same rows.
+func FarkasCaseRows(fd FarkasData, widths []int, units, second []string, signs string) ([]FarkasRow, error) {
+	fc := &farkasCheck{fd: fd, n: len(fd.X), L: len(widths), widths: widths}
+	us := make([]farkasUnit, len(units))
+	for i, s := range units {
+		u, ok := parseFarkasUnit(s, fc.n)
+		if !ok {
+			return nil, fmt.Errorf("unit %q is not +p or -p with 0 ≤ p ≤ %d", clip(s), fc.n)
+		}
+		us[i] = u
+	}
+	var cs []secondUnit
+	if fc.L == 2 && second != nil {
+		_, _, _, _, parse := fc.kindsOf(SplitSecondLayer)
+		cs = make([]secondUnit, len(second))
+		for i, s := range second {
+			if _, ok := parse(s); !ok {
+				return nil, fmt.Errorf("second-layer label %q", clip(s))
+			}
+			if s == "0" {
+				continue
+			}
+			cs[i].a = 1
+			if s[0] == '-' {
+				cs[i].a = -1
+			}
+			for r := 1; r <= fc.n; r++ {
+				if s[r] == '1' {
+					cs[i].pat |= 1 << (r - 1)
+				}
+			}
+		}
+	}
+	return fc.rows(us, cs, signs), nil
 }

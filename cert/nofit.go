@@ -151,7 +151,7 @@ func decodeNoFit(raw json.RawMessage, path string, c *Certificate, lim Limits) (
 		if w.Proof == nil || w.MaxPieces != "" || w.ForcedPieces != nil || w.Solver != nil {
 			return nil, fieldErr(path, "method \"farkas\" states its proof only (no forced_pieces, max_pieces or solver)")
 		}
-		if err := validateFarkasTree(w.Proof, path+".proof", 0, lim.MaxDigits); err != nil {
+		if err := validateFarkasTree(w.Proof, path+".proof", 0, len(a.Hidden), lim.MaxDigits); err != nil {
 			return nil, err
 		}
 	case "pieces":
@@ -341,7 +341,7 @@ func validateNoFit(cl NoFitClaim, path string, c *Certificate) error {
 		if cl.Proof == nil {
 			return fieldErr(path+".proof", "missing")
 		}
-		return validateFarkasTree(cl.Proof, path+".proof", 0, 0)
+		return validateFarkasTree(cl.Proof, path+".proof", 0, len(cl.Arch.Hidden), 0)
 	default:
 		return fieldErr(path+".method", "is %q; want \"pieces\", \"monotone\", \"farkas\" or \"solver\"", clip(cl.Method))
 	}

@@ -16,23 +16,49 @@ const MaxFarkasCases = 20000
 // Farkas proof does not exist in this form (a network may fit the data).
 var ErrFarkasOpen = errors.New("a case of the split is feasible: no Farkas proof of this form")
 
+// MaxFarkasLeaves bounds the cases FarkasProof tries at its last split level.
+const MaxFarkasLeaves = 100000
+
 // FarkasProof builds the case tree of a no-fit claim of method "farkas" (see cert's
-// farkas.go): every first-layer case of a one-hidden-layer ReLU network, refuted by a
-// Farkas vector of its equalities alone when there is one, else split by the signs of the
-// output weights with one Farkas vector per sign case. The vectors come from an exact
-// simplex (untrusted); the caller has the kernel check the result.
+// farkas.go) for one or two hidden relu layers: every first-layer case (and, for two
+// layers, every second-layer case under it) is refuted by a Farkas vector of its rows
+// without sign information when there is one, else split by signs with one Farkas vector
+// per sign case. The vectors come from an exact simplex (untrusted); the caller has the
+// kernel check the result.
 func FarkasProof(d *cert.Dataset, arch cert.Architecture) (*cert.FarkasNode, error) {
-	if len(arch.Hidden) != 1 || arch.Activation != "relu" || arch.InputDim != 1 {
-		return nil, fmt.Errorf("the Farkas split is for one input and one hidden relu layer")
+	L := len(arch.Hidden)
+	if L < 1 || L > 2 || arch.Activation != "relu" || arch.InputDim != 1 {
+		return nil, fmt.Errorf("the Farkas split is for one input and one or two hidden relu layers")
 	}
 	fd, err := cert.SortedData(d)
 	if err != nil {
 		return nil, err
 	}
 	n, m := len(fd.X), arch.Hidden[0]
-	c := new(big.Int).Binomial(int64(2*(n+1)+m-1), int64(m))
-	if !c.IsInt64() || c.Int64() > MaxFarkasCases {
-		return nil, fmt.Errorf("the Farkas split would have more than %d first-layer cases", MaxFarkasCases)
+	count := new(big.Int).Binomial(int64(2*(n+1)+m-1), int64(m))
+	var second []string
+	if L == 2 {
+		if n > 12 {
+			return nil, fmt.Errorf("the Farkas split enumerates second-layer patterns for at most 12 points")
+		}
+		second = []string{"0"}
+		for _, sg := range []string{"+", "-"} {
+			for p := 0; p < 1<<n; p++ {
+				b := make([]byte, n)
+				for r := 1; r <= n; r++ {
+					b[r-1] = '0' + byte(p>>(n-r)&1)
+				}
+				second = append(second, sg+string(b))
+			}
+		}
+		count.Mul(count, new(big.Int).Binomial(int64(len(second)+arch.Hidden[1]-1), int64(arch.Hidden[1])))
+	}
+	if !count.IsInt64() || count.Int64() > MaxFarkasLeaves {
+		return nil, fmt.Errorf("the Farkas split would have more than %d cases", MaxFarkasLeaves)
+	}
+	nsigns := m
+	if L == 2 {
+		nsigns *= arch.Hidden[1]
 	}
 	var kinds []string
 	for _, s := range []string{"+", "-"} {
@@ -40,34 +66,60 @@ func FarkasProof(d *cert.Dataset, arch cert.Architecture) (*cert.FarkasNode, err
 			kinds = append(kinds, fmt.Sprintf("%s%d", s, p))
 		}
 	}
-	root := &cert.FarkasNode{Split: cert.SplitFirstLayer}
-	for _, units := range multisetsOf(kinds, m) {
-		rows, err := cert.FarkasRows(fd, units, "")
+	// leaf refutes a case, by one vector or by a split on signs.
+	leaf := func(units, sec []string) (cert.FarkasNode, error) {
+		nd := cert.FarkasNode{Second: sec}
+		if L == 1 {
+			nd.Units = units
+		}
+		rows, err := cert.FarkasCaseRows(fd, arch.Hidden, units, sec, "")
 		if err != nil {
-			return nil, err
+			return nd, err
 		}
-		if y := farkasVector(rows); y != nil {
-			root.Cases = append(root.Cases, cert.FarkasNode{Units: units, Farkas: y})
-			continue
+		if len(rows) > 0 {
+			if y := farkasVector(rows); y != nil {
+				nd.Farkas = y
+				return nd, nil
+			}
 		}
-		nd := cert.FarkasNode{Units: units, Split: cert.SplitSigns}
-		for k := 0; k < 1<<m; k++ {
-			signs := make([]byte, m)
+		nd.Split = cert.SplitSigns
+		for k := 0; k < 1<<nsigns; k++ {
+			signs := make([]byte, nsigns)
 			for i := range signs {
 				signs[i] = '+'
-				if k>>(m-1-i)&1 == 1 {
+				if k>>(nsigns-1-i)&1 == 1 {
 					signs[i] = '-'
 				}
 			}
-			rows, err := cert.FarkasRows(fd, units, string(signs))
+			rows, err := cert.FarkasCaseRows(fd, arch.Hidden, units, sec, string(signs))
 			if err != nil {
-				return nil, err
+				return nd, err
 			}
 			y := farkasVector(rows)
 			if y == nil {
-				return nil, fmt.Errorf("%w (units %v, signs %s)", ErrFarkasOpen, units, signs)
+				return nd, fmt.Errorf("%w (units %v, second layer %v, signs %s)", ErrFarkasOpen, units, sec, signs)
 			}
 			nd.Cases = append(nd.Cases, cert.FarkasNode{Signs: string(signs), Farkas: y})
+		}
+		return nd, nil
+	}
+	root := &cert.FarkasNode{Split: cert.SplitFirstLayer}
+	for _, units := range multisetsOf(kinds, m) {
+		if L == 1 {
+			nd, err := leaf(units, nil)
+			if err != nil {
+				return nil, err
+			}
+			root.Cases = append(root.Cases, nd)
+			continue
+		}
+		nd := cert.FarkasNode{Units: units, Split: cert.SplitSecondLayer}
+		for _, sec := range multisetsOf(second, arch.Hidden[1]) {
+			ch, err := leaf(units, sec)
+			if err != nil {
+				return nil, err
+			}
+			nd.Cases = append(nd.Cases, ch)
 		}
 		root.Cases = append(root.Cases, nd)
 	}

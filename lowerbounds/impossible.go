@@ -46,7 +46,7 @@ func Impossibility(d *cert.Dataset, arch cert.Architecture, note string) (*cert.
 			return c, nil
 		}
 	}
-	if fit == "exact" && len(arch.Hidden) == 1 && arch.Activation == "relu" {
+	if fit == "exact" && len(arch.Hidden) <= 2 && arch.Activation == "relu" {
 		if proof, err := FarkasProof(d, arch); err == nil {
 			c := &cert.Certificate{Format: cert.FormatV1, Provenance: prov, Data: d,
 				Claims: []cert.Claim{cert.NoFitClaim{Arch: arch, Fit: fit, Method: "farkas", Proof: proof}}}
