@@ -75,6 +75,17 @@ const (
 	// undecided: a claim's check returned without a verdict. No fixture: it guards the
 	// kernel's own consistency (a check that forgot to decide stays undecided).
 	CodeNotChecked Code = "not-checked"
+	// a leaf's Farkas vector does not combine the case's rows into a contradiction (a
+	// coefficient of an unknown left, a negative weight on an inequality, a right-hand
+	// side not positive, or the wrong length). invalid/nofit_farkas_wrong_coefficient
+	CodeNoFitFarkas Code = "nofit-farkas"
+	// a case of a split is missing (the cases are listed in order, each once).
+	// invalid/nofit_farkas_missing_case
+	CodeNoFitCaseMissing Code = "nofit-case-missing"
+	// a case that is not one of its parent's split (a unit outside the data, unsorted
+	// units, a sign vector of the wrong length, a case beyond the enumeration).
+	// invalid/nofit_farkas_case_outside
+	CodeNoFitCaseOutside Code = "nofit-case-outside"
 )
 
 // Codes lists every code, in the order above.
@@ -84,5 +95,5 @@ var Codes = []Code{
 	CodeTheoremPromise, CodeTheoremBound, CodeClaimShape, CodeLimit, CodePiecesMissing,
 	CodePiecesNotBreakpoint, CodePiecesCount, CodeHyperplanePoints, CodeHyperplaneDependent,
 	CodeHyperplaneUnit, CodeNoFitCount, CodeNoFitNotImplied, CodeNoFitRestsSolver,
-	CodeTheoremUnchecked, CodeNotChecked,
+	CodeTheoremUnchecked, CodeNotChecked, CodeNoFitFarkas, CodeNoFitCaseMissing, CodeNoFitCaseOutside,
 }

@@ -75,12 +75,12 @@
 // # Files
 //
 // What a verdict rests on, with line counts (TestDocListsFiles keeps this list true).
-// The core (3218 lines) — every verdict rests on it, whichever claims and engine;
-// with the fast engines and the kinds below, 6059 lines:
+// The core (3230 lines) — every verdict rests on it, whichever claims and engine;
+// with the fast engines and the kinds below, 6793 lines:
 //
-//	doc.go          114  this contract
+//	doc.go          115  this contract
 //	verdict.go      100  statuses, reports, failures, malformed-input errors
-//	codes.go         88  the stable codes of refuted and undecided claims
+//	codes.go         99  the stable codes of refuted and undecided claims
 //	claims.go       169  the claim types and the closed table of kinds
 //	num.go          103  exact rationals from strings
 //	network.go      241  networks, activations, states, sizes
@@ -102,7 +102,8 @@
 //
 //	pieces.go       941  pieces: regions and affine pieces on a segment
 //	hyperplanes.go  297  hyperplanes through chosen points
-//	nofit.go        326  no-fit: piece counting and monotonicity
+//	nofit.go        349  no-fit: piece counting and monotonicity
+//	farkas.go       699  no-fit: case splits (one or two layers) with exact Farkas leaves
 //	theorem.go      409  theorem instances (with the formulas of certify/theorems)
 //
 // Reading rests on package certify/internal/strictjson (one reading of JSON: exact-case

@@ -45,6 +45,9 @@ import (
 // two pieces of opposite directions. The stated forced_pieces must be recomputed; no
 // max_pieces is stated.
 //
+// Method "farkas" (checked by the kernel, no solver): "proof" is a case tree whose leaves
+// carry exact Farkas vectors (see farkas.go); it states no forced_pieces or max_pieces.
+//
 // Method "solver": the impossibility rests on an SMT solver's "unsat" (recorded in
 // "solver": name, version, encoding, seconds, and the SMT-LIB file with its SHA-256 that any
 // solver can re-run). The kernel cannot re-prove it: such a claim is Undecided, and reports
@@ -78,6 +81,7 @@ type NoFitClaim struct {
 	ForcedPieces *int64
 	MaxPieces    *big.Int
 	Solver       *SolverRecord
+	Proof        *FarkasNode // method "farkas": the case tree (farkas.go)
 }
 
 type wireNoFit struct {
@@ -89,6 +93,7 @@ type wireNoFit struct {
 	ForcedPieces *int64        `json:"forced_pieces,omitempty"`
 	MaxPieces    string        `json:"max_pieces,omitempty"` // an integer, as a string (it can be huge)
 	Solver       *SolverRecord `json:"solver,omitempty"`
+	Proof        *FarkasNode   `json:"proof,omitempty"`
 }
 
 func decodeNoFit(raw json.RawMessage, path string, c *Certificate, lim Limits) (Claim, error) {
@@ -99,7 +104,7 @@ func decodeNoFit(raw json.RawMessage, path string, c *Certificate, lim Limits) (
 		}
 		return nil, err
 	}
-	cl := NoFitClaim{Arch: w.Architecture, Fit: w.Fit, Method: w.Method, ForcedPieces: w.ForcedPieces, Solver: w.Solver}
+	cl := NoFitClaim{Arch: w.Architecture, Fit: w.Fit, Method: w.Method, ForcedPieces: w.ForcedPieces, Solver: w.Solver, Proof: w.Proof}
 	a := w.Architecture
 	if a.InputDim <= 0 {
 		return nil, fieldErr(path+".architecture.input_dim", "must be positive")
@@ -138,7 +143,17 @@ func decodeNoFit(raw json.RawMessage, path string, c *Certificate, lim Limits) (
 	default:
 		return nil, fieldErr(path+".fit", "is %q; want \"exact\" or \"threshold\"", clip(w.Fit))
 	}
+	if w.Proof != nil && w.Method != "farkas" {
+		return nil, fieldErr(path+".proof", "only for method \"farkas\"")
+	}
 	switch w.Method {
+	case "farkas":
+		if w.Proof == nil || w.MaxPieces != "" || w.ForcedPieces != nil || w.Solver != nil {
+			return nil, fieldErr(path, "method \"farkas\" states its proof only (no forced_pieces, max_pieces or solver)")
+		}
+		if err := validateFarkasTree(w.Proof, path+".proof", 0, len(a.Hidden), lim.MaxDigits); err != nil {
+			return nil, err
+		}
 	case "pieces":
 		if w.ForcedPieces == nil || w.MaxPieces == "" {
 			return nil, fieldErr(path, "method \"pieces\" states forced_pieces and max_pieces")
@@ -160,7 +175,7 @@ func decodeNoFit(raw json.RawMessage, path string, c *Certificate, lim Limits) (
 			return nil, fieldErr(path+".solver", "method \"solver\" records the solver and its answer \"unsat\"")
 		}
 	default:
-		return nil, fieldErr(path+".method", "is %q; want \"pieces\", \"monotone\" or \"solver\"", clip(w.Method))
+		return nil, fieldErr(path+".method", "is %q; want \"pieces\", \"monotone\", \"farkas\" or \"solver\"", clip(w.Method))
 	}
 	return cl, nil
 }
@@ -243,6 +258,9 @@ func (cl NoFitClaim) check(c *Certificate, index int, _ Sizes) (Status, int, str
 	fail := func(code Code, field, want, got, msg string) *Failure {
 		return &Failure{Code: code, Path: path + field, Point: -1, Layer: -1, Unit: -1, Want: want, Got: got, Message: msg}
 	}
+	if cl.Method == "farkas" {
+		return checkFarkas(cl, c, path)
+	}
 	if cl.Method == "solver" {
 		s := cl.Solver
 		detail := fmt.Sprintf("rests on solver %s %s (%s): not re-provable by the kernel", s.Solver, s.Version, s.Encoding)
@@ -319,8 +337,13 @@ func validateNoFit(cl NoFitClaim, path string, c *Certificate) error {
 		if cl.Solver == nil {
 			return fieldErr(path+".solver", "missing")
 		}
+	case "farkas":
+		if cl.Proof == nil {
+			return fieldErr(path+".proof", "missing")
+		}
+		return validateFarkasTree(cl.Proof, path+".proof", 0, len(cl.Arch.Hidden), 0)
 	default:
-		return fieldErr(path+".method", "is %q; want \"pieces\", \"monotone\" or \"solver\"", clip(cl.Method))
+		return fieldErr(path+".method", "is %q; want \"pieces\", \"monotone\", \"farkas\" or \"solver\"", clip(cl.Method))
 	}
 	return nil
 }

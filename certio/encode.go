@@ -157,6 +157,7 @@ type wireNoFit struct {
 	ForcedPieces *int64             `json:"forced_pieces,omitempty"`
 	MaxPieces    string             `json:"max_pieces,omitempty"`
 	Solver       *cert.SolverRecord `json:"solver,omitempty"`
+	Proof        *cert.FarkasNode   `json:"proof,omitempty"`
 }
 
 type wireComparison struct {
@@ -252,7 +253,7 @@ func wireClaimOf(c cert.Claim) (any, error) {
 		}
 		return h, nil
 	case cert.NoFitClaim:
-		n := wireNoFit{Kind: cert.KindNoFit, Architecture: c.Arch, Fit: c.Fit, Method: c.Method, ForcedPieces: c.ForcedPieces, Solver: c.Solver}
+		n := wireNoFit{Kind: cert.KindNoFit, Architecture: c.Arch, Fit: c.Fit, Method: c.Method, ForcedPieces: c.ForcedPieces, Solver: c.Solver, Proof: c.Proof}
 		if c.Threshold != nil {
 			n.Threshold = c.Threshold.RatString()
 		}

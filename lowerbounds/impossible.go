@@ -13,7 +13,8 @@ var ErrTooWeak = errors.New("the kernel's arguments (pieces, monotonicity) do no
 
 // Impossibility returns a certificate, checked by the kernel before it is returned, that
 // no network of the architecture fits d (exactly for regression data, by the threshold
-// 1/2 for 0/1 classes). It tries monotonicity (hidden widths all 1), then piece counting.
+// 1/2 for 0/1 classes). It tries monotonicity (hidden widths all 1), then piece counting,
+// then (one hidden relu layer, exact fitting) a case split with Farkas leaves.
 func Impossibility(d *cert.Dataset, arch cert.Architecture, note string) (*cert.Certificate, error) {
 	if arch.InputDim == 0 {
 		arch.InputDim = 1
@@ -43,6 +44,20 @@ func Impossibility(d *cert.Dataset, arch cert.Architecture, note string) (*cert.
 		}
 		if rep.Status == cert.Verified {
 			return c, nil
+		}
+	}
+	if fit == "exact" && len(arch.Hidden) <= 2 && arch.Activation == "relu" {
+		if proof, err := FarkasProof(d, arch); err == nil {
+			c := &cert.Certificate{Format: cert.FormatV1, Provenance: prov, Data: d,
+				Claims: []cert.Claim{cert.NoFitClaim{Arch: arch, Fit: fit, Method: "farkas", Proof: proof}}}
+			rep, err := cert.Check(c, cert.Options{})
+			if err != nil {
+				return nil, fmt.Errorf("lowerbounds: built a malformed certificate: %w", err)
+			}
+			if rep.Status == cert.Verified {
+				return c, nil
+			}
+			return nil, fmt.Errorf("lowerbounds: the kernel refused the Farkas proof: %v", rep.First)
 		}
 	}
 	return nil, ErrTooWeak
