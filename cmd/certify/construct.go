@@ -186,7 +186,13 @@ func runConstruct(o *constructOptions, m *constructMethod, s *streams) error {
 		Producer: "certify construct " + m.name, Progress: stage}
 	var d *cert.Dataset
 	var dropped []int
-	if !m.noData {
+	var classNames []string
+	if !m.noData && o.data.needsClassNames() {
+		// Labels other than 0..C−1 (labels.go): mapped here, the data written inline.
+		if d, classNames, err = loadClassNamed(&o.data, o.limits()); err != nil {
+			return malformed(err)
+		}
+	} else if !m.noData {
 		ref, err := o.data.ref(dir)
 		if err != nil {
 			return malformed(err)
@@ -226,6 +232,12 @@ func runConstruct(o *constructOptions, m *constructMethod, s *streams) error {
 	res, err := m.build(d, opt)
 	if err != nil {
 		return malformed(err)
+	}
+	if classNames != nil {
+		if res.Cert.Provenance.Params == nil {
+			res.Cert.Provenance.Params = map[string]string{}
+		}
+		res.Cert.Provenance.Params["class_names"] = classNamesParam(classNames)
 	}
 	if stage != nil {
 		stage(fmt.Sprintf("built in %.1fs", time.Since(start).Seconds()), 0, 0)

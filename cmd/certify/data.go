@@ -20,6 +20,7 @@ type dataFlags struct {
 	skipRows     int
 	labelColumns int
 	limit        int
+	classNames   string // labels.go
 }
 
 func (d *dataFlags) add(cmd *cobra.Command) {
@@ -32,6 +33,7 @@ func (d *dataFlags) add(cmd *cobra.Command) {
 	f.IntVar(&d.skipRows, "skip-rows", -1, "CSV header lines to skip (default: 1 if the first line is iris-style 'N,d,names…' header, else 0)")
 	f.IntVar(&d.labelColumns, "label-columns", 1, "regression: number of target columns at the end of each CSV line")
 	f.IntVar(&d.limit, "limit", 0, "keep only the first N points (0: all)")
+	f.StringVar(&d.classNames, "class-names", "", "CSV class labels in index order, comma-separated (default: labels that are not 0..C-1 are sorted, integers numerically; see labels.go)")
 }
 
 // ref describes the dataset as a certificate's file reference, with paths relative to
@@ -90,7 +92,12 @@ func (d *dataFlags) ref(base string) (*cert.SourceRef, error) {
 }
 
 // load reads the dataset. base is the folder its reference is relative to.
+// Labels other than 0..C−1 are mapped by loadClassNamed; the reference is then nil.
 func (d *dataFlags) load(base string, lim cert.Limits) (*cert.Dataset, *cert.SourceRef, error) {
+	if d.needsClassNames() {
+		ds, _, err := loadClassNamed(d, lim)
+		return ds, nil, err
+	}
 	r, err := d.ref(base)
 	if err != nil {
 		return nil, nil, err

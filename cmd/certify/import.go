@@ -185,13 +185,21 @@ func runImport(o *importOptions, s *streams) error {
 		printImport(s, o, &rep, nil)
 		return nil
 	}
-	ref, err := o.data.ref(dir)
-	if err != nil {
-		return malformed(err)
-	}
-	d, err := cert.LoadRef(ref, dir, o.limits())
-	if err != nil {
-		return malformed(err)
+	var ref *cert.SourceRef
+	var d *cert.Dataset
+	var classNames []string
+	if o.data.needsClassNames() {
+		// Labels other than 0..C−1 (labels.go): mapped here, the data written inline.
+		if d, classNames, err = loadClassNamed(&o.data, o.limits()); err != nil {
+			return malformed(err)
+		}
+	} else {
+		if ref, err = o.data.ref(dir); err != nil {
+			return malformed(err)
+		}
+		if d, err = cert.LoadRef(ref, dir, o.limits()); err != nil {
+			return malformed(err)
+		}
 	}
 	if d.D != net.InputDim {
 		return malformed(fmt.Errorf("the data points have dimension %d but the model reads %d inputs", d.D, net.InputDim))
@@ -213,8 +221,14 @@ func runImport(o *importOptions, s *streams) error {
 	if o.layers != "" {
 		params["layers"] = o.layers
 	}
+	if classNames != nil {
+		params["class_names"] = classNamesParam(classNames)
+	}
 	c := &cert.Certificate{Format: cert.FormatV1, Network: net, Source: ref, Claims: []cert.Claim{claim},
 		Provenance: cert.Provenance{Producer: "certify import", Params: params, Notes: strings.Join(m.Notes, "; ")}}
+	if ref == nil {
+		c.Data = d // inline: the file's labels are not the kernel's
+	}
 	var buf bytes.Buffer
 	if err := certio.Encode(&buf, c); err != nil {
 		return err
