@@ -31,7 +31,8 @@ func newEvalCmd(g *globalOptions, s *streams) *cobra.Command {
 		Short: "Evaluate a network exactly on a dataset (no certificate needed), and beside it in float",
 		Long: `eval computes f(x_i) exactly for every point and reports how many points the
 network fits exactly, how many it classifies correctly by argmax (one output per
-class; a tie is wrong) or by threshold 1/2 (one output), how many lie within ε of the
+class; a tie is wrong), by threshold 1/2 (one output, two classes) or by the nearest
+class index (one output, more classes: |f − label| < 1/2), how many lie within ε of the
 label, the worst residual max_i ‖f(x_i) − y_i‖∞ and the smallest exact margin. NET is
 a network JSON object, a certificate, or a model file (ONNX, NNet, safetensors,
 .npz/.npy, told apart by content).
@@ -63,12 +64,14 @@ type evalReport struct {
 	Exact         int    `json:"exact"`
 	Argmax        *int   `json:"argmax_correct,omitempty"`
 	Threshold     *int   `json:"threshold_correct,omitempty"`
+	Nearest       *int   `json:"nearest_correct,omitempty"`
 	Epsilon       string `json:"epsilon"`
 	WithinEpsilon int    `json:"within_epsilon"`
 	WorstResidual string `json:"worst_residual"`
 	WorstPoint    int    `json:"worst_point"`
 	// SmallestMargin is, over the points, the exact margin of the label: f_c − max_{j≠c} f_j
-	// for argmax, f − 1/2 (class 1) or 1/2 − f (class 0) for threshold 1/2.
+	// for argmax, f − 1/2 (class 1) or 1/2 − f (class 0) for threshold 1/2, 1/2 − |f − c|
+	// for the nearest class.
 	SmallestMargin *string        `json:"smallest_exact_margin,omitempty"`
 	MarginPoint    *int           `json:"smallest_margin_point,omitempty"`
 	Float          []*floatReport `json:"float,omitempty"`
@@ -82,6 +85,7 @@ type floatReport struct {
 	Exact             int    `json:"exact"`
 	Argmax            *int   `json:"argmax_correct,omitempty"`
 	Threshold         *int   `json:"threshold_correct,omitempty"`
+	Nearest           *int   `json:"nearest_correct,omitempty"`
 	WithinEpsilon     int    `json:"within_epsilon"`
 	NonFinite         int    `json:"non_finite"`
 	// Disagree counts the points where correct, exact or within ε differs from the exact
@@ -114,6 +118,7 @@ type evalCtx struct {
 	outDim         int
 	eps            *big.Rat
 	argmax, thresh bool
+	nearest        bool
 	canTarget      bool
 	half           *big.Rat
 }
@@ -140,6 +145,14 @@ func (e *evalCtx) judge(i int, out []*big.Rat) judgement {
 		} else {
 			j.correct = j.margin.Sign() >= 0
 		}
+	}
+	if e.nearest {
+		// One output holding the class index: correct when |f − c| < 1/2.
+		t.SetInt64(int64(e.d.Labels[i]))
+		t.Sub(out[0], t)
+		t.Abs(t)
+		j.margin = new(big.Rat).Sub(e.half, t)
+		j.correct = j.margin.Sign() > 0
 	}
 	if e.canTarget {
 		want := e.d.TargetVector(i, e.outDim)
@@ -198,6 +211,7 @@ func runEval(o *evalOptions, s *streams) error {
 	e := &evalCtx{d: d, outDim: outDim, eps: eps, half: big.NewRat(1, 2),
 		argmax:    d.Task == cert.Classification && outDim == d.Classes && outDim > 1,
 		thresh:    d.Task == cert.Classification && outDim == 1 && d.Classes <= 2,
+		nearest:   d.Task == cert.Classification && outDim == 1 && d.Classes > 2,
 		canTarget: d.Task == cert.Regression && outDim == d.LabelDim || d.Task == cert.Classification && (outDim == 1 || outDim == d.Classes),
 	}
 	if d.Task == cert.Classification && (e.argmax || e.thresh) {
@@ -242,6 +256,9 @@ func runEval(o *evalOptions, s *streams) error {
 	if e.thresh {
 		rep.Threshold = &correct
 	}
+	if e.nearest {
+		rep.Nearest = &correct
+	}
 	if e.canTarget {
 		rep.WorstResidual = worst.RatString()
 	}
@@ -267,6 +284,9 @@ func runEval(o *evalOptions, s *streams) error {
 	}
 	if rep.Threshold != nil {
 		fmt.Fprintf(s.out, "threshold 1/2 correct: %d\n", *rep.Threshold)
+	}
+	if rep.Nearest != nil {
+		fmt.Fprintf(s.out, "nearest class correct (|f − label| < 1/2): %d\n", *rep.Nearest)
 	}
 	if least != nil {
 		fmt.Fprintf(s.out, "smallest exact margin: %s (≈ %s) at point %d\n", *rep.SmallestMargin, approx(least), leastAt)
@@ -367,6 +387,9 @@ func floatEval(o *evalOptions, e *evalCtx, m *floatsim.Net, exact []judgement) *
 	if e.thresh {
 		r.Threshold = &correct
 	}
+	if e.nearest {
+		r.Nearest = &correct
+	}
 	return r
 }
 
@@ -379,6 +402,9 @@ func printFloat(s *streams, e *evalCtx, f *floatReport) {
 	}
 	if f.Threshold != nil {
 		fmt.Fprintf(w, "  threshold 1/2 correct: %d\n", *f.Threshold)
+	}
+	if f.Nearest != nil {
+		fmt.Fprintf(w, "  nearest class correct: %d\n", *f.Nearest)
 	}
 	if e.canTarget {
 		fmt.Fprintf(w, "  fit exactly: %d\n", f.Exact)
