@@ -159,15 +159,9 @@ func (m *Net) Forward64(x []float64) []float64 {
 	for li := range m.layers {
 		l := &m.layers[li]
 		y := make([]float64, l.out)
+		dot64(y, l.w64, x)
 		for j := range y {
-			row := l.w64[j*l.in : (j+1)*l.in]
-			acc := float64(0)
-			for k, w := range row {
-				// Both conversions are explicit roundings: the product is rounded
-				// before the addition, so no fused multiply-add is possible.
-				acc = float64(acc + float64(w*x[k]))
-			}
-			z := float64(acc + l.b64[j])
+			z := float64(y[j] + l.b64[j])
 			switch a := l.act[j]; a.kind {
 			case cert.ActReLU:
 				if z <= 0 {
@@ -202,13 +196,9 @@ func (m *Net) Forward32(x []float32) []float32 {
 	for li := range m.layers {
 		l := &m.layers[li]
 		y := make([]float32, l.out)
+		dot32(y, l.w32, x)
 		for j := range y {
-			row := l.w32[j*l.in : (j+1)*l.in]
-			acc := float32(0)
-			for k, w := range row {
-				acc = float32(acc + float32(w*x[k]))
-			}
-			z := float32(acc + l.b32[j])
+			z := float32(y[j] + l.b32[j])
 			switch a := l.act[j]; a.kind {
 			case cert.ActReLU:
 				if z <= 0 {
@@ -236,6 +226,60 @@ func (m *Net) Forward32(x []float32) []float32 {
 		x = y
 	}
 	return x
+}
+
+// dot64 sets y[j] to the plain-loop sum of w[j][k]·x[k], k in index order from 0, every
+// product and sum rounded. Four rows go side by side to hide the addition's latency; each
+// row's sum is still the one sequential loop.
+func dot64(y, w, x []float64) {
+	in := len(x)
+	j := 0
+	for ; j+4 <= len(y); j += 4 {
+		r0, r1, r2, r3 := w[j*in:(j+1)*in], w[(j+1)*in:(j+2)*in], w[(j+2)*in:(j+3)*in], w[(j+3)*in:(j+4)*in]
+		var a0, a1, a2, a3 float64
+		for k, xk := range x {
+			a0 = float64(a0 + float64(r0[k]*xk))
+			a1 = float64(a1 + float64(r1[k]*xk))
+			a2 = float64(a2 + float64(r2[k]*xk))
+			a3 = float64(a3 + float64(r3[k]*xk))
+		}
+		y[j], y[j+1], y[j+2], y[j+3] = a0, a1, a2, a3
+	}
+	for ; j < len(y); j++ {
+		row := w[j*in : (j+1)*in]
+		acc := float64(0)
+		for k, xk := range x {
+			// Both conversions are explicit roundings: the product is rounded before
+			// the addition, so no fused multiply-add is possible.
+			acc = float64(acc + float64(row[k]*xk))
+		}
+		y[j] = acc
+	}
+}
+
+// dot32 is dot64 in float32.
+func dot32(y, w, x []float32) {
+	in := len(x)
+	j := 0
+	for ; j+4 <= len(y); j += 4 {
+		r0, r1, r2, r3 := w[j*in:(j+1)*in], w[(j+1)*in:(j+2)*in], w[(j+2)*in:(j+3)*in], w[(j+3)*in:(j+4)*in]
+		var a0, a1, a2, a3 float32
+		for k, xk := range x {
+			a0 = float32(a0 + float32(r0[k]*xk))
+			a1 = float32(a1 + float32(r1[k]*xk))
+			a2 = float32(a2 + float32(r2[k]*xk))
+			a3 = float32(a3 + float32(r3[k]*xk))
+		}
+		y[j], y[j+1], y[j+2], y[j+3] = a0, a1, a2, a3
+	}
+	for ; j < len(y); j++ {
+		row := w[j*in : (j+1)*in]
+		acc := float32(0)
+		for k, xk := range x {
+			acc = float32(acc + float32(row[k]*xk))
+		}
+		y[j] = acc
+	}
 }
 
 // EvalFrac is Eval for the input x[k] = num[k]/den (den > 0), without making rationals:
