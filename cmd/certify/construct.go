@@ -186,10 +186,10 @@ func runConstruct(o *constructOptions, m *constructMethod, s *streams) error {
 		Producer: "certify construct " + m.name, Progress: stage}
 	var d *cert.Dataset
 	var dropped []int
-	var classNames []string
-	if !m.noData && o.data.needsClassNames() {
-		// Labels other than 0..C−1 (labels.go): mapped here, the data written inline.
-		if d, classNames, err = loadClassNamed(&o.data, o.limits()); err != nil {
+	var inlineParams map[string]string
+	if !m.noData && o.data.needsInline() {
+		// NumPy, LIBSVM, or labels other than 0..C−1 (datafiles.go): the data inline.
+		if d, inlineParams, err = loadInline(&o.data, o.limits()); err != nil {
 			return malformed(err)
 		}
 	} else if !m.noData {
@@ -233,11 +233,11 @@ func runConstruct(o *constructOptions, m *constructMethod, s *streams) error {
 	if err != nil {
 		return malformed(err)
 	}
-	if classNames != nil {
+	for k, v := range inlineParams {
 		if res.Cert.Provenance.Params == nil {
 			res.Cert.Provenance.Params = map[string]string{}
 		}
-		res.Cert.Provenance.Params["class_names"] = classNamesParam(classNames)
+		res.Cert.Provenance.Params[k] = v
 	}
 	if stage != nil {
 		stage(fmt.Sprintf("built in %.1fs", time.Since(start).Seconds()), 0, 0)

@@ -27,7 +27,7 @@ func (d *dataFlags) add(cmd *cobra.Command) {
 	f := cmd.Flags()
 	f.StringVar(&d.path, "data", "", "dataset file: CSV (one point per line, label last; .gz allowed) or IDX images (with --labels)")
 	f.StringVar(&d.labels, "labels", "", "IDX labels file (for IDX images given by --data)")
-	f.StringVar(&d.format, "format", "", "csv or idx (default: from the file names)")
+	f.StringVar(&d.format, "format", "", "csv, idx, npy, npz or libsvm (default: from the content and the file names)")
 	f.StringVar(&d.task, "task", "classification", "classification (integer class label) or regression (rational targets)")
 	f.IntVar(&d.classes, "classes", 0, "number of classes (default: largest label + 1)")
 	f.IntVar(&d.skipRows, "skip-rows", -1, "CSV header lines to skip (default: 1 if the first line is iris-style 'N,d,names…' header, else 0)")
@@ -92,10 +92,10 @@ func (d *dataFlags) ref(base string) (*cert.SourceRef, error) {
 }
 
 // load reads the dataset. base is the folder its reference is relative to.
-// Labels other than 0..C−1 are mapped by loadClassNamed; the reference is then nil.
+// Data the kernel does not read by reference (datafiles.go) give a nil reference.
 func (d *dataFlags) load(base string, lim cert.Limits) (*cert.Dataset, *cert.SourceRef, error) {
-	if d.needsClassNames() {
-		ds, _, err := loadClassNamed(d, lim)
+	if d.needsInline() {
+		ds, _, err := loadInline(d, lim)
 		return ds, nil, err
 	}
 	r, err := d.ref(base)

@@ -187,10 +187,10 @@ func runImport(o *importOptions, s *streams) error {
 	}
 	var ref *cert.SourceRef
 	var d *cert.Dataset
-	var classNames []string
-	if o.data.needsClassNames() {
-		// Labels other than 0..C−1 (labels.go): mapped here, the data written inline.
-		if d, classNames, err = loadClassNamed(&o.data, o.limits()); err != nil {
+	var inlineParams map[string]string
+	if o.data.needsInline() {
+		// NumPy, LIBSVM, or labels other than 0..C−1 (datafiles.go): the data inline.
+		if d, inlineParams, err = loadInline(&o.data, o.limits()); err != nil {
 			return malformed(err)
 		}
 	} else {
@@ -221,8 +221,8 @@ func runImport(o *importOptions, s *streams) error {
 	if o.layers != "" {
 		params["layers"] = o.layers
 	}
-	if classNames != nil {
-		params["class_names"] = classNamesParam(classNames)
+	for k, v := range inlineParams {
+		params[k] = v
 	}
 	c := &cert.Certificate{Format: cert.FormatV1, Network: net, Source: ref, Claims: []cert.Claim{claim},
 		Provenance: cert.Provenance{Producer: "certify import", Params: params, Notes: strings.Join(m.Notes, "; ")}}

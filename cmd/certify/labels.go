@@ -117,52 +117,9 @@ func loadClassNamed(d *dataFlags, lim cert.Limits) (*cert.Dataset, []string, err
 	if err := sc.Err(); err != nil {
 		return nil, nil, fmt.Errorf("%s: %v", d.path, err)
 	}
-	var names []string
-	index := map[string]int{}
-	if d.classNames != "" {
-		for _, n := range splitList(d.classNames) {
-			k, _ := labelKey(n)
-			if _, dup := index[k]; dup {
-				return nil, nil, fmt.Errorf("--class-names: %q given twice", n)
-			}
-			index[k] = len(names)
-			names = append(names, k)
-		}
-	} else {
-		seen := map[string]bool{}
-		for _, k := range keys {
-			if !seen[k] {
-				seen[k] = true
-				names = append(names, k)
-			}
-		}
-		if allInt {
-			sort.Slice(names, func(i, j int) bool {
-				a, _ := new(big.Rat).SetString(names[i])
-				b, _ := new(big.Rat).SetString(names[j])
-				return a.Cmp(b) < 0
-			})
-		} else {
-			sort.Strings(names)
-		}
-		for i, n := range names {
-			index[n] = i
-		}
-	}
-	labels := make([]int, len(keys))
-	for i, k := range keys {
-		c, ok := index[k]
-		if !ok {
-			return nil, nil, fmt.Errorf("%s: point %d: class label %q is not one of --class-names (%s)", d.path, i, clipStr(k), strings.Join(names, ","))
-		}
-		labels[i] = c
-	}
-	classes := len(names)
-	if d.classes > 0 {
-		if d.classes < classes {
-			return nil, nil, fmt.Errorf("--classes %d: the data have %d distinct labels", d.classes, classes)
-		}
-		classes = d.classes
+	labels, names, classes, err := d.mapLabels(keys, allInt)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", d.path, err)
 	}
 	ds, err := cert.NewDataset(inputs, labels, nil, classes)
 	if err != nil {
@@ -193,6 +150,60 @@ func (d *dataFlags) namedSkipRows(raw []byte) int {
 		return 1
 	}
 	return 0
+}
+
+// mapLabels turns label keys (labelKey spellings) into class indices: in the order of
+// --class-names when given, else ascending (allInt) or lexicographic. It returns the
+// indices, the names in index order and the number of classes (--classes if larger).
+func (d *dataFlags) mapLabels(keys []string, allInt bool) ([]int, []string, int, error) {
+	var names []string
+	index := map[string]int{}
+	if d.classNames != "" {
+		for _, n := range splitList(d.classNames) {
+			k, _ := labelKey(n)
+			if _, dup := index[k]; dup {
+				return nil, nil, 0, fmt.Errorf("--class-names: %q given twice", n)
+			}
+			index[k] = len(names)
+			names = append(names, k)
+		}
+	} else {
+		seen := map[string]bool{}
+		for _, k := range keys {
+			if !seen[k] {
+				seen[k] = true
+				names = append(names, k)
+			}
+		}
+		if allInt {
+			sort.Slice(names, func(i, j int) bool {
+				a, _ := new(big.Rat).SetString(names[i])
+				b, _ := new(big.Rat).SetString(names[j])
+				return a.Cmp(b) < 0
+			})
+		} else {
+			sort.Strings(names)
+		}
+		for i, n := range names {
+			index[n] = i
+		}
+	}
+	labels := make([]int, len(keys))
+	for i, k := range keys {
+		c, ok := index[k]
+		if !ok {
+			return nil, nil, 0, fmt.Errorf("point %d: class label %q is not one of --class-names (%s)", i, clipStr(k), strings.Join(names, ","))
+		}
+		labels[i] = c
+	}
+	classes := len(names)
+	if d.classes > 0 {
+		if d.classes < classes {
+			return nil, nil, 0, fmt.Errorf("--classes %d: the data have %d distinct labels", d.classes, classes)
+		}
+		classes = d.classes
+	}
+	return labels, names, classes, nil
 }
 
 func clipStr(s string) string {
