@@ -321,7 +321,7 @@ func loadLibsvm(d *dataFlags, lim cert.Limits) (*cert.Dataset, []string, error) 
 	if dim == 0 {
 		return nil, nil, fmt.Errorf("%s: no features (every point is empty)", d.path)
 	}
-	if int64(dim)*int64(len(rows)) > 1<<31 {
+	if int64(dim)*int64(len(rows)) > 100_000_000 {
 		return nil, nil, fmt.Errorf("%s: %d points × %d features is too large to hold densely", d.path, len(rows), dim)
 	}
 	zero := new(big.Rat)
