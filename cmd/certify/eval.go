@@ -179,7 +179,7 @@ func runEval(o *evalOptions, s *streams) error {
 	if err != nil || eps.Sign() < 0 {
 		return malformed(fmt.Errorf("--epsilon: want a non-negative exact rational"))
 	}
-	n, _, err := loadNetOrCert(o.net, o.limits())
+	n, err := loadNetwork(o.net, o.limits())
 	if err != nil {
 		return malformed(err)
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"os"
 
 	"certify/cert"
 	"certify/modelio"
@@ -26,4 +27,21 @@ func loadModel(path string, raw []byte) (*cert.Network, error) {
 		return nil, fmt.Errorf("%s (read as %s): %w", path, modelio.Sniff(raw), err)
 	}
 	return m.Network, nil
+}
+
+// loadNetwork reads only a network: a network JSON object, the "network" of a
+// certificate (its dataset is not loaded), or a model file.
+func loadNetwork(path string, lim cert.Limits) (*cert.Network, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if !looksLikeJSON(raw) {
+		return loadModel(path, raw)
+	}
+	n, err := cert.DecodeNetwork(bytes.NewReader(raw), lim)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return n, nil
 }
