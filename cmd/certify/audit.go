@@ -161,4 +161,3 @@ func runAudit(o *auditOptions, s *streams) error {
 	}
 	return nil
 }
-

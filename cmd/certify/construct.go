@@ -183,7 +183,13 @@ func runConstruct(o *constructOptions, m *constructMethod, s *streams) error {
 		Producer: "certify construct " + m.name, Progress: stage}
 	var d *cert.Dataset
 	var dropped []int
-	if !m.noData {
+	var inlineParams map[string]string
+	if !m.noData && o.data.needsInline() {
+		// NumPy, LIBSVM, or labels other than 0..C−1 (datafiles.go): the data inline.
+		if d, inlineParams, err = loadInline(&o.data, o.limits()); err != nil {
+			return malformed(err)
+		}
+	} else if !m.noData {
 		if stage != nil {
 			stage("loading data", 0, 0)
 		}
@@ -207,6 +213,12 @@ func runConstruct(o *constructOptions, m *constructMethod, s *streams) error {
 	res, err := m.build(d, opt)
 	if err != nil {
 		return malformed(err)
+	}
+	for k, v := range inlineParams {
+		if res.Cert.Provenance.Params == nil {
+			res.Cert.Provenance.Params = map[string]string{}
+		}
+		res.Cert.Provenance.Params[k] = v
 	}
 	if stage != nil {
 		stage(fmt.Sprintf("built in %.1fs", time.Since(start).Seconds()), 0, 0)

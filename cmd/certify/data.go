@@ -20,18 +20,20 @@ type dataFlags struct {
 	skipRows     int
 	labelColumns int
 	limit        int
+	classNames   string // labels.go
 }
 
 func (d *dataFlags) add(cmd *cobra.Command) {
 	f := cmd.Flags()
 	f.StringVar(&d.path, "data", "", "dataset file: CSV (one point per line, label last; .gz allowed) or IDX images (with --labels)")
 	f.StringVar(&d.labels, "labels", "", "IDX labels file (for IDX images given by --data)")
-	f.StringVar(&d.format, "format", "", "csv or idx (default: from the file names)")
+	f.StringVar(&d.format, "format", "", "csv, idx, npy, npz or libsvm (default: from the content and the file names)")
 	f.StringVar(&d.task, "task", "classification", "classification (integer class label) or regression (rational targets)")
 	f.IntVar(&d.classes, "classes", 0, "number of classes (default: largest label + 1)")
 	f.IntVar(&d.skipRows, "skip-rows", -1, "CSV header lines to skip (default: 1 if the first line is iris-style 'N,d,names…' header, else 0)")
 	f.IntVar(&d.labelColumns, "label-columns", 1, "regression: number of target columns at the end of each CSV line")
 	f.IntVar(&d.limit, "limit", 0, "keep only the first N points (0: all)")
+	f.StringVar(&d.classNames, "class-names", "", "CSV class labels in index order, comma-separated (default: labels that are not 0..C-1 are sorted, integers numerically; see labels.go)")
 }
 
 // source is the dataset the flags name, as cert.Load reads it.
@@ -77,8 +79,13 @@ func (d *dataFlags) source() (cert.Source, error) {
 }
 
 // load reads the dataset (each file once) and returns it with its reference for a
-// certificate in the folder base.
+// certificate in the folder base. Data the kernel does not read by reference
+// (datafiles.go) give a nil reference.
 func (d *dataFlags) load(base string, lim cert.Limits) (*cert.Dataset, *cert.SourceRef, error) {
+	if d.needsInline() {
+		ds, _, err := loadInline(d, lim)
+		return ds, nil, err
+	}
 	l, r, err := d.loadAll(base, lim, false)
 	if err != nil {
 		return nil, nil, err

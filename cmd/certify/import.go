@@ -185,9 +185,18 @@ func runImport(o *importOptions, s *streams) error {
 		printImport(s, o, &rep, nil)
 		return nil
 	}
-	d, ref, err := o.data.load(dir, o.limits())
-	if err != nil {
-		return malformed(err)
+	var ref *cert.SourceRef
+	var d *cert.Dataset
+	var inlineParams map[string]string
+	if o.data.needsInline() {
+		// NumPy, LIBSVM, or labels other than 0..C−1 (datafiles.go): the data inline.
+		if d, inlineParams, err = loadInline(&o.data, o.limits()); err != nil {
+			return malformed(err)
+		}
+	} else {
+		if d, ref, err = o.data.load(dir, o.limits()); err != nil {
+			return malformed(err)
+		}
 	}
 	if d.D != net.InputDim {
 		return malformed(fmt.Errorf("the data points have dimension %d but the model reads %d inputs", d.D, net.InputDim))
@@ -209,8 +218,14 @@ func runImport(o *importOptions, s *streams) error {
 	if o.layers != "" {
 		params["layers"] = o.layers
 	}
+	for k, v := range inlineParams {
+		params[k] = v
+	}
 	c := &cert.Certificate{Format: cert.FormatV1, Network: net, Source: ref, Claims: []cert.Claim{claim},
 		Provenance: cert.Provenance{Producer: "certify import", Params: params, Notes: strings.Join(m.Notes, "; ")}}
+	if ref == nil {
+		c.Data = d // inline: the file's labels are not the kernel's
+	}
 	var buf bytes.Buffer
 	if err := certio.Encode(&buf, c); err != nil {
 		return err

@@ -96,12 +96,18 @@ func firstPieces(c *cert.Certificate) *cert.PiecesClaim {
 	return nil
 }
 
-// loadNetOrCert reads a certificate (a JSON object with a "format" field) or a bare
-// network; the certificate is nil for a bare network.
+// loadNetOrCert reads a certificate (a JSON object with a "format" field), a bare
+// network, or a model file (ONNX, NNet, safetensors, .npz/.npy: anything that does not
+// start with "{", told apart by content as modelio.Sniff does); the certificate is nil
+// unless the file is one.
 func loadNetOrCert(path string, lim cert.Limits) (*cert.Network, *cert.Certificate, error) {
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		return nil, nil, err
+	}
+	if !looksLikeJSON(raw) {
+		n, err := loadModel(path, raw)
+		return n, nil, err
 	}
 	var probe map[string]json.RawMessage
 	if json.Unmarshal(raw, &probe) == nil {
