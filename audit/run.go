@@ -375,6 +375,12 @@ func (c *ClaimSpec) whatTried(opt Options) string {
 	case KindPieceBound:
 		return fmt.Sprintf("the kernel's piece bound ∏(1 + (p−1)·m_l); else a search of %d %s networks (zigzag, random, local search; seed %d)", opt.Tries, c.act, opt.Seed)
 	case KindSize:
+		switch {
+		case c.Construction != "":
+			return fmt.Sprintf("construction %s built on datasets: %s (seed %d); sizes recomputed by the kernel, counted as %s", c.Construction, strings.Join(c.Families, ", "), opt.Seed, c.Count)
+		case c.Theorem == TheoremParkThm3:
+			return "construct.ParkThm3Smallest: one family of architectures meeting Theorem 3's conditions, decided exactly"
+		}
 		return fmt.Sprintf("the kernel's size formula for %s (theorems.Promise)", c.Theorem)
 	case KindMisclassify, KindL1:
 		return fmt.Sprintf("a search of %d %s networks (zigzag, random, local search; seed %d)", opt.Tries, c.act, opt.Seed)
@@ -443,6 +449,12 @@ func runInstance(ctx context.Context, c *ClaimSpec, x instance, opt Options) out
 	case KindL1:
 		return c.runL1(ctx, x, opt)
 	case KindSize:
+		switch {
+		case c.Construction != "":
+			return c.runConstructionSize(ctx, x, opt)
+		case c.Theorem == TheoremParkThm3:
+			return c.runParkThm3(x)
+		}
 		return c.runSize(x)
 	}
 	return outcome{status: Undecided, how: "unknown kind"}
