@@ -362,7 +362,25 @@ func (c *ClaimSpec) validate() error {
 			}
 		}
 	}
-	return c.enumerate(names, exprs)
+	if err := c.enumerate(names, exprs); err != nil {
+		return err
+	}
+	// A file family is read now, with the most points any instance takes: a file that does
+	// not parse, or has too few points, is the claim's error (exit 2), not an undecided.
+	if buildsData {
+		maxN := 0
+		for _, x := range c.insts {
+			maxN = max(maxN, x.n)
+		}
+		for i, fam := range c.Families {
+			if strings.HasPrefix(fam, "file:") && maxN > 0 {
+				if _, err := lowerbounds.Dataset(fam, maxN, 1); err != nil {
+					return fieldError(fmt.Sprintf("families[%d]", i), nil, "%v", err)
+				}
+			}
+		}
+	}
+	return nil
 }
 
 func (c *ClaimSpec) checkFamily(field, fam string) error {
