@@ -229,6 +229,8 @@ func TestBuiltinAudit(t *testing.T) {
 		"seed000-corollary-pieces-affine-depth": Proved,
 		"yun2019-prop3.2-imagenet":              Proved,
 		"yun2019-cor4.2-cifar10":                Proved,
+		"zhang2017-thm1-weights":                NotRefuted,
+		"park2021-imagenet-0.7M":                Undecided,
 	}
 	var sub ClaimsFile
 	sub.Version = 1

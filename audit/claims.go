@@ -40,15 +40,20 @@ const ArchFNN = "fnn"
 // Limits on what the audit builds. An instance beyond them is refused as a malformed
 // claim (it cannot be checked faithfully), never tried in a smaller setting.
 const (
-	maxAssignments = 1_000_000 // parameter assignments enumerated per claim
-	maxPoints      = 100_000   // N
-	maxInputDim    = 64        // input_dim
-	maxCoords      = 2_000_000 // N · input_dim
-	maxOutputs     = 64
-	maxClasses     = 1000
-	maxWidth       = 4096
-	maxLayers      = 64
-	maxProofPoints = 100_000 // the dataset of a piece-bound proof certificate
+	maxAssignments     = 1_000_000 // parameter assignments enumerated per claim
+	maxPoints          = 100_000   // N
+	maxInputDim        = 64        // input_dim
+	maxCoords          = 2_000_000 // N · input_dim
+	maxOutputs         = 64
+	maxClasses         = 1000
+	maxWidth           = 4096
+	maxLayers          = 64
+	maxProofPoints     = 100_000 // the dataset of a piece-bound proof certificate
+	maxConstructPoints = 4096    // N of a size claim against a construction (built on real data)
+	// N · input_dim of a size claim against a construction: the constructions take no
+	// context, and Zhang et al.'s at 4096 points in 64 dimensions ran past a minute and 2 GB
+	// (16 384 coordinates: under 10 s).
+	maxConstructCoords = 16_384
 )
 
 // ClaimSpec is one claim: a statement over integer parameters, and the instances to try.
@@ -96,6 +101,13 @@ type ClaimSpec struct {
 	Theorem     string `json:"theorem,omitempty"`
 	HiddenUnits string `json:"hidden_units,omitempty"`
 	Depth       string `json:"depth,omitempty"`
+	// size against a construction: the construction of package construct built on the
+	// instance's data ("zhang", "park", "vardi"), the paper's counting convention (count),
+	// and the quoted parameter figure. Delta: Δ of park2021-thm3 (the separation ratio).
+	Construction string `json:"construction,omitempty"`
+	Count        string `json:"count,omitempty"`
+	Parameters   string `json:"parameters,omitempty"`
+	Delta        string `json:"delta,omitempty"`
 	// Expect is the verdict the claim is expected to get (for --fail-on-unexpected).
 	Expect string `json:"expect,omitempty"`
 
@@ -116,8 +128,10 @@ type instance struct {
 	frac    *big.Rat
 	target  int
 	eps     *big.Rat
-	units   int64 // size: the quoted hidden units
+	units   int64 // size: the quoted hidden units (-1: not quoted)
 	depth   int64 // size: the quoted depth (0: not quoted)
+	params  int64 // size: the quoted parameters (-1: not quoted)
+	delta   *big.Rat
 }
 
 //go:embed builtin.json
@@ -247,8 +261,8 @@ func (c *ClaimSpec) validate() error {
 		}
 	} else if (c.Hidden == nil) == (c.Width == "") {
 		return fieldError("hidden", nil, "give hidden (a list of width expressions) or width and layers")
-	} else if c.Theorem != "" || c.HiddenUnits != "" || c.Depth != "" {
-		return fieldError("theorem", nil, "theorem, hidden_units and depth are for size claims")
+	} else if c.Theorem != "" || c.HiddenUnits != "" || c.Depth != "" || c.Construction != "" || c.Count != "" || c.Parameters != "" || c.Delta != "" {
+		return fieldError("theorem", nil, "theorem, construction, count, hidden_units, parameters, depth and delta are for size claims")
 	}
 	if c.Hidden != nil && len(c.Hidden) == 0 {
 		return fieldError("hidden", nil, "needs at least one hidden layer")
@@ -282,12 +296,12 @@ func (c *ClaimSpec) validate() error {
 		KindPieceBound:     {"bound"},
 		KindMisclassify:    {"k", "fraction"},
 		KindL1:             {"target", "epsilon"},
-		KindSize:           {"n", "input_dim", "hidden_units"},
+		KindSize:           {"n", "input_dim"},
 	}
 	values := map[string]string{"width": c.Width, "layers": c.Layers, "when": c.When, "n": c.N,
 		"input_dim": c.InputDim, "outputs": c.Outputs, "classes": c.Classes, "bound": c.Bound,
 		"k": c.K, "fraction": c.Fraction, "target": c.Target, "epsilon": c.Epsilon,
-		"hidden_units": c.HiddenUnits, "depth": c.Depth}
+		"hidden_units": c.HiddenUnits, "depth": c.Depth, "parameters": c.Parameters, "delta": c.Delta}
 	for _, f := range perKind[c.Kind] {
 		if err := need(f, values[f]); err != nil {
 			return err
@@ -308,9 +322,9 @@ func (c *ClaimSpec) validate() error {
 		own["classes"] = true
 	}
 	if c.Kind == KindSize {
-		own["depth"] = true
+		own["depth"], own["hidden_units"], own["parameters"], own["delta"] = true, true, true, true
 	}
-	for _, f := range []string{"n", "classes", "bound", "k", "fraction", "target", "epsilon", "hidden_units", "depth"} {
+	for _, f := range []string{"n", "classes", "bound", "k", "fraction", "target", "epsilon", "hidden_units", "depth", "parameters", "delta"} {
 		if !own[f] {
 			if err := refuse(f, values[f], "it belongs to another kind"); err != nil {
 				return err
@@ -320,7 +334,8 @@ func (c *ClaimSpec) validate() error {
 	if c.Strict && c.Kind != KindPieceBound {
 		return fieldError("strict", nil, "only for a piece-bound claim")
 	}
-	if !dataKind {
+	buildsData := dataKind || c.Kind == KindSize && c.Construction != ""
+	if !buildsData {
 		if len(c.Families) > 0 {
 			return fieldError("families", nil, "only for memorises and cannot-memorise claims")
 		}
@@ -340,6 +355,8 @@ func (c *ClaimSpec) validate() error {
 		if c.Kind == KindCannotMemorise && c.Classes != "" {
 			return fieldError("classes", nil, "the kernel's impossibility arguments are for scalar regression targets; a cannot-memorise claim about one-hot classes cannot be checked faithfully")
 		}
+	}
+	if buildsData {
 		if len(c.Families) == 0 {
 			c.Families = []string{lowerbounds.FamilyAlternating}
 		}
@@ -349,7 +366,25 @@ func (c *ClaimSpec) validate() error {
 			}
 		}
 	}
-	return c.enumerate(names, exprs)
+	if err := c.enumerate(names, exprs); err != nil {
+		return err
+	}
+	// A file family is read now, with the most points any instance takes: a file that does
+	// not parse, or has too few points, is the claim's error (exit 2), not an undecided.
+	if buildsData {
+		maxN := 0
+		for _, x := range c.insts {
+			maxN = max(maxN, x.n)
+		}
+		for i, fam := range c.Families {
+			if strings.HasPrefix(fam, "file:") && maxN > 0 {
+				if _, err := lowerbounds.Dataset(fam, maxN, 1); err != nil {
+					return fieldError(fmt.Sprintf("families[%d]", i), nil, "%v", err)
+				}
+			}
+		}
+	}
+	return nil
 }
 
 func (c *ClaimSpec) checkFamily(field, fam string) error {
@@ -594,27 +629,102 @@ var sizeTheorems = map[string]string{
 	"yun2019-cor4.2-relu":     "relu",
 }
 
+// TheoremParkThm3 is the size claim against Park et al.'s Theorem 3 (the sufficient
+// conditions on an architecture): the fewest parameters of the architectures that
+// construct.ParkThm3Smallest searches, for N points in d_x dimensions, C classes, Δ.
+const TheoremParkThm3 = "park2021-thm3"
+
+// Counting conventions of a size claim against a construction (docs/claims.md).
+const (
+	CountSharedDirection   = "shared-direction"   // Zhang et al.: 2n + d, the projection a counted once
+	CountParameters        = "parameters"         // Park et al.: all weights and biases
+	CountNonzeroWeights    = "nonzero-weights"    // Vardi et al.: the non-zero weights (edges)
+	CountNonzeroParameters = "nonzero-parameters" // non-zero weights and biases
+)
+
+// sizeConstructions are the constructions a size claim can be checked against, with the
+// counting conventions that apply to each.
+var sizeConstructions = map[string][]string{
+	"zhang": {CountSharedDirection, CountParameters, CountNonzeroWeights, CountNonzeroParameters},
+	"park":  {CountParameters, CountNonzeroWeights, CountNonzeroParameters},
+	"vardi": {CountParameters, CountNonzeroWeights, CountNonzeroParameters},
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	ids := make([]string, 0, len(m))
+	for id := range m {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	return ids
+}
+
 func (c *ClaimSpec) checkSize() error {
 	if c.Hidden != nil || c.Width != "" || c.Layers != "" {
-		return fieldError("hidden", nil, "a size claim's architecture is its theorem's; give no hidden, width or layers")
+		return fieldError("hidden", nil, "a size claim's architecture is its theorem's or construction's; give no hidden, width or layers")
+	}
+	if c.GeneralPosition || c.Strict {
+		return fieldError("general_position", nil, "general_position and strict are not for size claims")
+	}
+	if (c.Theorem == "") == (c.Construction == "") {
+		return fieldError("theorem", nil, "a size claim names its theorem (one of %s, %s) or its construction (one of %s), one of them",
+			strings.Join(sortedKeys(sizeTheorems), ", "), TheoremParkThm3, strings.Join(sortedKeys(sizeConstructions), ", "))
+	}
+	if c.Construction != "" {
+		counts, ok := sizeConstructions[c.Construction]
+		if !ok {
+			return fieldError("construction", nil, "unknown construction %q (want one of %s)", c.Construction, strings.Join(sortedKeys(sizeConstructions), ", "))
+		}
+		if c.act.Kind != cert.ActReLU {
+			return fieldError("activation", nil, "construction %s builds relu networks, not %s", c.Construction, c.act)
+		}
+		if c.Count == "" || c.Parameters == "" {
+			return fieldError("count", nil, "a size claim against a construction gives parameters (the quoted figure) and count (how the paper counts them: one of %s)", strings.Join(counts, ", "))
+		}
+		if !slices.Contains(counts, c.Count) {
+			return fieldError("count", nil, "%q is not a convention for construction %s (want one of %s)", c.Count, c.Construction, strings.Join(counts, ", "))
+		}
+		if c.Delta != "" {
+			return fieldError("delta", nil, "only for theorem %s", TheoremParkThm3)
+		}
+		if c.Construction != "zhang" && c.Classes == "" {
+			return fieldError("classes", nil, "construction %s memorises classes: the claim gives classes", c.Construction)
+		}
+		return nil
+	}
+	if len(c.Families) > 0 {
+		return fieldError("families", nil, "a size claim against a theorem's formula builds no data; families are for claims against a construction")
+	}
+	if c.Count != "" {
+		return fieldError("count", nil, "only for a size claim against a construction")
+	}
+	if c.Theorem == TheoremParkThm3 {
+		if c.act.Kind != cert.ActReLU {
+			return fieldError("activation", nil, "theorem %s is about relu networks, not %s", c.Theorem, c.act)
+		}
+		if c.Parameters == "" || c.Delta == "" || c.Classes == "" {
+			return fieldError("parameters", nil, "a %s size claim gives parameters (the quoted figure), delta (Δ) and classes", TheoremParkThm3)
+		}
+		if c.HiddenUnits != "" || c.Depth != "" {
+			return fieldError("hidden_units", nil, "a %s size claim quotes parameters only", TheoremParkThm3)
+		}
+		return nil
 	}
 	act, ok := sizeTheorems[c.Theorem]
 	if !ok {
-		ids := make([]string, 0, len(sizeTheorems))
-		for id := range sizeTheorems {
-			ids = append(ids, id)
-		}
-		sort.Strings(ids)
-		if c.Theorem == "" {
-			return fieldError("theorem", nil, "a size claim names its theorem (one of %s)", strings.Join(ids, ", "))
-		}
-		return fieldError("theorem", nil, "%q has no size formula in the kernel's theorem table that depends on N, d_x, d_y alone (want one of %s)", c.Theorem, strings.Join(ids, ", "))
+		return fieldError("theorem", nil, "%q has no size formula in the kernel's theorem table that depends on N, d_x, d_y alone (want one of %s, or %s)", c.Theorem, strings.Join(sortedKeys(sizeTheorems), ", "), TheoremParkThm3)
 	}
 	if c.act.String() != act {
 		return fieldError("activation", nil, "theorem %s is about %s networks, not %s", c.Theorem, act, c.act)
 	}
-	if len(c.Families) > 0 || c.GeneralPosition || c.Strict {
-		return fieldError("families", nil, "families, general_position and strict are not for size claims")
+	if c.HiddenUnits == "" {
+		return fieldError("hidden_units", nil, "a size claim against theorem %s gives hidden_units (the quoted figure)", c.Theorem)
+	}
+	if c.Theorem == "yun2019-prop3.2-relu" && c.Classes == "" {
+		return fieldError("classes", nil, "theorem %s is about one-hot classification: the claim gives classes, not outputs", c.Theorem)
+	}
+	if c.Parameters != "" || c.Delta != "" {
+		return fieldError("parameters", nil, "the kernel's formula for %s gives hidden units and depth, not parameters: compare parameters against a construction", c.Theorem)
 	}
 	return nil
 }
@@ -643,17 +753,47 @@ func (c *ClaimSpec) evaluateSize(x instance, in Instance, exprs map[string]*Expr
 		dyField = "classes"
 		x.classes = true
 	}
-	dy, err := geti(dyField, 1, 1<<20)
+	lo := int64(1)
+	if x.classes {
+		lo = 2
+	}
+	dy, err := geti(dyField, lo, 1<<20)
 	if err != nil {
 		return x, err
 	}
 	x.n, x.dx, x.dy = int(n), int(dx), int(dy)
-	if x.units, err = geti("hidden_units", 0, 1<<62); err != nil {
-		return x, err
+	x.units, x.params = -1, -1
+	if exprs["hidden_units"] != nil {
+		if x.units, err = geti("hidden_units", 0, 1<<62); err != nil {
+			return x, err
+		}
+	}
+	if exprs["parameters"] != nil {
+		if x.params, err = geti("parameters", 0, 1<<62); err != nil {
+			return x, err
+		}
 	}
 	if exprs["depth"] != nil {
 		if x.depth, err = geti("depth", 1, 1<<20); err != nil {
 			return x, err
+		}
+	}
+	if exprs["delta"] != nil {
+		if x.delta, err = exprs["delta"].Rat(in); err != nil {
+			return x, fieldError("delta", in, "%v", err)
+		}
+		if x.delta.Cmp(big.NewRat(1, 1)) <= 0 {
+			return x, fieldError("delta", in, "Δ = %s must exceed 1 (the ratio of the largest to the smallest distance)", x.delta.RatString())
+		}
+		if x.dx > 1<<24 {
+			return x, fieldError("input_dim", in, "d_x = %d is larger than %s's search takes", x.dx, TheoremParkThm3)
+		}
+	}
+	if c.Construction != "" {
+		// The construction is built on the instance's data: the data must be buildable.
+		if x.n > maxConstructPoints || x.dx > maxInputDim || int64(x.n)*int64(x.dx) > maxConstructCoords || x.dy > maxOutputs && !x.classes || x.dy > maxClasses {
+			return x, fieldError("n", in, "a dataset of %d points in %d dimensions with %d %s is larger than the audit builds a construction on (at most %d points, input_dim at most %d, at most %d coordinates): the claim cannot be checked faithfully here, and it is not tried in a smaller setting",
+				x.n, x.dx, x.dy, map[bool]string{true: "classes", false: "outputs"}[x.classes], maxConstructPoints, maxInputDim, maxConstructCoords)
 		}
 	}
 	return x, nil

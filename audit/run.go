@@ -375,6 +375,12 @@ func (c *ClaimSpec) whatTried(opt Options) string {
 	case KindPieceBound:
 		return fmt.Sprintf("the kernel's piece bound ∏(1 + (p−1)·m_l); else a search of %d %s networks (zigzag, random, local search; seed %d)", opt.Tries, c.act, opt.Seed)
 	case KindSize:
+		switch {
+		case c.Construction != "":
+			return fmt.Sprintf("construction %s built on datasets: %s (seed %d); sizes recomputed by the kernel, counted as %s", c.Construction, strings.Join(c.Families, ", "), opt.Seed, c.Count)
+		case c.Theorem == TheoremParkThm3:
+			return "construct.ParkThm3Smallest: one family of architectures meeting Theorem 3's conditions, decided exactly"
+		}
 		return fmt.Sprintf("the kernel's size formula for %s (theorems.Promise)", c.Theorem)
 	case KindMisclassify, KindL1:
 		return fmt.Sprintf("a search of %d %s networks (zigzag, random, local search; seed %d)", opt.Tries, c.act, opt.Seed)
@@ -443,6 +449,12 @@ func runInstance(ctx context.Context, c *ClaimSpec, x instance, opt Options) out
 	case KindL1:
 		return c.runL1(ctx, x, opt)
 	case KindSize:
+		switch {
+		case c.Construction != "":
+			return c.runConstructionSize(ctx, x, opt)
+		case c.Theorem == TheoremParkThm3:
+			return c.runParkThm3(x)
+		}
 		return c.runSize(x)
 	}
 	return outcome{status: Undecided, how: "unknown kind"}
@@ -593,6 +605,12 @@ func (c *ClaimSpec) runPieceBound(ctx context.Context, x instance, opt Options) 
 		return outcome{status: Undecided, how: err.Error()}
 	}
 	if res.Exceeds {
+		if res.Cert == nil || res.Cert.Network == nil {
+			return outcome{status: Undecided, how: "the search reported a network beating the bound without a certificate (reported, not believed)"}
+		}
+		if err := checkShape(res.Cert.Network, x, c.act); err != nil {
+			return outcome{status: Undecided, how: "the search's network is not of the claim's family (reported, not believed): " + err.Error()}
+		}
 		return outcome{status: Refuted, basis: "kernel", certs: []certOut{{cert: res.Cert}},
 			how: fmt.Sprintf("a %s network of widths %v has %d pieces on [0,1] (%s; kernel-checked pieces claim); the claim allows %s", c.act, x.hidden, res.Best, res.BestFrom, allowed)}
 	}
@@ -610,7 +628,18 @@ func (c *ClaimSpec) runMisclassify(ctx context.Context, x instance, opt Options)
 		return outcome{status: Undecided, how: err.Error()}
 	}
 	got := big.NewRat(int64(res.Wrong), int64(res.N))
-	if got.Cmp(x.frac) < 0 && res.Kernel == "verified" {
+	if got.Cmp(x.frac) < 0 && res.Kernel != "verified" {
+		// A network that would refute the claim, but whose certificate the kernel did not
+		// verify: neither a refutation nor evidence that the claim held.
+		return outcome{status: Undecided, how: fmt.Sprintf("a network of widths %v misclassifies %d of %d points, fewer than %s, but the kernel says %s of its threshold certificate (reported, not believed)", x.hidden, res.Wrong, res.N, x.frac.RatString(), res.Kernel)}
+	}
+	if got.Cmp(x.frac) < 0 {
+		if res.Cert == nil || res.Cert.Network == nil {
+			return outcome{status: Undecided, how: "the search reported a misclassification rate below the claim's without a certificate (reported, not believed)"}
+		}
+		if err := checkShape(res.Cert.Network, x, c.act); err != nil {
+			return outcome{status: Undecided, how: "the search's network is not of the claim's family (reported, not believed): " + err.Error()}
+		}
 		return outcome{status: Refuted, basis: "kernel", certs: []certOut{{cert: res.Cert}},
 			how: fmt.Sprintf("a network of widths %v misclassifies only %d of %d points, fewer than %s (kernel-checked threshold claim on the %d it gets right)", x.hidden, res.Wrong, res.N, x.frac.RatString(), res.N-res.Wrong)}
 	}
@@ -626,7 +655,10 @@ func (c *ClaimSpec) runL1(ctx context.Context, x instance, opt Options) outcome 
 	if err != nil {
 		return outcome{status: Undecided, how: err.Error()}
 	}
-	best, _ := new(big.Rat).SetString(res.Best)
+	best, ok := new(big.Rat).SetString(res.Best)
+	if !ok {
+		return outcome{status: Undecided, how: fmt.Sprintf("the search reported ∫|f − m^(%d)| = %q, not an exact rational", x.target, res.Best)}
+	}
 	if best.Cmp(x.eps) < 0 {
 		return outcome{status: RefutedUnverified, basis: "exact search",
 			how: fmt.Sprintf("a network of widths %v has ∫|f − m^(%d)| = %s < %s (exact, by package pwl; not a kernel claim)", x.hidden, x.target, res.Best, x.eps.RatString())}
@@ -654,7 +686,10 @@ func (c *ClaimSpec) runSize(x instance) outcome {
 	if x.depth > 0 {
 		how += fmt.Sprintf(" (depth %d)", x.depth)
 	}
-	ok := int64(*pr.HiddenUnits) <= x.units && (x.depth == 0 || pr.Depth == nil || int64(*pr.Depth) <= x.depth)
+	if x.depth > 0 && pr.Depth == nil {
+		return outcome{status: Undecided, how: how + ": the kernel's formula gives no depth to compare with the quoted one"}
+	}
+	ok := int64(*pr.HiddenUnits) <= x.units && (x.depth == 0 || int64(*pr.Depth) <= x.depth)
 	if !ok {
 		return outcome{status: Refuted, basis: "kernel formula", how: how + ": the theorem needs more than quoted (no certificate: the quantity is a formula, not a network)"}
 	}
@@ -753,26 +788,8 @@ func checkWitness(wc *cert.Certificate, d *cert.Dataset, x instance, act cert.Ac
 	if wc.Data != d && !sameData(wc.Data, d) {
 		return fmt.Errorf("the certificate speaks of other data")
 	}
-	if n.InputDim != x.dx || n.OutputDim() != x.dy {
-		return fmt.Errorf("the network maps %d inputs to %d outputs; the claim speaks of %d to %d", n.InputDim, n.OutputDim(), x.dx, x.dy)
-	}
-	if len(n.Layers) != len(x.hidden)+1 {
-		return fmt.Errorf("the network has %d hidden layers; the claim %d", len(n.Layers)-1, len(x.hidden))
-	}
-	for l, m := range x.hidden {
-		if n.Layers[l].Out() > m {
-			return fmt.Errorf("hidden layer %d has %d units; the claim allows %d", l+1, n.Layers[l].Out(), m)
-		}
-		for _, a := range n.Layers[l].Act {
-			if a.String() != act.String() {
-				return fmt.Errorf("hidden layer %d has a %s unit; the claim is about %s", l+1, a, act)
-			}
-		}
-	}
-	for _, a := range n.Layers[len(n.Layers)-1].Act {
-		if a.Kind != cert.ActIdentity {
-			return fmt.Errorf("the output layer has a %s unit; the claim's networks have an affine output", a)
-		}
+	if err := checkShape(n, x, act); err != nil {
+		return err
 	}
 	if len(wc.Claims) == 0 {
 		return fmt.Errorf("the certificate makes no claim")
@@ -824,4 +841,32 @@ func sameData(a, b *cert.Dataset) bool {
 		}
 	}
 	return true
+}
+
+// checkShape says whether n is a network of the claim's family at instance x: the
+// instance's input and output dimensions, as many hidden layers, none wider, every hidden
+// unit of the claim's activation, an affine output.
+func checkShape(n *cert.Network, x instance, act cert.Activation) error {
+	if n.InputDim != x.dx || n.OutputDim() != x.dy {
+		return fmt.Errorf("the network maps %d inputs to %d outputs; the claim speaks of %d to %d", n.InputDim, n.OutputDim(), x.dx, x.dy)
+	}
+	if len(n.Layers) != len(x.hidden)+1 {
+		return fmt.Errorf("the network has %d hidden layers; the claim %d", len(n.Layers)-1, len(x.hidden))
+	}
+	for l, m := range x.hidden {
+		if n.Layers[l].Out() > m {
+			return fmt.Errorf("hidden layer %d has %d units; the claim allows %d", l+1, n.Layers[l].Out(), m)
+		}
+		for _, a := range n.Layers[l].Act {
+			if a.String() != act.String() {
+				return fmt.Errorf("hidden layer %d has a %s unit; the claim is about %s", l+1, a, act)
+			}
+		}
+	}
+	for _, a := range n.Layers[len(n.Layers)-1].Act {
+		if a.Kind != cert.ActIdentity {
+			return fmt.Errorf("the output layer has a %s unit; the claim's networks have an affine output", a)
+		}
+	}
+	return nil
 }
