@@ -110,6 +110,7 @@ input or bad usage, 3 undecided, 4 an internal error (a bug in certify).`,
 			newSMTExportCmd(g, s),
 			newSMTExistsCmd(g, s),
 			newSMTWorkerCmd(g, s)),
+		newMergeCmd(g, s),
 		newVersionCmd(g, s),
 	)
 	return root

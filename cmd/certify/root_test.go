@@ -28,7 +28,7 @@ func TestCommandTree(t *testing.T) {
 		"audit", "capacity", "capacity park", "check",
 		"construct", "construct bubeck", "construct park", "construct sawtooth", "construct vardi",
 		"construct yun", "construct yun-classify", "construct zhang", "construct zigzag",
-		"eval", "import", "inspect", "pieces", "plot", "separation", "sizes",
+		"eval", "import", "inspect", "merge", "pieces", "plot", "separation", "sizes",
 		"smt", "smt exists", "smt export", "smt worker", "version",
 	}
 	if !slices.Equal(got, want) {

@@ -379,6 +379,7 @@ type smtExistsOptions struct {
 	timeout    time.Duration
 	out        string // witness certificate
 	smt2       string // the query (or the proof as it was run) as SMT-LIB 2
+	shard      shardFlags
 }
 
 func newSMTExistsCmd(g *globalOptions, s *streams) *cobra.Command {
@@ -412,6 +413,7 @@ rationalised.`,
 	f.DurationVar(&o.timeout, "timeout", 60*time.Second, "wall-clock limit")
 	f.StringVarP(&o.out, "output", "o", "", "write the witness certificate here")
 	f.StringVar(&o.smt2, "smt2", "", "also write the query as SMT-LIB 2 to this file (check-sat only, for any solver to re-run; for an unsat split, the proof as it was run)")
+	o.shard.register(f)
 	return cmd
 }
 
@@ -442,6 +444,9 @@ func runSMTExists(o *smtExistsOptions, s *streams) error {
 		return malformed(err)
 	}
 	a := search.Arch{InputDim: d.D, Hidden: hidden, Outputs: d.LabelDim}
+	if o.shard.spec != "" {
+		return runSMTExistsShard(o, s, solver, a, d)
+	}
 	if o.smt2 != "" {
 		script, err := search.ExistsScript(a, d, search.Encoding(o.enc), max(smt.DefaultMaxDigits, o.maxDigits))
 		if err != nil {
@@ -465,6 +470,12 @@ func runSMTExists(o *smtExistsOptions, s *streams) error {
 			return err
 		}
 	}
+	return reportExists(s, a, d, res, o.out)
+}
+
+// reportExists prints an existence answer (and writes the witness certificate to out):
+// the end of a single run and of a merge of its shards.
+func reportExists(s *streams, a search.Arch, d *cert.Dataset, res *search.ExistsResult, out string) error {
 	fmt.Fprintf(s.out, "%s  network %s on %d points: %s, encoding %s, %s\n", res.Status, a, d.N, res.Solver, res.Encoding, res.Time.Round(time.Millisecond))
 	if res.Reason != "" {
 		fmt.Fprintln(s.out, "  reason: "+res.Reason)
@@ -493,8 +504,8 @@ func runSMTExists(o *smtExistsOptions, s *streams) error {
 			fmt.Fprintf(s.out, "    w=%s b=%s\n", smtRatList(l.W[u]), l.B[u].RatString())
 		}
 	}
-	if o.out != "" {
-		f, err := os.Create(o.out)
+	if out != "" {
+		f, err := os.Create(out)
 		if err != nil {
 			return err
 		}
@@ -505,7 +516,7 @@ func runSMTExists(o *smtExistsOptions, s *streams) error {
 		if err := f.Close(); err != nil {
 			return err
 		}
-		fmt.Fprintln(s.out, "  wrote "+o.out)
+		fmt.Fprintln(s.out, "  wrote "+out)
 	}
 	if krep.Status != cert.Verified {
 		return silentExit(exitRefuted)

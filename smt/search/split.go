@@ -289,28 +289,52 @@ var splitCaseLimit = 10 * time.Second
 // existsSplit runs the split: cases in order, each with a share of the time left. With
 // two hidden layers a case still undecided is split again on the second layer (split2.go),
 // its sub-cases asked as one batch; the cases still undecided then get what time remains.
+// It is the one-shard run of the sharded split (shard.go) followed by its merge, so that a
+// merged sharded run and a single run are put together by the same code.
 func existsSplit(ctx context.Context, s smt.Solver, a Arch, d *cert.Dataset, maxDigits int) (*ExistsResult, error) {
-	start := time.Now()
-	out := &ExistsResult{Encoding: EncSplit, Solver: s.Name()}
-	if err := splitSupported(a, d); err != nil {
+	p, err := ExistsSplitShard(ctx, s, a, d, maxDigits, 1, 1)
+	if err != nil {
 		return nil, err
 	}
-	xs := distinctInputs(d)
-	cases := splitCases(len(xs), a.Hidden[0])
+	return MergeSplit(a, d, maxDigits, []*SplitPartial{p})
+}
+
+// runSplitCases runs the split on the cases of cases that keep selects (all of them when
+// keep is nil), recording each one's outcome in p.
+func runSplitCases(ctx context.Context, s smt.Solver, a Arch, d *cert.Dataset, xs []*big.Rat, cases [][]splitUnit, keep func(int) bool, maxDigits int, p *SplitPartial) error {
+	start := time.Now()
+	defer func() { p.Time = time.Since(start) }()
 	canSub := len(a.Hidden) >= 2 && len(xs) <= split2MaxPoints
-	subSplit := map[string]bool{} // cases decided by their sub-cases
-	pending := cases
-	var irrational, subNotes []string
-	found := func(w *cert.Certificate, solver, note string) (*ExistsResult, error) {
-		out.Status, out.Solver, out.Witness, out.Note = smt.Sat, solver, w, note
-		out.Time = time.Since(start)
-		return out, nil
+	index := map[string]int{}
+	for i, cs := range cases {
+		index[fmt.Sprint(cs)] = i
+	}
+	out := map[int]*SplitCase{}
+	var pending [][]splitUnit
+	for i, cs := range cases {
+		if keep == nil || keep(i) {
+			pending = append(pending, cs)
+			out[i] = &SplitCase{Index: i, Case: fmt.Sprint(cs), Outcome: OutcomeSkipped}
+		}
+	}
+	defer func() {
+		for i := range cases {
+			if c, ok := out[i]; ok {
+				p.Cases = append(p.Cases, *c)
+			}
+		}
+	}()
+	at := func(cs []splitUnit) *SplitCase { return out[index[fmt.Sprint(cs)]] }
+	irrational := false
+	found := func(cs []splitUnit, round int, w *cert.Certificate, solver, note string) {
+		c := at(cs)
+		c.Outcome, c.Round = OutcomeSat, round
+		p.Witness, p.WitnessSolver, p.WitnessNote, p.WitnessCase = w, solver, note, c.Index
 	}
 	// Mirror symmetry: a case left open whose mirror image was decided unsat is unsat.
-	mirrored := map[string]string{}
 	symmetric := mirrorSymmetric(d, xs)
 	applyMirror := func(open [][]splitUnit) [][]splitUnit {
-		if !symmetric || len(irrational) > 0 {
+		if !symmetric || irrational {
 			return open
 		}
 		isOpen := map[string]bool{}
@@ -324,7 +348,8 @@ func existsSplit(ctx context.Context, s smt.Solver, a Arch, d *cert.Dataset, max
 				still = append(still, cs)
 				continue
 			}
-			mirrored[fmt.Sprint(cs)] = m
+			c := at(cs)
+			c.Outcome, c.MirrorOf = OutcomeMirror, m
 		}
 		return still
 	}
@@ -335,6 +360,9 @@ func existsSplit(ctx context.Context, s smt.Solver, a Arch, d *cert.Dataset, max
 		var undecided [][]splitUnit
 		for i, cs := range pending {
 			if ctx.Err() != nil {
+				for _, u := range pending[i:] {
+					at(u).Outcome = OutcomeUnknown
+				}
 				undecided = append(undecided, pending[i:]...)
 				break
 			}
@@ -352,38 +380,43 @@ func existsSplit(ctx context.Context, s smt.Solver, a Arch, d *cert.Dataset, max
 				st, w, note, err := existsSubSplit(qctx, ctx, s, a, d, cs, xs, maxDigits)
 				cancel()
 				if err != nil {
-					return nil, err
+					return err
 				}
+				c := at(cs)
 				switch st {
 				case smt.Unsat:
-					subSplit[fmt.Sprint(cs)] = true
-					subNotes = append(subNotes, note)
+					c.Outcome, c.Round, c.SubNote = OutcomeSub, round, note
 				case smt.Sat:
 					if w == nil {
-						irrational = append(irrational, fmt.Sprintf("case %v: %s", cs, note))
+						c.Outcome, c.Round, irrational = OutcomeIrrational, round, true
+						c.IrrationalNote = fmt.Sprintf("case %v: %s", cs, note)
 						continue
 					}
-					return found(w, note, fmt.Sprintf("first-layer case %v of %d, %s", cs, len(cases), note))
+					found(cs, round, w, note, fmt.Sprintf("first-layer case %v of %d, %s", cs, len(cases), note))
+					return nil
 				default:
+					c.Outcome, c.SubNote = OutcomeUnknown, note
 					undecided = append(undecided, cs)
-					subNotes = append(subNotes, note)
 				}
 				continue
 			}
 			q, err := splitCaseQuery(a, d, cs, xs, nil, nil, maxDigits)
 			if err != nil {
 				cancel()
-				return nil, err
+				return err
 			}
 			res, err := s.Solve(qctx, q)
 			cancel()
 			if err != nil {
-				return nil, err
+				return err
 			}
+			c := at(cs)
 			switch res.Status {
 			case smt.Unsat:
+				c.Outcome, c.Round = OutcomeUnsat, round
 				continue
 			case smt.Unknown:
+				c.Outcome = OutcomeUnknown
 				undecided = append(undecided, cs)
 				continue
 			}
@@ -391,51 +424,19 @@ func existsSplit(ctx context.Context, s smt.Solver, a Arch, d *cert.Dataset, max
 				return splitCaseQuery(a, d, cs, xs, ts, nil, maxDigits)
 			}, nil, res)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			if w == nil {
-				irrational = append(irrational, fmt.Sprintf("case %v: %s", cs, note))
+				c.Outcome, c.Round, irrational = OutcomeIrrational, round, true
+				c.IrrationalNote = fmt.Sprintf("case %v: %s", cs, note)
 				continue
 			}
-			return found(w, res.Solver, fmt.Sprintf("first-layer case %v of %d%s", cs, len(cases), note))
+			found(cs, round, w, res.Solver, fmt.Sprintf("first-layer case %v of %d%s", cs, len(cases), note))
+			return nil
 		}
 		pending = applyMirror(undecided)
 	}
-	out.Time = time.Since(start)
-	switch {
-	case len(irrational) > 0:
-		out.Status, out.Irrational = smt.Sat, true
-		out.Note = "sat with irrational weights only: " + strings.Join(irrational, "; ")
-	case len(pending) > 0:
-		out.Status = smt.Unknown
-		names := make([]string, 0, 4)
-		for _, cs := range pending[:min(len(pending), 4)] {
-			names = append(names, fmt.Sprint(cs))
-		}
-		out.Reason = fmt.Sprintf("%d of %d first-layer cases undecided (%s", len(pending), len(cases), strings.Join(names, ", "))
-		if len(pending) > 4 {
-			out.Reason += ", …"
-		}
-		out.Reason += ")"
-		if len(subNotes) > 0 {
-			out.Reason += "; " + strings.Join(subNotes, "; ")
-		}
-	default:
-		out.Status = smt.Unsat
-		out.Note = fmt.Sprintf("all %d first-layer cases unsat", len(cases))
-		if len(subSplit) > 0 {
-			out.Note += fmt.Sprintf(", %d of them split again on the second layer (%s)", len(subSplit), strings.Join(subNotes, "; "))
-		}
-		if len(mirrored) > 0 {
-			out.Note += fmt.Sprintf(", %d by the mirror symmetry of the data (x ↦ −x, targets mapped affinely)", len(mirrored))
-		}
-		script, err := splitProofScript(a, d, xs, cases, subSplit, mirrored, maxDigits)
-		if err != nil {
-			return nil, err
-		}
-		out.Script = script
-	}
-	return out, nil
+	return nil
 }
 
 // existsSubSplit decides a first-layer case by its second-layer sub-cases, asked as one

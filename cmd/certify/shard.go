@@ -1,0 +1,410 @@
+package main
+
+// Sharding: a long search cut into n shards that run anywhere (a Slurm job array, a
+// Kubernetes Indexed Job, n shells), each writing a partial result, and `certify merge`
+// putting the partials together into what a single run writes.
+//
+// A shard is named 1-based, i/n, or taken from the scheduler with --shard auto:
+// SLURM_ARRAY_TASK_ID − SLURM_ARRAY_TASK_MIN + 1 of SLURM_ARRAY_TASK_COUNT (a Slurm job
+// array), or JOB_COMPLETION_INDEX + 1 (0-based, a Kubernetes Indexed Job) of
+// --shard-count or CERTIFY_SHARD_COUNT. A partial result names the whole job (command,
+// architecture, the data and their SHA-256, encoding, certify's version, n) and its own
+// index; merge refuses partials of different jobs, a shard given twice and a shard
+// missing (exit 2).
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/big"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"certify/cert"
+	"certify/certio"
+	"certify/smt"
+	"certify/smt/search"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+)
+
+// shardFlags are the flags of a sharded command.
+type shardFlags struct {
+	spec  string // i/n or auto
+	count int    // n for --shard auto on a Kubernetes Indexed Job
+	dir   string // where the partial result goes
+}
+
+func (f *shardFlags) register(fs *pflag.FlagSet) {
+	fs.StringVar(&f.spec, "shard", "", "run shard i of n (1-based, i/n), or auto: from SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT or JOB_COMPLETION_INDEX; writes a partial result for certify merge")
+	fs.IntVar(&f.count, "shard-count", 0, "n for --shard auto under a Kubernetes Indexed Job (default: CERTIFY_SHARD_COUNT)")
+	fs.StringVar(&f.dir, "shard-dir", ".", "folder for the partial result (shard-I-of-N.json)")
+}
+
+// maxShards bounds n.
+const maxShards = 100000
+
+// parseShard reads i/n (1 ≤ i ≤ n), or auto from the environment.
+func parseShard(spec string, count int, getenv func(string) string) (int, int, error) {
+	if spec == "auto" {
+		if id := getenv("SLURM_ARRAY_TASK_ID"); id != "" {
+			i, err1 := strconv.Atoi(id)
+			n, err2 := strconv.Atoi(getenv("SLURM_ARRAY_TASK_COUNT"))
+			lo, err3 := strconv.Atoi(getenv("SLURM_ARRAY_TASK_MIN"))
+			if err1 != nil || err2 != nil || err3 != nil {
+				return 0, 0, fmt.Errorf("--shard auto: SLURM_ARRAY_TASK_ID=%q, SLURM_ARRAY_TASK_COUNT=%q, SLURM_ARRAY_TASK_MIN=%q are not numbers",
+					id, getenv("SLURM_ARRAY_TASK_COUNT"), getenv("SLURM_ARRAY_TASK_MIN"))
+			}
+			return checkShard(i-lo+1, n, "--shard auto (Slurm: give a contiguous --array, e.g. 1-N)")
+		}
+		if idx := getenv("JOB_COMPLETION_INDEX"); idx != "" {
+			i, err := strconv.Atoi(idx)
+			if err != nil {
+				return 0, 0, fmt.Errorf("--shard auto: JOB_COMPLETION_INDEX=%q is not a number", idx)
+			}
+			n := count
+			if n == 0 {
+				if n, err = strconv.Atoi(getenv("CERTIFY_SHARD_COUNT")); err != nil {
+					return 0, 0, errors.New("--shard auto: JOB_COMPLETION_INDEX is set but not the count: give --shard-count or CERTIFY_SHARD_COUNT (the Job's completions)")
+				}
+			}
+			return checkShard(i+1, n, "--shard auto (JOB_COMPLETION_INDEX)")
+		}
+		return 0, 0, errors.New("--shard auto: neither SLURM_ARRAY_TASK_ID nor JOB_COMPLETION_INDEX is set (not in a job array?)")
+	}
+	a, b, ok := strings.Cut(spec, "/")
+	i, err1 := strconv.Atoi(a)
+	n, err2 := strconv.Atoi(b)
+	if !ok || err1 != nil || err2 != nil {
+		return 0, 0, fmt.Errorf("--shard: %q is not i/n (1-based, e.g. 2/8) or auto", spec)
+	}
+	return checkShard(i, n, "--shard "+spec)
+}
+
+func checkShard(i, n int, what string) (int, int, error) {
+	if n < 1 || n > maxShards || i < 1 || i > n {
+		return 0, 0, fmt.Errorf("%s: shard %d of %d is not 1 ≤ i ≤ n ≤ %d", what, i, n, maxShards)
+	}
+	return i, n, nil
+}
+
+// shardJob names the whole job a partial result belongs to; every shard of a job has
+// the same.
+type shardJob struct {
+	Command    string   `json:"command"`
+	Arch       string   `json:"architecture"`
+	Hidden     []int    `json:"hidden"`
+	DataSHA256 string   `json:"data_sha256"`
+	Encoding   string   `json:"encoding"`
+	Version    string   `json:"version"`
+	MaxDigits  int      `json:"max_digits"`
+	Shards     int      `json:"shards"`
+	Outputs    []string `json:"outputs,omitempty"` // the files a single run writes: witness, smt2 (base names)
+}
+
+// shardPartial is one shard's partial result (shard-I-of-N.json).
+type shardPartial struct {
+	Format  string               `json:"format"`
+	Job     shardJob             `json:"job"`
+	Shard   int                  `json:"shard"`
+	Data    [][2]string          `json:"data"` // (x, y) as exact rationals
+	Split   *search.SplitPartial `json:"split"`
+	Witness json.RawMessage      `json:"witness,omitempty"` // the witness certificate when a case was sat
+}
+
+const partialFormat = "certify-partial/1"
+
+// dataRows writes 1-D data as (x, y) rational strings; dataSHA256 hashes them.
+func dataRows(d *cert.Dataset) [][2]string {
+	rows := make([][2]string, d.N)
+	for i := range rows {
+		rows[i] = [2]string{d.Input(i)[0].RatString(), d.Target(i)[0].RatString()}
+	}
+	return rows
+}
+
+func dataSHA256(rows [][2]string) string {
+	h := sha256.New()
+	for _, r := range rows {
+		fmt.Fprintf(h, "%s,%s\n", r[0], r[1])
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func partialName(i, n int) string { return fmt.Sprintf("shard-%d-of-%d.json", i, n) }
+
+// runSMTExistsShard runs one shard of `smt exists --encoding split` and writes its partial.
+func runSMTExistsShard(o *smtExistsOptions, s *streams, solver smt.Solver, a search.Arch, d *cert.Dataset) error {
+	i, n, err := parseShard(o.shard.spec, o.shard.count, os.Getenv)
+	if err != nil {
+		return malformed(err)
+	}
+	if search.Encoding(o.enc) != search.EncSplit {
+		return malformed(fmt.Errorf("--shard: only --encoding split is cut into shards (its cases), not %s", o.enc))
+	}
+	digits := max(smt.DefaultMaxDigits, o.maxDigits)
+	rows := dataRows(d)
+	p := &shardPartial{Format: partialFormat, Shard: i, Data: rows, Job: shardJob{
+		Command: "smt exists", Arch: a.String(), Hidden: a.Hidden, DataSHA256: dataSHA256(rows),
+		Encoding: o.enc, Version: readVersion().Version, MaxDigits: digits, Shards: n,
+		Outputs: []string{filepath.Base(o.out), filepath.Base(o.smt2)},
+	}}
+	if o.out == "" {
+		p.Job.Outputs[0] = ""
+	}
+	if o.smt2 == "" {
+		p.Job.Outputs[1] = ""
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
+	defer cancel()
+	sp, err := search.ExistsSplitShard(ctx, solver, a, d, digits, i, n)
+	if errors.Is(err, smt.ErrBadQuery) || errors.Is(err, smt.ErrTooLarge) {
+		return malformed(err)
+	}
+	if err != nil {
+		return &exitError{code: exitUndecided, err: err}
+	}
+	p.Split = sp
+	if sp.Witness != nil {
+		var b strings.Builder
+		if err := certio.Encode(&b, sp.Witness); err != nil {
+			return err
+		}
+		p.Witness = json.RawMessage(b.String())
+	}
+	if err := os.MkdirAll(o.shard.dir, 0o755); err != nil {
+		return err
+	}
+	path := filepath.Join(o.shard.dir, partialName(i, n))
+	b, err := json.MarshalIndent(p, "", " ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
+		return err
+	}
+	counts := map[string]int{}
+	for _, c := range sp.Cases {
+		counts[c.Outcome]++
+	}
+	keys := make([]string, 0, len(counts))
+	for k := range counts {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for k, key := range keys {
+		parts[k] = fmt.Sprintf("%d %s", counts[key], key)
+	}
+	fmt.Fprintf(s.out, "shard %d/%d of network %s on %d points: %d of %d cases (%s) in %s\nwrote %s\n",
+		i, n, a, d.N, len(sp.Cases), sp.Total, strings.Join(parts, ", "), sp.Time.Round(time.Millisecond), path)
+	return nil
+}
+
+// ---- certify merge ----
+
+type mergeOptions struct {
+	*globalOptions
+	dirs []string
+	out  string
+}
+
+func newMergeCmd(g *globalOptions, s *streams) *cobra.Command {
+	o := &mergeOptions{globalOptions: g}
+	cmd := &cobra.Command{
+		Use:   "merge DIR… -o DIR",
+		Short: "Put the partial results of a sharded run together into what a single run writes",
+		Long: `merge reads every partial result (shard-I-of-N.json) in the folders given, checks
+that they are the n shards of one job — same command, architecture, data, encoding,
+certify version and n, each shard exactly once, every work item in exactly one shard —
+and writes into -o DIR the files a single run writes (the proof script, the witness
+certificate), printing what the single run prints.
+
+Exit codes: as the single run (0 decided, 3 undecided); 2 when the partials are
+missing, duplicated, overlapping or of different jobs.`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.dirs = args
+			return runMerge(o, s)
+		},
+	}
+	cmd.Flags().StringVarP(&o.out, "output", "o", "", "folder for the merged result")
+	return cmd
+}
+
+// maxPartialBytes bounds one partial result file.
+const maxPartialBytes = 1 << 30
+
+func readPartials(dirs []string) ([]*shardPartial, []string, error) {
+	var parts []*shardPartial
+	var paths []string
+	for _, dir := range dirs {
+		names, err := filepath.Glob(filepath.Join(dir, "shard-*-of-*.json"))
+		if err != nil {
+			return nil, nil, err
+		}
+		if len(names) == 0 {
+			if _, err := os.Stat(dir); err != nil {
+				return nil, nil, err
+			}
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			st, err := os.Stat(name)
+			if err != nil {
+				return nil, nil, err
+			}
+			if st.Size() > maxPartialBytes {
+				return nil, nil, fmt.Errorf("%s: larger than %d bytes", name, maxPartialBytes)
+			}
+			b, err := os.ReadFile(name)
+			if err != nil {
+				return nil, nil, err
+			}
+			dec := json.NewDecoder(strings.NewReader(string(b)))
+			dec.DisallowUnknownFields()
+			var p shardPartial
+			if err := dec.Decode(&p); err != nil {
+				return nil, nil, fmt.Errorf("%s: not a partial result: %v", name, err)
+			}
+			if p.Format != partialFormat {
+				return nil, nil, fmt.Errorf("%s: format %q, want %q", name, p.Format, partialFormat)
+			}
+			if p.Split == nil {
+				return nil, nil, fmt.Errorf("%s: no split outcomes", name)
+			}
+			parts = append(parts, &p)
+			paths = append(paths, name)
+		}
+	}
+	if len(parts) == 0 {
+		return nil, nil, fmt.Errorf("no partial result (shard-I-of-N.json) in %s", strings.Join(dirs, ", "))
+	}
+	return parts, paths, nil
+}
+
+// sameJob says how two jobs differ ("" when they are the same).
+func sameJob(a, b shardJob) string {
+	switch {
+	case a.Command != b.Command:
+		return fmt.Sprintf("command %q, not %q", b.Command, a.Command)
+	case a.Arch != b.Arch:
+		return fmt.Sprintf("architecture %s, not %s", b.Arch, a.Arch)
+	case a.DataSHA256 != b.DataSHA256:
+		return fmt.Sprintf("data SHA-256 %s, not %s", b.DataSHA256, a.DataSHA256)
+	case a.Encoding != b.Encoding:
+		return fmt.Sprintf("encoding %s, not %s", b.Encoding, a.Encoding)
+	case a.Version != b.Version:
+		return fmt.Sprintf("certify version %s, not %s", b.Version, a.Version)
+	case a.MaxDigits != b.MaxDigits:
+		return fmt.Sprintf("max digits %d, not %d", b.MaxDigits, a.MaxDigits)
+	case a.Shards != b.Shards:
+		return fmt.Sprintf("%d shards, not %d", b.Shards, a.Shards)
+	case strings.Join(a.Outputs, "\x00") != strings.Join(b.Outputs, "\x00"):
+		return fmt.Sprintf("outputs %q, not %q", b.Outputs, a.Outputs)
+	}
+	return ""
+}
+
+func runMerge(o *mergeOptions, s *streams) error {
+	if o.out == "" {
+		return malformed(errors.New("merge: give the output folder with -o DIR"))
+	}
+	parts, paths, err := readPartials(o.dirs)
+	if err != nil {
+		return malformed(err)
+	}
+	job := parts[0].Job
+	seen := map[int]string{}
+	for k, p := range parts {
+		if why := sameJob(job, p.Job); why != "" {
+			return malformed(fmt.Errorf("%s is of another job than %s: %s", paths[k], paths[0], why))
+		}
+		if dataSHA256(p.Data) != p.Job.DataSHA256 {
+			return malformed(fmt.Errorf("%s: its data do not hash to its data_sha256", paths[k]))
+		}
+		if p.Shard < 1 || p.Shard > job.Shards || filepath.Base(paths[k]) != partialName(p.Shard, job.Shards) {
+			return malformed(fmt.Errorf("%s: shard %d of %d under another name", paths[k], p.Shard, job.Shards))
+		}
+		if prev, dup := seen[p.Shard]; dup {
+			return malformed(fmt.Errorf("shard %d of %d is given twice: %s and %s", p.Shard, job.Shards, prev, paths[k]))
+		}
+		seen[p.Shard] = paths[k]
+	}
+	var missing []string
+	for i := 1; i <= job.Shards; i++ {
+		if _, ok := seen[i]; !ok {
+			missing = append(missing, strconv.Itoa(i))
+			if len(missing) == 10 {
+				missing = append(missing, "…")
+				break
+			}
+		}
+	}
+	if len(missing) > 0 {
+		return malformed(fmt.Errorf("missing shards: %s (of %d)", strings.Join(missing, ", "), job.Shards))
+	}
+	if job.Command != "smt exists" || job.Encoding != string(search.EncSplit) {
+		return malformed(fmt.Errorf("merge: command %q, encoding %q: only smt exists --encoding split is merged", job.Command, job.Encoding))
+	}
+	xs := make([][]*big.Rat, len(parts[0].Data))
+	ys := make([][]*big.Rat, len(parts[0].Data))
+	for i, r := range parts[0].Data {
+		x, ok1 := new(big.Rat).SetString(r[0])
+		y, ok2 := new(big.Rat).SetString(r[1])
+		if !ok1 || !ok2 {
+			return malformed(fmt.Errorf("%s: data[%d]: %q, %q are not rationals", paths[0], i, r[0], r[1]))
+		}
+		xs[i], ys[i] = []*big.Rat{x}, []*big.Rat{y}
+	}
+	d, err := cert.NewDataset(xs, nil, ys, 0)
+	if err != nil {
+		return malformed(fmt.Errorf("%s: data: %v", paths[0], err))
+	}
+	a := search.Arch{InputDim: 1, Hidden: job.Hidden, Outputs: 1}
+	if a.String() != job.Arch {
+		return malformed(fmt.Errorf("%s: hidden widths %v are not architecture %s", paths[0], job.Hidden, job.Arch))
+	}
+	splits := make([]*search.SplitPartial, len(parts))
+	for k, p := range parts {
+		splits[k] = p.Split
+		if len(p.Witness) > 0 {
+			w, err := cert.Decode(strings.NewReader(string(p.Witness)), "", o.limits())
+			if err != nil {
+				return malformed(fmt.Errorf("%s: witness: %v", paths[k], err))
+			}
+			splits[k].Witness = w
+		}
+	}
+	res, err := search.MergeSplit(a, d, job.MaxDigits, splits)
+	if err != nil {
+		return malformed(fmt.Errorf("merge: %w", err))
+	}
+	if err := os.MkdirAll(o.out, 0o755); err != nil {
+		return err
+	}
+	witness, smt2 := job.Outputs[0], job.Outputs[1]
+	if smt2 != "" {
+		script := res.Script
+		if script == "" {
+			if script, err = search.ExistsScript(a, d, search.EncSplit, job.MaxDigits); err != nil {
+				return malformed(err)
+			}
+		}
+		if err := os.WriteFile(filepath.Join(o.out, smt2), []byte(script), 0o644); err != nil {
+			return err
+		}
+	}
+	if witness != "" {
+		witness = filepath.Join(o.out, witness)
+	}
+	return reportExists(s, a, d, res, witness)
+}
