@@ -18,8 +18,9 @@ type Options struct {
 	Progress func(done, total int)
 	// Engine chooses the arithmetic (auto: the fastest exact one; see Engine).
 	Engine Engine
-	// Timeout, when positive, bounds the time of the point pass and of each pieces claim:
-	// work stopped by it leaves the claim Undecided (limit-reached).
+	// Timeout, when positive, bounds the time of the whole check (the point pass and every
+	// claim checked as a whole: pieces, hyperplanes, no-fit, theorem): work stopped by it
+	// leaves the claim Undecided (limit-reached), never Verified or Refuted.
 	Timeout time.Duration
 	// MaxValueBits bounds the size of every number computed while evaluating the network
 	// (0: DefaultMaxValueBits; negative: no bound); a larger one leaves the claim
@@ -143,11 +144,11 @@ func Check(c *Certificate, opt Options) (*Report, error) {
 				rep.Engine += ", " + name
 			}
 		case HyperplanesClaim:
-			r.Status, r.Checked, r.Detail, r.Failure = cl.check(c, i, rep.Sizes)
+			r.Status, r.Checked, r.Detail, r.Failure = cl.checkWithin(c, i, bud)
 		case NoFitClaim:
-			r.Status, r.Checked, r.Detail, r.Failure = cl.check(c, i, rep.Sizes)
+			r.Status, r.Checked, r.Detail, r.Failure = cl.checkWithin(c, i, bud)
 		case TheoremClaim:
-			r.Status, r.Checked, r.Detail, r.Failure = checkTheorem(cl, c, i, rep.Sizes, opt.Theorems)
+			r.Status, r.Checked, r.Detail, r.Failure = checkTheorem(cl, c, i, rep.Sizes, opt.Theorems, bud)
 		default:
 			// specOf refused every other type above; a kind added to the table but not
 			// here stays Undecided rather than verified.

@@ -75,8 +75,8 @@
 // # Files
 //
 // What a verdict rests on, with line counts (TestDocListsFiles keeps this list true).
-// The core (3230 lines) — every verdict rests on it, whichever claims and engine;
-// with the fast engines and the kinds below, 6793 lines:
+// The core (3231 lines) — every verdict rests on it, whichever claims and engine;
+// with the fast engines and the kinds below, 6852 lines:
 //
 //	doc.go          115  this contract
 //	verdict.go      100  statuses, reports, failures, malformed-input errors
@@ -88,7 +88,7 @@
 //	dataset.go      931  datasets and the one loader of CSV and IDX files
 //	format.go       660  strict decoding of certificates
 //	validate.go     180  what must fit together before any check
-//	check.go        575  Check: the point-wise claims, sizes, the dispatch of the others
+//	check.go        576  Check: the point-wise claims, sizes, the dispatch of the others
 //
 // The fast engines — a verdict on point-wise claims rests on the one the report names:
 //
@@ -101,10 +101,10 @@
 // The kinds checked as a whole — a verdict on a claim of the kind rests on its file:
 //
 //	pieces.go       941  pieces: regions and affine pieces on a segment
-//	hyperplanes.go  297  hyperplanes through chosen points
-//	nofit.go        349  no-fit: piece counting and monotonicity
-//	farkas.go       699  no-fit: case splits (one or two layers) with exact Farkas leaves
-//	theorem.go      409  theorem instances (with the formulas of certify/theorems)
+//	hyperplanes.go  305  hyperplanes through chosen points
+//	nofit.go        354  no-fit: piece counting and monotonicity
+//	farkas.go       722  no-fit: case splits (one or two layers) with exact Farkas leaves
+//	theorem.go      431  theorem instances (with the formulas of certify/theorems)
 //
 // Reading rests on package certify/internal/strictjson (one reading of JSON: exact-case
 // keys, no duplicates, no null; strictjson.go, about 910 lines). A theorem claim checked

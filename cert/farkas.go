@@ -295,6 +295,21 @@ type farkasCheck struct {
 	n, L   int
 	widths []int
 	leaves int
+	bud    budget
+	total  int  // leaves of the tree
+	late   bool // the deadline stopped the walk
+}
+
+// countLeaves is the number of leaves of a proof tree.
+func countLeaves(nd *FarkasNode) int {
+	if nd.Split == "" {
+		return 1
+	}
+	k := 0
+	for i := range nd.Cases {
+		k += countLeaves(&nd.Cases[i])
+	}
+	return k
 }
 
 // kindsOf says how a split labels its cases: the number of kinds, the size of a case,
@@ -367,6 +382,10 @@ func (fc *farkasCheck) node(nd *FarkasNode, path string, us []farkasUnit, second
 		return &Failure{Code: code, Path: field, Point: -1, Layer: -1, Unit: -1, Want: claimed, Got: computed, Message: msg}
 	}
 	if nd.Split == "" {
+		if fc.bud.late() {
+			fc.late = true
+			return limitFailure(path, fc.bud.timeMsg(fc.leaves, fc.total, "leaves"))
+		}
 		fc.leaves++
 		return checkFarkasLeaf(fc.rows(us, second, signs), nd.Farkas, path)
 	}
@@ -557,7 +576,7 @@ func signRows(fd FarkasData, un farkasUnit, sign byte, nv, ia, iq int) []FarkasR
 }
 
 // checkFarkas checks a proof tree (method "farkas"); path is "claims[i]".
-func checkFarkas(cl NoFitClaim, c *Certificate, path string) (Status, int, string, *Failure) {
+func checkFarkas(cl NoFitClaim, c *Certificate, path string, bud budget) (Status, int, string, *Failure) {
 	fail := func(code Code, field, want, got, msg string) *Failure {
 		return &Failure{Code: code, Path: field, Point: -1, Layer: -1, Unit: -1, Want: want, Got: got, Message: msg}
 	}
@@ -572,7 +591,7 @@ func checkFarkas(cl NoFitClaim, c *Certificate, path string) (Status, int, strin
 	if err != nil {
 		return Refuted, 1, "", fail(CodeNoFitNotImplied, "dataset", "", "", err.Error())
 	}
-	fc := &farkasCheck{fd: fd, n: len(fd.X), L: len(a.Hidden), widths: a.Hidden}
+	fc := &farkasCheck{fd: fd, n: len(fd.X), L: len(a.Hidden), widths: a.Hidden, bud: bud, total: countLeaves(cl.Proof)}
 	signCount := a.Hidden[0]
 	if fc.L == 2 {
 		signCount *= a.Hidden[1]
@@ -584,6 +603,10 @@ func checkFarkas(cl NoFitClaim, c *Certificate, path string) (Status, int, strin
 		return Refuted, 1, "", fail(CodeNoFitNotImplied, path+".architecture", "at most 16 sign choices", fmt.Sprint(signCount), "sign splits are enumerated for at most 16 weights")
 	}
 	if f := fc.node(cl.Proof, path+".proof", nil, nil, ""); f != nil {
+		if fc.late {
+			f.Path = path
+			return Undecided, fc.leaves, "", f
+		}
 		return Refuted, fc.leaves, "", f
 	}
 	return Verified, fc.leaves, fmt.Sprintf("%d first-layer cases, %d Farkas leaves, each infeasible: no network of widths %v fits", len(cl.Proof.Cases), fc.leaves, a.Hidden), nil

@@ -116,11 +116,16 @@ func decodeHyperplanes(raw json.RawMessage, path string, c *Certificate, lim Lim
 	return h, nil
 }
 
-func (h HyperplanesClaim) check(c *Certificate, index int, _ Sizes) (Status, int, string, *Failure) {
+// checkWithin checks the claim, stopping Undecided (limit-reached) when the budget's
+// deadline passes: it looks before each hyperplane and every 1024 points of one.
+func (h HyperplanesClaim) checkWithin(c *Certificate, index int, bud budget) (Status, int, string, *Failure) {
 	d := c.Data
 	checked := 0
 	for pi, pl := range h.Planes {
 		path := fmt.Sprintf("claims[%d].planes[%d]", index, pi)
+		if bud.late() {
+			return Undecided, checked, "", limitFailure(fmt.Sprintf("claims[%d]", index), bud.timeMsg(pi, len(h.Planes), "hyperplanes"))
+		}
 		fail := func(code Code, field string, point int, want, got, msg string) (Status, int, string, *Failure) {
 			return Refuted, checked, "", &Failure{Code: code, Path: path + field, Point: point, Layer: -1, Unit: -1,
 				Want: want, Got: got, Message: msg}
@@ -147,6 +152,9 @@ func (h HyperplanesClaim) check(c *Certificate, index int, _ Sizes) (Status, int
 		}
 		acc, t := new(big.Int), new(big.Int)
 		for i := 0; i < d.N; i++ {
+			if i&1023 == 1023 && bud.late() {
+				return Undecided, checked, "", limitFailure(path, bud.timeMsg(pi, len(h.Planes), "hyperplanes")+fmt.Sprintf(" (at point %d of %d of the next)", i, d.N))
+			}
 			var on bool
 			if isInt {
 				acc.SetInt64(0)

@@ -253,13 +253,18 @@ func ForcedPieces(d *Dataset, threshold *big.Rat) (int64, error) {
 	return forced, nil
 }
 
-func (cl NoFitClaim) check(c *Certificate, index int, _ Sizes) (Status, int, string, *Failure) {
+// checkWithin checks the claim within the budget's deadline: a Farkas tree looks at it
+// before each leaf; the other methods do little work and look once.
+func (cl NoFitClaim) checkWithin(c *Certificate, index int, bud budget) (Status, int, string, *Failure) {
 	path := fmt.Sprintf("claims[%d]", index)
 	fail := func(code Code, field, want, got, msg string) *Failure {
 		return &Failure{Code: code, Path: path + field, Point: -1, Layer: -1, Unit: -1, Want: want, Got: got, Message: msg}
 	}
 	if cl.Method == "farkas" {
-		return checkFarkas(cl, c, path)
+		return checkFarkas(cl, c, path, bud)
+	}
+	if cl.Method != "solver" && bud.late() {
+		return Undecided, 0, "", limitFailure(path, bud.timeMsg(0, 1, "piece counts"))
 	}
 	if cl.Method == "solver" {
 		s := cl.Solver

@@ -250,12 +250,25 @@ func WithinPromise(built, promised TheoremSizes) bool {
 // checkTheorem checks a theorem claim; table may be nil (see the comment at the top).
 // Steps alternate between the kernel's own and the table's, in the order a reader
 // would: architecture, instance, hypothesis, promise, built, bound.
-func checkTheorem(t TheoremClaim, c *Certificate, index int, s Sizes, table Theorems) (Status, int, string, *Failure) {
+func checkTheorem(t TheoremClaim, c *Certificate, index int, s Sizes, table Theorems, bud budget) (Status, int, string, *Failure) {
 	path := fmt.Sprintf("claims[%d]", index)
 	checked := 0
+	// steps: the checks below, for the time limit's message.
+	steps := 6 + len(t.Hypothesis)
+	if table != nil {
+		steps += 2 + len(t.Hypothesis)
+	}
 	fail := func(code Code, field, want, got, msg string) (Status, int, string, *Failure) {
 		return Refuted, checked, "", &Failure{Code: code, Path: path + "." + field, Point: -1, Layer: -1, Unit: -1,
 			Want: want, Got: got, Message: msg}
+	}
+	// The deadline is looked at before and after the table's formulas (the table is code
+	// outside the kernel, of any cost) and before each comparison.
+	stop := func() (Status, int, string, *Failure) {
+		return Undecided, checked, "", limitFailure(path, bud.timeMsg(checked, steps, "theorem checks"))
+	}
+	if bud.late() {
+		return stop()
 	}
 	var f TheoremFormulas
 	if table != nil {
@@ -265,6 +278,9 @@ func checkTheorem(t TheoremClaim, c *Certificate, index int, s Sizes, table Theo
 			return fail(CodeClaimShape, "theorem", t.Theorem, "", shape)
 		}
 		checked++
+		if bud.late() {
+			return stop()
+		}
 	}
 	in := InstanceOf(c)
 	if fmt.Sprint(t.Instance.N, t.Instance.DX, t.Instance.DY, t.Instance.Widths) != fmt.Sprint(in.N, in.DX, in.DY, in.Widths) {
@@ -278,6 +294,9 @@ func checkTheorem(t TheoremClaim, c *Certificate, index int, s Sizes, table Theo
 				fmt.Sprintf("%d comparisons", len(f.Hypothesis)), "the theorem's hypothesis has another number of comparisons")
 		}
 		for k, want := range f.Hypothesis {
+			if bud.late() {
+				return stop()
+			}
 			got := t.Hypothesis[k]
 			p := fmt.Sprintf("hypothesis[%d]", k)
 			switch {
@@ -293,6 +312,9 @@ func checkTheorem(t TheoremClaim, c *Certificate, index int, s Sizes, table Theo
 	}
 	holds := true
 	for k, cmp := range t.Hypothesis {
+		if bud.late() {
+			return stop()
+		}
 		h := cmp.Evaluate()
 		if cmp.Holds != h {
 			return fail(CodeTheoremHypothesis, fmt.Sprintf("hypothesis[%d].holds", k), fmt.Sprint(cmp.Holds), fmt.Sprint(h),
