@@ -166,7 +166,7 @@ func (n *Network) OutputDim() int {
 	return n.Layers[len(n.Layers)-1].Out()
 }
 
-// Sizes are the size measures papers use (math.md §1), recomputed from the network.
+// Sizes are the size measures papers use, recomputed from the network.
 type Sizes struct {
 	Depth             int   `json:"depth"`              // number of affine layers, the output layer included
 	Widths            []int `json:"widths"`             // units per layer, the output layer included

@@ -8,7 +8,7 @@ import (
 )
 
 // The three-layer constructions (yun, yun-classify, zigzag) share one skeleton
-// (math.md §3): the points sorted by t = u·x are cut into p consecutive blocks; layer 1
+// (Yun, Sra, Jadbabaie 2019, Thm 3.1): the points sorted by t = u·x are cut into p consecutive blocks; layer 1
 // has a unit h_0 = σ(t − t_1) and, for each gap between block j (last point a) and block
 // j+1, the pair σ(t − a), σ(t − a − 1); any layer-2 unit can then be an independent
 // affine map A_j·t + B_j on each block. Both gap units break at integers (t is an
@@ -165,7 +165,7 @@ func (bp *blockPlan) layers(dx, d1, d2, dy int, progress func(string, int, int))
 	return l1, l2, out
 }
 
-// ---- the Yun et al. scheme (math.md §3, reconstruction) ----
+// ---- the Yun et al. scheme (a reconstruction of the paper's proof) ----
 
 // yunScheme: per block and coordinate, the first label y_1 needs one unit of its sign
 // (the constant |y_1|; none when y_1 = 0), and each change Δ = y_k − y_{k−1} ≠ 0 one plus

@@ -18,7 +18,7 @@ import (
 // the new layer's units. Nothing is rounded: every coefficient is a big integer, and the
 // only rational weights are those of the output layer (a common denominator).
 //
-// The gadgets, each exact on the finite set of values that reach it (math.md §1). The
+// The gadgets, each exact on the finite set of values that reach it. The
 // construction knows those values exactly (they are integers by design: projected
 // inputs, offsets, packed weights) and the kernel recomputes them when it checks:
 //

@@ -15,7 +15,7 @@ import (
 //	layers, while any network with l layers and m ≤ 2^{(k−3)/l − 1} nodes per layer
 //	misclassifies at least 1/6 of them.
 //
-// The network is the width-3 form of math.md §2: m(x) = 2σ(x) − 4σ(x − ½) + 2σ(x − 1)
+// The network is the width-3 form of Telgarsky's tent map: m(x) = 2σ(x) − 4σ(x − ½) + 2σ(x − 1)
 // composed L times, so L hidden layers of 3 units (each reading the previous m through
 // weights 2, −4, 2) and an identity output. On the data, m^(L)(i/2^L) = m(frac(i/2)) is 0
 // for even i and 1 for odd i, so the certificate claims exact memorisation and

@@ -23,7 +23,7 @@ import (
 // data is split into k parts whose sub-networks run side by side (Theorem 5.1: width
 // 12k, depth ≈ depth of one part, Õ(N/L) parameters for depth L).
 //
-// The network, ReLU only (plus the identity output), in three stages (math.md §6):
+// The network, ReLU only (plus the identity output), in three stages (Vardi, Yehudai, Shamir 2022, §3):
 //
 // I. Projection. z = σ(u·x − min_j u·x_j) with the small integer vector u of
 // chooseProjection: the z_i are distinct integers ≥ 0 (one unit; d weights).

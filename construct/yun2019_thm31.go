@@ -18,7 +18,7 @@ import (
 //
 // (Labels outside [−1, 1] only rescale the output layer, which the construction absorbs.)
 //
-// ReLU (math.md §3, a reconstruction of the paper's proof): the points sorted by
+// ReLU (a reconstruction of the paper's proof): the points sorted by
 // t = u·x (u a small integer vector) are cut into p blocks; layer 1 has 2p − 1 units (see
 // blocks.go) that let every layer-2 unit be an independent affine map of t on each block;
 // layer 2 has, per output coordinate, U units, half with output weight +1 and half −1.
