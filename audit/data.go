@@ -146,19 +146,7 @@ func interpolant(d *cert.Dataset, x instance, act cert.Activation) (*cert.Networ
 		}
 	}
 	zero := func() *big.Rat { return new(big.Rat) }
-	layer := func(out, in int) cert.Layer {
-		l := cert.Layer{}
-		for j := 0; j < out; j++ {
-			row := make([]*big.Rat, in)
-			for k := range row {
-				row[k] = zero()
-			}
-			l.W = append(l.W, row)
-			l.B = append(l.B, zero())
-			l.Act = append(l.Act, act)
-		}
-		return l
-	}
+	layer := func(out, in int) cert.Layer { return lowerbounds.ZeroLayer(out, in, act) }
 	// relu(x_1 − t_j) = Σ_i a[j][i]·h_i + b[j] on the data, h the first layer's units.
 	l1 := layer(d1, x.dx)
 	a := make([][]*big.Rat, P-1)

@@ -194,19 +194,7 @@ func InterpolantNetwork(d *cert.Dataset, arch cert.Architecture) (*cert.Network,
 	}
 	relu := cert.Activation{Kind: cert.ActReLU}
 	zero := func() *big.Rat { return new(big.Rat) }
-	layer := func(out, in int) cert.Layer {
-		l := cert.Layer{}
-		for j := 0; j < out; j++ {
-			row := make([]*big.Rat, in)
-			for k := range row {
-				row[k] = zero()
-			}
-			l.W = append(l.W, row)
-			l.B = append(l.B, zero())
-			l.Act = append(l.Act, relu)
-		}
-		return l
-	}
+	layer := func(out, in int) cert.Layer { return ZeroLayer(out, in, relu) }
 	net := &cert.Network{InputDim: 1}
 	// Layer 1: σ(x − x_j) for j = 1..N−1; output coefficients c_j.
 	l1 := layer(arch.Hidden[0], 1)
@@ -252,4 +240,20 @@ func InterpolantNetwork(d *cert.Dataset, arch cert.Architecture) (*cert.Network,
 	out := cert.Layer{W: [][]*big.Rat{coef}, B: []*big.Rat{bias}, Act: []cert.Activation{{Kind: cert.ActIdentity}}}
 	net.Layers = append(net.Layers, out)
 	return net, true
+}
+
+// ZeroLayer is a layer of out units reading in inputs, every weight and bias a fresh 0,
+// every unit with activation act: the blank that the interpolants fill in.
+func ZeroLayer(out, in int, act cert.Activation) cert.Layer {
+	l := cert.Layer{}
+	for j := 0; j < out; j++ {
+		row := make([]*big.Rat, in)
+		for k := range row {
+			row[k] = new(big.Rat)
+		}
+		l.W = append(l.W, row)
+		l.B = append(l.B, new(big.Rat))
+		l.Act = append(l.Act, act)
+	}
+	return l
 }
