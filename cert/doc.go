@@ -75,8 +75,8 @@
 // # Files
 //
 // What a verdict rests on, with line counts (TestDocListsFiles keeps this list true).
-// The core (3231 lines) — every verdict rests on it, whichever claims and engine;
-// with the fast engines and the kinds below, 6852 lines:
+// The core (2615 lines) — every verdict rests on it, whichever claims, data and engine;
+// with the data readers, the fast engines and the kinds below, 6868 lines:
 //
 //	doc.go          115  this contract
 //	verdict.go      100  statuses, reports, failures, malformed-input errors
@@ -85,10 +85,17 @@
 //	num.go          103  exact rationals from strings
 //	network.go      241  networks, activations, states, sizes
 //	eval.go          57  the reference evaluator (plain rational arithmetic)
-//	dataset.go      931  datasets and the one loader of CSV and IDX files
-//	format.go       660  strict decoding of certificates
+//	dataset.go      448  datasets: compact storage, duplicates and conflicts, limits
+//	format.go       520  strict decoding of certificates
 //	validate.go     180  what must fit together before any check
 //	check.go        576  Check: the point-wise claims, sizes, the dispatch of the others
+//
+// Data files — a verdict on a certificate whose dataset is a "source" rests on files.go
+// and the reader of the source's format:
+//
+//	files.go        348  reading a data file once: where it may be, its SHA-256, gzip, limits
+//	csv.go          200  the CSV reader
+//	idx.go           90  the IDX reader (MNIST, Fashion-MNIST): pixels kept as bytes
 //
 // The fast engines — a verdict on point-wise claims rests on the one the report names:
 //

@@ -144,7 +144,8 @@ func (h HyperplanesClaim) checkWithin(c *Certificate, index int, bud budget) (St
 		for k, v := range pl.Normal {
 			W[k] = scaledNum(v, q)
 		}
-		num, den, isInt := d.IntInputs()
+		den, isInt := d.IntDenom()
+		row := make([]int64, d.D)
 		var rhs *big.Rat
 		if isInt {
 			rhs = new(big.Rat).Mul(pl.Offset, new(big.Rat).SetInt(q))
@@ -158,8 +159,9 @@ func (h HyperplanesClaim) checkWithin(c *Certificate, index int, bud budget) (St
 			var on bool
 			if isInt {
 				acc.SetInt64(0)
+				row = d.IntRow(i, row)
 				for k, w := range W {
-					if x := num[i*d.D+k]; x != 0 && w.Sign() != 0 {
+					if x := row[k]; x != 0 && w.Sign() != 0 {
 						acc.Add(acc, t.Mul(w, big.NewInt(x)))
 					}
 				}
