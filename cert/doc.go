@@ -22,6 +22,18 @@
 // the bytes of one file, the points of a dataset and the parameters of a network, so that
 // hostile input is refused rather than allowed to exhaust time or memory.
 //
+// Numbers that grow with the steps of a computation, rather than being fixed by the
+// numbers read, are bounded by Options.MaxValueBits: a network's values layer after layer
+// (every engine), the affine maps of a pieces claim's region walk, the entries of the
+// elimination that decides a hyperplane's affine independence (quotients of minors,
+// growing with each pivot), a no-fit claim's bound ∏(1 + (p−1)·m_l) (one factor per
+// layer) and the sums of a Farkas leaf (a new denominator with each row). Past the bound
+// a claim is Undecided (limit-reached). The other numbers are bounded by the size of what
+// was read: a Farkas row combines one data point with small integers, a point's side of a
+// hyperplane is one dot product of the normal with the point, and a theorem claim
+// compares sizes, counts and the data's squared distances, whose largest (2^L, 4^k) have
+// as many bits as the network has layers or the data have bits.
+//
 // # Reading input
 //
 // Certificates and networks are read by certify/internal/strictjson, part of the kernel,
@@ -75,12 +87,12 @@
 // # Files
 //
 // What a verdict rests on, with line counts (TestDocListsFiles keeps this list true).
-// The core (2615 lines) — every verdict rests on it, whichever claims, data and engine;
-// with the data readers, the fast engines and the kinds below, 6868 lines:
+// The core (2549 lines) — every verdict rests on it, whichever claims, data and engine;
+// with the data readers, the fast engines and the kinds below, 6847 lines:
 //
-//	doc.go          115  this contract
+//	doc.go          134  this contract
 //	verdict.go      100  statuses, reports, failures, malformed-input errors
-//	codes.go         99  the stable codes of refuted and undecided claims
+//	codes.go        100  the stable codes of refuted and undecided claims
 //	claims.go       169  the claim types and the closed table of kinds
 //	num.go          103  exact rationals from strings
 //	network.go      241  networks, activations, states, sizes
@@ -88,7 +100,7 @@
 //	dataset.go      448  datasets: compact storage, duplicates and conflicts, limits
 //	format.go       520  strict decoding of certificates
 //	validate.go     180  what must fit together before any check
-//	check.go        576  Check: the point-wise claims, sizes, the dispatch of the others
+//	check.go        497  Check: the point-wise claims, sizes, the dispatch of the others
 //
 // Data files — a verdict on a certificate whose dataset is a "source" rests on files.go
 // and the reader of the source's format:
@@ -100,7 +112,7 @@
 // The fast engines — a verdict on point-wise claims rests on the one the report names:
 //
 //	engine.go       148  the engine choice (auto, big, reference) and the work budget
-//	fast.go         720  int64 and big-integer evaluation over common denominators
+//	fast.go         712  int64 and big-integer evaluation over common denominators
 //
 // The int64 and 128-bit arithmetic of fast.go and pieces.go is checked by package
 // certify/internal/exactint (exactint.go, about 105 lines), part of what those verdicts rest on.
@@ -108,9 +120,9 @@
 // The kinds checked as a whole — a verdict on a claim of the kind rests on its file:
 //
 //	pieces.go       941  pieces: regions and affine pieces on a segment
-//	hyperplanes.go  305  hyperplanes through chosen points
-//	nofit.go        354  no-fit: piece counting and monotonicity
-//	farkas.go       722  no-fit: case splits (one or two layers) with exact Farkas leaves
+//	hyperplanes.go  320  hyperplanes through chosen points
+//	nofit.go        372  no-fit: piece counting and monotonicity
+//	farkas.go       736  no-fit: case splits (one or two layers) with exact Farkas leaves
 //	theorem.go      431  theorem instances (with the formulas of certify/theorems)
 //
 // Reading rests on package certify/internal/strictjson (one reading of JSON: exact-case
