@@ -39,8 +39,8 @@
 // Certificates and networks are read by certify/internal/strictjson, part of the kernel,
 // so that a file has one reading: exact-case keys, no duplicate keys, no null, integer
 // literals for integers, valid UTF-8; the input is validated as it is read, within
-// Limits.MaxFileBytes, and the parameter and point limits are checked before anything is
-// decoded. Dataset files are read by Load, each once: hashed and checked against the
+// Limits.MaxFileBytes (decompressed first when it is gzip, within the same limit), and the
+// parameter and point limits are checked before anything is decoded. Dataset files are read by Load, each once: hashed and checked against the
 // certificate's SHA-256 before they are parsed, decompressed within the same limit. A
 // certificate's data paths resolve only inside its own folder or Limits.DataRoots (LoadRef).
 //
@@ -87,8 +87,8 @@
 // # Files
 //
 // What a verdict rests on, with line counts (TestDocListsFiles keeps this list true).
-// The core (2549 lines) — every verdict rests on it, whichever claims, data and engine;
-// with the data readers, the fast engines and the kinds below, 6847 lines:
+// The core (2553 lines) — every verdict rests on it, whichever claims, data and engine;
+// with the data readers, the fast engines and the kinds below, 6861 lines:
 //
 //	doc.go          134  this contract
 //	verdict.go      100  statuses, reports, failures, malformed-input errors
@@ -98,14 +98,14 @@
 //	network.go      241  networks, activations, states, sizes
 //	eval.go          57  the reference evaluator (plain rational arithmetic)
 //	dataset.go      448  datasets: compact storage, duplicates and conflicts, limits
-//	format.go       520  strict decoding of certificates
+//	format.go       524  strict decoding of certificates
 //	validate.go     180  what must fit together before any check
 //	check.go        497  Check: the point-wise claims, sizes, the dispatch of the others
 //
 // Data files — a verdict on a certificate whose dataset is a "source" rests on files.go
 // and the reader of the source's format:
 //
-//	files.go        348  reading a data file once: where it may be, its SHA-256, gzip, limits
+//	files.go        358  reading a data file once: where it may be, its SHA-256, gzip, limits
 //	csv.go          200  the CSV reader
 //	idx.go           90  the IDX reader (MNIST, Fashion-MNIST): pixels kept as bytes
 //

@@ -1,6 +1,7 @@
 package cert
 
 import (
+	"bufio"
 	"bytes"
 	"compress/gzip"
 	"crypto/sha256"
@@ -107,15 +108,24 @@ func readStored(path string, index int, want string, lim Limits) (io.Reader, str
 	if want != "" && digest != want {
 		return nil, "", &HashMismatchError{Index: index, Path: path, Got: digest, Want: want}
 	}
-	var r io.Reader = bytes.NewReader(raw)
-	if len(raw) >= 2 && raw[0] == 0x1f && raw[1] == 0x8b {
-		zr, err := gzip.NewReader(r)
-		if err != nil {
-			return nil, "", fmt.Errorf("%s: corrupt gzip: %v", path, err)
-		}
-		r = &boundedReader{r: zr, limit: lim.MaxFileBytes, path: path}
+	r, err := decompressed(bytes.NewReader(raw), path, lim.MaxFileBytes)
+	return r, digest, err
+}
+
+// decompressed returns r when it does not start with gzip's magic bytes, else a reader of
+// its decompressed content that fails once more than limit bytes come out (a
+// decompression bomb) and reads at most limit bytes of r. The one place gzip is
+// recognised: data files and certificates. name names the input in errors.
+func decompressed(r io.Reader, name string, limit int64) (io.Reader, error) {
+	br := bufio.NewReader(r)
+	if magic, _ := br.Peek(2); len(magic) < 2 || magic[0] != 0x1f || magic[1] != 0x8b {
+		return br, nil
 	}
-	return r, digest, nil
+	zr, err := gzip.NewReader(io.LimitReader(br, limit))
+	if err != nil {
+		return nil, fmt.Errorf("%s: corrupt gzip: %v", name, err)
+	}
+	return &boundedReader{r: zr, limit: limit, path: name}, nil
 }
 
 // boundedReader fails once more than limit bytes have been read (a decompression bomb).

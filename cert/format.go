@@ -139,12 +139,16 @@ var claimFields = map[string][]string{
 // against (see Limits.DataRoots for what may be read). Any problem with the input is a
 // *MalformedError (or an I/O error); the certificate's claims are not checked here (see
 // Check). The input is read strictly (one reading: exact-case keys, no duplicate keys, no
-// null) and validated as it is read, within Limits.MaxFileBytes.
+// null) and validated as it is read, within Limits.MaxFileBytes; gzip is recognised by
+// its magic bytes and decompressed within the same limit.
 func Decode(r io.Reader, dir string, lim Limits) (*Certificate, error) {
 	lim = lim.withDefaults()
-	var w wireCert
-	_, err := strictjson.Read(r, lim.MaxFileBytes, &w, budgets(lim)...)
+	r, err := decompressed(r, "the certificate", lim.MaxFileBytes)
 	if err != nil {
+		return nil, &MalformedError{Msg: err.Error()}
+	}
+	var w wireCert
+	if _, err = strictjson.Read(r, lim.MaxFileBytes, &w, budgets(lim)...); err != nil {
 		return nil, strictErr(err, true)
 	}
 	if w.Format != FormatV1 {
