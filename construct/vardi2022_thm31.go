@@ -21,7 +21,13 @@ import (
 // projected value and c the bits of a label; n ≈ √(N/(max(ρ,c)+2)) gives depth
 // ≈ 2√(N·(ρ+2)). Bit complexity ≈ n·ρ (the packed group words). With MaxDepth set, the
 // data is split into k parts whose sub-networks run side by side (Theorem 5.1: width
-// 12k, depth ≈ depth of one part, Õ(N/L) parameters for depth L).
+// 12k, depth ≈ depth of one part, Õ(N/L) parameters for depth L). This meets Theorem
+// 5.1's bound as the theorem claim "vardi2022-thm5.1" states it with our constants (at the
+// built depth L: width ≤ 12⌈8N(max(λ_R, ℓC) + 2)/L²⌉, non-zero weights ≤ 160·L·⌈…⌉ + d;
+// e.g. digits, N = 1797: L = 60 gives width 501 ≤ 1680 and 44 270 non-zero weights) —
+// no change was needed for it. The certificate stores dense layers, so a small MaxDepth
+// (many parts) is refused when the dense parameter count would pass the kernel's limit
+// cert.DefaultMaxParams. VardiBits (Theorem 6.2) bounds the bit complexity instead.
 //
 // The network, ReLU only (plus the identity output), in three stages (Vardi, Yehudai, Shamir 2022, §3):
 //
@@ -108,6 +114,17 @@ func (v *vardiPrep) build(d *cert.Dataset, o DeepOptions, groupSize int, bits st
 				break
 			}
 			parts++
+		}
+	}
+	if parts > 1 {
+		// The certificate stores dense layers: refuse before building what the kernel
+		// would refuse to read (and what would take gigabytes to build).
+		m := (n + parts - 1) / parts
+		w := int64(12 * parts)
+		est := int64(vardiDepth(m, vardiGroupSize(m, slot, groupSize), slot)) * (w + 1) * w
+		if est > cert.DefaultMaxParams {
+			return nil, fmt.Errorf("vardi: --max-depth %d needs %d parts side by side (width %d), about %d parameters as dense layers, above the certificate limit of %d; choose a larger --max-depth",
+				o.MaxDepth, parts, w, est, int64(cert.DefaultMaxParams))
 		}
 	}
 	b := newDeepNet(d.D)
