@@ -506,6 +506,14 @@ func checkSizes(cl SizesClaim, s Sizes, ci int) (*Failure, int) {
 			return mis("widths", cl.Widths, s.Widths), n
 		}
 	}
+	if b := cl.MaxBitsAtMost; b != nil {
+		n++
+		if s.MaxBits > *b {
+			f := mis("max_bits_at_most", fmt.Sprintf("max_bits ≤ %d", *b), s.MaxBits)
+			f.Message = "the network's max_bits exceeds the stated bound"
+			return f, n
+		}
+	}
 	return nil, n
 }
 

@@ -305,7 +305,7 @@ func TestBitsFixtures(t *testing.T) {
 	near := nearCollisions(t, 8, 3)
 	root := filepath.Join("..", "testdata", "certs")
 	for _, fx := range []struct {
-		name, fn string
+		name, fn string // fn: the construction; a name with "_budget" shares the valid fixture without it
 		build    func() (*Result, error)
 		breakIt  func(c *cert.Certificate) string
 		want     string
@@ -324,6 +324,18 @@ func TestBitsFixtures(t *testing.T) {
 				}
 				panic("no theorem claim")
 			}, "refuted theorem-hypothesis"},
+		{"vardi_bits40_digits60_budget", "VardiBits", func() (*Result, error) { return VardiBits(d, DeepOptions{}, 40) },
+			func(c *cert.Certificate) string {
+				for i, cl := range c.Claims {
+					if sc, ok := cl.(cert.SizesClaim); ok {
+						b := *sc.MaxBits - 1
+						sc.MaxBitsAtMost = &b
+						c.Claims[i] = sc
+						return "the sizes claim's bit budget max_bits_at_most set one below the network's max_bits"
+					}
+				}
+				panic("no sizes claim")
+			}, "refuted size-mismatch"},
 		{"park_near_collisions", "Park", func() (*Result, error) { return Park(near, DeepOptions{}) },
 			func(c *cert.Certificate) string {
 				// The first ~100-bit weight (a Lemma 14 coefficient b − T or −T), moved by one.
@@ -347,7 +359,8 @@ func TestBitsFixtures(t *testing.T) {
 				t.Fatal(err)
 			}
 			good := deepEncode(t, r)
-			validPath := filepath.Join(root, "valid", fx.name+".json")
+			validName, _, _ := strings.Cut(fx.name, "_budget")
+			validPath := filepath.Join(root, "valid", validName+".json")
 			why := fx.breakIt(r.Cert)
 			bad := deepEncode(t, r)
 			badPath := filepath.Join(root, "invalid", fx.name+"_broken.json")

@@ -20,7 +20,8 @@ import (
 // Bit complexity is the kernel's measure (cert.BitComplexity: bits of the numerator plus
 // bits of the denominator of each weight and bias, maximised over the network; an integer
 // w ≠ 0 counts bitlen|w| + 1), stated and recomputed in the certificate's sizes claim as
-// max_bits. The construction guarantees max_bits ≤ bits or refuses.
+// max_bits. The construction guarantees max_bits ≤ bits or refuses, and states the budget
+// in the sizes claim ("max_bits_at_most": bits), so the kernel checks it too.
 //
 // Construction. The paper partitions the data into subsets of about B² points, builds a
 // Theorem 3.1 network for each (its packed words have about B bits) and concatenates them
@@ -65,6 +66,14 @@ func VardiBits(d *cert.Dataset, o DeepOptions, bits int) (*Result, error) {
 			return nil, err
 		}
 		if got := r.Summary.Sizes.MaxBits; got <= bits {
+			// The budget itself, in the sizes claim: the kernel checks max_bits ≤ bits.
+			for i, cl := range r.Cert.Claims {
+				if sc, ok := cl.(cert.SizesClaim); ok {
+					b := bits
+					sc.MaxBitsAtMost = &b
+					r.Cert.Claims[i] = sc
+				}
+			}
 			r.Summary.Notes = append(r.Summary.Notes, fmt.Sprintf("bit budget %d: group size %d, max_bits %d (Theorem 3.1's depth-minimising group size is %d)", bits, n, got, nMax))
 			return r, nil
 		} else if n == 1 {
