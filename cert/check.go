@@ -470,7 +470,15 @@ func checkSizes(cl SizesClaim, s Sizes, ci int) (*Failure, int) {
 				Want: it[1], Got: it[2], Message: "stated " + it[0] + " differs from the network's"}, k + 1
 		}
 	}
-	return nil, len(stated)
+	n := len(stated)
+	if b := cl.MaxBitsAtMost; b != nil {
+		n++
+		if s.MaxBits > *b {
+			return &Failure{Code: CodeSizeMismatch, Path: fmt.Sprintf("claims[%d].max_bits_at_most", ci), Point: -1, Layer: -1, Unit: -1,
+				Want: fmt.Sprintf("max_bits ≤ %d", *b), Got: fmt.Sprint(s.MaxBits), Message: "the network's max_bits exceeds the stated bound"}, n
+		}
+	}
+	return nil, n
 }
 
 // Outputs evaluates n exactly at every point of d (in parallel) and returns f(x_i) for each

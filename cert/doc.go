@@ -87,20 +87,20 @@
 // # Files
 //
 // What a verdict rests on, with line counts (TestDocListsFiles keeps this list true).
-// The core (2553 lines) — every verdict rests on it, whichever claims, data and engine;
+// The core (2564 lines) — every verdict rests on it, whichever claims, data and engine;
 // with the data readers, the fast engines and the kinds below, 6861 lines:
 //
 //	doc.go          134  this contract
 //	verdict.go      100  statuses, reports, failures, malformed-input errors
 //	codes.go        100  the stable codes of refuted and undecided claims
-//	claims.go       169  the claim types and the closed table of kinds
+//	claims.go       171  the claim types and the closed table of kinds
 //	num.go          103  exact rationals from strings
 //	network.go      241  networks, activations, states, sizes
 //	eval.go          57  the reference evaluator (plain rational arithmetic)
 //	dataset.go      448  datasets: compact storage, duplicates and conflicts, limits
-//	format.go       524  strict decoding of certificates
+//	format.go       525  strict decoding of certificates
 //	validate.go     180  what must fit together before any check
-//	check.go        497  Check: the point-wise claims, sizes, the dispatch of the others
+//	check.go        505  Check: the point-wise claims, sizes, the dispatch of the others
 //
 // Data files — a verdict on a certificate whose dataset is a "source" rests on files.go
 // and the reader of the source's format:
