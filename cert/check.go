@@ -229,7 +229,7 @@ func runPoints(c *Certificate, eng engine, claims []int, needStates bool, opt Op
 		}
 		mu.Unlock()
 	}
-	const block = 64
+	const block = pointBlock
 	var next, done, evaluated atomic.Int64
 	// The deadline stops every worker at once (stopped). The number size limit stops the
 	// pass at the smallest point that exceeds it (stopAt): blocks are taken in order, so
@@ -543,28 +543,32 @@ func Outputs(n *Network, d *Dataset, opt Options) ([][]*big.Rat, error) {
 		go func() {
 			defer wg.Done()
 			ev := eng.newEvaluator()
+			// Points are taken pointBlock at a time, as runPoints does: the tiered
+			// engine evaluates consecutive points together (wide.go).
 			for !stopped.Load() {
-				i := int(next.Add(1)) - 1
-				if i >= d.N {
+				start := int(next.Add(pointBlock)) - pointBlock
+				if start >= d.N {
 					return
 				}
-				if bud.late() {
-					halt(bud.timeMsg(i, d.N, "points"))
-					return
-				}
-				out := make([]*big.Rat, n.OutputDim())
-				for k := range out {
-					out[k] = new(big.Rat)
-				}
-				if li := ev.eval(i, out, nil); li >= 0 {
-					msg := bud.bitsMsg(fmt.Sprintf("at point %d, layer %d", i, li))
+				for i := start; i < min(start+pointBlock, d.N) && !stopped.Load(); i++ {
 					if bud.late() {
-						msg = bud.timeMsg(i, d.N, "points")
+						halt(bud.timeMsg(i, d.N, "points"))
+						return
 					}
-					halt(msg)
-					return
+					out := make([]*big.Rat, n.OutputDim())
+					for k := range out {
+						out[k] = new(big.Rat)
+					}
+					if li := ev.eval(i, out, nil); li >= 0 {
+						msg := bud.bitsMsg(fmt.Sprintf("at point %d, layer %d", i, li))
+						if bud.late() {
+							msg = bud.timeMsg(i, d.N, "points")
+						}
+						halt(msg)
+						return
+					}
+					res[i] = out
 				}
-				res[i] = out
 			}
 		}()
 	}
