@@ -47,6 +47,7 @@ type wideLayer struct {
 	words   int     // N: 2, 3 or 4
 	inWords int     // the words of the input activations (1: int64 inputs)
 	w       []int64 // w[k*out+j] = P_jk·S/(D·s)
+	pk      []int64 // for 128 bits: w in blocks of 4 units (pack)
 	b       []uint64
 	S, negS []uint64 // S and −S, when a hard-tanh unit needs them
 	SM      []uint64 // S·M, when a step unit needs it
@@ -61,8 +62,9 @@ type tierPlan struct {
 	ip      *intPlan // the int64 layers 0…start−1 (nil: none)
 	start   int      // the first wide layer
 	wide    []wideLayer
-	outS    *big.Int // the scale of the last tiered layer's activations
-	bp      *bigPlan // layers start+len(wide)… in math/big (nil: none left)
+	packed  [][]int64 // the int64 layers' weights in blocks of 8 units (pack)
+	outS    *big.Int  // the scale of the last tiered layer's activations
+	bp      *bigPlan  // layers start+len(wide)… in math/big (nil: none left)
 	nLayers int
 }
 
@@ -125,6 +127,9 @@ func planTiers(n *Network, d *Dataset, ip *intPlan, maxBits int, deadline time.T
 		p.ip, p.start = ip, ip.prefix
 		s.SetInt64(ip.outS)
 		A.Set(ip.outA)
+		for _, l := range ip.layers[:p.start] {
+			p.packed = append(p.packed, pack(l.wT, l.in, l.out, 8))
+		}
 	} else {
 		for _, v := range num {
 			if t := new(big.Int).SetInt64(v); t.CmpAbs(A) > 0 {
@@ -237,6 +242,9 @@ func planWide(l *Layer, s, A *big.Int, inWords int) (wideLayer, *big.Int, *big.I
 		return no, nil, nil, false
 	}
 	wl.words = words
+	if words == 2 {
+		wl.pk = pack(wl.w, wl.in, wl.out, 4)
+	}
 	wl.b = make([]uint64, wl.out*words)
 	for j, bq := range biases {
 		exactint.SetW(wl.b[j*words:(j+1)*words], bq)
@@ -253,6 +261,24 @@ func planWide(l *Layer, s, A *big.Int, inWords int) (wideLayer, *big.Int, *big.I
 	return wl, SM, aOut, true
 }
 
+// pack lays out the weights wT (wT[k*out+j]) unit block after unit block: for block b of
+// width units, pk[(b*in+k)*width+t] = wT[k*out+b*width+t], 0 past the last unit. A block's
+// weights are then contiguous, and one point's sums over it run in registers.
+func pack(wT []int64, in, out, width int) []int64 {
+	nb := (out + width - 1) / width
+	pk := make([]int64, nb*in*width)
+	for b := range nb {
+		for k := range in {
+			for t := range width {
+				if j := b*width + t; j < out {
+					pk[(b*in+k)*width+t] = wT[k*out+j]
+				}
+			}
+		}
+	}
+	return pk
+}
+
 // tierEval evaluates the tiered layers a block of points at a time and keeps the block's
 // activations of the last tiered layer (and the states) until its points are asked for.
 type tierEval struct {
@@ -262,6 +288,7 @@ type tierEval struct {
 	ia           [][]int64
 	wa           [][]uint64
 	ext          []uint64   // a layer's inputs widened to its words
+	nz           [][]int32  // nz[p]: the indices of point p's non-zero inputs to a layer
 	st           [][][]byte // st[p][li]: the states of point first+p at tiered layer li
 	tmp          []uint64
 	be           *bigEval
@@ -282,6 +309,7 @@ func (p *tierPlan) newEvaluator() evaluator {
 		maxIn = max(maxIn, l.in*l.words)
 	}
 	e.ext = make([]uint64, tierBlock*maxIn)
+	e.nz = make([][]int32, tierBlock)
 	e.st = make([][][]byte, tierBlock)
 	for i := range e.st {
 		for li := 0; li < min(p.end(), p.nLayers-1); li++ {
@@ -358,23 +386,10 @@ func (e *tierEval) block(i int, withStates bool) {
 	for li := 0; li < e.p.start; li++ {
 		l := &e.p.ip.layers[li]
 		z := e.ia[li][:n*l.out]
-		for p := 0; p < n; p++ {
-			copy(z[p*l.out:(p+1)*l.out], l.b)
+		for p := range n {
+			e.nz[p] = nonZero64(a[p*l.in:(p+1)*l.in], e.nz[p][:0])
 		}
-		for k := 0; k < l.in; k++ {
-			col := l.wT[k*l.out : (k+1)*l.out]
-			for p := 0; p < n; p++ {
-				ak := a[p*l.in+k]
-				if ak == 0 {
-					continue
-				}
-				zp := z[p*l.out : (p+1)*l.out]
-				zp = zp[:len(col)]
-				for j, w := range col {
-					zp[j] += ak * w
-				}
-			}
-		}
+		sum64(e.p.packed[li], l, a, z, e.nz[:n])
 		for p := 0; p < n; p++ {
 			l.activate(z[p*l.out:(p+1)*l.out], states(li, p))
 		}
@@ -407,7 +422,10 @@ func (e *tierEval) block(i int, withStates bool) {
 		}
 		switch N {
 		case 2:
-			l.sum2(x, z, n)
+			for p := range n {
+				e.nz[p] = nonZeroW(x[p*l.in*2:(p+1)*l.in*2], 2, e.nz[p][:0])
+			}
+			l.sum2(x, z, e.nz[:n])
 		case 3:
 			l.sum3(x, z, n)
 		default:
@@ -420,20 +438,84 @@ func (e *tierEval) block(i int, withStates bool) {
 	}
 }
 
-// sum2 adds Σ_k w_jk·x_k to z_j (128 bits) at each of the n points.
-func (l *wideLayer) sum2(x, z []uint64, n int) {
-	for k := 0; k < l.in; k++ {
-		col := l.w[k*l.out : (k+1)*l.out]
-		for p := 0; p < n; p++ {
-			a0, a1 := x[(p*l.in+k)*2], x[(p*l.in+k)*2+1]
-			if a0|a1 == 0 {
-				continue
+// nonZero64 appends to nz the indices of a's non-zero entries.
+func nonZero64(a []int64, nz []int32) []int32 {
+	for k, v := range a {
+		if v != 0 {
+			nz = append(nz, int32(k))
+		}
+	}
+	return nz
+}
+
+// nonZeroW appends to nz the indices of the non-zero N-word numbers of x.
+func nonZeroW(x []uint64, N int, nz []int32) []int32 {
+	for k := 0; k < len(x)/N; k++ {
+		for _, w := range x[k*N : (k+1)*N] {
+			if w != 0 {
+				nz = append(nz, int32(k))
+				break
 			}
-			zp := z[p*l.out*2 : (p+1)*l.out*2]
-			zp = zp[:2*len(col)]
-			for j, w := range col {
-				if w != 0 {
-					exactint.MulAdd2((*[2]uint64)(zp[2*j:]), w, a0, a1)
+		}
+	}
+	return nz
+}
+
+// sum64 sets z_j = Q'_j + Σ_k P'_jk·a_k for an int64 layer at each point p, a and z
+// holding the points' inputs and sums row after row, nz[p] the indices of point p's
+// non-zero inputs, pk the weights packed in blocks of 8 units. The sums are exact: the
+// int64 plan bounds every partial sum, in any order, below 2^62.
+func sum64(pk []int64, l *intLayer, a, z []int64, nz [][]int32) {
+	in, out := l.in, l.out
+	for b := 0; b*8 < out; b++ {
+		blk := pk[b*in*8 : (b+1)*in*8]
+		for p, ks := range nz {
+			ap := a[p*in : (p+1)*in]
+			var s0, s1, s2, s3, s4, s5, s6, s7 int64
+			for _, k := range ks {
+				v := ap[k]
+				w := (*[8]int64)(blk[int(k)*8:])
+				s0 += v * w[0]
+				s1 += v * w[1]
+				s2 += v * w[2]
+				s3 += v * w[3]
+				s4 += v * w[4]
+				s5 += v * w[5]
+				s6 += v * w[6]
+				s7 += v * w[7]
+			}
+			zp := z[p*out : (p+1)*out]
+			for t, s := range [8]int64{s0, s1, s2, s3, s4, s5, s6, s7} {
+				if j := b*8 + t; j < out {
+					zp[j] = l.b[j] + s
+				}
+			}
+		}
+	}
+}
+
+// sum2 adds Σ_k w_jk·x_k to z_j (128 bits) at each point p, nz[p] the indices of its
+// non-zero inputs; the sums of four units at a time run in registers.
+func (l *wideLayer) sum2(x, z []uint64, nz [][]int32) {
+	in, out := l.in, l.out
+	for b := 0; b*4 < out; b++ {
+		blk := l.pk[b*in*4 : (b+1)*in*4]
+		for p, ks := range nz {
+			xp := x[p*in*2 : (p+1)*in*2]
+			var l0, h0, l1, h1, l2, h2, l3, h3 uint64
+			for _, k := range ks {
+				a := (*[2]uint64)(xp[int(k)*2:])
+				a0, a1 := a[0], a[1]
+				w := (*[4]int64)(blk[int(k)*4:])
+				l0, h0 = exactint.MulAcc2(l0, h0, w[0], a0, a1)
+				l1, h1 = exactint.MulAcc2(l1, h1, w[1], a0, a1)
+				l2, h2 = exactint.MulAcc2(l2, h2, w[2], a0, a1)
+				l3, h3 = exactint.MulAcc2(l3, h3, w[3], a0, a1)
+			}
+			zp := z[p*out*2 : (p+1)*out*2]
+			for t, s := range [4][2]uint64{{l0, h0}, {l1, h1}, {l2, h2}, {l3, h3}} {
+				if j := b*4 + t; j < out {
+					exactint.MulAdd2((*[2]uint64)(zp[2*j:]), 1, s[0], s[1])
 				}
 			}
 		}

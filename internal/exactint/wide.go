@@ -17,13 +17,19 @@ import (
 // With u = uint64(w) (= w + 2^64 when w < 0), u·a ≡ w·a + 2^64·a (mod 2^128) for negative
 // w, so the product of the unsigned word is corrected by subtracting a0 from its high word.
 func MulAdd2(acc *[2]uint64, w int64, a0, a1 uint64) {
+	acc[0], acc[1] = MulAcc2(acc[0], acc[1], w, a0, a1)
+}
+
+// MulAcc2 returns (lo, hi) + w·a modulo 2^128, a = a0 + a1·2^64: MulAdd2 on values, for
+// accumulators kept in registers.
+func MulAcc2(lo, hi uint64, w int64, a0, a1 uint64) (uint64, uint64) {
 	u := uint64(w)
 	m := uint64(w >> 63) // all ones when w < 0
 	h0, l0 := bits.Mul64(u, a0)
 	w1 := h0 + u*a1 - a0&m
 	var c uint64
-	acc[0], c = bits.Add64(acc[0], l0, 0)
-	acc[1] += w1 + c
+	lo, c = bits.Add64(lo, l0, 0)
+	return lo, hi + w1 + c
 }
 
 // MulAdd3 adds w·a to acc modulo 2^192, a = a0 + a1·2^64 + a2·2^128 (see MulAdd2).
