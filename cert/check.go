@@ -231,7 +231,7 @@ func runPoints(c *Certificate, eng engine, claims []int, needStates bool, opt Op
 		}
 		mu.Unlock()
 	}
-	const block = 64
+	const block = pointBlock
 	var next, done, evaluated atomic.Int64
 	// The deadline stops every worker at once (stopped). The number size limit stops the
 	// pass at the smallest point that exceeds it (stopAt): blocks are taken in order, so
