@@ -28,6 +28,7 @@ import (
 	"strings"
 	"time"
 
+	"certify/audit"
 	"certify/cert"
 	"certify/certio"
 	"certify/smt"
@@ -42,6 +43,7 @@ type shardFlags struct {
 	spec  string // i/n or auto
 	count int    // n for --shard auto on a Kubernetes Indexed Job
 	dir   string // where the partial result goes
+	i, n  int    // the shard, once parsed (sizes)
 }
 
 func (f *shardFlags) register(fs *pflag.FlagSet) {
@@ -113,6 +115,8 @@ type shardJob struct {
 	Inputs   []shardInput `json:"inputs,omitempty"`
 	Check    *checkJob    `json:"check,omitempty"`
 	Capacity *capacityJob `json:"capacity,omitempty"`
+	Audit    *auditJob    `json:"audit,omitempty"`
+	Sizes    *sizesJob    `json:"sizes,omitempty"`
 }
 
 // shardInput is a file a job reads.
@@ -130,8 +134,10 @@ type shardPartial struct {
 	Split   *search.SplitPartial `json:"split,omitempty"`
 	Witness json.RawMessage      `json:"witness,omitempty"` // the witness certificate when a case was sat
 	// CheckSMT is a shard of check --smt; Capacity a shard of capacity.
-	CheckSMT *smt.CheckPartial `json:"check_smt,omitempty"`
-	Capacity *capacityPartial  `json:"capacity,omitempty"`
+	CheckSMT *smt.CheckPartial  `json:"check_smt,omitempty"`
+	Capacity *capacityPartial   `json:"capacity,omitempty"`
+	Audit    *audit.ShardReport `json:"audit,omitempty"`
+	Sizes    []sizesItem        `json:"sizes,omitempty"`
 }
 
 const partialFormat = "certify-partial/1"
@@ -330,8 +336,8 @@ func readPartials(dirs []string) ([]*shardPartial, []string, error) {
 			if p.Format != partialFormat {
 				return nil, nil, fmt.Errorf("%s: format %q, want %q", name, p.Format, partialFormat)
 			}
-			if n := btoi(p.Split != nil) + btoi(p.CheckSMT != nil) + btoi(p.Capacity != nil); n != 1 {
-				return nil, nil, fmt.Errorf("%s: %d kinds of outcomes (split, check_smt, capacity), want one", name, n)
+			if n := btoi(p.Split != nil) + btoi(p.CheckSMT != nil) + btoi(p.Capacity != nil) + btoi(p.Audit != nil) + btoi(p.Sizes != nil); n != 1 {
+				return nil, nil, fmt.Errorf("%s: %d kinds of outcomes (split, check_smt, capacity, audit, sizes), want one", name, n)
 			}
 			parts = append(parts, &p)
 			paths = append(paths, name)
@@ -363,8 +369,8 @@ func sameJob(a, b shardJob) string {
 	case strings.Join(a.Outputs, "\x00") != strings.Join(b.Outputs, "\x00"):
 		return fmt.Sprintf("outputs %q, not %q", b.Outputs, a.Outputs)
 	}
-	ja, _ := json.Marshal([]any{a.Inputs, a.Check, a.Capacity})
-	jb, _ := json.Marshal([]any{b.Inputs, b.Check, b.Capacity})
+	ja, _ := json.Marshal([]any{a.Inputs, a.Check, a.Capacity, a.Audit, a.Sizes})
+	jb, _ := json.Marshal([]any{b.Inputs, b.Check, b.Capacity, b.Audit, b.Sizes})
 	if string(ja) != string(jb) {
 		return fmt.Sprintf("inputs or options %s, not %s", jb, ja)
 	}
@@ -421,6 +427,10 @@ func runMerge(o *mergeOptions, s *streams) error {
 		return mergeCheckJob(o, s, job, parts, paths)
 	case "capacity":
 		return mergeCapacityJob(o, s, job, parts, paths)
+	case "audit":
+		return mergeAuditJob(o, s, job, parts, paths)
+	case "sizes":
+		return mergeSizesJob(o, s, job, parts, paths)
 	}
 	if job.Command != "smt exists" || job.Encoding != string(search.EncSplit) {
 		return malformed(fmt.Errorf("merge: command %q, encoding %q: only smt exists --encoding split is merged", job.Command, job.Encoding))

@@ -27,6 +27,7 @@ type sizesOptions struct {
 	plot       string
 	json       bool
 	progress   bool
+	shard      shardFlags
 }
 
 func newSizesCmd(g *globalOptions, s *streams) *cobra.Command {
@@ -52,6 +53,7 @@ non-zero weights, depth, width and bit complexity. Each row whose N is at most
 	f.StringVar(&o.plot, "plot", "", "write a log-log SVG plot here")
 	f.BoolVar(&o.json, "json", false, "print the table as JSON")
 	f.BoolVar(&o.progress, "progress", false, "show progress on stderr")
+	o.shard.register(f)
 	return cmd
 }
 
@@ -93,7 +95,12 @@ func runSizes(o *sizesOptions, s *streams) error {
 	if err != nil {
 		return malformed(err)
 	}
+	mine, err := sizesShardHook(o)
+	if err != nil {
+		return err
+	}
 	var rows []sizeRow
+	item := -1
 	for _, n := range ns {
 		if n > full.N {
 			return malformed(fmt.Errorf("--n %d: the data has only %d points", n, full.N))
@@ -104,6 +111,9 @@ func runSizes(o *sizesOptions, s *streams) error {
 		}
 		for _, m := range methods {
 			if (m == "zhang" || m == "yun") && n > o.shallowMax {
+				continue
+			}
+			if item++; !mine(item) {
 				continue
 			}
 			if o.progress {
@@ -143,6 +153,14 @@ func runSizes(o *sizesOptions, s *streams) error {
 			rows = append(rows, row)
 		}
 	}
+	if o.shard.spec != "" {
+		return writeSizesShard(o, s, rows, item+1)
+	}
+	return reportSizes(o, s, rows)
+}
+
+// reportSizes writes the plot and prints the table: the end of a run and of a merge.
+func reportSizes(o *sizesOptions, s *streams, rows []sizeRow) error {
 	if o.plot != "" {
 		if err := os.WriteFile(o.plot, []byte(sizesSVG(rows)), 0o644); err != nil {
 			return malformed(err)
