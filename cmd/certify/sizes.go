@@ -28,6 +28,7 @@ type sizesOptions struct {
 	json       bool
 	progress   bool
 	bits       int // vardi-bits: Vardi et al. Thm 6.2's bit budget
+	shard      shardFlags
 }
 
 func newSizesCmd(g *globalOptions, s *streams) *cobra.Command {
@@ -58,6 +59,7 @@ where Theorem 3.1's grow like √N — the depth/bits trade-off.`,
 	f.BoolVar(&o.json, "json", false, "print the table as JSON")
 	f.BoolVar(&o.progress, "progress", false, "show progress on stderr")
 	f.IntVar(&o.bits, "bits", 64, "vardi-bits: the bit budget B of Vardi et al. Thm 6.2")
+	o.shard.register(f)
 	return cmd
 }
 
@@ -102,7 +104,12 @@ func runSizes(o *sizesOptions, s *streams) error {
 	if err != nil {
 		return malformed(err)
 	}
+	mine, err := sizesShardHook(o)
+	if err != nil {
+		return err
+	}
 	var rows []sizeRow
+	item := -1
 	for _, n := range ns {
 		if n > full.N {
 			return malformed(fmt.Errorf("--n %d: the data has only %d points", n, full.N))
@@ -113,6 +120,9 @@ func runSizes(o *sizesOptions, s *streams) error {
 		}
 		for _, m := range methods {
 			if (m == "zhang" || m == "yun") && n > o.shallowMax {
+				continue
+			}
+			if item++; !mine(item) {
 				continue
 			}
 			if o.progress {
@@ -154,6 +164,14 @@ func runSizes(o *sizesOptions, s *streams) error {
 			rows = append(rows, row)
 		}
 	}
+	if o.shard.spec != "" {
+		return writeSizesShard(o, s, rows, item+1)
+	}
+	return reportSizes(o, s, rows)
+}
+
+// reportSizes writes the plot and prints the table: the end of a run and of a merge.
+func reportSizes(o *sizesOptions, s *streams, rows []sizeRow) error {
 	if o.plot != "" {
 		if err := os.WriteFile(o.plot, []byte(sizesSVG(rows)), 0o644); err != nil {
 			return malformed(err)
