@@ -27,6 +27,12 @@
 //	                          position is not part of the evaluated hypothesis (it is a
 //	                          property of all (d_x+1)-subsets); the hyperplanes a
 //	                          construction uses are checked by a "hyperplanes" claim.
+//	yun2019-cor4.2-hardtanh   the same for hard-tanh: d1 ≥ 2N/d_x + 2d_y (d_x·d1 ≥ 2N +
+//	                          2d_y·d_x). Promise: depth 2, ⌈2N/d_x⌉ + 2d_y hidden units.
+//	yun2019-prop3.4-hardtanh  Prop 3.4: L ≥ 3 layers, a chain of blocks l_1 < … < l_m with
+//	                          4Σ_j⌊(d_{l_j} − r_j)/2⌋⌊(d_{l_j+1} − r_j)/(2d_y)⌋ ≥ N and the
+//	                          carrying layers' widths (yun2019.go). Promise: the architecture.
+//	yun2019-prop3.4-relu      the same with every width halved (a hard-tanh unit is two ReLUs).
 //	telgarsky2015-sawtooth    Telgarsky 2015: the 2^L points i/2^L, i = 0..2^L−1, labelled
 //	                          i mod 2, are classified exactly by a ReLU net of 2 units in
 //	                          each of 2L layers. Hypothesis: N = 2^L and every point is

@@ -1,0 +1,179 @@
+package construct
+
+import (
+	"bytes"
+	"math/big"
+	"testing"
+	"time"
+
+	"certify/cert"
+	"certify/theorems"
+
+	"pgregory.net/rapid"
+)
+
+// gpCheck encodes, decodes and checks r with the theorem table; it fails unless verified
+// and returns the report and the check's wall time.
+func gpCheck(t tb, r *Result) (*cert.Report, time.Duration) {
+	t.Helper()
+	raw := encode(t, r.Cert)
+	c, err := cert.Decode(bytes.NewReader(raw), ".", cert.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Now()
+	rep, err := cert.Check(c, cert.Options{Theorems: theorems.Table})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Status != cert.Verified {
+		t.Fatalf("kernel: %s: %+v", rep.Status, rep.First)
+	}
+	return rep, time.Since(t0)
+}
+
+func theoremOf(t tb, r *Result) cert.TheoremClaim {
+	t.Helper()
+	for _, cl := range r.Cert.Claims {
+		if tc, ok := cl.(cert.TheoremClaim); ok {
+			return tc
+		}
+	}
+	t.Fatal("no theorem claim")
+	return cert.TheoremClaim{}
+}
+
+// Corollary 4.2 on real data: iris, digits subsets and Fashion-MNIST subsets, both
+// activations, at the corollary's own width (the default).
+func TestYunCor42RealData(t *testing.T) {
+	type set struct {
+		name string
+		d    func(t *testing.T) *cert.Dataset
+	}
+	sets := []set{
+		{"iris", func(t *testing.T) *cert.Dataset { return loadData(t, "iris.csv", 0) }},
+		{"digits300", func(t *testing.T) *cert.Dataset { return loadData(t, "digits.csv.gz", 300) }},
+		{"fashion300", func(t *testing.T) *cert.Dataset { return deepFashion(t, 300) }},
+	}
+	if !testing.Short() {
+		sets = append(sets, set{"fashion2000", func(t *testing.T) *cert.Dataset { return deepFashion(t, 2000) }})
+	}
+	for _, s := range sets {
+		for _, act := range []string{"relu", "hardtanh"} {
+			t.Run(s.name+"/"+act, func(t *testing.T) {
+				d := s.d(t)
+				t0 := time.Now()
+				r, err := YunCor42(d, Options{Activation: act, PatternsBudget: -1})
+				if err != nil {
+					t.Fatal(err)
+				}
+				build := time.Since(t0)
+				rep, dt := gpCheck(t, r)
+				tc := theoremOf(t, r)
+				q := 4
+				if act == "hardtanh" {
+					q = 2
+				}
+				n := d.N - len(d.Duplicates)
+				want := (q*n+d.D-1)/d.D + q*d.Classes
+				if *tc.Promised.HiddenUnits != want {
+					t.Errorf("promised %d hidden units, want ⌈%dN/d_x⌉ + %dd_y = %d", *tc.Promised.HiddenUnits, q, q, want)
+				}
+				if r.Summary.Notes == nil && (*tc.Built.HiddenUnits != want || !tc.HypothesisHolds || !tc.WithinPromise) {
+					t.Errorf("in general position but built %d (promised %d), hypothesis %v", *tc.Built.HiddenUnits, want, tc.HypothesisHolds)
+				}
+				if r.Cert.Network.OutputDim() != d.Classes {
+					t.Errorf("%d outputs for %d classes", r.Cert.Network.OutputDim(), d.Classes)
+				}
+				t.Logf("%s %s: N=%d d_x=%d d_y=%d: d1 = %d (promised %d, groups %s), max bits %d; %s; build %v, check %v (%s); notes %v",
+					s.name, act, n, d.D, d.Classes, *tc.Built.HiddenUnits, want, r.Cert.Provenance.Params["groups"],
+					r.Summary.Sizes.MaxBits, theorems.Evaluated(tc), build.Round(time.Millisecond), dt.Round(time.Millisecond), rep.Engine, r.Summary.Notes)
+			})
+		}
+	}
+}
+
+// Digits in full are not in general position (pixels that are always 0): the
+// construction says so, still certifies in the affine hull, and refuses when asked to.
+func TestYunCor42NotGeneralPosition(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow")
+	}
+	d := loadData(t, "digits.csv.gz", 0)
+	r, err := YunCor42(d, Options{PatternsBudget: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gpCheck(t, r)
+	if len(r.Summary.Notes) == 0 {
+		t.Fatal("no note that the digits are not in general position")
+	}
+	t.Logf("digits: %v", r.Summary.Notes)
+	if _, err := YunCor42(d, Options{PatternsBudget: -1, RequireGeneralPosition: true}); err == nil {
+		t.Fatal("RequireGeneralPosition accepted the digits")
+	}
+}
+
+// CIFAR-10's figure: d1 = 106 for N = 50 000, d_x = 3072, d_y = 10, by the table.
+func TestYunCor42CIFARCount(t *testing.T) {
+	for _, tc := range []struct {
+		id         string
+		n, dx, dy  int
+		wantHidden int
+	}{
+		{"yun2019-cor4.2-relu", 50000, 3072, 10, 106},
+		{"yun2019-cor4.2-hardtanh", 50000, 3072, 10, 53},
+		{"yun2019-cor4.2-relu", 60000, 784, 10, 347},
+	} {
+		p, err := theorems.Promise(tc.id, cert.TheoremInstance{N: tc.n, DX: tc.dx, DY: tc.dy, Widths: []int{1}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if *p.HiddenUnits != tc.wantHidden {
+			t.Errorf("%s N=%d: promise %d, want %d", tc.id, tc.n, *p.HiddenUnits, tc.wantHidden)
+		}
+	}
+}
+
+// Property: random integer data in general position (checked by the kernel's
+// hyperplanes claim), random labels: the corollary's width always suffices.
+func TestYunCor42Property(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		D := rapid.IntRange(1, 5).Draw(t, "d_x")
+		n := rapid.IntRange(2, 30).Draw(t, "N")
+		C := rapid.IntRange(2, 4).Draw(t, "classes")
+		seen := map[string]bool{}
+		var in [][]*big.Rat
+		var lab []int
+		for len(in) < n {
+			x := make([]*big.Rat, D)
+			key := ""
+			for c := range x {
+				v := rapid.Int64Range(-1000, 1000).Draw(t, "x")
+				x[c] = big.NewRat(v, 1)
+				key += x[c].String() + ","
+			}
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			in = append(in, x)
+			lab = append(lab, rapid.IntRange(0, C-1).Draw(t, "label"))
+		}
+		lab[0], lab[1] = 0, 1
+		d, err := cert.NewDataset(in, lab, nil, C)
+		if err != nil {
+			t.Fatal(err)
+		}
+		act := rapid.SampledFrom([]string{"relu", "hardtanh"}).Draw(t, "act")
+		r, err := YunCor42(d, Options{Activation: act})
+		if err != nil {
+			t.Fatal(err)
+		}
+		gpCheck(t, r)
+		tc := theoremOf(t, r)
+		if len(r.Summary.Notes) == 0 && !tc.WithinPromise {
+			t.Fatalf("no note, but built %d > promised %d", *tc.Built.HiddenUnits, *tc.Promised.HiddenUnits)
+		}
+	})
+}
