@@ -2,6 +2,7 @@ package construct
 
 import (
 	"bytes"
+	"errors"
 	"math/big"
 	"testing"
 	"time"
@@ -176,4 +177,48 @@ func TestYunCor42Property(t *testing.T) {
 			t.Fatalf("no note, but built %d > promised %d", *tc.Built.HiddenUnits, *tc.Promised.HiddenUnits)
 		}
 	})
+}
+
+// Proposition 3.4 on real data, both activations, default and explicit widths.
+func TestYunDeepRealData(t *testing.T) {
+	type set struct {
+		name string
+		d    func(t *testing.T) *cert.Dataset
+	}
+	sets := []set{
+		{"iris", func(t *testing.T) *cert.Dataset { return loadData(t, "iris.csv", 0) }},
+		{"digits300", func(t *testing.T) *cert.Dataset { return loadData(t, "digits.csv.gz", 300) }},
+		{"fashion300", func(t *testing.T) *cert.Dataset { return deepFashion(t, 300) }},
+	}
+	for _, s := range sets {
+		for _, tc := range []struct {
+			act    string
+			widths []int
+		}{{"hardtanh", nil}, {"relu", nil}, {"hardtanh", []int{16, 16, 3, 16, 16, 2}}, {"relu", []int{32, 32, 6, 32, 32, 4}},
+			{"hardtanh", []int{10, 10, 2, 10, 10, 2, 10, 10, 1}}, {"hardtanh", []int{40, 2, 2}}} {
+			t.Run(s.name+"/"+tc.act+"/"+intsString(tc.widths), func(t *testing.T) {
+				d := s.d(t)
+				t0 := time.Now()
+				r, err := YunDeep(d, Options{Activation: tc.act, Widths: tc.widths, PatternsBudget: -1})
+				if err != nil {
+					if tc.widths != nil {
+						var fe *FitError
+						if errors.As(err, &fe) && !fe.HypothesisHolds {
+							t.Skipf("outside the hypothesis: %v", err)
+						}
+					}
+					t.Fatal(err)
+				}
+				build := time.Since(t0)
+				rep, dt := gpCheck(t, r)
+				th := theoremOf(t, r)
+				if tc.widths == nil && !th.HypothesisHolds {
+					t.Errorf("default widths outside the hypothesis: %s", theorems.Evaluated(th))
+				}
+				t.Logf("%s: widths %v, chain %s; %s; max bits %d; build %v, check %v (%s)", s.name, r.Summary.Widths,
+					r.Cert.Provenance.Params["chain"], theorems.Evaluated(th), r.Summary.Sizes.MaxBits,
+					build.Round(time.Millisecond), dt.Round(time.Millisecond), rep.Engine)
+			})
+		}
+	}
 }

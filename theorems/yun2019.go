@@ -161,9 +161,11 @@ func Prop34Widths(widths []int, relu bool) []int {
 
 func prop34Hyp(in cert.TheoremInstance, relu bool) []cert.Comparison {
 	w := Prop34Widths(in.Widths, relu)
-	dk := "d"
-	if relu {
-		dk = "⌊d/2⌋"
+	dk := func(k string) string { // how width d_k is read
+		if relu {
+			return "⌊d_" + k + "/2⌋"
+		}
+		return "d_" + k
 	}
 	chain, sum := Prop34Chain(w, in.DY)
 	if chain == nil {
@@ -174,15 +176,15 @@ func prop34Hyp(in cert.TheoremInstance, relu bool) []cert.Comparison {
 		names[j] = fmt.Sprint(l)
 	}
 	L := len(w) + 1
-	out := []cert.Comparison{cmp(fmt.Sprintf("4Σ_j⌊(%s_{l_j} − r_j)/2⌋⌊(%s_{l_j+1} − r_j)/(2d_y)⌋ ≥ N with (l_1, …, l_m) = (%s)", dk, dk, strings.Join(names, ", ")),
+	out := []cert.Comparison{cmp(fmt.Sprintf("4Σ_j⌊(%s − r_j)/2⌋⌊(%s − r_j)/(2d_y)⌋ ≥ N with (l_1, …, l_m) = (%s)", dk("{l_j}"), dk("{l_j+1}"), strings.Join(names, ", ")),
 		4*sum, ">=", int64(in.N))}
 	for j, l := range chain {
-		to, need := L-1, in.DY
+		to, need, plus := L-1, in.DY, ""
 		if j+1 < len(chain) {
-			to, need = chain[j+1]-1, in.DY+1
+			to, need, plus = chain[j+1]-1, in.DY+1, " + 1"
 		}
 		for k := l + 2; k <= to; k++ {
-			out = append(out, cmp(fmt.Sprintf("%s_%d ≥ d_y + %d (carrying past block l_%d = %d)", dk, k, need-in.DY, j+1, l), int64(w[k-1]), ">=", int64(need)))
+			out = append(out, cmp(fmt.Sprintf("%s ≥ d_y%s (carrying past block l_%d = %d)", dk(fmt.Sprint(k)), plus, j+1, l), int64(w[k-1]), ">=", int64(need)))
 		}
 	}
 	return out
