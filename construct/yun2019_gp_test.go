@@ -3,7 +3,11 @@ package construct
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"math/big"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -220,5 +224,93 @@ func TestYunDeepRealData(t *testing.T) {
 					build.Round(time.Millisecond), dt.Round(time.Millisecond), rep.Engine)
 			})
 		}
+	}
+}
+
+// TestYunGPFixtures keeps golden certificates of yun-cor42 (both activations) and
+// yun-deep with a broken twin each in testdata/certs, as TestDeepFixtures does; the
+// kernel's fixture test checks them against their .want files.
+func TestYunGPFixtures(t *testing.T) {
+	d := deepLoadCSV(t, "digits.csv.gz", 0, 60)
+	root := filepath.Join("..", "testdata", "certs")
+	firstLayerWeight := func(c *cert.Certificate, li int) string {
+		l := &c.Network.Layers[li]
+		for j := range l.W {
+			for k, w := range l.W[j] {
+				if w.Sign() != 0 {
+					l.W[j][k] = new(big.Rat).Add(w, big.NewRat(1, 1))
+					return fmt.Sprintf("network.layers[%d] weight [%d][%d] raised by 1", li, j, k)
+				}
+			}
+		}
+		panic("no non-zero weight")
+	}
+	for _, fx := range []struct {
+		name    string
+		build   func() (*Result, error)
+		breakIt func(c *cert.Certificate) string
+		want    string
+	}{
+		{"yuncor42_digits60", func() (*Result, error) { return YunCor42(d, Options{}) },
+			func(c *cert.Certificate) string {
+				for i, cl := range c.Claims {
+					if h, ok := cl.(cert.HyperplanesClaim); ok {
+						pl := &h.Planes[0]
+						pl.Points = pl.Points[1:]
+						c.Claims[i] = h
+						return "the first hyperplane's first point left out of its list (the plane still passes through it)"
+					}
+				}
+				panic("no hyperplanes claim")
+			}, "refuted hyperplane-points"},
+		{"yuncor42_hardtanh_digits60", func() (*Result, error) { return YunCor42(d, Options{Activation: "hardtanh"}) },
+			func(c *cert.Certificate) string {
+				l := &c.Network.Layers[1]
+				for j := range l.W {
+					for k, w := range l.W[j] {
+						if w.Sign() > 0 {
+							l.W[j][k] = new(big.Rat).Add(w, w)
+							return fmt.Sprintf("output weight [%d][%d] (1/2 of a bump) doubled", j, k)
+						}
+					}
+				}
+				panic("no output weight")
+			}, "refuted output-mismatch"},
+		{"yundeep_digits60", func() (*Result, error) {
+			return YunDeep(d, Options{Activation: "hardtanh", Widths: []int{8, 8, 3, 8, 8, 2}})
+		}, func(c *cert.Certificate) string { return firstLayerWeight(c, 3) }, "refuted output-mismatch"},
+		{"yundeep_relu_digits60", func() (*Result, error) { return YunDeep(d, Options{}) },
+			func(c *cert.Certificate) string { return firstLayerWeight(c, 1) }, "refuted output-mismatch"},
+	} {
+		t.Run(fx.name, func(t *testing.T) {
+			r, err := fx.build()
+			if err != nil {
+				t.Fatal(err)
+			}
+			gpCheck(t, r)
+			good := deepEncode(t, r)
+			validPath := filepath.Join(root, "valid", fx.name+".json")
+			why := fx.breakIt(r.Cert)
+			bad := deepEncode(t, r)
+			badPath := filepath.Join(root, "invalid", fx.name+"_broken.json")
+			if os.Getenv("CERTIFY_UPDATE") != "" {
+				writeFixture(t, validPath, good, "verified\n# "+r.Summary.TheoremName+", built by construct."+
+					map[bool]string{true: "YunCor42", false: "YunDeep"}[strings.HasPrefix(fx.name, "yuncor42")]+
+					"; regenerate with CERTIFY_UPDATE=1 go test ./construct -run TestYunGPFixtures\n")
+				writeFixture(t, badPath, bad, fx.want+"\n# "+why+"\n")
+				return
+			}
+			old, err := os.ReadFile(validPath)
+			if err != nil {
+				t.Fatalf("%v (CERTIFY_UPDATE=1 writes it)", err)
+			}
+			if !bytes.Equal(old, good) {
+				t.Fatalf("%s differs from a fresh build (CERTIFY_UPDATE=1 rewrites it)", validPath)
+			}
+			oldBad, err := os.ReadFile(badPath)
+			if err != nil || !bytes.Equal(oldBad, bad) {
+				t.Fatalf("%s differs from the broken twin built now (CERTIFY_UPDATE=1 rewrites it)", badPath)
+			}
+		})
 	}
 }
