@@ -314,3 +314,190 @@ func TestYunGPFixtures(t *testing.T) {
 		})
 	}
 }
+
+// TestYunGPMutations raises every non-zero weight and bias of small yun-cor42 and
+// yun-deep networks by 1, one at a time. The kernel must refute a mutant exactly when
+// the plain reference evaluator (cert.Network.Eval) and a direct recomputation say that
+// a claim no longer holds: an output differs from the one-hot (or scalar) label, a
+// stated size changes, or a unit listed by a hyperplane no longer reads it. The test
+// reports how many mutants are rejected.
+func TestYunGPMutations(t *testing.T) {
+	var in [][]*big.Rat
+	var lab []int
+	for i := 0; i < 12; i++ {
+		in = append(in, []*big.Rat{big.NewRat(int64((i*5)%12), 1), big.NewRat(int64((i*i)%7), 1)})
+		lab = append(lab, (i*3)%4)
+	}
+	d, err := cert.NewDataset(in, lab, nil, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		f    func() (*Result, error)
+	}{
+		{"cor42-relu", func() (*Result, error) { return YunCor42(d, Options{PatternsBudget: -1}) }},
+		{"cor42-hardtanh", func() (*Result, error) { return YunCor42(d, Options{Activation: "hardtanh", PatternsBudget: -1}) }},
+		{"deep-hardtanh", func() (*Result, error) {
+			return YunDeep(d, Options{Activation: "hardtanh", Widths: []int{3, 4, 3, 3, 4}, PatternsBudget: -1})
+		}},
+		{"deep-relu", func() (*Result, error) { return YunDeep(d, Options{Widths: []int{6, 8, 6, 6, 8}, PatternsBudget: -1}) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := tc.f()
+			if err != nil {
+				t.Fatal(err)
+			}
+			gpCheck(t, r)
+			var hp *cert.HyperplanesClaim
+			for _, cl := range r.Cert.Claims {
+				if h, ok := cl.(cert.HyperplanesClaim); ok {
+					hp = &h
+				}
+			}
+			net := r.Cert.Network
+			sz0 := net.ComputeSizes()
+			one := big.NewRat(1, 1)
+			total, rejected := 0, 0
+			for li := range net.Layers {
+				l := &net.Layers[li]
+				for j := range l.W {
+					slots := make([]**big.Rat, 0, len(l.W[j])+1)
+					for k := range l.W[j] {
+						slots = append(slots, &l.W[j][k])
+					}
+					slots = append(slots, &l.B[j])
+					for _, slot := range slots {
+						old := *slot
+						if old.Sign() == 0 {
+							continue
+						}
+						*slot = new(big.Rat).Add(old, one)
+						want := gpReference(net, d, sz0, hp)
+						rep, err := cert.Check(r.Cert, cert.Options{Workers: 1, Theorems: theorems.Table})
+						*slot = old
+						if err != nil {
+							t.Fatal(err)
+						}
+						total++
+						if got := rep.Status == cert.Verified; got != want {
+							t.Fatalf("layer %d unit %d: kernel %v, reference says holds=%v", li, j, rep.Status, want)
+						}
+						if !want {
+							rejected++
+						}
+					}
+				}
+			}
+			t.Logf("%s: %d of %d single-weight mutants rejected; the other %d still satisfy every claim", tc.name, rejected, total, total-rejected)
+			if rejected*10 < total*8 {
+				t.Fatalf("only %d of %d mutants change the claimed behaviour", rejected, total)
+			}
+		})
+	}
+}
+
+// gpReference decides the claims of a mutated network without the kernel.
+func gpReference(net *cert.Network, d *cert.Dataset, sz0 cert.Sizes, hp *cert.HyperplanesClaim) bool {
+	sz := net.ComputeSizes()
+	if sz.NonzeroWeights != sz0.NonzeroWeights || sz.NonzeroParameters != sz0.NonzeroParameters || sz.MaxBits != sz0.MaxBits {
+		return false
+	}
+	states := net.NewStates()
+	for i := 0; i < d.N; i++ {
+		out := net.Eval(d.Input(i), states)
+		want := d.TargetVector(i, net.OutputDim())
+		for q := range out {
+			if out[q].Cmp(want[q]) != 0 {
+				return false
+			}
+		}
+	}
+	if hp != nil {
+		for _, pl := range hp.Planes {
+			for _, u := range pl.Units {
+				var lambda *big.Rat
+				for k, v := range pl.Normal {
+					w := net.Layers[0].W[u][k]
+					if v.Sign() == 0 {
+						if w.Sign() != 0 {
+							return false
+						}
+						continue
+					}
+					q := new(big.Rat).Quo(w, v)
+					if lambda == nil {
+						lambda = q
+					} else if q.Cmp(lambda) != 0 {
+						return false
+					}
+				}
+				if lambda == nil || lambda.Sign() <= 0 {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
+// Property: on random data with random widths, yun-deep builds and verifies whenever
+// Prop 3.4's hypothesis holds (and refuses only when it fails).
+func TestYunDeepProperty(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		D := rapid.IntRange(1, 4).Draw(t, "d_x")
+		n := rapid.IntRange(1, 40).Draw(t, "N")
+		regression := rapid.Bool().Draw(t, "regression")
+		dy := 1
+		if regression {
+			dy = rapid.IntRange(1, 2).Draw(t, "d_y")
+		}
+		seen := map[string]bool{}
+		var in [][]*big.Rat
+		var lab []int
+		var tg [][]*big.Rat
+		for len(in) < n {
+			x := make([]*big.Rat, D)
+			key := ""
+			for c := range x {
+				x[c] = big.NewRat(rapid.Int64Range(-50, 50).Draw(t, "x"), rapid.Int64Range(1, 3).Draw(t, "den"))
+				key += x[c].String() + ","
+			}
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			in = append(in, x)
+			if regression {
+				y := make([]*big.Rat, dy)
+				for c := range y {
+					y[c] = big.NewRat(rapid.Int64Range(-9, 9).Draw(t, "y"), rapid.Int64Range(1, 4).Draw(t, "yden"))
+				}
+				tg = append(tg, y)
+			} else {
+				lab = append(lab, rapid.IntRange(0, 2).Draw(t, "label"))
+			}
+		}
+		var d *cert.Dataset
+		var err error
+		if regression {
+			d, err = cert.NewDataset(in, nil, tg, 0)
+		} else {
+			d, err = cert.NewDataset(in, lab, nil, 3)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		act := rapid.SampledFrom([]string{"relu", "hardtanh"}).Draw(t, "act")
+		widths := rapid.SliceOfN(rapid.IntRange(1, 14), 2, 7).Draw(t, "widths")
+		r, err := YunDeep(d, Options{Activation: act, Widths: widths})
+		if err != nil {
+			var fe *FitError
+			if errors.As(err, &fe) && !fe.HypothesisHolds {
+				return
+			}
+			t.Fatal(err)
+		}
+		gpCheck(t, r)
+	})
+}

@@ -53,7 +53,9 @@ import (
 //
 // ReLU (--activation relu, the default): the hard-tanh network on the halved widths
 // ⌊d_k/2⌋, each hard-tanh unit σ_H(z) written as σ(z + 1) − σ(z − 1) − 1 (two ReLUs, the −1
-// folded into the next layer's bias); an odd width's last unit is zero.
+// folded into the next layer's bias); an odd width's last unit is zero, and a layer of
+// width 1 (before the first block, where the proposition asks nothing) carries s as the
+// single ReLU σ(z + 1).
 //
 // Weights are rationals with small denominators (1/M, 1/(2w), halves); the bit
 // complexity is that of t and of the labels.
@@ -95,10 +97,11 @@ func YunDeep(d *cert.Dataset, o Options) (*Result, error) {
 		}
 		return &FitError{Method: method, Widths: widths, Evaluated: ev, HypothesisHolds: holds, Reason: why}
 	}
-	for _, w := range hw {
-		if w < 1 {
-			return nil, fitErr("a hard-tanh unit is two ReLUs: every ReLU width must be at least 2")
-		}
+	// A ReLU layer of width 1 (halved: 0) can only carry a value in [−1, 1], as the
+	// single ReLU σ(z + 1) (see hardTanhAsReLU): it is built as one hard-tanh unit.
+	hwb := append([]int(nil), hw...)
+	for k := range hwb {
+		hwb[k] = max(hwb[k], 1)
 	}
 	if chain == nil {
 		return nil, fitErr("no admissible chain of block layers")
@@ -300,15 +303,18 @@ func YunDeep(d *cert.Dataset, o Options) (*Result, error) {
 			}
 			PE = carryP()
 		}
-		if len(units) > hw[k-1] {
-			return nil, fmt.Errorf("%s: internal error: layer %d needs %d units, has %d", method, k, len(units), hw[k-1])
+		if len(units) > hwb[k-1] {
+			if relu && widths[k-1] == 1 {
+				return nil, fitErr(fmt.Sprintf("layer %d has one ReLU, which carries one value, but needs %d", k, len(units)))
+			}
+			return nil, fmt.Errorf("%s: internal error: layer %d needs %d units, has %d", method, k, len(units), hwb[k-1])
 		}
-		ly := layer(prevDim, hw[k-1], cert.ActHardTanh)
+		ly := layer(prevDim, hwb[k-1], cert.ActHardTanh)
 		for u, e := range units {
 			e.into(&ly, u)
 		}
 		net.Layers = append(net.Layers, ly)
-		prevDim = hw[k-1]
+		prevDim = hwb[k-1]
 	}
 	out := layer(prevDim, dy, cert.ActIdentity)
 	for c := 0; c < dy; c++ {
@@ -426,10 +432,12 @@ func (e *lin) into(l *cert.Layer, u int) {
 // hardTanhAsReLU writes each hard-tanh unit σ_H(z) of n's hidden layers as the ReLU pair
 // σ(z + 1), σ(z − 1) (σ_H(z) = σ(z + 1) − σ(z − 1) − 1), the −1 folded into the next
 // layer's bias; hidden layer k gets widths[k] units (the extra one, for an odd width, zero).
+// A layer of width 1 has one hard-tanh unit whose pre-activation z lies in [−1, 1] on the
+// data (a carry): it becomes the single ReLU σ(z + 1), read as σ_H(z) + 1.
 func hardTanhAsReLU(n *cert.Network, widths []int) *cert.Network {
 	out := &cert.Network{InputDim: n.InputDim}
 	prevOrig, prevNew := n.InputDim, n.InputDim
-	converted := false
+	converted, single := false, false
 	for li, l := range n.Layers {
 		hidden := li < len(n.Layers)-1
 		units := l.Out()
@@ -444,7 +452,10 @@ func hardTanhAsReLU(n *cert.Network, widths []int) *cert.Network {
 				if x.Sign() == 0 {
 					continue
 				}
-				if converted {
+				if single {
+					W[v][u] = x
+					B[v].Sub(B[v], x)
+				} else if converted {
 					W[v][2*u] = x
 					W[v][2*u+1] = new(big.Rat).Neg(x)
 					B[v].Sub(B[v], x)
@@ -458,13 +469,20 @@ func hardTanhAsReLU(n *cert.Network, widths []int) *cert.Network {
 			break
 		}
 		nl := layer(prevNew, widths[li], cert.ActReLU)
+		if widths[li] == 1 {
+			// One carry with pre-activation z ∈ [−1, 1] on the data: σ(z + 1) = σ_H(z) + 1.
+			nl.W[0], nl.B[0] = W[0], new(big.Rat).Add(B[0], rat(1))
+			out.Layers = append(out.Layers, nl)
+			prevOrig, prevNew, converted, single = units, 1, true, true
+			continue
+		}
 		for v := 0; v < units; v++ {
 			nl.W[2*v], nl.W[2*v+1] = W[v], append([]*big.Rat(nil), W[v]...)
 			nl.B[2*v] = new(big.Rat).Add(B[v], rat(1))
 			nl.B[2*v+1] = new(big.Rat).Sub(B[v], rat(1))
 		}
 		out.Layers = append(out.Layers, nl)
-		prevOrig, prevNew, converted = units, widths[li], true
+		prevOrig, prevNew, converted, single = units, widths[li], true, false
 	}
 	return out
 }
