@@ -33,6 +33,10 @@
 //	                          4Σ_j⌊(d_{l_j} − r_j)/2⌋⌊(d_{l_j+1} − r_j)/(2d_y)⌋ ≥ N and the
 //	                          carrying layers' widths (yun2019.go). Promise: the architecture.
 //	yun2019-prop3.4-relu      the same with every width halved (a hard-tanh unit is two ReLUs).
+//	yun2019-thm4.1-relu, yun2019-thm4.1-hardtanh
+//	                          Thm 4.1 (ResNets), the count only: ⌈4N/d_x⌉ + 4d_y + 2d_y
+//	                          hidden units (hard-tanh ⌈2N/d_x⌉ + 2d_y + d_y), any depth; no
+//	                          certificate of this format is an instance (no residual blocks).
 //	telgarsky2015-sawtooth    Telgarsky 2015: the 2^L points i/2^L, i = 0..2^L−1, labelled
 //	                          i mod 2, are classified exactly by a ReLU net of 2 units in
 //	                          each of 2L layers. Hypothesis: N = 2^L and every point is
