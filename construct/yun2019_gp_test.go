@@ -61,7 +61,7 @@ func TestYunCor42RealData(t *testing.T) {
 		{"fashion300", func(t *testing.T) *cert.Dataset { return deepFashion(t, 300) }},
 	}
 	if !testing.Short() {
-		sets = append(sets, set{"fashion2000", func(t *testing.T) *cert.Dataset { return deepFashion(t, 2000) }})
+		sets = append(sets, set{"fashion1000", func(t *testing.T) *cert.Dataset { return deepFashion(t, 1000) }})
 	}
 	for _, s := range sets {
 		for _, act := range []string{"relu", "hardtanh"} {
@@ -500,4 +500,36 @@ func TestYunDeepProperty(t *testing.T) {
 		}
 		gpCheck(t, r)
 	})
+}
+
+// The classification variant of Prop 3.4: one-hot outputs after one more layer.
+func TestYunDeepClassify(t *testing.T) {
+	sets := map[string]func(t *testing.T) *cert.Dataset{
+		"iris":       func(t *testing.T) *cert.Dataset { return loadData(t, "iris.csv", 0) },
+		"digits300":  func(t *testing.T) *cert.Dataset { return loadData(t, "digits.csv.gz", 300) },
+		"fashion300": func(t *testing.T) *cert.Dataset { return deepFashion(t, 300) },
+	}
+	for _, name := range []string{"iris", "digits300", "fashion300"} {
+		for _, tc := range []struct {
+			act    string
+			widths []int
+		}{{"hardtanh", nil}, {"relu", nil}, {"hardtanh", []int{16, 16, 3, 16, 16, 2, 9}}, {"relu", []int{32, 32, 6, 32, 32, 4, 18}}} {
+			t.Run(name+"/"+tc.act+"/"+intsString(tc.widths), func(t *testing.T) {
+				d := sets[name](t)
+				r, err := YunDeepClassify(d, Options{Activation: tc.act, Widths: tc.widths, PatternsBudget: -1})
+				if err != nil {
+					t.Fatal(err)
+				}
+				_, dt := gpCheck(t, r)
+				th := theoremOf(t, r)
+				if r.Cert.Network.OutputDim() != d.Classes {
+					t.Errorf("%d outputs for %d classes", r.Cert.Network.OutputDim(), d.Classes)
+				}
+				if tc.widths == nil && !th.HypothesisHolds {
+					t.Errorf("default widths outside the hypothesis: %s", theorems.Evaluated(th))
+				}
+				t.Logf("%s: widths %v; %s; check %v", name, r.Summary.Widths, theorems.Evaluated(th), dt.Round(time.Millisecond))
+			})
+		}
+	}
 }

@@ -59,8 +59,32 @@ import (
 //
 // Weights are rationals with small denominators (1/M, 1/(2w), halves); the bit
 // complexity is that of t and of the labels.
-func YunDeep(d *cert.Dataset, o Options) (*Result, error) {
-	const method = "yun-deep"
+func YunDeep(d *cert.Dataset, o Options) (*Result, error) { return yunDeep(d, o, false) }
+
+// YunDeepClassify is the classification variant of Proposition 3.4 (Yun, Sra, Jadbabaie
+// 2019, §3.3: "by inserting one additional hidden layer between layer l_m + 1 and the
+// output layer", as Proposition 3.2 does for Theorem 3.1). Its exact statement is in the
+// paper's Appendix A, which we do not have; the theorem table's reading
+// (yun2019-prop3.4-classify-*) is: for a C-class one-hot dataset, an L-layer FNN whose
+// first L − 2 hidden layers satisfy Proposition 3.4's conditions for the scalar class index
+// (d_y = 1) and whose last hidden layer has d_{L−1} ≥ 2C units (hard-tanh; ReLU: every
+// width halved, so 4C) memorises it with one-hot outputs.
+//
+// Construction: YunDeep's network for the class index s ∈ {0, …, C−1} on the first L − 2
+// hidden layers, then C − 1 hard-tanh units g_a = σ_H(2(s − a) − 1) (−1 for s ≤ a, +1 for
+// s ≥ a + 1) and the outputs e_c = (g_{c−1} − g_c)/2 with g_{−1} = 1 and g_{C−1} = −1:
+// exactly the one-hot vector of s. So d_{L−1} = C − 1 suffices; without --widths it is
+// 2C (4C for ReLU), inside the hypothesis. ReLU as in YunDeep.
+func YunDeepClassify(d *cert.Dataset, o Options) (*Result, error) { return yunDeep(d, o, true) }
+
+func yunDeep(d *cert.Dataset, o Options, classify bool) (*Result, error) {
+	method := "yun-deep"
+	if classify {
+		method = "yun-deep-classify"
+		if d.Task != cert.Classification || d.Classes < 2 {
+			return nil, fmt.Errorf("%s: needs a classification dataset with at least 2 classes (the outputs are one-hot)", method)
+		}
+	}
 	relu := true
 	switch o.Activation {
 	case "", "relu":
@@ -73,12 +97,20 @@ func YunDeep(d *cert.Dataset, o Options) (*Result, error) {
 	if !relu {
 		theorem, act = "yun2019-prop3.4-hardtanh", cert.ActHardTanh
 	}
+	if classify {
+		theorem = strings.Replace(theorem, "prop3.4-", "prop3.4-classify-", 1)
+	}
 	p := newPoints(d)
 	n, dy := p.n(), d.LabelDim
+	outDim := dy
+	minWidths := 2
+	if classify {
+		outDim, minWidths = d.Classes, 3
+	}
 	widths := o.Widths
 	if widths != nil {
-		if len(widths) < 2 {
-			return nil, fmt.Errorf("%s: --widths takes at least 2 hidden widths (L ≥ 3 layers), got %d", method, len(widths))
+		if len(widths) < minWidths {
+			return nil, fmt.Errorf("%s: --widths takes at least %d hidden widths (L ≥ %d layers), got %d", method, minWidths, minWidths+1, len(widths))
 		}
 		for _, w := range widths {
 			if w < 1 {
@@ -87,15 +119,35 @@ func YunDeep(d *cert.Dataset, o Options) (*Result, error) {
 		}
 	} else {
 		widths = yunDeepDefault(n, dy, relu)
+		if classify {
+			q := 2
+			if relu {
+				q = 4
+			}
+			widths = append(widths, q*d.Classes)
+		}
+	}
+	allWidths := widths
+	if classify {
+		widths = widths[:len(widths)-1]
 	}
 	hw := theorems.Prop34Widths(widths, relu)
 	chain, _ := theorems.Prop34Chain(hw, dy)
 	fitErr := func(why string) error {
-		holds, ev := hypothesisOn(theorem, d, d.D, dy, widths, act)
+		holds, ev := hypothesisOn(theorem, d, d.D, outDim, allWidths, act)
 		if holds {
 			return fmt.Errorf("%s: internal error: the hypothesis holds (%s) but %s", method, ev, why)
 		}
-		return &FitError{Method: method, Widths: widths, Evaluated: ev, HypothesisHolds: holds, Reason: why}
+		return &FitError{Method: method, Widths: allWidths, Evaluated: ev, HypothesisHolds: holds, Reason: why}
+	}
+	if classify {
+		last := allWidths[len(allWidths)-1]
+		if relu {
+			last /= 2
+		}
+		if last < d.Classes-1 {
+			return nil, fitErr(fmt.Sprintf("the one-hot layer needs %d hard-tanh units (%d ReLUs)", d.Classes-1, 2*(d.Classes-1)))
+		}
 	}
 	// A ReLU layer of width 1 (halved: 0) can only carry a value in [−1, 1], as the
 	// single ReLU σ(z + 1) (see hardTanhAsReLU): it is built as one hard-tanh unit.
@@ -322,10 +374,43 @@ func YunDeep(d *cert.Dataset, o Options) (*Result, error) {
 		e.b.Add(e.b, lo[c])
 		e.into(&out, c)
 	}
+	if classify {
+		// s = out's row·h + bias, an integer class index: g_a = σ_H(2(s − a) − 1).
+		last := allWidths[len(allWidths)-1]
+		if relu {
+			last /= 2
+		}
+		C := d.Classes
+		oh := layer(prevDim, last, cert.ActHardTanh)
+		for a := 0; a < C-1; a++ {
+			for k, v := range out.W[0] {
+				if v.Sign() != 0 {
+					oh.W[a][k] = new(big.Rat).Mul(v, two)
+				}
+			}
+			b := new(big.Rat).Mul(out.B[0], two)
+			oh.B[a] = b.Sub(b, rat(int64(2*a+1)))
+		}
+		net.Layers = append(net.Layers, oh)
+		out = layer(last, C, cert.ActIdentity)
+		half := big.NewRat(1, 2)
+		for c := 0; c < C; c++ {
+			if c == 0 {
+				out.B[c] = new(big.Rat).Set(half) // g_{−1} = 1
+			} else {
+				out.W[c][c-1] = half
+			}
+			if c == C-1 {
+				out.B[c] = new(big.Rat).Add(out.B[c], half) // −g_{C−1} = 1
+			} else {
+				out.W[c][c] = new(big.Rat).Neg(half)
+			}
+		}
+	}
 	net.Layers = append(net.Layers, out)
 	built := &net
 	if relu {
-		built = hardTanhAsReLU(&net, widths)
+		built = hardTanhAsReLU(&net, allWidths)
 	}
 	actName := "relu"
 	if !relu {
@@ -338,6 +423,9 @@ func YunDeep(d *cert.Dataset, o Options) (*Result, error) {
 	name := "Yun, Sra, Jadbabaie 2019, Proposition 3.4 (ReLU, twice the widths)"
 	if !relu {
 		name = "Yun, Sra, Jadbabaie 2019, Proposition 3.4 (hard-tanh)"
+	}
+	if classify {
+		name = strings.Replace(name, "3.4 (", "3.4, classification with one more layer (", 1)
 	}
 	mt := meta{method: method, theorem: theorem, name: name, reference: yunRef,
 		params: map[string]string{"activation": actName, "chain": intsString(chain), "capacity": fmt.Sprint(capacity),

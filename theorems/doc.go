@@ -33,6 +33,11 @@
 //	                          4Σ_j⌊(d_{l_j} − r_j)/2⌋⌊(d_{l_j+1} − r_j)/(2d_y)⌋ ≥ N and the
 //	                          carrying layers' widths (yun2019.go). Promise: the architecture.
 //	yun2019-prop3.4-relu      the same with every width halved (a hard-tanh unit is two ReLUs).
+//	yun2019-prop3.4-classify-hardtanh, yun2019-prop3.4-classify-relu
+//	                          the classification variant (one more layer; our reading of
+//	                          the paper's Appendix A, which we do not have): one-hot outputs,
+//	                          Prop 3.4's conditions for d_y = 1 on the first L − 2 hidden
+//	                          layers and d_{L−1} ≥ 2d_y (ReLU: ⌊d_{L−1}/2⌋ ≥ 2d_y).
 //	yun2019-thm4.1-relu, yun2019-thm4.1-hardtanh
 //	                          Thm 4.1 (ResNets), the count only: ⌈4N/d_x⌉ + 4d_y + 2d_y
 //	                          hidden units (hard-tanh ⌈2N/d_x⌉ + 2d_y + d_y), any depth; no

@@ -65,6 +65,43 @@ func yunTheorem(id string) (theorem, bool) {
 				return cert.TheoremSizes{HiddenUnits: &h}
 			},
 		}, true
+	case "yun2019-prop3.4-classify-hardtanh", "yun2019-prop3.4-classify-relu":
+		relu := id == "yun2019-prop3.4-classify-relu"
+		act, q := cert.ActHardTanh, 2
+		if relu {
+			act, q = cert.ActReLU, 4
+		}
+		return theorem{
+			statement: fmt.Sprintf("one-hot classes (our reading of the corollary in the paper's Appendix A): Prop 3.4's conditions for d_y = 1 on "+
+				"the first L − 2 hidden layers and d_{L−1} ≥ %dd_y", q),
+			shape: func(c *cert.Certificate) string {
+				if len(c.Network.Layers) < 4 {
+					return fmt.Sprintf("the classification variant has at least 4 layers; this network has %d", len(c.Network.Layers))
+				}
+				if c.Data.Task != cert.Classification || c.Network.OutputDim() != c.Data.Classes {
+					return fmt.Sprintf("the classification variant is one-hot: one output per class (%d outputs, %d classes)", c.Network.OutputDim(), c.Data.Classes)
+				}
+				return hiddenActs(c, act)
+			},
+			hyp: func(_ *cert.Certificate, in cert.TheoremInstance) []cert.Comparison {
+				k := len(in.Widths)
+				sub := in
+				sub.Widths, sub.DY = in.Widths[:k-1], 1
+				out := prop34Hyp(sub, relu)
+				last, text := int64(in.Widths[k-1]), fmt.Sprintf("d_%d ≥ 2d_y (the one-hot layer)", k)
+				if relu {
+					last, text = last/2, fmt.Sprintf("⌊d_%d/2⌋ ≥ 2d_y (the one-hot layer)", k)
+				}
+				return append(out, cmp(text, last, ">=", 2*int64(in.DY)))
+			},
+			promise: func(in cert.TheoremInstance) cert.TheoremSizes {
+				s := 0
+				for _, w := range in.Widths {
+					s += w
+				}
+				return promise(len(in.Widths)+1, s)
+			},
+		}, true
 	case "yun2019-prop3.4-hardtanh", "yun2019-prop3.4-relu":
 		relu := id == "yun2019-prop3.4-relu"
 		act, half := cert.ActHardTanh, ""

@@ -101,6 +101,13 @@ the points (sorted by an integer projection), passing the projected input and th
 partial output on. Without --widths: four equal hidden layers, the narrowest that
 satisfy the hypothesis.`,
 			widths: "d_1,…,d_{L−1} (at least 2)", activation: true, build: construct.YunDeep},
+		{name: "yun-deep-classify", short: "yun-deep with one more layer for one-hot outputs (Yun et al. 2019, Prop 3.4's classification variant)",
+			long: `yun-deep-classify memorises the class index with yun-deep's layers and turns it into a
+one-hot output with C − 1 hard-tanh units (2(C − 1) ReLUs) in one more hidden layer. The
+theorem claim is our reading of the variant (its statement is in the paper's appendix):
+Prop 3.4's conditions for d_y = 1 on the first L − 2 hidden layers and d_{L−1} ≥ 2d_y
+(ReLU: ⌊d_{L−1}/2⌋ ≥ 2d_y).`,
+			widths: "d_1,…,d_{L−1} (at least 3; the last is the one-hot layer)", activation: true, build: construct.YunDeepClassify},
 		{name: "sawtooth", short: "Telgarsky's sawtooth m^(L) on its 2^L alternating points",
 			long:  "sawtooth builds m^(L), a width-3 ReLU net with L hidden layers, with the labelled\npoints i/2^L (label i mod 2) that it classifies exactly. The dataset is inline.",
 			depth: true, noData: true,
