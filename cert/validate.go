@@ -138,7 +138,7 @@ func validateDataset(d *Dataset) error {
 				return fieldErr(fmt.Sprintf("dataset.inputs[%d]", i), "is not %d numbers", d.D)
 			}
 		}
-	} else if len(d.xInt) != d.N*d.D || d.xDen <= 0 {
+	} else if len(d.xInt)+len(d.xByte) != d.N*d.D || d.xInt != nil && d.xByte != nil || d.xDen <= 0 {
 		return fieldErr("dataset.inputs", "the stored inputs do not hold %d points of dimension %d", d.N, d.D)
 	}
 	switch d.Task {

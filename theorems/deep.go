@@ -42,6 +42,7 @@ import (
 	"fmt"
 	"math/big"
 	"runtime"
+	"slices"
 	"sync"
 
 	"certify/cert"
@@ -155,21 +156,15 @@ func Geometry(d *cert.Dataset) DataGeometry {
 	}
 	g := DataGeometry{R2: new(big.Rat), Min2: new(big.Rat), Max2: new(big.Rat)}
 	n := len(idx)
-	if num, den, ok := d.IntInputs(); ok {
-		var maxAbs, lo, hi []int64
-		maxAbs = make([]int64, 0)
-		_ = maxAbs
-		lo = make([]int64, d.D)
-		hi = make([]int64, d.D)
-		for k := range lo {
-			lo[k], hi[k] = num[idx[0]*d.D+k], num[idx[0]*d.D+k]
-		}
+	if den, ok := d.IntDenom(); ok {
+		row := make([]int64, d.D)
+		lo := slices.Clone(d.IntRow(idx[0], row))
+		hi := slices.Clone(lo)
 		r2 := new(big.Int)
 		t := new(big.Int)
 		for _, i := range idx {
 			s := new(big.Int)
-			for k := 0; k < d.D; k++ {
-				v := num[i*d.D+k]
+			for k, v := range d.IntRow(i, row) {
 				t.SetInt64(v)
 				s.Add(s, t.Mul(t, t))
 				lo[k], hi[k] = min(lo[k], v), max(hi[k], v)
@@ -195,7 +190,7 @@ func Geometry(d *cert.Dataset) DataGeometry {
 		}
 		safe = safe && span > 0 && span*span <= (int64(1)<<62)/int64(d.D)
 		if safe && float64(n)*float64(n)*float64(d.D) <= pairBudget {
-			mn, mx := pairwiseInt(num, idx, d.D)
+			mn, mx := pairwiseInt(d, idx)
 			g.Min2.SetFrac(big.NewInt(mn), den2)
 			g.Max2.SetFrac(big.NewInt(mx), den2)
 			g.Exact = true
@@ -278,9 +273,9 @@ func Geometry(d *cert.Dataset) DataGeometry {
 	return g
 }
 
-// pairwiseInt returns the smallest and largest squared distance between the rows idx of
-// num (row length D), in parallel.
-func pairwiseInt(num []int64, idx []int, D int) (int64, int64) {
+// pairwiseInt returns the smallest and largest squared distance between the points idx
+// of d (stored as integers), in parallel.
+func pairwiseInt(d *cert.Dataset, idx []int) (int64, int64) {
 	n := len(idx)
 	workers := runtime.GOMAXPROCS(0)
 	mins := make([]int64, workers)
@@ -291,10 +286,11 @@ func pairwiseInt(num []int64, idx []int, D int) (int64, int64) {
 		go func(w int) {
 			defer wg.Done()
 			mn, mx := int64(-1), int64(0)
+			xa, xb := make([]int64, d.D), make([]int64, d.D)
 			for a := w; a < n; a += workers {
-				xa := num[idx[a]*D : (idx[a]+1)*D]
+				xa = d.IntRow(idx[a], xa)
 				for b := a + 1; b < n; b++ {
-					xb := num[idx[b]*D : (idx[b]+1)*D]
+					xb = d.IntRow(idx[b], xb)
 					var s int64
 					for k, v := range xa {
 						t := v - xb[k]
