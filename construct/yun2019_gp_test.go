@@ -61,7 +61,7 @@ func TestYunCor42RealData(t *testing.T) {
 		{"fashion300", func(t *testing.T) *cert.Dataset { return deepFashion(t, 300) }},
 	}
 	if !testing.Short() {
-		sets = append(sets, set{"fashion1000", func(t *testing.T) *cert.Dataset { return deepFashion(t, 1000) }})
+		sets = append(sets, set{"fashion500", func(t *testing.T) *cert.Dataset { return deepFashion(t, 500) }})
 	}
 	for _, s := range sets {
 		for _, act := range []string{"relu", "hardtanh"} {
@@ -532,4 +532,27 @@ func TestYunDeepClassify(t *testing.T) {
 			})
 		}
 	}
+}
+
+// TestYunCor42FashionN builds and checks Cor 4.2's ReLU network on the first
+// CERTIFY_FASHION_N Fashion-MNIST images (skipped when unset), timing build and check:
+//
+//	CERTIFY_FASHION_N=1000 go test ./construct -run TestYunCor42FashionN -v -timeout 1h
+func TestYunCor42FashionN(t *testing.T) {
+	var n int
+	if _, err := fmt.Sscan(os.Getenv("CERTIFY_FASHION_N"), &n); err != nil || n < 1 {
+		t.Skip("CERTIFY_FASHION_N not set")
+	}
+	d := deepFashion(t, n)
+	t0 := time.Now()
+	r, err := YunCor42(d, Options{PatternsBudget: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	build := time.Since(t0)
+	rep, dt := gpCheck(t, r)
+	tc := theoremOf(t, r)
+	t.Logf("Fashion-MNIST N=%d: d1 = %d (promised %d), max bits %d, %d parameters; %s; build %v, check %v (%s); notes %v",
+		n, *tc.Built.HiddenUnits, *tc.Promised.HiddenUnits, r.Summary.Sizes.MaxBits, r.Summary.Sizes.Parameters,
+		theorems.Evaluated(tc), build.Round(time.Millisecond), dt.Round(time.Millisecond), rep.Engine, r.Summary.Notes)
 }
