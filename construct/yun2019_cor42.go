@@ -224,14 +224,15 @@ func insertBeforeSizes(res *Result, cl cert.Claim) {
 func intRows(p *points) [][]*big.Int {
 	n, D := p.n(), p.d.D
 	X := make([][]*big.Int, n)
+	buf := make([]int64, D)
 	for k := 0; k < n; k++ {
+		if p.big != nil {
+			X[k] = p.big[k]
+			continue
+		}
 		X[k] = make([]*big.Int, D)
-		for c := 0; c < D; c++ {
-			if p.big != nil {
-				X[k][c] = p.big[k][c]
-			} else {
-				X[k][c] = big.NewInt(p.i64[k*D+c])
-			}
+		for c, v := range p.row(k, buf) {
+			X[k][c] = big.NewInt(v)
 		}
 	}
 	return X
@@ -255,17 +256,35 @@ func pointCopies(p *points, d *cert.Dataset) map[int][]int {
 // constantCoordinates counts the input coordinates that take one value on every point.
 func constantCoordinates(p *points) int {
 	n, D := p.n(), p.d.D
-	count := 0
-	for c := 0; c < D; c++ {
-		same := true
-		for k := 1; k < n && same; k++ {
+	if n == 0 {
+		return D
+	}
+	same := make([]bool, D)
+	for c := range same {
+		same[c] = true
+	}
+	var first, row []int64
+	if p.big == nil {
+		first, row = p.row(0, make([]int64, D)), make([]int64, D)
+	}
+	for k := 1; k < n; k++ {
+		if p.big == nil {
+			p.row(k, row)
+		}
+		for c := 0; c < D; c++ {
+			if !same[c] {
+				continue
+			}
 			if p.big != nil {
-				same = p.big[k][c].Cmp(p.big[0][c]) == 0
+				same[c] = p.big[k][c].Cmp(p.big[0][c]) == 0
 			} else {
-				same = p.i64[k*D+c] == p.i64[c]
+				same[c] = row[c] == first[c]
 			}
 		}
-		if same {
+	}
+	count := 0
+	for _, s := range same {
+		if s {
 			count++
 		}
 	}

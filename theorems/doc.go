@@ -48,7 +48,7 @@
 //	                          some i/2^L labelled i mod 2, each i once (the count of such
 //	                          points equals N), L the number of hidden layers. Promise:
 //	                          depth 2L + 1, 4L hidden units.
-//	vardi2022-thm3.1, vardi2022-thm5.1, park2021-thm1, park2021-thm2
+//	vardi2022-thm3.1, vardi2022-thm5.1, vardi2022-thm6.2, park2021-thm1, park2021-thm2
 //	                          the deep, sublinear-parameter constructions: Vardi, Yehudai,
 //	                          Shamir 2022 and Park, Lee, Yun, Shin 2021 (deep.go).
 //
