@@ -184,6 +184,12 @@ func TestYunCor42Property(t *testing.T) {
 }
 
 // Proposition 3.4 on real data, both activations, default and explicit widths.
+//
+// On all 60 000 Fashion-MNIST images (measured at load ≈ 27 on the shared 2-core
+// machine): certify construct yun-deep --data train-images-idx3-ubyte.gz --labels
+// train-labels-idx1-ubyte.gz builds widths 350-350-350-350 (ReLU; 175 hard-tanh), chain
+// (1, 3) with 4·15 138 = 60 552 ≥ N, 643 651 parameters, max bits 61, and the kernel
+// verifies it (int128+int192 engine): 4 min 20 s wall, 60 s CPU, 262 MB peak RSS.
 func TestYunDeepRealData(t *testing.T) {
 	type set struct {
 		name string
