@@ -122,7 +122,7 @@
 // The kinds checked as a whole — a verdict on a claim of the kind rests on its file:
 //
 //	pieces.go       941  pieces: regions and affine pieces on a segment
-//	hyperplanes.go  320  hyperplanes through chosen points
+//	hyperplanes.go  351  hyperplanes through chosen points
 //	nofit.go        372  no-fit: piece counting and monotonicity
 //	farkas.go       736  no-fit: case splits (one or two layers) with exact Farkas leaves
 //	theorem.go      431  theorem instances (with the formulas of certify/theorems)
