@@ -137,7 +137,7 @@ type shardPartial struct {
 	CheckSMT *smt.CheckPartial  `json:"check_smt,omitempty"`
 	Capacity *capacityPartial   `json:"capacity,omitempty"`
 	Audit    *audit.ShardReport `json:"audit,omitempty"`
-	Sizes    []sizesItem        `json:"sizes,omitempty"`
+	Sizes    *sizesPartial      `json:"sizes,omitempty"`
 }
 
 const partialFormat = "certify-partial/1"
@@ -390,7 +390,7 @@ func runMerge(o *mergeOptions, s *streams) error {
 		return malformed(err)
 	}
 	job := parts[0].Job
-	if o.out == "" && job.Command != "check --smt" {
+	if o.out == "" && job.Command != "check --smt" && (job.Command != "sizes" || job.Sizes == nil || job.Sizes.Plot != "") {
 		return malformed(errors.New("merge: give the output folder with -o DIR"))
 	}
 	seen := map[int]string{}
