@@ -279,7 +279,9 @@ func SplitOrbitOf(a Arch, d *cert.Dataset) ([]int, error) {
 }
 
 // ExistsSplitCases runs the split of a over d on the cases keep accepts only (a shard
-// of a second round: the cases a first round left open), as ExistsSplitShard does.
+// of a second round: the cases a first round left open), as ExistsSplitShard does but
+// without the first level's per-case limit: each case is first given its share of the
+// time left (the first round has shown it to need more than its limit).
 func ExistsSplitCases(ctx context.Context, s smt.Solver, a Arch, d *cert.Dataset, maxDigits int, keep func(k int) bool) (*SplitPartial, error) {
 	if a.Outputs == 0 {
 		a.Outputs = 1
@@ -290,7 +292,7 @@ func ExistsSplitCases(ctx context.Context, s smt.Solver, a Arch, d *cert.Dataset
 	xs := distinctInputs(d)
 	cases := splitCases(len(xs), a.Hidden[0])
 	p := &SplitPartial{Total: len(cases), Solver: s.Name(), WitnessCase: -1}
-	if err := runSplitCases(ctx, s, a, d, xs, cases, keep, maxDigits, p); err != nil {
+	if err := runSplitCasesLimit(ctx, s, a, d, xs, cases, keep, maxDigits, 0, p); err != nil {
 		return nil, err
 	}
 	return p, nil
