@@ -444,5 +444,11 @@ func checkSizes(cl cert.SizesClaim, n *cert.Network, ci int) (int, *Failure) {
 			return checked, mis("widths", cl.Widths, widths)
 		}
 	}
+	if cl.MaxBitsAtMost != nil {
+		checked++
+		if maxBits > *cl.MaxBitsAtMost {
+			return checked, mis("max_bits_at_most", fmt.Sprintf("max_bits ≤ %d", *cl.MaxBitsAtMost), maxBits)
+		}
+	}
 	return checked, nil
 }

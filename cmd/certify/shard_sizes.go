@@ -24,6 +24,7 @@ type sizesJob struct {
 	Methods      string `json:"methods"`
 	CheckMaxN    int    `json:"check_max_n"`
 	ShallowMax   int    `json:"shallow_max_n"`
+	Bits         int    `json:"bits"`           // vardi-bits: Thm 6.2's budget
 	Plot         string `json:"plot,omitempty"` // base name
 	JSON         bool   `json:"json"`
 	Items        int    `json:"items"`
@@ -58,7 +59,7 @@ func writeSizesShard(o *sizesOptions, s *streams, rows []sizeRow, items int) err
 	job := shardJob{Command: "sizes", Version: readVersion().Version, MaxDigits: o.maxDigits, Shards: n,
 		Sizes: &sizesJob{Data: o.data.path, Labels: o.data.labels, Format: o.data.format, Task: o.data.task, Classes: o.data.classes,
 			SkipRows: o.data.skipRows, LabelColumns: o.data.labelColumns, Ns: o.ns, Methods: o.methods, CheckMaxN: o.checkMaxN,
-			ShallowMax: o.shallowMax, JSON: o.json, Items: items}}
+			ShallowMax: o.shallowMax, Bits: o.bits, JSON: o.json, Items: items}}
 	if o.plot != "" {
 		job.Sizes.Plot = filepath.Base(o.plot)
 	}
