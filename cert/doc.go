@@ -76,7 +76,7 @@
 //
 // What a verdict rests on, with line counts (TestDocListsFiles keeps this list true).
 // The core (3231 lines) — every verdict rests on it, whichever claims and engine;
-// with the fast engines and the kinds below, 7440 lines:
+// with the fast engines and the kinds below, 7529 lines:
 //
 //	doc.go          115  this contract
 //	verdict.go      100  statuses, reports, failures, malformed-input errors
@@ -94,7 +94,7 @@
 //
 //	engine.go       148  the engine choice (auto, big, reference) and the work budget
 //	fast.go         695  int64 and big-integer evaluation over common denominators
-//	wide.go         609  128, 192 and 256-bit tiers between them, points in blocks
+//	wide.go         702  128, 192 and 256-bit tiers between them, points in blocks
 //
 // The int64 and multi-word arithmetic of fast.go, wide.go and pieces.go is checked by
 // package certify/internal/exactint (exactint.go and wide.go, about 280 lines), part of what
