@@ -168,7 +168,8 @@ def main():
             np.dtype(dtype).name, c, len(y), 100.0 * c / len(y), finite, best, bestcpu, max(1, args.repeat)))
     if args.certify:
         if args.check:
-            cmd = [args.certify, "check", args.check]
+            # the certificate names its data files; allow their folder
+            cmd = [args.certify, "check", "--data-root", os.path.dirname(os.path.abspath(args.data)), args.check]
         else:
             cmd = [args.certify, "eval", "--net", args.certify_net or args.net, "--data", args.data]
             if args.labels:
