@@ -149,11 +149,11 @@ func BenchmarkFashionDense(b *testing.B) {
 		bias = append(bias, bl)
 	}
 	xs := make([][]float64, fd.N)
-	num, _, _ := fd.IntInputs()
+	row := make([]int64, fd.D)
 	for i := range xs {
 		xs[i] = make([]float64, fd.D)
-		for k := range xs[i] {
-			xs[i][k] = float64(num[i*fd.D+k])
+		for k, v := range fd.IntRow(i, row) {
+			xs[i][k] = float64(v)
 		}
 	}
 	wT := make([][][]float64, len(w))

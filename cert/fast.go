@@ -115,20 +115,11 @@ type intPlan struct {
 func (p *intPlan) name() string { return "int64" }
 
 func planInt64(n *Network, d *Dataset) *intPlan {
-	num, den, ok := d.IntInputs()
+	den, ok := d.IntDenom()
 	if !ok {
 		return nil
 	}
-	// The largest |numerator|, as an unsigned number: −math.MinInt64 is not an int64 (it
-	// wrapped to itself, a negative bound that let overflowing layers pass as safe).
-	var amax uint64
-	for _, v := range num {
-		a := uint64(v)
-		if v < 0 {
-			a = -a
-		}
-		amax = max(amax, a)
-	}
+	amax := d.maxAbsNum()
 	safe := big.NewInt(int64Safe)
 	s := big.NewInt(den)
 	Ain := new(big.Int).SetUint64(amax)
@@ -228,12 +219,13 @@ func planInt64(n *Network, d *Dataset) *intPlan {
 
 type intEval struct {
 	p        *intPlan
+	in       []int64 // the point's numerators, widened
 	bufA     [][]int64
 	outScale *big.Int
 }
 
 func (p *intPlan) newEvaluator() evaluator {
-	e := &intEval{p: p, outScale: big.NewInt(p.outS)}
+	e := &intEval{p: p, in: make([]int64, p.d.D), outScale: big.NewInt(p.outS)}
 	for _, l := range p.layers {
 		e.bufA = append(e.bufA, make([]int64, l.out))
 	}
@@ -252,7 +244,7 @@ func (e *intEval) eval(i int, out []*big.Rat, states [][]byte) int {
 // (numerators over p.outS).
 func (e *intEval) run(i int, states [][]byte) []int64 {
 	d := e.p.d
-	a := d.xInt[i*d.D : (i+1)*d.D]
+	a := d.IntRow(i, e.in)
 	last := e.p.nLayers - 1
 	for li := range e.p.layers {
 		l := &e.p.layers[li]
@@ -473,10 +465,10 @@ func (e *bigEval) eval(i int, out []*big.Rat, states [][]byte) int {
 // input sets a, s to point i's coordinates as integers over one scale.
 func (e *bigEval) input(i int, a []*big.Int, s *big.Int) {
 	d := e.p.d
-	if d.xRat == nil {
-		s.SetInt64(d.xDen)
-		for k := range a {
-			a[k].SetInt64(d.xInt[i*d.D+k])
+	if den, ok := d.IntDenom(); ok {
+		s.SetInt64(den)
+		for k, v := range d.IntRow(i, make([]int64, d.D)) {
+			a[k].SetInt64(v)
 		}
 	} else {
 		s.SetInt64(1)

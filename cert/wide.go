@@ -127,7 +127,7 @@ func Tiers(n *Network, d *Dataset) []string {
 // wide layers; it returns nil when the dataset's inputs are not integers over one scale,
 // or when neither int64 nor a wide tier holds the first layer.
 func planTiers(n *Network, d *Dataset, ip *intPlan, maxBits int, deadline time.Time) *tierPlan {
-	num, den, ok := d.IntInputs()
+	den, ok := d.IntDenom()
 	if !ok {
 		return nil
 	}
@@ -141,11 +141,7 @@ func planTiers(n *Network, d *Dataset, ip *intPlan, maxBits int, deadline time.T
 			p.packed = append(p.packed, pack(l.wT, l.in, l.out, 8))
 		}
 	} else {
-		for _, v := range num {
-			if t := new(big.Int).SetInt64(v); t.CmpAbs(A) > 0 {
-				A.Abs(t)
-			}
-		}
+		A.SetUint64(d.maxAbsNum())
 	}
 	inWords := 1
 	for li := p.start; li < len(n.Layers); li++ {
@@ -341,6 +337,7 @@ type tierEval struct {
 	a64, z64     []int64    // a wide layer's inputs and sums on its int64 path
 	st           [][][]byte // st[p][li]: the states of point first+p at tiered layer li
 	tmp          []uint64
+	in           []int64 // the block's inputs, widened row by row (Dataset.IntRow)
 	be           *bigEval
 	ba           []*big.Int
 	bs, t        *big.Int
@@ -385,8 +382,17 @@ func (e *tierEval) layerOut(li int) int {
 	return e.p.wide[li-e.p.start].out
 }
 
-// tierInputs returns the integer numerators of points i…i+n−1 of d, row after row.
-func tierInputs(d *Dataset, i, n int) []int64 { return d.xInt[i*d.D : (i+n)*d.D] }
+// inputs returns the integer numerators of points i…i+n−1 of d, row after row, widened
+// into the evaluator's buffer.
+func (e *tierEval) inputs(d *Dataset, i, n int) []int64 {
+	if len(e.in) < n*d.D {
+		e.in = make([]int64, tierBlock*d.D)
+	}
+	for p := range n {
+		d.IntRow(i+p, e.in[p*d.D:])
+	}
+	return e.in[:n*d.D]
+}
 
 func (e *tierEval) eval(i int, out []*big.Rat, states [][]byte) int {
 	if i < e.first || i >= e.first+e.count || states != nil && !e.withStates {
@@ -435,7 +441,7 @@ func (e *tierEval) block(i int, withStates bool) {
 		}
 		return e.st[p][li]
 	}
-	in := tierInputs(d, i, n)
+	in := e.inputs(d, i, n)
 	// The int64 layers.
 	var a []int64 = in
 	for li := 0; li < e.p.start; li++ {

@@ -100,6 +100,7 @@ type wireClaim struct {
 	NonzeroWeights    *int64     `json:"nonzero_weights,omitempty"`
 	NonzeroParameters *int64     `json:"nonzero_parameters,omitempty"`
 	MaxBits           *int       `json:"max_bits,omitempty"`
+	MaxBitsAtMost     *int       `json:"max_bits_at_most,omitempty"`
 }
 
 type wireSegment struct {
@@ -207,7 +208,7 @@ func wireClaimOf(c cert.Claim) (any, error) {
 		w.Points, w.Patterns, w.Distinct = c.Points, c.Patterns, c.Distinct
 	case cert.SizesClaim:
 		w.Depth, w.Widths, w.HiddenUnits, w.Parameters = c.Depth, c.Widths, c.HiddenUnits, c.Parameters
-		w.NonzeroWeights, w.NonzeroParameters, w.MaxBits = c.NonzeroWeights, c.NonzeroParameters, c.MaxBits
+		w.NonzeroWeights, w.NonzeroParameters, w.MaxBits, w.MaxBitsAtMost = c.NonzeroWeights, c.NonzeroParameters, c.MaxBits, c.MaxBitsAtMost
 	case cert.PiecesClaim:
 		return wirePiecesOf(c), nil
 	case cert.HyperplanesClaim:
