@@ -6,7 +6,7 @@
 GO ?= go
 BIN := ./certify
 
-.PHONY: demo test deps build bench fuzz fashion capacity
+.PHONY: demo test deps build bench bench-numpy fuzz fashion capacity
 
 deps:
 	@sh scripts/deps.sh
@@ -28,6 +28,11 @@ bench: deps
 	$(GO) test ./pwl -run XXX -bench . -benchtime 1x -benchmem
 	$(GO) test ./construct -run XXX -bench . -benchtime 1x
 	$(GO) test ./smt/z3solver -run XXX -bench Dual -benchtime 1x -timeout 30m
+
+# certify's exact check beside NumPy (python3-numpy, libopenblas0) on a float32 MLP and
+# Fashion-MNIST, in one run; BENCH_YUN=1 adds the yun-classify certificate (minutes).
+bench-numpy: build
+	sh scripts/bench_numpy.sh $(BIN)
 
 fuzz:
 	$(GO) test ./cert -run XXX -fuzz FuzzDecode -fuzztime 60s

@@ -68,7 +68,7 @@ type Report struct {
 	Sizes  Sizes         `json:"sizes"`
 	Data   *DataSummary  `json:"dataset,omitempty"`
 	First  *Failure      `json:"first_failure,omitempty"`
-	Engine string        `json:"engine"` // which exact path ran: int64, int64+big, big+int128, big or reference (pieces claims add theirs)
+	Engine string        `json:"engine"` // which exact path ran: its tiers (int64, int128, int192, int256, big: "int64+int128+big"), big+int128, big or reference (pieces claims add theirs)
 }
 
 // DataSummary describes the dataset a certificate was checked against.

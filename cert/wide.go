@@ -32,7 +32,11 @@ import (
 // what the data happened to hold.
 //
 // Points are evaluated in blocks (up to tierBlock consecutive points of one worker's
-// range): each weight column is read once per block, not once per point.
+// range): each weight column is read once per block, not once per point. A wide layer
+// whose static bound fails int64 may still run a block in int64: when every input of the
+// block is at most smallA in absolute value, the same bound taken with smallA in place of
+// max|A| is below 2^62 (planSmall), proven for that block from its inputs — the
+// constructions' layers, whose large weights cancel on the data, run so.
 
 // tierBlock is how many points one pass over a layer's weights evaluates.
 const tierBlock = 8
@@ -54,6 +58,12 @@ type wideLayer struct {
 	M       int64
 	act     []Activation
 	leakyC  []int64 // for leaky units: p·(M/q)
+	// The sums in int64, for a block of points whose inputs are all at most smallA in
+	// absolute value: then |Z_j| ≤ Σ_k |P'_jk|·smallA + |Q'_j| < 2^62 (planWide), the int64
+	// bound, proven for the block from its inputs. nil when no input bound is small enough.
+	small   *intLayer
+	smallPk []int64 // small's weights packed in blocks of 8 units
+	smallA  uint64
 }
 
 // tierPlan runs the int64 plan's layers, then wide layers, then (bp) the big engine.
@@ -241,6 +251,7 @@ func planWide(l *Layer, s, A *big.Int, inWords int) (wideLayer, *big.Int, *big.I
 	if words == 2 {
 		wl.pk = pack(wl.w, wl.in, wl.out, 4)
 	}
+	planSmall(&wl, biases)
 	wl.b = make([]uint64, wl.out*words)
 	for j, bq := range biases {
 		exactint.SetW(wl.b[j*words:(j+1)*words], bq)
@@ -255,6 +266,44 @@ func planWide(l *Layer, s, A *big.Int, inWords int) (wideLayer, *big.Int, *big.I
 		exactint.SetW(wl.SM, SM)
 	}
 	return wl, SM, aOut, true
+}
+
+// planSmall sets the int64 path of a wide layer: smallA = ⌊(2^62 − 1 − max_j |Q'_j|) /
+// max_j Σ_k |P'_jk|⌋ (capped at 2^62 − 1), when that is at least 1.
+func planSmall(wl *wideLayer, biases []*big.Int) {
+	rowMax, bMax, t := new(big.Int), new(big.Int), new(big.Int)
+	for j := range wl.out {
+		row := new(big.Int)
+		for k := range wl.in {
+			row.Add(row, t.SetInt64(wl.w[k*wl.out+j]).Abs(t))
+		}
+		if row.Cmp(rowMax) > 0 {
+			rowMax = row
+		}
+		if t.Abs(biases[j]).Cmp(bMax) > 0 {
+			bMax.Set(t)
+		}
+	}
+	room := new(big.Int).Sub(big.NewInt(int64Safe-1), bMax)
+	if room.Sign() <= 0 {
+		return
+	}
+	a := room
+	if rowMax.Sign() > 0 {
+		a = new(big.Int).Quo(room, rowMax)
+	}
+	if a.Sign() <= 0 {
+		return
+	}
+	limit := uint64(int64Safe - 1)
+	if a.IsUint64() {
+		limit = min(a.Uint64(), limit)
+	}
+	sl := &intLayer{in: wl.in, out: wl.out, wT: wl.w, b: make([]int64, wl.out)}
+	for j, b := range biases {
+		sl.b[j] = b.Int64() // |b| ≤ bMax < 2^62
+	}
+	wl.small, wl.smallPk, wl.smallA = sl, pack(wl.w, wl.in, wl.out, 8), limit
 }
 
 // pack lays out the weights wT (wT[k*out+j]) unit block after unit block: for block b of
@@ -285,6 +334,7 @@ type tierEval struct {
 	wa           [][]uint64
 	ext          []uint64   // a layer's inputs widened to its words
 	nz           [][]int32  // nz[p]: the indices of point p's non-zero inputs to a layer
+	a64, z64     []int64    // a wide layer's inputs and sums on its int64 path
 	st           [][][]byte // st[p][li]: the states of point first+p at tiered layer li
 	tmp          []uint64
 	in           []int64 // the block's inputs, widened row by row (Dataset.IntRow)
@@ -306,6 +356,11 @@ func (p *tierPlan) newEvaluator() evaluator {
 		maxIn = max(maxIn, l.in*l.words)
 	}
 	e.ext = make([]uint64, tierBlock*maxIn)
+	maxOut := 0
+	for _, l := range p.wide {
+		maxOut = max(maxOut, l.out)
+	}
+	e.a64, e.z64 = make([]int64, tierBlock*maxIn), make([]int64, tierBlock*maxOut)
 	e.nz = make([][]int32, tierBlock)
 	e.st = make([][][]byte, tierBlock)
 	for i := range e.st {
@@ -426,13 +481,14 @@ func (e *tierEval) block(i int, withStates bool) {
 		for p := 0; p < n; p++ {
 			copy(z[p*l.out*N:(p+1)*l.out*N], l.b)
 		}
-		switch N {
-		case 2:
+		switch {
+		case e.smallBlock(l, x, z, n):
+		case N == 2:
 			for p := range n {
 				e.nz[p] = nonZeroW(x[p*l.in*2:(p+1)*l.in*2], 2, e.nz[p][:0])
 			}
 			l.sum2(x, z, e.nz[:n])
-		case 3:
+		case N == 3:
 			l.sum3(x, z, n)
 		default:
 			l.sum4(x, z, n)
@@ -498,6 +554,43 @@ func sum64(pk []int64, l *intLayer, a, z []int64, nz [][]int32) {
 			}
 		}
 	}
+}
+
+// smallBlock sums a wide layer in int64 (z_j = Q'_j + Σ_k P'_jk·x_k, sign-extended to the
+// layer's words) when every input of the block's n points is at most l.smallA in absolute
+// value, and reports whether it did.
+func (e *tierEval) smallBlock(l *wideLayer, x, z []uint64, n int) bool {
+	if l.small == nil {
+		return false
+	}
+	N := l.words
+	a := e.a64[:n*l.in]
+	for k := range a {
+		v := int64(x[k*N])
+		s := uint64(v >> 63)
+		for _, w := range x[k*N+1 : (k+1)*N] {
+			if w != s {
+				return false
+			}
+		}
+		if exactint.Abs(v) > l.smallA {
+			return false
+		}
+		a[k] = v
+	}
+	for p := range n {
+		e.nz[p] = nonZero64(a[p*l.in:(p+1)*l.in], e.nz[p][:0])
+	}
+	zs := e.z64[:n*l.out]
+	sum64(l.smallPk, l.small, a, zs, e.nz[:n])
+	for k, v := range zs {
+		s := uint64(v >> 63)
+		z[k*N] = uint64(v)
+		for t := 1; t < N; t++ {
+			z[k*N+t] = s
+		}
+	}
+	return true
 }
 
 // sum2 adds Σ_k w_jk·x_k to z_j (128 bits) at each point p, nz[p] the indices of its

@@ -3,6 +3,8 @@ package cert
 import (
 	"math/big"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 )
@@ -99,6 +101,25 @@ func TestTiersFloat32Network(t *testing.T) {
 			if got[k].Cmp(w[k]) != 0 {
 				t.Fatalf("5 layers, point %d output %d: %s, want %s", i, k, got[k].RatString(), w[k].RatString())
 			}
+		}
+	}
+}
+
+// The fixtures valid/tiers_float32_argmax and its twin run in every tier (the fixture
+// harness checks their verdicts under every engine).
+func TestTiersFixture(t *testing.T) {
+	for _, path := range []string{"../testdata/certs/valid/tiers_float32_argmax.json", "../testdata/certs/invalid/tiers_float32_margin.json"} {
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := Decode(f, filepath.Dir(path), fixtureLimits)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tiers := Tiers(c.Network, c.Data); !slices.Equal(tiers, []string{"int64", "int128", "int192", "int256"}) {
+			t.Errorf("%s: tiers %v", path, tiers)
 		}
 	}
 }

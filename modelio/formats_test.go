@@ -41,6 +41,40 @@ func TestNNet(t *testing.T) {
 	}
 }
 
+// With ClampInputs the network clamps each input to [−5, 5] first, as NNet's reference
+// evaluator does: f(9, −7) = f(5, −5), and inside the domain nothing changes.
+func TestNNetClampInputs(t *testing.T) {
+	m, err := Read([]byte(nnetFile), &Options{ClampInputs: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := Read([]byte(nnetFile), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Network.Layers) != len(plain.Network.Layers)+1 || !strings.Contains(m.Notes[0], "clamped") {
+		t.Fatalf("%d layers, notes %v", len(m.Network.Layers), m.Notes)
+	}
+	for _, c := range [][4]string{{"9", "-7", "5", "-5"}, {"3", "2", "3", "2"}, {"-5", "5", "-5", "5"}, {"-11/2", "1/3", "-5", "1/3"}} {
+		if got, want := evalStr(m.Network, c[0], c[1]), evalStr(plain.Network, c[2], c[3]); got != want {
+			t.Errorf("clamped f(%s, %s) = %s, want f(%s, %s) = %s", c[0], c[1], got, c[2], c[3], want)
+		}
+	}
+	// A fixed input (min = max) reads its constant.
+	fixed := strings.Replace(nnetFile, "-5,-5,\n5,5,", "-5,2,\n5,2,", 1)
+	m, err = Read([]byte(fixed), &Options{ClampInputs: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := evalStr(m.Network, "1", "-40"), evalStr(plain.Network, "1", "2"); got != want {
+		t.Errorf("fixed input: %s, want %s", got, want)
+	}
+	bad := strings.Replace(nnetFile, "-5,-5,\n5,5,", "6,-5,\n5,5,", 1)
+	if _, err := Read([]byte(bad), &Options{ClampInputs: true}); err == nil || !strings.Contains(err.Error(), "above its maximum") {
+		t.Errorf("min > max: %v", err)
+	}
+}
+
 func TestNNetRefusals(t *testing.T) {
 	cases := map[string]string{
 		"short":      nnetFile[:strings.Index(nnetFile, "0.5,")],

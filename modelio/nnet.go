@@ -12,8 +12,9 @@ import (
 // with the input normalisation x ↦ (x − mean_i)/range_i folded exactly into the first
 // layer and the output de-normalisation y ↦ y·range_out + mean_out into the last. The
 // input bounds (mins, maxes), which NNet's reference evaluator clamps inputs to, are
-// returned as the input domain; the network itself does not clamp. Numbers are the
-// decimals written (exponents allowed), exactly.
+// returned as the input domain; the network itself does not clamp unless
+// Options.ClampInputs asks it to (ClampNNetInputs). Numbers are the decimals written
+// (exponents allowed), exactly.
 func ReadNNet(b []byte, o *Options) (*cert.Network, [][2]*big.Rat, error) {
 	var lines []string
 	var lineNo []int
@@ -167,7 +168,54 @@ func ReadNNet(b []byte, o *Options) (*cert.Network, [][2]*big.Rat, error) {
 	for i := range dom {
 		dom[i] = [2]*big.Rat{mins[i], maxs[i]}
 	}
+	if o != nil && o.ClampInputs {
+		if err := ClampNNetInputs(net, dom); err != nil {
+			return nil, nil, err
+		}
+	}
 	return net, dom, nil
+}
+
+// ClampNNetInputs makes n read clamp(x_i, lo_i, hi_i) in place of each input x_i, exactly:
+// with c = (lo + hi)/2 and r = (hi − lo)/2, clamp(x, lo, hi) = c + r·hardtanh((x − c)/r),
+// so a hard-tanh layer u_i = hardtanh(x_i/r − c/r) is put in front and the old first
+// layer reads r·u + c (FoldInput). An input with lo = hi reads the constant lo (its unit's
+// weight and bias are 0). lo > hi is refused.
+func ClampNNetInputs(n *cert.Network, dom [][2]*big.Rat) error {
+	d := n.InputDim
+	if len(dom) != d {
+		return fmt.Errorf("nnet: %d input bounds for %d inputs", len(dom), d)
+	}
+	half := big.NewRat(1, 2)
+	scale, shift := make([]*big.Rat, d), make([]*big.Rat, d)
+	front := cert.Layer{W: make([][]*big.Rat, d), B: make([]*big.Rat, d), Act: make([]cert.Activation, d)}
+	for i, b := range dom {
+		lo, hi := b[0], b[1]
+		if lo.Cmp(hi) > 0 {
+			return fmt.Errorf("nnet: input %d has minimum %s above its maximum %s", i, lo.RatString(), hi.RatString())
+		}
+		c := new(big.Rat).Add(lo, hi)
+		c.Mul(c, half)
+		r := new(big.Rat).Sub(hi, lo)
+		r.Mul(r, half)
+		scale[i], shift[i] = r, c
+		row := make([]*big.Rat, d)
+		for k := range row {
+			row[k] = new(big.Rat)
+		}
+		front.B[i] = new(big.Rat)
+		if r.Sign() > 0 {
+			row[i].Inv(r)
+			front.B[i].Quo(c, r)
+			front.B[i].Neg(front.B[i])
+		}
+		front.W[i], front.Act[i] = row, cert.Activation{Kind: cert.ActHardTanh}
+	}
+	if err := FoldInput(n, scale, shift); err != nil {
+		return err
+	}
+	n.Layers = append([]cert.Layer{front}, n.Layers...)
+	return nil
 }
 
 // parseDecimal reads a decimal number with an optional exponent ("-1.5e-3") as the exact

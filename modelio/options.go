@@ -16,6 +16,9 @@ type Options struct {
 	// Layers, for safetensors and npz: the tensor-name prefixes of the layers in order
 	// (default: the naming convention of docs/import.md).
 	Layers []string
+	// ClampInputs, for NNet: clamp each input to the file's [min, max] as NNet's reference
+	// evaluator does, with a hard-tanh layer put in front (ClampNNetInputs).
+	ClampInputs bool
 }
 
 func (o *Options) maxElements() int64 {

@@ -70,7 +70,11 @@ func Read(b []byte, o *Options) (*Model, error) {
 			for i, r := range dom {
 				parts = append(parts, fmt.Sprintf("x%d in [%s, %s]", i, r[0].RatString(), r[1].RatString()))
 			}
-			m.Notes = append(m.Notes, "NNet input domain (the reference evaluator clamps inputs to it; this network does not): "+strings.Join(parts, ", "))
+			if o != nil && o.ClampInputs {
+				m.Notes = append(m.Notes, "NNet input domain (inputs clamped to it by a hard-tanh first layer): "+strings.Join(parts, ", "))
+			} else {
+				m.Notes = append(m.Notes, "NNet input domain (the reference evaluator clamps inputs to it; this network does not): "+strings.Join(parts, ", "))
+			}
 		}
 	case "safetensors":
 		if ts, err = ReadSafetensors(b, o); err == nil {

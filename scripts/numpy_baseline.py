@@ -2,7 +2,7 @@
 """The usual float check of a certify network, with NumPy (OpenBLAS), beside certify's exact one.
 
     python3 scripts/numpy_baseline.py --net NET.json --data DATA [--labels LABELS] [--limit N]
-        [--certify ./certify] [--check CERT.json] [--repeat 3]
+        [--certify ./certify] [--check CERT.json] [--certify-net MODEL] [--repeat 3]
 
 NET is a network JSON object or a certificate (its "network" field). DATA is a CSV file (one
 point per line, the integer class label last; .gz allowed; a header line of non-numbers is
@@ -20,7 +20,10 @@ the label; for one output, class 1 iff f >= 1/2.
 With --certify the same run also times certify's exact answer on the same net and data —
 `certify check CERT` when --check is given, else `certify eval --net NET --data DATA` — and
 prints the ratio of its wall time to NumPy's forward pass (the network read into arrays once,
-outside the timing; best of --repeat runs).
+outside the timing; best of --repeat runs). --certify-net gives certify eval another file for
+the same network (the model file NET.json was imported from, which it reads faster). On a
+shared machine wall times follow the load; the CPU seconds (all threads: OpenBLAS's and
+certify's workers) are printed beside them, and their ratio too.
 
 Debian: apt-get install python3-numpy libopenblas0. OpenBLAS uses every core unless
 OPENBLAS_NUM_THREADS says otherwise; OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE, if set in the
@@ -30,6 +33,7 @@ import argparse
 import gzip
 import json
 import os
+import resource
 import struct
 import subprocess
 import sys
@@ -137,6 +141,7 @@ def main():
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--certify", help="certify binary: also time its exact answer on the same net and data")
     ap.add_argument("--check", help="a certificate for the same net and data: time `certify check` on it")
+    ap.add_argument("--certify-net", help="the file certify eval reads the network from (default: --net)")
     args = ap.parse_args()
 
     t0 = time.perf_counter()
@@ -146,37 +151,45 @@ def main():
     if X.shape[1] != d:
         sys.exit("the data have dimension %d, the network reads %d" % (X.shape[1], d))
     print("numpy %s; %d points, dimension %d; network read in %.2f s" % (np.__version__, len(y), d, t_net))
-    times = {}
+    times, cpus = {}, {}
     for dtype in (np.float32, np.float64):
         ls = [(W.astype(dtype), b.astype(dtype), act) for W, b, act in layers]
-        best, out = None, None
+        best, bestcpu, out = None, None, None
         for _ in range(max(1, args.repeat)):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             out = forward(ls, X, dtype)
-            t = time.perf_counter() - t0
+            t, c = time.perf_counter() - t0, time.process_time() - c0
             best = t if best is None else min(best, t)
-        times[dtype] = best
+            bestcpu = c if bestcpu is None else min(bestcpu, c)
+        times[dtype], cpus[dtype] = best, bestcpu
         finite = int(np.sum(np.all(np.isfinite(out), axis=1)))
         c = correct(out, y)
-        print("%s: correct %d / %d (%.2f %%), finite %d, forward %.3f s (best of %d)" % (
-            np.dtype(dtype).name, c, len(y), 100.0 * c / len(y), finite, best, max(1, args.repeat)))
+        print("%s: correct %d / %d (%.2f %%), finite %d, forward %.3f s, %.3f CPU s (best of %d)" % (
+            np.dtype(dtype).name, c, len(y), 100.0 * c / len(y), finite, best, bestcpu, max(1, args.repeat)))
     if args.certify:
         if args.check:
-            cmd = [args.certify, "check", args.check]
+            # the certificate names its data files; allow their folder
+            cmd = [args.certify, "check", "--data-root", os.path.dirname(os.path.abspath(args.data)), args.check]
         else:
-            cmd = [args.certify, "eval", "--net", args.net, "--data", args.data]
+            cmd = [args.certify, "eval", "--net", args.certify_net or args.net, "--data", args.data]
             if args.labels:
                 cmd += ["--labels", args.labels]
             if args.limit:
                 cmd += ["--limit", str(args.limit)]
+        ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
         r = subprocess.run(cmd, capture_output=True, text=True)
         t = time.perf_counter() - t0
-        print("certify (exact): %s -> exit %d, %.2f s" % (" ".join(cmd), r.returncode, t))
+        ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (ru1.ru_utime - ru0.ru_utime) + (ru1.ru_stime - ru0.ru_stime)
+        print("certify (exact): %s -> exit %d, %.2f s, %.2f CPU s" % (" ".join(cmd), r.returncode, t, cpu))
         for line in r.stdout.splitlines()[:8]:
             print("  " + line)
-        print("ratio exact / numpy float64: %.1f; exact / numpy float32: %.1f" % (
+        print("ratio exact / numpy float64: %.1f; exact / numpy float32: %.1f (wall)" % (
             t / times[np.float64], t / times[np.float32]))
+        print("ratio exact / numpy float64: %.1f; exact / numpy float32: %.1f (CPU seconds)" % (
+            cpu / cpus[np.float64], cpu / cpus[np.float32]))
+        print("load average: %.2f %.2f %.2f" % os.getloadavg())
 
 
 if __name__ == "__main__":

@@ -48,7 +48,7 @@ func (v bigAlias) Set(s string) error {
 
 // addEngineFlags adds --engine (and, with alias, the deprecated --big) to a command.
 func addEngineFlags(f *pflag.FlagSet, e *cert.Engine, alias bool) {
-	f.Var(engineValue{e}, "engine", "evaluation engine: auto (int64 where proven exact, else math/big), big (math/big only) or reference (plain rational evaluation); all give the same exact values")
+	f.Var(engineValue{e}, "engine", "evaluation engine: auto (int64, then 128, 192 or 256-bit integers where proven exact, else math/big), big (math/big only) or reference (plain rational evaluation); all give the same exact values")
 	if alias {
 		f.Var(bigAlias{e}, "big", "deprecated: the same as --engine big")
 		f.Lookup("big").NoOptDefVal = "true"

@@ -31,6 +31,7 @@ type importOptions struct {
 	inputShift  string
 	activations string
 	layers      string
+	clamp       bool
 	json        bool
 }
 
@@ -71,6 +72,7 @@ or bad usage; 3 undecided.`,
 	f.StringVar(&o.inputShift, "input-shift", "", "x_model = scale·x + shift: shift, one rational or one per coordinate")
 	f.StringVar(&o.activations, "activations", "", "safetensors/npz/npy: one activation for every hidden layer, or one per layer, comma-separated (default relu, identity last)")
 	f.StringVar(&o.layers, "layers", "", "safetensors/npz: the layer name prefixes in order, comma-separated (default: natural order of the names)")
+	f.BoolVar(&o.clamp, "clamp-inputs", false, "NNet: clamp each input to the file's [min, max] as NNet's reference evaluator does (a hard-tanh layer in front)")
 	f.BoolVar(&o.json, "json", false, "print a JSON summary on stdout")
 	o.data.add(cmd)
 	return cmd
@@ -154,7 +156,7 @@ func runImport(o *importOptions, s *streams) error {
 	if err != nil {
 		return malformed(err)
 	}
-	m, err := modelio.Read(raw, &modelio.Options{Activations: splitList(o.activations), Layers: splitList(o.layers)})
+	m, err := modelio.Read(raw, &modelio.Options{Activations: splitList(o.activations), Layers: splitList(o.layers), ClampInputs: o.clamp})
 	if err != nil {
 		return malformed(fmt.Errorf("%s: %w", o.model, err))
 	}
@@ -214,6 +216,9 @@ func runImport(o *importOptions, s *streams) error {
 	}
 	if o.layers != "" {
 		params["layers"] = o.layers
+	}
+	if o.clamp {
+		params["clamp_inputs"] = "true"
 	}
 	for k, v := range inlineParams {
 		params[k] = v
