@@ -50,7 +50,8 @@ type Dataset struct {
 	Duplicates [][2]int
 }
 
-// Input returns point i as rationals (freshly allocated).
+// Input returns point i as rationals: freshly allocated when the inputs are stored as
+// integers, the stored row otherwise (the caller must not change it).
 func (d *Dataset) Input(i int) []*big.Rat {
 	if d.xRat != nil {
 		return d.xRat[i]
