@@ -231,7 +231,7 @@ func runPoints(c *Certificate, eng engine, claims []int, needStates bool, opt Op
 		}
 		mu.Unlock()
 	}
-	const block = 64
+	const block = pointBlock
 	var next, done, evaluated atomic.Int64
 	// The deadline stops every worker at once (stopped). The number size limit stops the
 	// pass at the smallest point that exceeds it (stopAt): blocks are taken in order, so
@@ -470,7 +470,15 @@ func checkSizes(cl SizesClaim, s Sizes, ci int) (*Failure, int) {
 				Want: it[1], Got: it[2], Message: "stated " + it[0] + " differs from the network's"}, k + 1
 		}
 	}
-	return nil, len(stated)
+	n := len(stated)
+	if b := cl.MaxBitsAtMost; b != nil {
+		n++
+		if s.MaxBits > *b {
+			return &Failure{Code: CodeSizeMismatch, Path: fmt.Sprintf("claims[%d].max_bits_at_most", ci), Point: -1, Layer: -1, Unit: -1,
+				Want: fmt.Sprintf("max_bits ≤ %d", *b), Got: fmt.Sprint(s.MaxBits), Message: "the network's max_bits exceeds the stated bound"}, n
+		}
+	}
+	return nil, n
 }
 
 // Outputs evaluates n exactly at every point of d (in parallel) and returns f(x_i) for each

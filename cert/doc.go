@@ -10,8 +10,8 @@
 // a user's training script — are untrusted.
 //
 // The package imports the standard library only and uses no floating point: numbers are
-// math/big rationals, or int64 integers over a common denominator where a bound computed
-// in math/big proves that no intermediate value can overflow. Every value the network
+// math/big rationals, or int64 or fixed-width 128 to 256-bit integers over a common
+// denominator where a bound computed in math/big proves that no value can overflow. Every value the network
 // computes is exact; there is no tolerance anywhere.
 //
 // # Numbers
@@ -87,20 +87,20 @@
 // # Files
 //
 // What a verdict rests on, with line counts (TestDocListsFiles keeps this list true).
-// The core (2562 lines) — every verdict rests on it, whichever claims, data and engine;
-// with the data readers, the fast engines and the kinds below, 6887 lines:
+// The core (2576 lines) — every verdict rests on it, whichever claims, data and engine;
+// with the data readers, the fast engines and the kinds below, 7489 lines:
 //
-//	doc.go          134  this contract
+//	doc.go          136  this contract
 //	verdict.go      100  statuses, reports, failures, malformed-input errors
 //	codes.go        100  the stable codes of refuted and undecided claims
-//	claims.go       169  the claim types and the closed table of kinds
+//	claims.go       171  the claim types and the closed table of kinds
 //	num.go          103  exact rationals from strings
 //	network.go      241  networks, activations, states, sizes
 //	eval.go          57  the reference evaluator (plain rational arithmetic)
-//	dataset.go      457  datasets: compact storage, duplicates and conflicts, limits
-//	format.go       524  strict decoding of certificates
+//	dataset.go      458  datasets: compact storage, duplicates and conflicts, limits
+//	format.go       525  strict decoding of certificates
 //	validate.go     180  what must fit together before any check
-//	check.go        497  Check: the point-wise claims, sizes, the dispatch of the others
+//	check.go        505  Check: the point-wise claims, sizes, the dispatch of the others
 //
 // Data files — a verdict on a certificate whose dataset is a "source" rests on files.go
 // and the reader of the source's format:
@@ -111,11 +111,13 @@
 //
 // The fast engines — a verdict on point-wise claims rests on the one the report names:
 //
-//	engine.go       148  the engine choice (auto, big, reference) and the work budget
-//	fast.go         712  int64 and big-integer evaluation over common denominators
+//	engine.go       146  the engine choice (auto, big, reference) and the work budget
+//	fast.go         687  int64 and big-integer evaluation over common denominators
+//	wide.go         615  128, 192 and 256-bit tiers between them, points in blocks
 //
-// The int64 and 128-bit arithmetic of fast.go and pieces.go is checked by package
-// certify/internal/exactint (exactint.go, about 105 lines), part of what those verdicts rest on.
+// The int64 and multi-word arithmetic of fast.go, wide.go and pieces.go is checked by
+// package certify/internal/exactint (exactint.go and wide.go, about 280 lines), part of what
+// those verdicts rest on.
 //
 // The kinds checked as a whole — a verdict on a claim of the kind rests on its file:
 //

@@ -123,6 +123,7 @@ type wireClaim struct {
 	NonzeroWeights    *int64 `json:"nonzero_weights,omitempty"`
 	NonzeroParameters *int64 `json:"nonzero_parameters,omitempty"`
 	MaxBits           *int   `json:"max_bits,omitempty"`
+	MaxBitsAtMost     *int   `json:"max_bits_at_most,omitempty"`
 }
 
 // claimFields lists, per kind, the JSON fields a claim of that kind may have.
@@ -132,7 +133,7 @@ var claimFields = map[string][]string{
 	KindThreshold: {"threshold"},
 	KindEpsilon:   {"epsilon"},
 	KindPatterns:  {"points", "patterns", "distinct"},
-	KindSizes:     {"depth", "widths", "hidden_units", "parameters", "nonzero_weights", "nonzero_parameters", "max_bits"},
+	KindSizes:     {"depth", "widths", "hidden_units", "parameters", "nonzero_weights", "nonzero_parameters", "max_bits", "max_bits_at_most"},
 }
 
 // Decode reads a certificate. dir is the folder that relative dataset paths are resolved
@@ -518,7 +519,7 @@ func decodeBasic(raw json.RawMessage, path string, c *Certificate, lim Limits) (
 		return PatternsClaim{Points: w.Points, Patterns: w.Patterns, Distinct: w.Distinct}, nil
 	case KindSizes:
 		return SizesClaim{Depth: w.Depth, Widths: w.Widths, HiddenUnits: w.HiddenUnits, Parameters: w.Parameters,
-			NonzeroWeights: w.NonzeroWeights, NonzeroParameters: w.NonzeroParameters, MaxBits: w.MaxBits}, nil
+			NonzeroWeights: w.NonzeroWeights, NonzeroParameters: w.NonzeroParameters, MaxBits: w.MaxBits, MaxBitsAtMost: w.MaxBitsAtMost}, nil
 	}
 	return nil, fieldErr(path+".kind", "unknown claim kind %q", kind)
 }

@@ -104,7 +104,7 @@ func validateClaim(cl Claim, path string, c *Certificate) error {
 			}
 		}
 	case SizesClaim:
-		for _, v := range []*int{cl.Depth, cl.HiddenUnits, cl.MaxBits} {
+		for _, v := range []*int{cl.Depth, cl.HiddenUnits, cl.MaxBits, cl.MaxBitsAtMost} {
 			if v != nil && *v < 0 {
 				return fieldErr(path, "sizes cannot be negative")
 			}

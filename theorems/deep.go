@@ -14,6 +14,12 @@ package theorems
 // they are the architecture the theorem promises at the built depth: width 12 (Vardi
 // Thm 3.1), 3 (Park Thm 2), i.e. hidden units ≤ 12·(depth − 1) or 3·(depth − 1).
 //
+// Vardi Thm 6.2 is a trade-off between depth and bit complexity "for every budget B";
+// the claim takes B to be the network's own bit complexity (max_bits, which the kernel
+// recomputes) and checks that the depth and parameters lie within the bound at that B.
+// That max_bits is at most a budget a user asked for is read off the certificate's sizes
+// claim (exact) and enforced by the construction.
+//
 // Data quantities. With the inputs x_i (distinct ones; duplicates share a label):
 //
 //	r²  = max ‖x_i‖²                       (exact)
@@ -59,6 +65,14 @@ func deepTheorem(id string) theorem {
 			shape:   deepShape,
 			hyp:     func(c *cert.Certificate, in cert.TheoremInstance) []cert.Comparison { return vardiHyp(c, in, true) },
 			promise: func(in cert.TheoremInstance) cert.TheoremSizes { return widthPromise(maxInts(in.Widths))(in) },
+		}
+	case "vardi2022-thm6.2":
+		return theorem{
+			statement: "‖x_i‖ ≤ r, ‖x_i−x_j‖ ≥ δ (i≠j), labels in [C]; B = max_bits of the network; bounds with our " +
+				"constants: width ≤ 12, depth ≤ ⌈2N·(max(λ_R, ℓC) + 2)/(B − 3)⌉ + 2B + 8, parameters ≤ 156·(that depth bound) + 12(d + 1)",
+			shape:   deepShape,
+			hyp:     vardiBitsHyp,
+			promise: widthPromise(12),
 		}
 	case "park2021-thm2":
 		return theorem{
@@ -421,6 +435,31 @@ func vardiHyp(c *cert.Certificate, in cert.TheoremInstance, depthLimited bool) [
 		cmp("depth L ≤ 2⌈√N⌉·ℓN + 2⌈√(N/⌊log₂N⌋)⌉·max(λ_R, ℓC) + 8"+head, L, "<=", depthB),
 		cmp("width ≤ 12·⌈8N·(max(λ_R, ℓC) + 2)/L²⌉", width, "<=", 12*k),
 		cmp("non-zero weights ≤ 160·L·⌈8N·(max(λ_R, ℓC) + 2)/L²⌉ + d", s.NonzeroWeights, "<=", 160*L*k+int64(d.D)),
+	}
+}
+
+// vardiBitsHyp is Theorem 6.2's trade-off at the network's own bit complexity B: the
+// depth is at most ⌈2N·(λ + 2)/(B − 3)⌉ + 2B + 8 (B ≤ 3 leaves no room for a group word:
+// the bound is then 0 and fails).
+func vardiBitsHyp(c *cert.Certificate, in cert.TheoremInstance) []cert.Comparison {
+	d := c.Data
+	g := Geometry(d)
+	N := int64(max(in.N, 1))
+	C := classesOf(d)
+	lR := vardiLambdaR(g, N, d.D)
+	lC := ceilLog2Int(C)
+	lam := int64(max(lR, lC))
+	s := c.Network.ComputeSizes()
+	B := int64(s.MaxBits)
+	var depthB int64
+	if B > 3 {
+		depthB = (2*N*(lam+2)+B-4)/(B-3) + 2*B + 8
+	}
+	head := fmt.Sprintf(" (N = %d, d = %d, C = %d, %s; λ_R = %d, ℓC = %d; B = max_bits = %d)", N, d.D, C, geomText(g), lR, lC, B)
+	return []cert.Comparison{
+		cmp("width ≤ 12"+head, int64(maxInts(s.Widths)), "<=", 12),
+		cmp("depth ≤ ⌈2N·(max(λ_R, ℓC) + 2)/(B − 3)⌉ + 2B + 8", int64(s.Depth), "<=", depthB),
+		cmp("parameters ≤ 156·(⌈2N·(max(λ_R, ℓC) + 2)/(B − 3)⌉ + 2B + 8) + 12(d + 1)", s.Parameters, "<=", 156*depthB+12*int64(d.D+1)),
 	}
 }
 
