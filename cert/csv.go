@@ -153,6 +153,15 @@ func (b *builder) addInts(x []int64) error {
 	if b.rats != nil || len(x) == 0 || b.d >= 0 && len(x) != b.d {
 		return b.add(ratsOf(x))
 	}
+	b.d = len(x)
+	if !b.wide && pixelInts(x) {
+		for _, v := range x {
+			b.pix = append(b.pix, byte(v))
+		}
+		b.n++
+		return nil
+	}
+	b.widen()
 	start := len(b.num)
 	for _, v := range x {
 		w, ok := mul64(v, b.den)
@@ -162,9 +171,17 @@ func (b *builder) addInts(x []int64) error {
 		}
 		b.num = append(b.num, w)
 	}
-	b.d = len(x)
 	b.n++
 	return nil
+}
+
+func pixelInts(x []int64) bool {
+	for _, v := range x {
+		if uint64(v) > math.MaxUint8 {
+			return false
+		}
+	}
+	return true
 }
 
 func ratsOf(x []int64) []*big.Rat {

@@ -8,6 +8,8 @@ import (
 	"hash/maphash"
 	"math"
 	"math/big"
+
+	"certify/internal/exactint"
 )
 
 // Task says what a dataset's labels are.
@@ -28,14 +30,14 @@ func (t Task) String() string {
 
 // Dataset is N labelled points in Q^D. Inputs are stored as integers over one common
 // denominator when they fit in int64 (real image data always does) — one byte each when
-// every numerator is 0..255, as pixels are — and as rationals otherwise.
+// every input is an integer 0..255, as pixels are — and as rationals otherwise.
 type Dataset struct {
 	Task     Task
 	Classes  int // Classification: number of classes (labels are < Classes)
 	LabelDim int // Regression: length of each target; Classification: 1
 	N, D     int
 
-	xByte []byte  // N*D numerators over xDen, when every one is 0..255
+	xByte []byte  // N*D coordinates, when every one is an integer 0..255 (xDen 1)
 	xInt  []int64 // N*D numerators over xDen, when xByte == nil and xRat == nil
 	xDen  int64
 	xRat  [][]*big.Rat
@@ -48,7 +50,8 @@ type Dataset struct {
 	Duplicates [][2]int
 }
 
-// Input returns point i as rationals (freshly allocated).
+// Input returns point i as rationals: freshly allocated when the inputs are stored as
+// integers, the stored row otherwise (the caller must not change it).
 func (d *Dataset) Input(i int) []*big.Rat {
 	if d.xRat != nil {
 		return d.xRat[i]
@@ -83,17 +86,11 @@ func (d *Dataset) IntRow(i int, buf []int64) []int64 {
 // (|math.MinInt64| = 2^63 is not an int64).
 func (d *Dataset) maxAbsNum() uint64 {
 	var m uint64
-	if d.xByte != nil {
-		for _, v := range d.xByte {
-			m = max(m, uint64(v))
-		}
+	for _, v := range d.xByte {
+		m = max(m, uint64(v))
 	}
 	for _, v := range d.xInt {
-		a := uint64(v)
-		if v < 0 {
-			a = -a
-		}
-		m = max(m, a)
+		m = max(m, exactint.Abs(v))
 	}
 	return m
 }
@@ -136,14 +133,27 @@ func NewDataset(inputs [][]*big.Rat, labels []int, targets [][]*big.Rat, classes
 	return ds, err
 }
 
-// builder accumulates inputs, switching from int64 to rational storage when needed (the
-// IDX reader fills pix, bytes over denominator 1, instead).
+// builder accumulates inputs in the narrowest storage that holds them: bytes while every
+// coordinate is an integer 0..255, then int64 numerators over a common denominator, then
+// rationals.
 type builder struct {
 	d, n int
-	num  []int64
-	pix  []byte
+	pix  []byte // while !wide
+	wide bool
+	num  []int64 // numerators over den, once wide (until rats)
 	den  int64
 	rats [][]*big.Rat
+}
+
+// widen moves the inputs from bytes to int64 numerators.
+func (b *builder) widen() {
+	if !b.wide {
+		b.wide, b.num = true, make([]int64, len(b.pix))
+		for k, v := range b.pix {
+			b.num[k] = int64(v)
+		}
+		b.pix = nil
+	}
 }
 
 func (b *builder) add(x []*big.Rat) error {
@@ -161,6 +171,13 @@ func (b *builder) add(x []*big.Rat) error {
 		b.rats = append(b.rats, x)
 		return nil
 	}
+	if !b.wide && pixels(x) {
+		for _, v := range x {
+			b.pix = append(b.pix, byte(v.Num().Int64()))
+		}
+		return nil
+	}
+	b.widen()
 	// Fit x into the common denominator, growing it when needed.
 	for _, v := range x {
 		if !v.Denom().IsInt64() {
@@ -227,13 +244,6 @@ func (b *builder) finish(labels []int, targets [][]*big.Rat, classes int, dropCo
 		return nil, nil, fieldErr("dataset", "is empty: a dataset needs at least one point")
 	}
 	ds := &Dataset{N: b.n, D: b.d, xByte: b.pix, xInt: b.num, xDen: b.den, xRat: b.rats}
-	if ds.xRat == nil && ds.xByte == nil && narrow(ds.xInt) {
-		ds.xByte = make([]byte, len(ds.xInt))
-		for k, v := range ds.xInt {
-			ds.xByte[k] = byte(v)
-		}
-		ds.xInt = nil
-	}
 	if targets != nil {
 		ds.Task, ds.Targets = Regression, targets
 		if len(targets) != b.n {
@@ -282,10 +292,10 @@ func (b *builder) finish(labels []int, targets [][]*big.Rat, classes int, dropCo
 	return ds, dropped, nil
 }
 
-// narrow reports whether every value is 0..255.
-func narrow(v []int64) bool {
-	for _, x := range v {
-		if uint64(x) > math.MaxUint8 {
+// pixels reports whether every coordinate is an integer 0..255.
+func pixels(x []*big.Rat) bool {
+	for _, v := range x {
+		if !v.IsInt() || v.Sign() < 0 || v.Num().Cmp(big.NewInt(math.MaxUint8)) > 0 {
 			return false
 		}
 	}

@@ -87,8 +87,8 @@
 // # Files
 //
 // What a verdict rests on, with line counts (TestDocListsFiles keeps this list true).
-// The core (2567 lines) — every verdict rests on it, whichever claims, data and engine;
-// with the data readers, the fast engines and the kinds below, 7587 lines:
+// The core (2577 lines) — every verdict rests on it, whichever claims, data and engine;
+// with the data readers, the fast engines and the kinds below, 7614 lines:
 //
 //	doc.go          137  this contract
 //	verdict.go      100  statuses, reports, failures, malformed-input errors
@@ -97,7 +97,7 @@
 //	num.go          103  exact rationals from strings
 //	network.go      241  networks, activations, states, sizes
 //	eval.go          57  the reference evaluator (plain rational arithmetic)
-//	dataset.go      448  datasets: compact storage, duplicates and conflicts, limits
+//	dataset.go      458  datasets: compact storage, duplicates and conflicts, limits
 //	format.go       525  strict decoding of certificates
 //	validate.go     180  what must fit together before any check
 //	check.go        505  Check: the point-wise claims, sizes, the dispatch of the others
@@ -106,7 +106,7 @@
 // and the reader of the source's format:
 //
 //	files.go        358  reading a data file once: where it may be, its SHA-256, gzip, limits
-//	csv.go          200  the CSV reader
+//	csv.go          217  the CSV reader
 //	idx.go           90  the IDX reader (MNIST, Fashion-MNIST): pixels kept as bytes
 //
 // The fast engines — a verdict on point-wise claims rests on the one the report names:
