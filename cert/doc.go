@@ -75,36 +75,36 @@
 // # Files
 //
 // What a verdict rests on, with line counts (TestDocListsFiles keeps this list true).
-// The core (3231 lines) — every verdict rests on it, whichever claims and engine;
-// with the fast engines and the kinds below, 6852 lines:
+// The core (3263 lines) — every verdict rests on it, whichever claims and engine;
+// with the fast engines and the kinds below, 6956 lines:
 //
 //	doc.go          115  this contract
 //	verdict.go      100  statuses, reports, failures, malformed-input errors
 //	codes.go         99  the stable codes of refuted and undecided claims
 //	claims.go       169  the claim types and the closed table of kinds
 //	num.go          103  exact rationals from strings
-//	network.go      241  networks, activations, states, sizes
-//	eval.go          57  the reference evaluator (plain rational arithmetic)
+//	network.go      268  networks, residual layers, activations, states, sizes
+//	eval.go          60  the reference evaluator (plain rational arithmetic)
 //	dataset.go      931  datasets and the one loader of CSV and IDX files
-//	format.go       660  strict decoding of certificates
+//	format.go       662  strict decoding of certificates
 //	validate.go     180  what must fit together before any check
 //	check.go        576  Check: the point-wise claims, sizes, the dispatch of the others
 //
 // The fast engines — a verdict on point-wise claims rests on the one the report names:
 //
 //	engine.go       148  the engine choice (auto, big, reference) and the work budget
-//	fast.go         720  int64 and big-integer evaluation over common denominators
+//	fast.go         776  int64 and big-integer evaluation over common denominators
 //
 // The int64 and 128-bit arithmetic of fast.go and pieces.go is checked by package
 // certify/internal/exactint (exactint.go, about 105 lines), part of what those verdicts rest on.
 //
 // The kinds checked as a whole — a verdict on a claim of the kind rests on its file:
 //
-//	pieces.go       941  pieces: regions and affine pieces on a segment
+//	pieces.go       954  pieces: regions and affine pieces on a segment
 //	hyperplanes.go  305  hyperplanes through chosen points
 //	nofit.go        354  no-fit: piece counting and monotonicity
 //	farkas.go       722  no-fit: case splits (one or two layers) with exact Farkas leaves
-//	theorem.go      431  theorem instances (with the formulas of certify/theorems)
+//	theorem.go      434  theorem instances (with the formulas of certify/theorems)
 //
 // Reading rests on package certify/internal/strictjson (one reading of JSON: exact-case
 // keys, no duplicates, no null; strictjson.go, about 910 lines). A theorem claim checked

@@ -159,6 +159,9 @@ func shapeCheck(depth int, act cert.ActKind) func(c *cert.Certificate) string {
 
 func hiddenActs(c *cert.Certificate, act cert.ActKind) string {
 	n := c.Network
+	if why := feedForward(n); why != "" {
+		return why
+	}
 	for li := range n.Layers {
 		want := act
 		if li == len(n.Layers)-1 {
@@ -275,4 +278,14 @@ func Promise(id string, in cert.TheoremInstance) (cert.TheoremSizes, error) {
 		return cert.TheoremSizes{}, fmt.Errorf("unknown theorem %q (known: %s)", id, strings.Join(IDs(), ", "))
 	}
 	return th.promise(in), nil
+}
+
+// feedForward is "" for a plain network, else why a feed-forward theorem does not apply.
+func feedForward(n *cert.Network) string {
+	for li := range n.Layers {
+		if n.Layers[li].Residual {
+			return fmt.Sprintf("network.layers[%d] is residual; the theorem is about feed-forward networks", li)
+		}
+	}
+	return ""
 }
