@@ -92,8 +92,9 @@
 //
 // The fast engines — a verdict on point-wise claims rests on the one the report names:
 //
-//	engine.go       148  the engine choice (auto, big, reference) and the work budget
-//	fast.go         776  int64 and big-integer evaluation over common denominators
+//	engine.go       154  the engine choice (auto, big, reference) and the work budget
+//	fast.go         787  int64 and big-integer evaluation over common denominators
+//	fast_checked.go 144  checked int64 evaluation of residual networks, math/big fallback
 //
 // The int64 and 128-bit arithmetic of fast.go and pieces.go is checked by package
 // certify/internal/exactint (exactint.go, about 105 lines), part of what those verdicts rest on.

@@ -102,13 +102,19 @@ func newEngine(n *Network, d *Dataset, b budget) engine {
 	case EngineReference:
 		return &refEngine{n: n, d: d, maxBits: b.maxBits, deadline: b.deadline}
 	}
-	if p := planInt64(n, d); p != nil {
-		if p.prefix == len(n.Layers) {
-			return p
-		}
-		return &mixedPlan{ip: p, bp: b.withDeadline(planBig(n, d, false, b.maxBits))}
+	p := planInt64(n, d)
+	if p != nil && p.prefix == len(n.Layers) {
+		return p
 	}
-	return b.withDeadline(planBig(n, d, false, b.maxBits))
+	bp := b.withDeadline(planBig(n, d, false, b.maxBits))
+	// A residual network whose static bound fails: checked int64 (fast_checked.go).
+	if c := planChecked(n, d, bp); c != nil {
+		return c
+	}
+	if p != nil {
+		return &mixedPlan{ip: p, bp: bp}
+	}
+	return bp
 }
 
 func (b budget) withDeadline(p *bigPlan) *bigPlan {

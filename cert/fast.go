@@ -111,11 +111,22 @@ type intPlan struct {
 	outS    int64 // scale of the network's output (of layer prefix−1 when prefix < nLayers)
 	prefix  int   // layers proven safe in int64: len(layers)
 	nLayers int   // layers of the network
+	checked bool  // no value bound proven: every operation is checked (fast_checked.go)
 }
 
-func (p *intPlan) name() string { return "int64" }
+func (p *intPlan) name() string {
+	if p.checked {
+		return "int64-checked"
+	}
+	return "int64"
+}
 
-func planInt64(n *Network, d *Dataset) *intPlan {
+func planInt64(n *Network, d *Dataset) *intPlan { return planInt64Mode(n, d, false) }
+
+// planInt64Mode is planInt64; with checked, the value bounds are not proven (only the
+// scales, weights and biases must fit) and the plan is evaluated with checked arithmetic
+// (fast_checked.go).
+func planInt64Mode(n *Network, d *Dataset, checked bool) *intPlan {
 	num, den, ok := d.IntInputs()
 	if !ok {
 		return nil
@@ -133,7 +144,7 @@ func planInt64(n *Network, d *Dataset) *intPlan {
 	safe := big.NewInt(int64Safe)
 	s := big.NewInt(den)
 	Ain := new(big.Int).SetUint64(amax)
-	p := &intPlan{d: d, nLayers: len(n.Layers)}
+	p := &intPlan{d: d, nLayers: len(n.Layers), checked: checked}
 	// sPrev, AinPrev: the scale and bound of the previous layer's input (a residual
 	// layer adds it).
 	var sPrev, AinPrev *big.Int
@@ -208,7 +219,7 @@ func planInt64(n *Network, d *Dataset) *intPlan {
 			rowAbs.Mul(rowAbs, Ain)
 			rowAbs.Add(rowAbs, t.Abs(bq))
 			rowAbs.Add(rowAbs, skipAbs)
-			if rowAbs.Cmp(safe) >= 0 {
+			if rowAbs.Cmp(safe) >= 0 && !checked {
 				return upTo(li, s)
 			}
 			// Bound on the unit's output numerator.
@@ -235,7 +246,7 @@ func planInt64(n *Network, d *Dataset) *intPlan {
 				Aout = out
 			}
 		}
-		if Aout.Cmp(safe) >= 0 {
+		if Aout.Cmp(safe) >= 0 && !checked {
 			return upTo(li, s)
 		}
 		// The layer's output scale: when it is too large the layer is not safe and the
