@@ -129,6 +129,8 @@ func theoremByID(id string) (theorem, bool) {
 				return promise(2*L+1, 4*L)
 			},
 		}, true
+	case "yun2019-thm4.1-relu":
+		return yunResNet(), true
 	case "vardi2022-thm3.1", "vardi2022-thm5.1", "park2021-thm1", "park2021-thm2":
 		return deepTheorem(id), true
 	}
@@ -138,7 +140,7 @@ func theoremByID(id string) (theorem, bool) {
 // IDs lists the theorem ids of the table, sorted.
 func IDs() []string {
 	ids := []string{"zhang2017-thm1", "yun2019-thm3.1-relu", "yun2019-thm3.1-hardtanh", "yun2019-prop3.2-relu",
-		"yun2019-cor4.2-relu", "telgarsky2015-sawtooth", "vardi2022-thm3.1", "vardi2022-thm5.1", "park2021-thm1", "park2021-thm2"}
+		"yun2019-cor4.2-relu", "yun2019-thm4.1-relu", "telgarsky2015-sawtooth", "vardi2022-thm3.1", "vardi2022-thm5.1", "park2021-thm1", "park2021-thm2"}
 	sort.Strings(ids)
 	return ids
 }

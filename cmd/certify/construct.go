@@ -32,6 +32,7 @@ type constructOptions struct {
 	dedupe     bool
 	progress   bool
 	noCheck    bool
+	outside    bool
 }
 
 // constructMethod describes one subcommand.
@@ -41,6 +42,7 @@ type constructMethod struct {
 	activation        bool
 	depth             bool
 	noData            bool
+	outside           bool // takes --outside-hypothesis
 	build             func(d *cert.Dataset, o construct.Options) (*construct.Result, error)
 }
 
@@ -76,6 +78,15 @@ and a 4-unit bump on it. The certificate's "hyperplanes" claim lets the kernel c
 that each hyperplane passes through exactly its chosen points. Groups where the data
 are not in general position are made smaller (a fallback that still certifies).`,
 			widths: "d1 (optional: at least the units the groups need)", build: construct.Bubeck},
+		{name: "yun-resnet", short: "ReLU ResNet with ⌈4N/d_x⌉ + 4d_y block units for data in general position (Yun et al. 2019, Thm 4.1)",
+			long: `yun-resnet builds the residual network of Theorem 4.1: class j is scored on stream
+coordinate j; each block takes d_x points of one class, a hyperplane (rounded to integers
+and checked exactly) on which they lie with no point of another class, and 4 ReLUs that
+push exactly those points along their class's coordinate; the output block thresholds
+the d_y scores with 2 ReLUs each. Data with a constant input coordinate are not in
+general position and are refused; --outside-hypothesis builds on their affine hull and
+the theorem claim then says the network is outside the hypothesis.`,
+			outside: true, build: construct.YunResNet},
 		{name: "sawtooth", short: "Telgarsky's sawtooth m^(L) on its 2^L alternating points",
 			long:  "sawtooth builds m^(L), a width-3 ReLU net with L hidden layers, with the labelled\npoints i/2^L (label i mod 2) that it classifies exactly. The dataset is inline.",
 			depth: true, noData: true,
@@ -149,6 +160,9 @@ func newConstructMethodCmd(g *globalOptions, s *streams, m *constructMethod) *co
 	if m.activation {
 		f.StringVar(&o.activation, "activation", "relu", "hidden activation: relu or hardtanh")
 	}
+	if m.outside {
+		f.BoolVar(&o.outside, "outside-hypothesis", false, "build even when the data are not in general position (the theorem claim says so)")
+	}
 	if m.depth {
 		f.IntVar(&o.depth, "depth", 0, "L, the number of compositions of the tent map (2^L points)")
 	}
@@ -180,7 +194,7 @@ func runConstruct(o *constructOptions, m *constructMethod, s *streams) error {
 		start = time.Now()
 	}
 	opt := construct.Options{Widths: widths, Activation: o.activation, Depth: o.depth,
-		Producer: "certify construct " + m.name, Progress: stage}
+		Producer: "certify construct " + m.name, Progress: stage, OutsideHypothesis: o.outside}
 	var d *cert.Dataset
 	var dropped []int
 	var inlineParams map[string]string
