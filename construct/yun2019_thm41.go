@@ -204,7 +204,7 @@ type slab struct {
 	w              []int64
 	a1, a2, a3, a4 int64
 	v, push        int64 // output weight; push = v·r over L
-	inside         []int  // points of the class with t in [A2, A3]
+	inside         []int // points of the class with t in [A2, A3]
 }
 
 // layers are the block's ReLU layer and residual layer (adding to coordinate j).
