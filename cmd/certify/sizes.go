@@ -35,8 +35,10 @@ func newSizesCmd(g *globalOptions, s *streams) *cobra.Command {
 		Use:   "sizes --data FILE [--n 100,1000,…] [--plot sizes.svg]",
 		Short: "Build every construction on growing subsets and table their sizes against N (and plot them)",
 		Long: `sizes builds Zhang et al.'s N-unit network, Yun et al.'s 3-layer network, Park et
-al.'s width-3 network (Thm 2) and Vardi et al.'s width-12 network (Thm 3.1) on the first N
-points of the data for each N given, and tables parameters (all weights and biases),
+al.'s width-3 network (Thm 2), Vardi et al.'s width-12 network (Thm 3.1) and Yun et al.'s
+ResNet (Thm 4.1, yun-resnet: classification data, built outside the theorem's hypothesis
+when the data are not in general position) on the first N points of the data for each N
+given, and tables parameters (all weights and biases),
 non-zero weights, depth, width and bit complexity. Each row whose N is at most
 --check-max-n is backed by a certificate the kernel checked (verdict and time shown).
 --plot writes a log-log SVG with one series per construction in four panels.`,
@@ -46,7 +48,7 @@ non-zero weights, depth, width and bit complexity. Each row whose N is at most
 	o.data.add(cmd)
 	f := cmd.Flags()
 	f.StringVar(&o.ns, "n", "100,300,1000,3000,10000", "subset sizes N (the first N points)")
-	f.StringVar(&o.methods, "methods", "zhang,yun,park,vardi", "constructions to build")
+	f.StringVar(&o.methods, "methods", "zhang,yun,park,vardi,yun-resnet", "constructions to build")
 	f.IntVar(&o.checkMaxN, "check-max-n", 2000, "check the certificates of subsets up to this N with the kernel")
 	f.IntVar(&o.shallowMax, "shallow-max-n", 20000, "build the shallow constructions (zhang, yun) only up to this N")
 	f.StringVar(&o.plot, "plot", "", "write a log-log SVG plot here")
@@ -64,6 +66,7 @@ type sizeRow struct {
 	Parameters     int64   `json:"parameters"`
 	NonzeroWeights int64   `json:"nonzero_weights"`
 	MaxBits        int     `json:"max_bits"`
+	HiddenUnits    int     `json:"hidden_units"`
 	BuildSecs      float64 `json:"build_seconds"`
 	Verdict        string  `json:"verdict,omitempty"`
 	CheckSecs      float64 `json:"check_seconds,omitempty"`
@@ -83,9 +86,9 @@ func runSizes(o *sizesOptions, s *streams) error {
 	methods := strings.Split(o.methods, ",")
 	for _, m := range methods {
 		switch m {
-		case "zhang", "yun", "park", "vardi":
+		case "zhang", "yun", "park", "vardi", "yun-resnet":
 		default:
-			return malformed(fmt.Errorf("--methods: unknown construction %q (want zhang, yun, park, vardi)", m))
+			return malformed(fmt.Errorf("--methods: unknown construction %q (want zhang, yun, park, vardi, yun-resnet)", m))
 		}
 	}
 	o.data.limit = ns[len(ns)-1]
@@ -121,6 +124,8 @@ func runSizes(o *sizesOptions, s *streams) error {
 				r, err = construct.Park(d, construct.DeepOptions{Options: construct.Options{PatternsBudget: -1}})
 			case "vardi":
 				r, err = construct.Vardi(d, construct.DeepOptions{Options: construct.Options{PatternsBudget: -1}})
+			case "yun-resnet":
+				r, err = construct.YunResNet(d, construct.Options{PatternsBudget: -1, OutsideHypothesis: true})
 			}
 			row.BuildSecs = time.Since(t0).Seconds()
 			if err != nil {
@@ -130,6 +135,10 @@ func runSizes(o *sizesOptions, s *streams) error {
 			}
 			z := r.Summary.Sizes
 			row.Depth, row.Width, row.Parameters, row.NonzeroWeights, row.MaxBits = z.Depth, maxWidth(z.Widths[:len(z.Widths)-1]), z.Parameters, z.NonzeroWeights, z.MaxBits
+			row.HiddenUnits = z.HiddenUnits
+			if r.Cert.Network.HasResidual() { // the σ widths, not the residual stream's d_x
+				row.Width = maxWidth(cert.InstanceOf(r.Cert).Widths)
+			}
 			if n <= o.checkMaxN {
 				t1 := time.Now()
 				rep, err := cert.Check(r.Cert, cert.Options{Workers: o.workers, Theorems: theorems.Table})
@@ -153,17 +162,17 @@ func runSizes(o *sizesOptions, s *streams) error {
 			Rows []sizeRow `json:"rows"`
 		}{rows})
 	} else {
-		fmt.Fprintf(s.out, "%-6s %7s %7s %6s %12s %10s %8s %9s  %s\n", "method", "N", "depth", "width", "parameters", "nonzero_w", "max_bits", "build_s", "check")
+		fmt.Fprintf(s.out, "%-10s %7s %7s %6s %12s %10s %8s %9s  %s\n", "method", "N", "depth", "width", "parameters", "nonzero_w", "max_bits", "build_s", "check")
 		for _, r := range rows {
 			if r.Error != "" {
-				fmt.Fprintf(s.out, "%-6s %7d  error: %s\n", r.Method, r.N, r.Error)
+				fmt.Fprintf(s.out, "%-10s %7d  error: %s\n", r.Method, r.N, r.Error)
 				continue
 			}
 			chk := "-"
 			if r.Verdict != "" {
 				chk = fmt.Sprintf("%s %.2fs", r.Verdict, r.CheckSecs)
 			}
-			fmt.Fprintf(s.out, "%-6s %7d %7d %6d %12d %10d %8d %9.2f  %s\n", r.Method, r.N, r.Depth, r.Width, r.Parameters, r.NonzeroWeights, r.MaxBits, r.BuildSecs, chk)
+			fmt.Fprintf(s.out, "%-10s %7d %7d %6d %12d %10d %8d %9.2f  %s\n", r.Method, r.N, r.Depth, r.Width, r.Parameters, r.NonzeroWeights, r.MaxBits, r.BuildSecs, chk)
 		}
 	}
 	for _, r := range rows {
@@ -202,7 +211,7 @@ func sizesSVG(rows []sizeRow) string {
 		{"depth (affine layers)", func(r sizeRow) float64 { return float64(r.Depth) }},
 		{"max bit complexity", func(r sizeRow) float64 { return float64(r.MaxBits) }},
 	}
-	colors := map[string]string{"zhang": "#1f77b4", "yun": "#ff7f0e", "park": "#2ca02c", "vardi": "#d62728"}
+	colors := map[string]string{"zhang": "#1f77b4", "yun": "#ff7f0e", "park": "#2ca02c", "vardi": "#d62728", "yun-resnet": "#9467bd"}
 	var methods []string
 	seen := map[string]bool{}
 	for _, r := range rows {
