@@ -50,7 +50,7 @@ import (
 // the data's common denominator: the stream keeps that one scale.
 //
 // When a rounded normal puts a point of another class inside [A2, A3], the normal is
-// rounded with more bits, then the group is halved; the blocks this costs are counted in
+// rounded with more bits, then the group is cut to 7/8 of its points; the blocks this costs are counted in
 // the theorem claim. General position is not assumed by the construction (each slab is
 // checked exactly as it is built), but it is the theorem's hypothesis: data with an
 // input coordinate that is constant (images with pixels that are always 0 lie on the
@@ -139,7 +139,7 @@ func YunResNet(d *cert.Dataset, o Options) (*Result, error) {
 			if len(S) == 0 {
 				break
 			}
-			o.progress(fmt.Sprintf("block %d (class %d)", blocks+1, j), blocks, 0)
+			o.progress(fmt.Sprintf("block %d (class %d, %d points left in it)", blocks+1, j, left(labels, done, j)), blocks, 0)
 			var sl *slab
 			for len(S) > 0 && sl == nil {
 				for _, bitsW := range []int{min(24, wBits), min(34, wBits), wBits} {
@@ -155,7 +155,7 @@ func YunResNet(d *cert.Dataset, o Options) (*Result, error) {
 					}
 				}
 				if sl == nil {
-					S = S[:len(S)/2]
+					S = S[:len(S)*7/8] // a smaller system is better conditioned
 					halved++
 				}
 			}
@@ -182,7 +182,7 @@ func YunResNet(d *cert.Dataset, o Options) (*Result, error) {
 	}
 	net.Layers = append(net.Layers, u, v)
 	if halved > 0 {
-		notes = append(notes, fmt.Sprintf("%d time(s) a rounded hyperplane had a point of another class among its group's values and the group was halved.", halved))
+		notes = append(notes, fmt.Sprintf("%d time(s) a rounded hyperplane had a point of another class among its group's values and the group was cut to 7/8.", halved))
 	}
 	m := meta{method: "yun-resnet", theorem: "yun2019-thm4.1-relu",
 		name:      "Yun, Sra, Jadbabaie 2019, Theorem 4.1 (ReLU ResNet)",
@@ -272,6 +272,16 @@ func trySlab(p *points, w []int64, S []int, labels []int, extra []int64, j int, 
 	sl.a1, sl.a4 = a2-r, a3+r
 	sl.v = (need + r - 1) / r
 	sl.push = sl.v * r
+	// The kernel evaluates V·σ(t − A_q) unit by unit in checked int64 (a point whose
+	// values leave (−2^62, 2^62) is evaluated again in math/big, slowly): keep
+	// 4·V·max|t − A_q| below 2^61 on every point.
+	var far int64
+	for _, tk := range t {
+		far = max(far, abs64(tk-sl.a1), abs64(tk-sl.a4))
+	}
+	if far > (int64(1)<<59)/sl.v {
+		return nil
+	}
 	return sl
 }
 
@@ -325,7 +335,7 @@ func slabNormal(p *points, S []int, seed *splitmix64) ([]float64, []int) {
 	rank := 0
 	for i := 0; i < len(rows); i++ {
 		r := rows[i]
-		bc, bv := -1, 1e-9
+		bc, bv := -1, 1e-13 // entries are scaled to [−1, 1]
 		for c := rank; c < D; c++ {
 			if v := math.Abs(r[c]); v > bv {
 				bc, bv = c, v
@@ -383,4 +393,15 @@ func slabNormal(p *points, S []int, seed *splitmix64) ([]float64, []int) {
 	kept := append([]int(nil), who[:rank]...)
 	sort.Ints(kept)
 	return w, kept
+}
+
+// left counts the points of class j not yet pushed.
+func left(labels []int, done []bool, j int) int {
+	c := 0
+	for k, l := range labels {
+		if l == j && !done[k] {
+			c++
+		}
+	}
+	return c
 }
