@@ -52,10 +52,12 @@ import (
 // When a rounded normal puts a point of another class inside [A2, A3], the normal is
 // rounded with more bits, then the group is cut to 7/8 of its points; the blocks this costs are counted in
 // the theorem claim. General position is not assumed by the construction (each slab is
-// checked exactly as it is built), but it is the theorem's hypothesis: data with an
-// input coordinate that is constant (images with pixels that are always 0 lie on the
-// hyperplane x_k = 0) are refused unless o.OutsideHypothesis, when the groups have the
-// data's affine rank and the theorem claim says the network is outside the hypothesis.
+// checked exactly as it is built), but it is the theorem's hypothesis: data with more
+// than d_x points on one hyperplane x_k = c (images whose pixel k is 0 on more than d_x
+// of them) are refused unless o.OutsideHypothesis; the groups then take the points of a
+// class that one hyperplane can hold (at most the affine rank of the class's points, as
+// the elimination finds it), and the theorem claim says the network is outside the
+// hypothesis.
 func YunResNet(d *cert.Dataset, o Options) (*Result, error) {
 	if d.Task != cert.Classification {
 		return nil, fmt.Errorf("yun-resnet: Thm 4.1 is about classification data (one-hot labels); this dataset is regression")
@@ -76,14 +78,15 @@ func YunResNet(d *cert.Dataset, o Options) (*Result, error) {
 	}
 	n := p.n()
 	o.progress("affine rank", 0, 0)
-	constant, rank := theorems.AffineRank(d, true)
+	most, mk, mc := theorems.AxisPlaneMax(d)
+	_, rank := theorems.AffineRank(d, true)
 	var notes []string
-	if constant > 0 && n > D {
-		msg := fmt.Sprintf("the data are not in general position: %d input coordinates are constant over the data (so all %d points lie on a hyperplane x_k = c; the affine rank is %d < d_x = %d)", constant, n, rank, D)
+	if most > D {
+		msg := fmt.Sprintf("the data are not in general position: %d points have x_%d = %s (they lie on one hyperplane; general position allows at most d_x = %d); the affine rank is %d", most, mk, mc.RatString(), D, rank)
 		if !o.OutsideHypothesis {
-			return nil, fmt.Errorf("yun-resnet: %s; Thm 4.1 does not apply. With --outside-hypothesis the network is built on the data's affine hull (groups of %d points) and its theorem claim says that it is outside the hypothesis", msg, rank)
+			return nil, fmt.Errorf("yun-resnet: %s; Thm 4.1 does not apply. With --outside-hypothesis the network is built anyway (each group takes the points of its class that its hyperplane can hold) and its theorem claim says that it is outside the hypothesis", msg)
 		}
-		notes = append(notes, msg+"; built on the affine hull with groups of the affine rank, outside the theorem's hypothesis.")
+		notes = append(notes, msg+"; built outside the theorem's hypothesis.")
 	}
 	G := max(1, min(D, rank))
 	// Weights of wBits bits keep every t = w·h below 2^60 (trySlab checks the pushes):

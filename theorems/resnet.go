@@ -19,16 +19,17 @@ import (
 // instance's widths are the blocks' σ widths d_1..d_L.
 //
 // General position is a statement about every (d_x + 1)-subset of the data, which is not
-// checked here. The hypothesis lists what is: no input coordinate constant over the data
-// (else all N > d_x points lie on the hyperplane x_k = c) and full affine rank, computed
-// modulo the prime 2^61 − 1 (a rank modulo a prime is at most the rank over the
+// checked here. The hypothesis lists what is: no more than d_x distinct points share a
+// value c of one coordinate k (they would lie on the hyperplane x_k = c: images whose
+// pixel k is 0 on more than d_x of them are not in general position) and full affine
+// rank, computed modulo the prime 2^61 − 1 (a rank modulo a prime is at most the rank over the
 // rationals, so "= min(d_x, N − 1)" is proved, never assumed). Both are necessary
 // conditions; the theorem's statement names the rest as assumed. The network's
 // memorisation does not rest on either: the certificate's exact claim checks every point.
 
 func yunResNet() theorem {
 	return theorem{
-		statement: "ReLU ResNet: d_x ≥ d_y, Σ_{l<L} d_l ≥ 4N/d_x + 4d_y, d_L ≥ 2d_y, data in general position (checked: no constant coordinate, full affine rank; that no d_x+1 points share a hyperplane is assumed)",
+		statement: "ReLU ResNet: d_x ≥ d_y, Σ_{l<L} d_l ≥ 4N/d_x + 4d_y, d_L ≥ 2d_y, data in general position (checked: at most d_x points on any hyperplane x_k = c, full affine rank; the other hyperplanes are not checked)",
 		shape:     resNetShape,
 		hyp: func(c *cert.Certificate, in cert.TheoremInstance) []cert.Comparison {
 			L := len(in.Widths)
@@ -43,12 +44,10 @@ func yunResNet() theorem {
 				{Text: "Σ_{l<L} d_l ≥ 4N/d_x + 4d_y", LHS: big.NewRat(sum, 1), Op: ">=", RHS: need},
 				cmp("d_L ≥ 2d_y", int64(in.Widths[L-1]), ">=", 2*int64(in.DY)),
 			}
-			constant, rank := AffineRank(c.Data, false)
-			if in.N <= in.DX {
-				constant = 0 // N ≤ d_x points are on a common hyperplane anyway
-			}
-			hyp = append(hyp, cmp("input coordinates constant over the data (N > d_x) = 0", int64(constant), "=", 0))
-			if constant == 0 {
+			most, _, _ := AxisPlaneMax(c.Data)
+			hyp = append(hyp, cmp("most points on one hyperplane x_k = c ≤ d_x", int64(most), "<=", int64(in.DX)))
+			if most <= in.DX {
+				_, rank := AffineRank(c.Data, false)
 				hyp = append(hyp, cmp("affine rank of the inputs mod 2^61−1 = min(d_x, N−1)", int64(rank), "=", int64(min(in.DX, in.N-1))))
 			}
 			return hyp
@@ -214,4 +213,41 @@ func modInv(a uint64) uint64 { // a^(p−2)
 		e >>= 1
 	}
 	return r
+}
+
+// AxisPlaneMax is the largest number of distinct points of d that share one value c of
+// one input coordinate k (all on the hyperplane x_k = c), with that k and c.
+func AxisPlaneMax(d *cert.Dataset) (most, k int, c *big.Rat) {
+	later := make(map[int]bool, len(d.Duplicates))
+	for _, p := range d.Duplicates {
+		later[p[1]] = true
+	}
+	D := d.D
+	num, den, isInt := d.IntInputs()
+	for col := 0; col < D; col++ {
+		counts := map[string]int{}
+		ints := map[int64]int{}
+		for i := 0; i < d.N; i++ {
+			if later[i] {
+				continue
+			}
+			if isInt {
+				ints[num[i*D+col]]++
+			} else {
+				counts[d.Input(i)[col].RatString()]++
+			}
+		}
+		for v, n := range ints {
+			if n > most || n == most && col == k && c != nil && new(big.Rat).SetFrac64(v, den).Cmp(c) < 0 {
+				most, k, c = n, col, new(big.Rat).SetFrac64(v, den)
+			}
+		}
+		for v, n := range counts {
+			r, _ := new(big.Rat).SetString(v)
+			if n > most || n == most && col == k && c != nil && r.Cmp(c) < 0 {
+				most, k, c = n, col, r
+			}
+		}
+	}
+	return most, k, c
 }
