@@ -157,6 +157,18 @@ func YunResNet(d *cert.Dataset, o Options) (*Result, error) {
 						break
 					}
 				}
+				if sl == nil && len(S) == 1 {
+					// One point: any direction on which no point of another class
+					// shares its value (small random integers, as construct zhang's
+					// projection; a point at the origin included).
+					for try := 0; try < 64 && sl == nil; try++ {
+						wi := make([]int64, D)
+						for c := range wi {
+							wi[c] = int64(seed.next()%uint64(2*try+3)) - int64(try+1)
+						}
+						sl = trySlab(p, wi, S, labels, extra, j, need[j], t)
+					}
+				}
 				if sl == nil {
 					S = S[:len(S)*7/8] // a smaller system is better conditioned
 					halved++
