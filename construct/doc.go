@@ -16,6 +16,7 @@
 //	yun2019_prop32.go          Yun et al. 2019, Prop 3.2         4 layers, one-hot classes
 //	baum1988_bubeck2020.go     Baum 1988, Bubeck et al. 2020,   2 layers, ≈ 4N/d_x units
 //	                           Yun et al. 2019 Cor 4.2
+//	yun2019_thm41.go           Yun et al. 2019, Thm 4.1         ResNet, ⌈4N/d_x⌉ + 6d_y units
 //	telgarsky2015_sawtooth.go  Telgarsky 2015                   the sawtooth m^(L)
 //	zigzag.go                  beyond the paper: ≈ d1·d2/2 points with the widths of Thm 3.1
 //
