@@ -58,6 +58,19 @@ import (
 // class that one hyperplane can hold (at most the affine rank of the class's points, as
 // the elimination finds it), and the theorem claim says the network is outside the
 // hypothesis.
+//
+// On Fashion-MNIST's 60 000 training images (not in general position: 59 987 of them have
+// pixel 0 equal to 0), with --outside-hypothesis: 106 blocks, Σ_{l<L} d_l = 424 (the
+// theorem's bound, ⌈4N/d_x + 4d_y⌉ = 347, assumes groups of 784 points; within a class
+// the images span fewer dimensions and 75 rounded hyperplanes had to drop points),
+// d_L = 20, 764 270 parameters, max bit complexity 40; built in 1098 s and checked in
+// 525 s (int64-checked+big engine) on the shared 2-core machine at load 14–25 (18% of
+// a CPU: 291 s user time in all), peak RSS 1.6 GB:
+//
+//	/usr/bin/time -v certify construct yun-resnet --outside-hypothesis \
+//	    --data /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz \
+//	    --labels /usr/share/datasets/fashion-mnist/train-labels-idx1-ubyte.gz \
+//	    -o fashion-resnet.json --progress --json
 func YunResNet(d *cert.Dataset, o Options) (*Result, error) {
 	if d.Task != cert.Classification {
 		return nil, fmt.Errorf("yun-resnet: Thm 4.1 is about classification data (one-hot labels); this dataset is regression")
