@@ -87,18 +87,18 @@
 // # Files
 //
 // What a verdict rests on, with line counts (TestDocListsFiles keeps this list true).
-// The core (2577 lines) — every verdict rests on it, whichever claims, data and engine;
-// with the data readers, the fast engines and the kinds below, 7614 lines:
+// The core (2610 lines) — every verdict rests on it, whichever claims, data and engine;
+// with the data readers, the fast engines and the kinds below, 7888 lines:
 //
-//	doc.go          137  this contract
+//	doc.go          138  this contract
 //	verdict.go      100  statuses, reports, failures, malformed-input errors
 //	codes.go        100  the stable codes of refuted and undecided claims
 //	claims.go       171  the claim types and the closed table of kinds
 //	num.go          103  exact rationals from strings
-//	network.go      241  networks, activations, states, sizes
-//	eval.go          57  the reference evaluator (plain rational arithmetic)
+//	network.go      268  networks, residual layers, activations, states, sizes
+//	eval.go          60  the reference evaluator (plain rational arithmetic)
 //	dataset.go      458  datasets: compact storage, duplicates and conflicts, limits
-//	format.go       525  strict decoding of certificates
+//	format.go       527  strict decoding of certificates
 //	validate.go     180  what must fit together before any check
 //	check.go        505  Check: the point-wise claims, sizes, the dispatch of the others
 //
@@ -111,9 +111,10 @@
 //
 // The fast engines — a verdict on point-wise claims rests on the one the report names:
 //
-//	engine.go       146  the engine choice (auto, big, reference) and the work budget
-//	fast.go         687  int64 and big-integer evaluation over common denominators
+//	engine.go       159  the engine choice (auto, big, reference) and the work budget
+//	fast.go         755  int64 and big-integer evaluation over common denominators
 //	wide.go         708  128, 192 and 256-bit tiers between them, points in blocks
+//	fast_checked.go 144  checked int64 evaluation of residual networks, math/big fallback
 //
 // The int64 and multi-word arithmetic of fast.go, wide.go and pieces.go is checked by
 // package certify/internal/exactint (exactint.go and wide.go, about 290 lines), part of what
@@ -122,16 +123,16 @@
 //
 // The kinds checked as a whole — a verdict on a claim of the kind rests on its file:
 //
-//	pieces.go       941  pieces: regions and affine pieces on a segment
+//	pieces.go       954  pieces: regions and affine pieces on a segment
 //	hyperplanes.go  351  hyperplanes through chosen points
 //	nofit.go        372  no-fit: piece counting and monotonicity
 //	farkas.go       736  no-fit: case splits (one or two layers) with exact Farkas leaves
-//	theorem.go      431  theorem instances (with the formulas of certify/theorems)
+//	theorem.go      434  theorem instances (with the formulas of certify/theorems)
 //
 // Reading rests on package certify/internal/strictjson (one reading of JSON: exact-case
 // keys, no duplicates, no null; strictjson.go, about 910 lines). A theorem claim checked
-// with the table also rests on package certify/theorems (its table.go and deep.go, about
-// 730 lines).
+// with the table also rests on package certify/theorems (its table.go, deep.go and
+// resnet.go, about 1010 lines).
 //
 // The format is specified in docs/format.md and cert.schema.json at the repository root.
 package cert

@@ -103,10 +103,23 @@ func newEngine(n *Network, d *Dataset, b budget) engine {
 	case EngineReference:
 		return &refEngine{n: n, d: d, maxBits: b.maxBits, deadline: b.deadline}
 	}
-	if p := planTiers(n, d, planInt64(n, d), b.maxBits, b.deadline); p != nil {
+	if !n.HasResidual() {
+		if p := planTiers(n, d, planInt64(n, d), b.maxBits, b.deadline); p != nil {
+			return p
+		}
+		return b.withDeadline(planBig(n, d, false, b.maxBits))
+	}
+	// A residual network: int64 when its static bound holds throughout, else checked
+	// int64 with a math/big fallback (fast_checked.go), else math/big. The wide tiers do
+	// not evaluate skip terms.
+	if p := planInt64(n, d); p != nil && p.prefix == len(n.Layers) {
 		return p
 	}
-	return b.withDeadline(planBig(n, d, false, b.maxBits))
+	bp := b.withDeadline(planBig(n, d, false, b.maxBits))
+	if c := planChecked(n, d, bp); c != nil {
+		return c
+	}
+	return bp
 }
 
 func (b budget) withDeadline(p *bigPlan) *bigPlan {

@@ -104,12 +104,16 @@ func drawActivation(t *rapid.T, label string) Activation {
 
 func drawPropNetwork(t *rapid.T, d int) *Network {
 	n := &Network{InputDim: d}
-	in := d
+	in, blockIn := d, d // blockIn: the previous layer's input, which a residual layer adds
 	depth := rapid.IntRange(1, 6).Draw(t, "depth")
 	for l := 0; l < depth; l++ {
 		out := rapid.IntRange(1, 4).Draw(t, fmt.Sprintf("width%d", l))
 		mode := layerMode(rapid.IntRange(0, int(nModes)-1).Draw(t, fmt.Sprintf("mode%d", l)))
 		var layer Layer
+		// Residual blocks (Yun et al. 2019, §4): the layer adds its block's input.
+		if l > 0 && rapid.IntRange(0, 2).Draw(t, fmt.Sprintf("residual%d", l)) == 0 {
+			layer.Residual, out = true, blockIn
+		}
 		for j := 0; j < out; j++ {
 			row := make([]*big.Rat, in)
 			for k := range row {
@@ -120,7 +124,7 @@ func drawPropNetwork(t *rapid.T, d int) *Network {
 			layer.Act = append(layer.Act, drawActivation(t, "act"))
 		}
 		n.Layers = append(n.Layers, layer)
-		in = out
+		in, blockIn = out, in
 	}
 	return n
 }

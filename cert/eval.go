@@ -18,7 +18,7 @@ func (n *Network) Eval(x []*big.Rat, states [][]byte) []*big.Rat {
 // than maxBits bits (maxBits > 0), or the deadline (when not zero) has passed before a
 // layer, it stops and returns the layer; else −1.
 func (n *Network) eval(x []*big.Rat, states [][]byte, maxBits int, deadline time.Time) ([]*big.Rat, int) {
-	a := x
+	a, prev := x, []*big.Rat(nil) // prev: the previous layer's input (a residual layer adds it)
 	t := new(big.Rat)
 	for li := range n.Layers {
 		if !deadline.IsZero() && time.Now().After(deadline) {
@@ -34,6 +34,9 @@ func (n *Network) eval(x []*big.Rat, states [][]byte, maxBits int, deadline time
 				}
 				z.Add(z, t.Mul(w, a[k]))
 			}
+			if l.Residual {
+				z.Add(z, prev[j])
+			}
 			if maxBits > 0 && ratBits(z) > maxBits {
 				return nil, li
 			}
@@ -42,7 +45,7 @@ func (n *Network) eval(x []*big.Rat, states [][]byte, maxBits int, deadline time
 			}
 			next[j] = l.Act[j].Apply(z)
 		}
-		a = next
+		a, prev = next, a
 	}
 	return a, -1
 }

@@ -101,6 +101,9 @@ type intLayer struct {
 	S, M    int64
 	act     []Activation
 	leakyC  []int64 // for leaky units: p·(M/q)
+	// skip (residual layers only, else 0) is S/s', s' the scale of the previous layer's
+	// input: that input, times skip, is added to Z.
+	skip int64
 }
 
 type intPlan struct {
@@ -110,11 +113,22 @@ type intPlan struct {
 	outA    *big.Int // bound on the numerators over outS
 	prefix  int      // layers proven safe in int64: len(layers)
 	nLayers int      // layers of the network
+	checked bool     // no value bound proven: every operation is checked (fast_checked.go)
 }
 
-func (p *intPlan) name() string { return "int64" }
+func (p *intPlan) name() string {
+	if p.checked {
+		return "int64-checked"
+	}
+	return "int64"
+}
 
-func planInt64(n *Network, d *Dataset) *intPlan {
+func planInt64(n *Network, d *Dataset) *intPlan { return planInt64Mode(n, d, false) }
+
+// planInt64Mode is planInt64; with checked, the value bounds are not proven (only the
+// scales, weights and biases must fit) and the plan is evaluated with checked arithmetic
+// (fast_checked.go).
+func planInt64Mode(n *Network, d *Dataset, checked bool) *intPlan {
 	den, ok := d.IntDenom()
 	if !ok {
 		return nil
@@ -123,21 +137,37 @@ func planInt64(n *Network, d *Dataset) *intPlan {
 	safe := big.NewInt(int64Safe)
 	s := big.NewInt(den)
 	Ain := new(big.Int).SetUint64(amax)
-	p := &intPlan{d: d, nLayers: len(n.Layers)}
+	p := &intPlan{d: d, nLayers: len(n.Layers), checked: checked}
+	// sPrev, AinPrev: the scale and bound of the previous layer's input (a residual
+	// layer adds it).
+	var sPrev, AinPrev *big.Int
+	var scales, bounds []*big.Int // scales[li], bounds[li]: layer li's input's scale and bound
 	// upTo ends the plan before layer li (whose bound failed): nil when no layer is safe.
+	// A residual layer needs its previous layer's input, which the engines after the
+	// prefix do not get: the plan then ends before the first layer of the residual chain.
 	upTo := func(li int, s *big.Int) *intPlan {
+		A := Ain
+		for li > 0 && n.Layers[li].Residual {
+			li--
+			s, A = scales[li], bounds[li]
+		}
 		if li == 0 {
 			return nil
 		}
-		p.prefix, p.outS, p.outA = li, s.Int64(), Ain
+		p.layers = p.layers[:li]
+		p.prefix, p.outS, p.outA = li, s.Int64(), A
 		return p
 	}
 	for li := range n.Layers {
 		l := &n.Layers[li]
+		scales, bounds = append(scales, s), append(bounds, Ain)
 		D, E := layerDens(l)
 		Ds := new(big.Int).Mul(D, s)
 		S := new(big.Int).Set(Ds)
 		lcmInto(S, E)
+		if l.Residual {
+			lcmInto(S, sPrev)
+		}
 		mulW := new(big.Int).Quo(S, Ds)
 		mulB := new(big.Int).Quo(S, E)
 		M := leakyM(l)
@@ -145,6 +175,13 @@ func planInt64(n *Network, d *Dataset) *intPlan {
 			return upTo(li, s)
 		}
 		il := intLayer{in: len(l.W[0]), out: l.Out(), S: S.Int64(), M: M.Int64(), act: l.Act}
+		// The skip term's bound, |skip·h_j| <= skip·max|h| (0 for a plain layer).
+		skipAbs := new(big.Int)
+		if l.Residual {
+			mulS := new(big.Int).Quo(S, sPrev)
+			il.skip = mulS.Int64()
+			skipAbs.Mul(mulS, AinPrev)
+		}
 		il.wT = make([]int64, il.in*il.out)
 		il.b = make([]int64, il.out)
 		il.leakyC = make([]int64, il.out)
@@ -171,10 +208,12 @@ func planInt64(n *Network, d *Dataset) *intPlan {
 				return upTo(li, s)
 			}
 			il.b[j] = bq.Int64()
-			// |Z_j| <= rowAbs·Ain + |b_j|: every partial sum is bounded by it too.
+			// |Z_j| <= rowAbs·Ain + |b_j| (+ skip·max|h|): every partial sum is bounded
+			// by it too.
 			rowAbs.Mul(rowAbs, Ain)
 			rowAbs.Add(rowAbs, t.Abs(bq))
-			if rowAbs.Cmp(safe) >= 0 {
+			rowAbs.Add(rowAbs, skipAbs)
+			if rowAbs.Cmp(safe) >= 0 && !checked {
 				return upTo(li, s)
 			}
 			// Bound on the unit's output numerator.
@@ -201,7 +240,7 @@ func planInt64(n *Network, d *Dataset) *intPlan {
 				Aout = out
 			}
 		}
-		if Aout.Cmp(safe) >= 0 {
+		if Aout.Cmp(safe) >= 0 && !checked {
 			return upTo(li, s)
 		}
 		// The layer's output scale: when it is too large the layer is not safe and the
@@ -210,6 +249,7 @@ func planInt64(n *Network, d *Dataset) *intPlan {
 		if sOut.Cmp(safe) >= 0 {
 			return upTo(li, s)
 		}
+		sPrev, AinPrev = s, Ain
 		s, Ain = sOut, Aout
 		p.layers = append(p.layers, il)
 	}
@@ -245,11 +285,17 @@ func (e *intEval) eval(i int, out []*big.Rat, states [][]byte) int {
 func (e *intEval) run(i int, states [][]byte) []int64 {
 	d := e.p.d
 	a := d.IntRow(i, e.in)
+	var prev []int64 // the previous layer's input
 	last := e.p.nLayers - 1
 	for li := range e.p.layers {
 		l := &e.p.layers[li]
 		z := e.bufA[li]
 		copy(z, l.b)
+		if l.skip != 0 {
+			for j, h := range prev {
+				z[j] += l.skip * h
+			}
+		}
 		for k, ak := range a {
 			if ak == 0 {
 				continue
@@ -265,7 +311,7 @@ func (e *intEval) run(i int, states [][]byte) []int64 {
 			st = states[li]
 		}
 		l.activate(z, st)
-		a = z
+		a, prev = z, a
 	}
 	return a
 }
@@ -353,6 +399,8 @@ type bigLayer struct {
 	D, E, M *big.Int
 	act     []Activation
 	leakyC  []*big.Int
+	// residual: the layer adds its previous layer's input (Layer.Residual).
+	residual bool
 	// integral: D = E = M = 1 (integer weights and biases, no leaky slope to clear).
 	// Over inputs of scale 1 the output scale is 1 again and the scale bookkeeping is
 	// skipped: deep constructions have thousands of such narrow layers.
@@ -388,7 +436,7 @@ func planBig(n *Network, d *Dataset, pure bool, maxBits int) *bigPlan {
 	for li := range n.Layers {
 		l := &n.Layers[li]
 		D, E := layerDens(l)
-		bl := bigLayer{in: len(l.W[0]), out: l.Out(), D: D, E: E, M: leakyM(l), act: l.Act}
+		bl := bigLayer{in: len(l.W[0]), out: l.Out(), D: D, E: E, M: leakyM(l), act: l.Act, residual: l.Residual}
 		bl.integral = D.Cmp(bigOne) == 0 && E.Cmp(bigOne) == 0 && bl.M.Cmp(bigOne) == 0
 		bl.cols = make([][]bigEntry, bl.in)
 		for j, row := range l.W {
@@ -482,12 +530,16 @@ func (e *bigEval) input(i int, a []*big.Int, s *big.Int) {
 }
 
 // evalFrom evaluates layers start… given the activations of layer start−1 (or the input)
-// as integers a over the scale s. It returns −1, or the first layer after which a
-// numerator or the scale has more than maxBits bits.
+// as integers a over the scale s; layer start is not residual. It returns −1, or the
+// first layer after which a numerator or the scale has more than maxBits bits.
 func (e *bigEval) evalFrom(start int, a []*big.Int, s *big.Int, out []*big.Rat, states [][]byte) int {
 	t := e.t
 	last := len(e.p.layers) - 1
 	Ds, S, mulW, mulB, g, negS := new(big.Int), new(big.Int), new(big.Int), new(big.Int), new(big.Int), new(big.Int)
+	// prev, sPrev: the previous layer's input and its scale (a residual layer adds it);
+	// mulP = S/sPrev.
+	var prev []*big.Int
+	sPrev, sIn, mulP := new(big.Int), new(big.Int), new(big.Int)
 	sOne := s.Cmp(bigOne) == 0
 	for li := start; li < len(e.p.layers); li++ {
 		if !e.p.deadline.IsZero() && time.Now().After(e.p.deadline) {
@@ -495,6 +547,7 @@ func (e *bigEval) evalFrom(start int, a []*big.Int, s *big.Int, out []*big.Rat, 
 		}
 		l := &e.p.layers[li]
 		z := e.bufs[li]
+		sIn.Set(s) // this layer's input scale, the next layer's sPrev
 		if !e.sum128(l, a, z) {
 			for j := range z {
 				z[j].SetInt64(0)
@@ -517,14 +570,20 @@ func (e *bigEval) evalFrom(start int, a []*big.Int, s *big.Int, out []*big.Rat, 
 				}
 			}
 		}
-		fast := sOne && l.integral // scale 1 in, scale 1 out: nothing to rescale
-		unitW, unitB, unitM := true, true, true
+		// scale 1 in, scale 1 out: nothing to rescale
+		fast := sOne && l.integral && (!l.residual || sPrev.Cmp(bigOne) == 0)
+		unitW, unitB, unitM, unitP := true, true, true, true
 		if fast {
 			S.SetInt64(1)
 		} else {
 			Ds.Mul(l.D, s)
 			S.Set(Ds)
 			lcmInto(S, l.E)
+			if l.residual {
+				lcmInto(S, sPrev)
+				mulP.Quo(S, sPrev)
+				unitP = mulP.Cmp(bigOne) == 0
+			}
 			mulW.Quo(S, Ds)
 			mulB.Quo(S, l.E)
 			unitW, unitB, unitM = mulW.Cmp(bigOne) == 0, mulB.Cmp(bigOne) == 0, l.M.Cmp(bigOne) == 0
@@ -546,6 +605,13 @@ func (e *bigEval) evalFrom(start int, a []*big.Int, s *big.Int, out []*big.Rat, 
 				zj.Add(zj, l.q[j])
 			default:
 				zj.Add(zj, t.Mul(l.q[j], mulB))
+			}
+			if l.residual {
+				if unitP {
+					zj.Add(zj, prev[j])
+				} else {
+					zj.Add(zj, t.Mul(prev[j], mulP))
+				}
 			}
 			act := l.act[j]
 			if st != nil {
@@ -585,6 +651,8 @@ func (e *bigEval) evalFrom(start int, a []*big.Int, s *big.Int, out []*big.Rat, 
 				}
 			}
 		}
+		prev = a
+		sPrev.Set(sIn)
 		if fast {
 			a = z
 			continue

@@ -73,6 +73,7 @@ type WireNetwork struct {
 type wireLayer struct {
 	Activation  string     `json:"activation,omitempty"`
 	Activations []string   `json:"activations,omitempty"`
+	Residual    bool       `json:"residual,omitempty"` // adds the previous layer's input (Layer.Residual)
 	Weights     []paramRow `json:"weights"`
 	Biases      paramRow   `json:"biases"`
 }
@@ -331,6 +332,7 @@ func (w *WireNetwork) toNetwork(path string, lim Limits) (*Network, error) {
 			return nil, err
 		}
 		l.B = b
+		l.Residual = wl.Residual
 		n.Layers = append(n.Layers, l)
 	}
 	if err := n.validate(); err != nil {

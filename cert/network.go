@@ -141,10 +141,17 @@ var (
 // Layer is an affine map followed by a per-unit activation: a = σ(W x + b).
 // W has one row per unit (len(W) == len(B) == len(Act)), each row as long as the layer's
 // input.
+//
+// A residual layer (Residual true; never the first) also adds the input of the layer
+// before it: a = σ(W x + b + h), h being what the previous layer read. The pair of a
+// layer and the residual layer after it is one residual block of Yun, Sra and
+// Jadbabaie (2019, §4), h ↦ h + V·σ(U·h + b) + c, when the residual layer is identity
+// with weights V and biases c; its output has the dimension of the block's input.
 type Layer struct {
-	W   [][]*big.Rat
-	B   []*big.Rat
-	Act []Activation
+	W        [][]*big.Rat
+	B        []*big.Rat
+	Act      []Activation
+	Residual bool
 }
 
 // Out is the number of units of the layer.
@@ -156,6 +163,16 @@ func (l *Layer) Out() int { return len(l.B) }
 type Network struct {
 	InputDim int
 	Layers   []Layer
+}
+
+// HasResidual reports whether some layer of n is residual.
+func (n *Network) HasResidual() bool {
+	for i := range n.Layers {
+		if n.Layers[i].Residual {
+			return true
+		}
+	}
+	return false
 }
 
 // OutputDim is the width of the last layer.
@@ -170,7 +187,7 @@ func (n *Network) OutputDim() int {
 type Sizes struct {
 	Depth             int   `json:"depth"`              // number of affine layers, the output layer included
 	Widths            []int `json:"widths"`             // units per layer, the output layer included
-	HiddenUnits       int   `json:"hidden_units"`       // Σ widths of the hidden layers (Yun et al.)
+	HiddenUnits       int   `json:"hidden_units"`       // Σ widths of the hidden layers but residual ones (Yun et al.)
 	Parameters        int64 `json:"parameters"`         // all weights and biases (Park et al.)
 	NonzeroWeights    int64 `json:"nonzero_weights"`    // non-zero weights, the edges of the DAG (Vardi et al.)
 	NonzeroParameters int64 `json:"nonzero_parameters"` // non-zero weights and biases
@@ -183,7 +200,9 @@ func (n *Network) ComputeSizes() Sizes {
 	for i := range n.Layers {
 		l := &n.Layers[i]
 		s.Widths = append(s.Widths, l.Out())
-		if i < len(n.Layers)-1 {
+		// A residual layer's units are the block's output h^l, not hidden nodes: Yun et
+		// al. count the σ units of the blocks, Σ d_l (a plain network has none).
+		if i < len(n.Layers)-1 && !l.Residual {
 			s.HiddenUnits += l.Out()
 		}
 		for j, row := range l.W {
@@ -233,6 +252,14 @@ func (n *Network) validate() error {
 		for j, row := range l.W {
 			if len(row) != in {
 				return fieldErr(fmt.Sprintf("%s.weights[%d]", p, j), "has %d entries but the layer's input has dimension %d", len(row), in)
+			}
+		}
+		if l.Residual {
+			if i == 0 {
+				return fieldErr(p+".residual", "the first layer has no block input to add (a residual block is a layer and the residual layer after it)")
+			}
+			if blockIn := len(n.Layers[i-1].W[0]); len(l.B) != blockIn {
+				return fieldErr(p+".biases", "a residual layer's output must have the dimension of its block's input (the input of layers[%d], %d); it has %d units", i-1, blockIn, len(l.B))
 			}
 		}
 		in = len(l.B)

@@ -526,6 +526,7 @@ func mediant(lo, hi *big.Rat) *big.Rat {
 
 type bigRegionEval struct {
 	n                 *Network
+	seg               Segment      // the segment: the input map is A + V·t
 	maxBits           int          // the number size limit (≤ 0: none)
 	al1, be1          []*big.Rat   // layer-1 pre-activations: al1 + be1·t
 	aa, ab            [][]*big.Rat // activation maps of the current region, per layer
@@ -535,7 +536,7 @@ type bigRegionEval struct {
 }
 
 func newBigRegionEval(n *Network, s Segment, maxBits int) *bigRegionEval {
-	e := &bigRegionEval{n: n, maxBits: maxBits, z: new(big.Rat), t1: new(big.Rat), t2: new(big.Rat), za: new(big.Rat), zb: new(big.Rat)}
+	e := &bigRegionEval{n: n, seg: s, maxBits: maxBits, z: new(big.Rat), t1: new(big.Rat), t2: new(big.Rat), za: new(big.Rat), zb: new(big.Rat)}
 	units := 0
 	l0 := &n.Layers[0]
 	for j, row := range l0.W {
@@ -590,6 +591,15 @@ func (e *bigRegionEval) region(lo, hi *big.Rat) (*unitFail, bool) {
 					}
 					al.Add(al, e.t1.Mul(w, e.aa[li-1][k]))
 					be.Add(be, e.t1.Mul(w, e.ab[li-1][k]))
+				}
+				if l.Residual { // plus the previous layer's input map
+					if li == 1 {
+						al.Add(al, e.seg.A[j])
+						be.Add(be, e.seg.V[j])
+					} else {
+						al.Add(al, e.aa[li-2][j])
+						be.Add(be, e.ab[li-2][j])
+					}
 				}
 			}
 			if e.maxBits > 0 && max(ratBits(al), ratBits(be)) > e.maxBits {
@@ -691,6 +701,9 @@ type intRegionEval struct {
 const pcSafe = exactint.Safe // |values| < 2^62
 
 func newIntRegionEval(n *Network, s Segment) *intRegionEval {
+	if n.HasResidual() {
+		return nil // residual networks take the math/big path
+	}
 	safe := big.NewInt(pcSafe)
 	fits := func(x *big.Int) bool { return x.CmpAbs(safe) < 0 }
 	e := &intRegionEval{}

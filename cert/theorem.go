@@ -26,7 +26,8 @@ package cert
 //	theorem           the theorem's id in the theorem table (package certify/theorems)
 //	statement, text   informative prose; never compared
 //	instance          n: distinct inputs of the dataset (N minus duplicate copies); d_x: input
-//	                  dimension; d_y: output dimension; widths: the hidden widths
+//	                  dimension; d_y: output dimension; widths: the hidden widths (of a
+//	                  residual network: the blocks' σ widths d_l, not the block outputs)
 //	hypothesis        the theorem's hypothesis on this instance: a conjunction of
 //	                  comparisons lhs op rhs between exact rationals, op one of
 //	                  "<", "<=", "=", ">=", ">", each with its stated truth value
@@ -231,7 +232,9 @@ func InstanceOf(c *Certificate) TheoremInstance {
 		in.N = c.Data.N - len(c.Data.Duplicates)
 	}
 	for li := 0; li < len(n.Layers)-1; li++ {
-		in.Widths = append(in.Widths, n.Layers[li].Out())
+		if !n.Layers[li].Residual { // a residual layer's units are a block's output
+			in.Widths = append(in.Widths, n.Layers[li].Out())
+		}
 	}
 	return in
 }

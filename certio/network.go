@@ -60,6 +60,9 @@ func (nw *netWriter) network(n *cert.Network, depth int) {
 			}
 			w.WriteString("]," + ind(depth+3))
 		}
+		if l.Residual {
+			w.WriteString(`"residual": true,` + ind(depth+3))
+		}
 		w.WriteString(`"weights": `)
 		if len(l.W) == 0 {
 			w.WriteString("[]")

@@ -25,6 +25,7 @@ type wireNetwork struct {
 type wireLayer struct {
 	Activation  string     `json:"activation,omitempty"`
 	Activations []string   `json:"activations,omitempty"`
+	Residual    bool       `json:"residual,omitempty"`
 	Weights     [][]string `json:"weights"`
 	Biases      []string   `json:"biases"`
 }
@@ -48,6 +49,7 @@ func wireNet(n *cert.Network) *wireNetwork {
 			wl.Weights = append(wl.Weights, ratStrings(row))
 		}
 		wl.Biases = ratStrings(l.B)
+		wl.Residual = l.Residual
 		wn.Layers = append(wn.Layers, wl)
 	}
 	return wn

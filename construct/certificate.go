@@ -26,6 +26,9 @@ type Options struct {
 	Source *cert.SourceRef
 	// Progress, when set, is called on long steps: stage name, done, total (0: unknown).
 	Progress func(stage string, done, total int)
+	// OutsideHypothesis builds a construction whose theorem's hypothesis fails on the data
+	// (yun-resnet on data not in general position); its theorem claim says so.
+	OutsideHypothesis bool
 	// PatternsBudget bounds N·parameters for computing a patterns claim (0: 5 000 000;
 	// negative: never).
 	PatternsBudget int64

@@ -21,6 +21,7 @@
 //	yun2019_prop34.go          Yun et al. 2019, Prop 3.4         deep and narrow: Thm 3.1
 //	                           blocks on a chain of layer pairs, hard-tanh or ReLU (×2);
 //	                           YunDeepClassify adds a one-hot layer
+//	yun2019_thm41.go           Yun et al. 2019, Thm 4.1         ResNet, ⌈4N/d_x⌉ + 6d_y units
 //	telgarsky2015_sawtooth.go  Telgarsky 2015                   the sawtooth m^(L)
 //	zigzag.go                  beyond the paper: ≈ d1·d2/2 points with the widths of Thm 3.1
 //	park2021_thm1.go           Park, Lee, Yun, Shin 2021,        width 3, O(N^{2/3}) parameters;

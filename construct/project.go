@@ -19,6 +19,7 @@ type points struct {
 	L     *big.Int
 	maxX  *big.Int // max |X_ik|
 	dBits int      // max bit complexity of an input coordinate (as a rational)
+	dense []int64  // ints(): every distinct row, row-major, built on first use
 }
 
 func newPoints(d *cert.Dataset) *points {
@@ -79,6 +80,20 @@ func (p *points) n() int { return len(p.idx) }
 
 // row writes the numerators X_k of distinct point k into buf (inputs stored as integers).
 func (p *points) row(k int, buf []int64) []int64 { return p.d.IntRow(p.idx[k], buf) }
+
+// ints returns the distinct points' numerators (big == nil) as one row-major int64 slice,
+// built on first use: 8 bytes a coordinate, for constructions that index coordinates at
+// random.
+func (p *points) ints() []int64 {
+	if p.dense == nil {
+		D := p.d.D
+		p.dense = make([]int64, p.n()*D)
+		for k := range p.idx {
+			p.row(k, p.dense[k*D:(k+1)*D])
+		}
+	}
+	return p.dense
+}
 
 // label returns the label vector of distinct point k: the class index for
 // classification, the target for regression.

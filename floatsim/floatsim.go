@@ -58,6 +58,9 @@ func Compile(n *cert.Network, a Arith) (*Net, error) {
 	if a != Float32 && a != Float64 {
 		return nil, fmt.Errorf("floatsim: unknown arithmetic %v", a)
 	}
+	if n.HasResidual() {
+		return nil, fmt.Errorf("floatsim: residual layers are not simulated")
+	}
 	m := &Net{Arith: a, In: n.InputDim}
 	in := n.InputDim
 	for li := range n.Layers {

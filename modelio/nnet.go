@@ -271,6 +271,9 @@ func FoldInput(n *cert.Network, scale, shift []*big.Rat) error {
 	if len(n.Layers) == 0 {
 		return fmt.Errorf("network has no layers")
 	}
+	if len(n.Layers) > 1 && n.Layers[1].Residual {
+		return fmt.Errorf("layers[1] is residual: it adds the unfolded input, so the input cannot be folded into layers[0]")
+	}
 	d := n.InputDim
 	if scale != nil && len(scale) != d || shift != nil && len(shift) != d {
 		return fmt.Errorf("input scale/shift have %d/%d entries for input dimension %d", len(scale), len(shift), d)

@@ -31,6 +31,11 @@ type lowering struct {
 	ch     *chain
 	cur    string          // the name of the value the chain has computed
 	used   map[string]bool // values of the chain that a node has consumed
+	// Residual blocks: start is the value the open layer reads, as long as the chain's
+	// form is still exactly it (a graph input, a Relu's output, a block's sum);
+	// blockIn is the start of the last closed layer, which an Add with the chain's
+	// value may add back: Gemm/MatMul → Relu → Gemm/MatMul → Add(·, blockIn).
+	start, blockIn string
 }
 
 func lowerGraph(g *onnxGraph, o *Options) (*cert.Network, error) {
@@ -72,10 +77,17 @@ func lowerGraph(g *onnxGraph, o *Options) (*cert.Network, error) {
 		return nil, fmt.Errorf("graph: %d outputs; certify reads a network with one output", len(g.outputs))
 	}
 	L.ch = newChain(shape)
-	L.cur = data.name
+	L.cur, L.start = data.name, data.name
 	for _, n := range g.nodes {
+		closed := len(L.ch.layers)
 		if err := L.node(n); err != nil {
 			return nil, err
+		}
+		if len(L.ch.layers) > closed { // a layer closed: its input may be added back
+			L.blockIn, L.start = L.start, ""
+			if L.ch.cur.isIdentity() {
+				L.start = L.cur
+			}
 		}
 	}
 	if g.outputs[0].name != L.cur {
@@ -170,6 +182,9 @@ func (L *lowering) node(n *onnxNode) error {
 	if n.dom != "" && n.dom != "ai.onnx" {
 		return fmt.Errorf("%s: operator domain %q is not supported", n.label(), n.dom)
 	}
+	if ok, err := L.residualAdd(n); ok || err != nil {
+		return err
+	}
 	for _, a := range n.attrs {
 		if a.ref != "" {
 			return fmt.Errorf("%s: attribute %q refers to a function attribute", n.label(), a.name)
@@ -221,6 +236,43 @@ func (L *lowering) node(n *onnxNode) error {
 	L.used[L.cur] = true
 	L.cur = n.outputs[0]
 	return nil
+}
+
+// residualAdd lowers Add(chain value, blockIn) — a residual block's skip connection,
+// h + V·σ(U·h + b) + c with h the input of the last closed layer — to a residual
+// identity layer (cert.Layer.Residual). It reports false for any other node.
+func (L *lowering) residualAdd(n *onnxNode) (bool, error) {
+	if n.op != "Add" || len(n.inputs) != 2 || L.blockIn == "" || len(L.ch.layers) == 0 {
+		return false, nil
+	}
+	var other string
+	switch {
+	case n.inputs[0] == L.cur && n.inputs[1] == L.blockIn:
+		other = n.inputs[1]
+	case n.inputs[1] == L.cur && n.inputs[0] == L.blockIn:
+		other = n.inputs[0]
+	default:
+		return false, nil
+	}
+	if err := allowAttrs(n); err != nil {
+		return true, err
+	}
+	if len(n.outputs) != 1 || n.outputs[0] == "" {
+		return true, fmt.Errorf("%s: a residual Add has one output", n.label())
+	}
+	f := L.ch.cur
+	last := &L.ch.layers[len(L.ch.layers)-1]
+	if in := len(last.W[0]); f.rows() != in {
+		return true, fmt.Errorf("%s: adds %q (%d elements) to a value of %d elements: a residual block's output must have its input's dimension", n.label(), other, in, f.rows())
+	}
+	if _, clash := L.consts[n.outputs[0]]; clash || L.used[n.outputs[0]] || n.outputs[0] == L.cur || n.outputs[0] == other {
+		return true, fmt.Errorf("%s: output %q is already defined", n.label(), n.outputs[0])
+	}
+	L.ch.activate(cert.Activation{Kind: cert.ActIdentity}, nil, nil, nil, nil)
+	L.ch.layers[len(L.ch.layers)-1].Residual = true
+	L.used[L.cur], L.used[other] = true, true
+	L.cur = n.outputs[0]
+	return true, nil
 }
 
 // constNode evaluates the few operators accepted on constants alone.

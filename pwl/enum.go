@@ -50,6 +50,9 @@ func CheckSegment(n *cert.Network, seg cert.Segment) error {
 	if len(n.Layers) == 0 {
 		return fmt.Errorf("%w: the network has no layers", ErrSegment)
 	}
+	if n.HasResidual() {
+		return fmt.Errorf("%w: the enumeration does not cover residual layers (the kernel's pieces claim does)", ErrSegment)
+	}
 	if len(seg.A) != n.InputDim || len(seg.V) != n.InputDim {
 		return fmt.Errorf("%w: a and v have dimensions %d and %d but the network's input dimension is %d", ErrSegment, len(seg.A), len(seg.V), n.InputDim)
 	}

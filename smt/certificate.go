@@ -384,7 +384,7 @@ func checkSizes(cl cert.SizesClaim, n *cert.Network, ci int) (int, *Failure) {
 	bits := func(r *big.Rat) int { return r.Num().BitLen() + r.Denom().BitLen() }
 	for li, l := range n.Layers {
 		widths = append(widths, len(l.B))
-		if li < depth-1 {
+		if li < depth-1 && !l.Residual { // a residual layer's units are a block's output
 			hidden += len(l.B)
 		}
 		for u, row := range l.W {

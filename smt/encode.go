@@ -53,10 +53,15 @@ func newNetEnc(n *cert.Network, maxDigits int) (*netEnc, error) {
 	return e, nil
 }
 
-// affine writes b + Σ w_k·in_k.
-func (e *netEnc) affine(sb *strings.Builder, li, u int, in []string) {
+// affine writes b + Σ w_k·in_k, plus skip when it is not "" (a residual layer's term:
+// its previous layer's input).
+func (e *netEnc) affine(sb *strings.Builder, li, u int, in []string, skip string) {
 	sb.WriteString("(+ ")
 	sb.WriteString(e.b[li][u])
+	if skip != "" {
+		sb.WriteByte(' ')
+		sb.WriteString(skip)
+	}
 	for k, w := range e.w[li][u] {
 		if w == "" {
 			continue
@@ -145,6 +150,7 @@ func (e *netEnc) differ(li, u int, z1, z2 string) string {
 // condition of that state is appended to conds; other activations are ite. It
 // returns the output terms and the pre-activation names per layer.
 func (e *netEnc) copyOut(sb *strings.Builder, prefix string, in []string, pattern []string, conds *[]string) (out []string, zs [][]string) {
+	var prev []string // the previous layer's input terms (a residual layer adds them)
 	for li := range e.n.Layers {
 		l := &e.n.Layers[li]
 		next := make([]string, l.Out())
@@ -157,7 +163,11 @@ func (e *netEnc) copyOut(sb *strings.Builder, prefix string, in []string, patter
 			sb.WriteString(" Real)\n(assert (= ")
 			sb.WriteString(z)
 			sb.WriteByte(' ')
-			e.affine(sb, li, u, in)
+			skip := ""
+			if l.Residual {
+				skip = prev[u]
+			}
+			e.affine(sb, li, u, in, skip)
 			sb.WriteString("))\n")
 			var val string
 			if li < len(pattern) {
@@ -182,7 +192,7 @@ func (e *netEnc) copyOut(sb *strings.Builder, prefix string, in []string, patter
 			next[u] = a
 		}
 		zs = append(zs, zl)
-		in = next
+		in, prev = next, in
 	}
 	return in, zs
 }

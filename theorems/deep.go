@@ -114,6 +114,9 @@ func widthPromise(w int) func(in cert.TheoremInstance) cert.TheoremSizes {
 // STEP + ID form is Park et al.'s own network), identity output, one output.
 func deepShape(c *cert.Certificate) string {
 	n := c.Network
+	if why := feedForward(n); why != "" {
+		return why
+	}
 	for li := range n.Layers {
 		for j, a := range n.Layers[li].Act {
 			last := li == len(n.Layers)-1

@@ -129,12 +129,14 @@ func theoremByID(id string) (theorem, bool) {
 				return promise(2*L+1, 4*L)
 			},
 		}, true
+	case "yun2019-thm4.1-relu":
+		return yunResNet(), true
 	case "vardi2022-thm3.1", "vardi2022-thm5.1", "vardi2022-thm6.2", "park2021-thm1", "park2021-thm2":
 		return deepTheorem(id), true
 	// Yun et al. 2019, Cor 4.2 (hard-tanh) and Prop 3.4 (yun2019.go).
 	case "yun2019-cor4.2-hardtanh", "yun2019-prop3.4-hardtanh", "yun2019-prop3.4-relu",
 		"yun2019-prop3.4-classify-hardtanh", "yun2019-prop3.4-classify-relu",
-		"yun2019-thm4.1-relu", "yun2019-thm4.1-hardtanh":
+		"yun2019-thm4.1-hardtanh":
 		return yunTheorem(id)
 	}
 	return theorem{}, false
@@ -167,6 +169,9 @@ func shapeCheck(depth int, act cert.ActKind) func(c *cert.Certificate) string {
 
 func hiddenActs(c *cert.Certificate, act cert.ActKind) string {
 	n := c.Network
+	if why := feedForward(n); why != "" {
+		return why
+	}
 	for li := range n.Layers {
 		want := act
 		if li == len(n.Layers)-1 {
@@ -283,4 +288,14 @@ func Promise(id string, in cert.TheoremInstance) (cert.TheoremSizes, error) {
 		return cert.TheoremSizes{}, fmt.Errorf("unknown theorem %q (known: %s)", id, strings.Join(IDs(), ", "))
 	}
 	return th.promise(in), nil
+}
+
+// feedForward is "" for a plain network, else why a feed-forward theorem does not apply.
+func feedForward(n *cert.Network) string {
+	for li := range n.Layers {
+		if n.Layers[li].Residual {
+			return fmt.Sprintf("network.layers[%d] is residual; the theorem is about feed-forward networks", li)
+		}
+	}
+	return ""
 }

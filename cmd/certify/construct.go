@@ -33,6 +33,7 @@ type constructOptions struct {
 	progress   bool
 	noCheck    bool
 	requireGP  bool
+	outside    bool
 }
 
 // constructMethod describes one subcommand.
@@ -43,6 +44,7 @@ type constructMethod struct {
 	depth             bool
 	noData            bool
 	generalPosition   bool // --require-general-position
+	outside           bool // takes --outside-hypothesis
 	build             func(d *cert.Dataset, o construct.Options) (*construct.Result, error)
 }
 
@@ -108,6 +110,15 @@ theorem claim is our reading of the variant (its statement is in the paper's app
 Prop 3.4's conditions for d_y = 1 on the first L − 2 hidden layers and d_{L−1} ≥ 2d_y
 (ReLU: ⌊d_{L−1}/2⌋ ≥ 2d_y).`,
 			widths: "d_1,…,d_{L−1} (at least 3; the last is the one-hot layer)", activation: true, build: construct.YunDeepClassify},
+		{name: "yun-resnet", short: "ReLU ResNet with ⌈4N/d_x⌉ + 4d_y block units for data in general position (Yun et al. 2019, Thm 4.1)",
+			long: `yun-resnet builds the residual network of Theorem 4.1: class j is scored on stream
+coordinate j; each block takes d_x points of one class, a hyperplane (rounded to integers
+and checked exactly) on which they lie with no point of another class, and 4 ReLUs that
+push exactly those points along their class's coordinate; the output block thresholds
+the d_y scores with 2 ReLUs each. Data with a constant input coordinate are not in
+general position and are refused; --outside-hypothesis builds on their affine hull and
+the theorem claim then says the network is outside the hypothesis.`,
+			outside: true, build: construct.YunResNet},
 		{name: "sawtooth", short: "Telgarsky's sawtooth m^(L) on its 2^L alternating points",
 			long:  "sawtooth builds m^(L), a width-3 ReLU net with L hidden layers, with the labelled\npoints i/2^L (label i mod 2) that it classifies exactly. The dataset is inline.",
 			depth: true, noData: true,
@@ -184,6 +195,9 @@ func newConstructMethodCmd(g *globalOptions, s *streams, m *constructMethod) *co
 	if m.generalPosition {
 		f.BoolVar(&o.requireGP, "require-general-position", false, "refuse data that are not in general position instead of building in their affine hull with more units")
 	}
+	if m.outside {
+		f.BoolVar(&o.outside, "outside-hypothesis", false, "build even when the data are not in general position (the theorem claim says so)")
+	}
 	if m.depth {
 		f.IntVar(&o.depth, "depth", 0, "L, the number of compositions of the tent map (2^L points)")
 	}
@@ -215,7 +229,8 @@ func runConstruct(o *constructOptions, m *constructMethod, s *streams) error {
 		start = time.Now()
 	}
 	opt := construct.Options{Widths: widths, Activation: o.activation, Depth: o.depth,
-		Producer: "certify construct " + m.name, Progress: stage, RequireGeneralPosition: o.requireGP}
+		Producer: "certify construct " + m.name, Progress: stage, RequireGeneralPosition: o.requireGP,
+		OutsideHypothesis: o.outside}
 	var d *cert.Dataset
 	var dropped []int
 	var inlineParams map[string]string

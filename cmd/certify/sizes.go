@@ -37,9 +37,11 @@ func newSizesCmd(g *globalOptions, s *streams) *cobra.Command {
 		Use:   "sizes --data FILE [--n 100,1000,…] [--plot sizes.svg]",
 		Short: "Build every construction on growing subsets and table their sizes against N (and plot them)",
 		Long: `sizes builds Zhang et al.'s N-unit network, Yun et al.'s 3-layer network, Park et
-al.'s width-3 network (Thm 2) and Vardi et al.'s width-12 network (Thm 3.1) — and, with
---methods, Yun et al.'s Cor 4.2 one-hot classifier (yun-cor42) and Prop 3.4 deep network
-(yun-deep) — on the first N points of the data for each N given, and tables parameters (all weights and biases),
+al.'s width-3 network (Thm 2), Vardi et al.'s width-12 network (Thm 3.1) and Yun et al.'s
+ResNet (Thm 4.1, yun-resnet: classification data, built outside the theorem's hypothesis
+when the data are not in general position) — and, with --methods, Yun et al.'s Cor 4.2
+one-hot classifier (yun-cor42) and Prop 3.4 deep network (yun-deep) — on the first N
+points of the data for each N given, and tables parameters (all weights and biases),
 non-zero weights, depth, width and bit complexity. Each row whose N is at most
 --check-max-n is backed by a certificate the kernel checked (verdict and time shown).
 --plot writes a log-log SVG with one series per construction in four panels.
@@ -53,7 +55,7 @@ where Theorem 3.1's grow like √N — the depth/bits trade-off.`,
 	o.data.add(cmd)
 	f := cmd.Flags()
 	f.StringVar(&o.ns, "n", "100,300,1000,3000,10000", "subset sizes N (the first N points)")
-	f.StringVar(&o.methods, "methods", "zhang,yun,park,vardi", "constructions to build")
+	f.StringVar(&o.methods, "methods", "zhang,yun,park,vardi,yun-resnet", "constructions to build")
 	f.IntVar(&o.checkMaxN, "check-max-n", 2000, "check the certificates of subsets up to this N with the kernel")
 	f.IntVar(&o.shallowMax, "shallow-max-n", 20000, "build the shallow constructions (zhang, yun, yun-cor42, yun-deep) only up to this N")
 	f.StringVar(&o.plot, "plot", "", "write a log-log SVG plot here")
@@ -73,6 +75,7 @@ type sizeRow struct {
 	Parameters     int64   `json:"parameters"`
 	NonzeroWeights int64   `json:"nonzero_weights"`
 	MaxBits        int     `json:"max_bits"`
+	HiddenUnits    int     `json:"hidden_units"`
 	BuildSecs      float64 `json:"build_seconds"`
 	Verdict        string  `json:"verdict,omitempty"`
 	CheckSecs      float64 `json:"check_seconds,omitempty"`
@@ -92,9 +95,9 @@ func runSizes(o *sizesOptions, s *streams) error {
 	methods := strings.Split(o.methods, ",")
 	for _, m := range methods {
 		switch m {
-		case "zhang", "yun", "park", "vardi", "vardi-bits", "yun-cor42", "yun-deep":
+		case "zhang", "yun", "park", "vardi", "vardi-bits", "yun-cor42", "yun-deep", "yun-resnet":
 		default:
-			return malformed(fmt.Errorf("--methods: unknown construction %q (want zhang, yun, park, vardi, vardi-bits, yun-cor42, yun-deep)", m))
+			return malformed(fmt.Errorf("--methods: unknown construction %q (want zhang, yun, park, vardi, vardi-bits, yun-cor42, yun-deep, yun-resnet)", m))
 		}
 	}
 	if o.bits < 1 {
@@ -147,6 +150,8 @@ func runSizes(o *sizesOptions, s *streams) error {
 				r, err = construct.YunCor42(d, construct.Options{PatternsBudget: -1})
 			case "yun-deep":
 				r, err = construct.YunDeep(d, construct.Options{PatternsBudget: -1})
+			case "yun-resnet":
+				r, err = construct.YunResNet(d, construct.Options{PatternsBudget: -1, OutsideHypothesis: true})
 			}
 			row.BuildSecs = time.Since(t0).Seconds()
 			if err != nil {
@@ -156,6 +161,10 @@ func runSizes(o *sizesOptions, s *streams) error {
 			}
 			z := r.Summary.Sizes
 			row.Depth, row.Width, row.Parameters, row.NonzeroWeights, row.MaxBits = z.Depth, maxWidth(z.Widths[:len(z.Widths)-1]), z.Parameters, z.NonzeroWeights, z.MaxBits
+			row.HiddenUnits = z.HiddenUnits
+			if r.Cert.Network.HasResidual() { // the σ widths, not the residual stream's d_x
+				row.Width = maxWidth(cert.InstanceOf(r.Cert).Widths)
+			}
 			if n <= o.checkMaxN {
 				t1 := time.Now()
 				rep, err := cert.Check(r.Cert, cert.Options{Workers: o.workers, Theorems: theorems.Table})
@@ -237,7 +246,7 @@ func sizesSVG(rows []sizeRow) string {
 		{"max bit complexity", func(r sizeRow) float64 { return float64(r.MaxBits) }},
 	}
 	colors := map[string]string{"zhang": "#1f77b4", "yun": "#ff7f0e", "park": "#2ca02c", "vardi": "#d62728", "vardi-bits": "#17becf",
-		"yun-cor42": "#9467bd", "yun-deep": "#8c564b"}
+		"yun-cor42": "#9467bd", "yun-deep": "#8c564b", "yun-resnet": "#e377c2"}
 	var methods []string
 	seen := map[string]bool{}
 	for _, r := range rows {

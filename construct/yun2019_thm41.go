@@ -1,0 +1,436 @@
+package construct
+
+import (
+	"fmt"
+	"math"
+	"math/big"
+	"math/bits"
+	"sort"
+
+	"certify/cert"
+	"certify/theorems"
+)
+
+// YunResNet builds a memorising residual network after Yun, Sra, Jadbabaie 2019 ("Small
+// ReLU networks are powerful memorizers: a tight analysis of memorization capacity"),
+// Theorem 4.1:
+//
+//	Consider any dataset {(x_i, y_i)} with no d_x + 1 points on one affine hyperplane
+//	(general position), and d_x ≥ d_y. If a ReLU-like ResNet satisfies
+//	Σ_{l<L} d_l ≥ 4N/d_x + 4d_y and d_L ≥ 2d_y, there are parameters with y_i = g(x_i)
+//	for all i (y_i one-hot of d_y classes).
+//
+// The ResNet is h⁰ = x, h^l = h^{l−1} + V^l σ(U^l h^{l−1} + b^l) + c^l for l < L and
+// g = V^L σ(U^L h^{L−1} + b^L) + c^L; in the certificate each block is a ReLU layer and
+// a residual identity layer ("residual": true), the output block a ReLU layer and the
+// identity output layer, and d_l counts the ReLU units of block l.
+//
+// Size met: Σ_{l<L} d_l = 4·(number of groups) and d_L = 2d_y. The groups are at most
+// Σ_j ⌈N_j/G⌉ ≤ N/G + d_y for classes of N_j points and groups of G = d_x points (G is
+// the data's affine rank, d_x in general position), so the kernel's theorem claim
+// "yun2019-thm4.1-relu" (promise ⌈4N/d_x⌉ + 4d_y + 2d_y hidden units) holds whenever
+// every group takes its G points; when a group must be smaller (see below) the claim says
+// how far the build is from the promise, never less.
+//
+// Construction (the proof's idea: a hyperplane through d_x points of one class, which in
+// general position contains no other point, lets one block "push" exactly those points).
+// Class j is scored on stream coordinate j (d_x ≥ d_y gives d_y distinct coordinates):
+// a_j is the largest value of x_j over the points of other classes, and the output block
+// computes g_j = σ(h_j − a_j) − σ(h_j − a_j − 1), which is 1 when h_j ≥ a_j + 1 and 0 when
+// h_j ≤ a_j. Each block takes G not yet pushed points S of one class j, a normal w with
+// w·x_s = β on S (found in floating point: an untrusted guide), rounded to integers; with
+// the exact values t_k = w·h_k of every point on the current stream, S spans [A2, A3]
+// and no point of another class lies in that interval. Four units make the trapezoid
+// σ(t−A1) − σ(t−A2) − σ(t−A3) + σ(t−A4), A1 = A2 − r, A4 = A3 + r, with r at most the gap
+// to the nearest point outside [A2, A3]: it is r on [A2, A3] and 0 outside (A1, A4),
+// where no point lies. V^l adds V·(trapezoid) to coordinate j, V = ⌈need_j / r⌉ so that
+// every pushed point ends with h_j ≥ a_j + 1 (points of class j already pushed that fall
+// in [A2, A3] are pushed again, which keeps them there). Points of other classes are
+// never moved along coordinate j, so h_j ≤ a_j for them. All numbers are integers over
+// the data's common denominator: the stream keeps that one scale.
+//
+// When a rounded normal puts a point of another class inside [A2, A3], the normal is
+// rounded with more bits, then the group is cut to 7/8 of its points; the blocks this costs are counted in
+// the theorem claim. General position is not assumed by the construction (each slab is
+// checked exactly as it is built), but it is the theorem's hypothesis: data with more
+// than d_x points on one hyperplane x_k = c (images whose pixel k is 0 on more than d_x
+// of them) are refused unless o.OutsideHypothesis; the groups then take the points of a
+// class that one hyperplane can hold (at most the affine rank of the class's points, as
+// the elimination finds it), and the theorem claim says the network is outside the
+// hypothesis.
+//
+// On Fashion-MNIST's 60 000 training images (not in general position: 59 987 of them have
+// pixel 0 equal to 0), with --outside-hypothesis: 106 blocks, Σ_{l<L} d_l = 424 (the
+// theorem's bound, ⌈4N/d_x + 4d_y⌉ = 347, assumes groups of 784 points; within a class
+// the images span fewer dimensions and 75 rounded hyperplanes had to drop points),
+// d_L = 20, 764 270 parameters, max bit complexity 40; built in 1098 s and checked in
+// 525 s (int64-checked+big engine) on the shared 2-core machine at load 14–25 (18% of
+// a CPU: 291 s user time in all), peak RSS 1.6 GB:
+//
+//	/usr/bin/time -v certify construct yun-resnet --outside-hypothesis \
+//	    --data /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz \
+//	    --labels /usr/share/datasets/fashion-mnist/train-labels-idx1-ubyte.gz \
+//	    -o fashion-resnet.json --progress --json
+func YunResNet(d *cert.Dataset, o Options) (*Result, error) {
+	if d.Task != cert.Classification {
+		return nil, fmt.Errorf("yun-resnet: Thm 4.1 is about classification data (one-hot labels); this dataset is regression")
+	}
+	K, D := d.Classes, d.D
+	if K < 2 {
+		return nil, fmt.Errorf("yun-resnet: needs at least 2 classes (one-hot outputs), got %d", K)
+	}
+	if D < K {
+		return nil, fmt.Errorf("yun-resnet: Thm 4.1 needs d_x ≥ d_y (%d inputs, %d classes): class j is scored on stream coordinate j", D, K)
+	}
+	if o.Widths != nil {
+		return nil, fmt.Errorf("yun-resnet: --widths is not supported (the construction chooses its blocks: 4 ReLUs per group of d_x points)")
+	}
+	p := newPoints(d)
+	if p.big != nil {
+		return nil, fmt.Errorf("yun-resnet: the inputs over their common denominator must fit in int64")
+	}
+	n := p.n()
+	o.progress("affine rank", 0, 0)
+	most, mk, mc := theorems.AxisPlaneMax(d)
+	_, rank := theorems.AffineRank(d, true)
+	var notes []string
+	if most > D {
+		msg := fmt.Sprintf("the data are not in general position: %d points have x_%d = %s (they lie on one hyperplane; general position allows at most d_x = %d); the affine rank is %d", most, mk, mc.RatString(), D, rank)
+		if !o.OutsideHypothesis {
+			return nil, fmt.Errorf("yun-resnet: %s; Thm 4.1 does not apply. With --outside-hypothesis the network is built anyway (each group takes the points of its class that its hyperplane can hold) and its theorem claim says that it is outside the hypothesis", msg)
+		}
+		notes = append(notes, msg+"; built outside the theorem's hypothesis.")
+	}
+	G := max(1, min(D, rank))
+	// Weights of wBits bits keep every t = w·h below 2^60 (trySlab checks the pushes):
+	// |w·x| < 2^wBits·max|X|·D.
+	wBits := 58 - p.maxX.BitLen() - bits.Len(uint(D))
+	if wBits < 8 {
+		return nil, fmt.Errorf("yun-resnet: the inputs have %d bits over their common denominator; this implementation keeps w·x below 2^60 with normals of at least 8 bits", p.maxX.BitLen())
+	}
+	L := p.L.Int64()
+	if !p.L.IsInt64() {
+		return nil, fmt.Errorf("yun-resnet: the data's common denominator must fit in int64")
+	}
+	xs := p.ints()
+	X := func(k, c int) int64 { return xs[k*D+c] }
+	labels := make([]int, n)
+	for k, i := range p.idx {
+		labels[k] = d.Labels[i]
+	}
+	// a_j (over L): the largest x_j among other classes; need_j: the push (over L) that
+	// takes every point of class j to x_j ≥ a_j + 1.
+	aMax := make([]int64, K)
+	need := make([]int64, K)
+	for j := 0; j < K; j++ {
+		aMax[j], need[j] = math.MinInt64, 1
+		lo := int64(math.MaxInt64)
+		for k := 0; k < n; k++ {
+			if labels[k] != j {
+				aMax[j] = max(aMax[j], X(k, j))
+			} else {
+				lo = min(lo, X(k, j))
+			}
+		}
+		if aMax[j] == math.MinInt64 { // one class only: any value
+			aMax[j] = lo - L
+		}
+		if lo != math.MaxInt64 {
+			need[j] = max(1, aMax[j]+L-lo)
+		}
+	}
+	extra := make([]int64, n) // the push of point k on coordinate labels[k], over L
+	done := make([]bool, n)
+	net := &cert.Network{InputDim: D}
+	blocks, halved := 0, 0
+	t := make([]int64, n)
+	seed := splitmix64(0x5eed)
+	for j := 0; j < K; j++ {
+		for {
+			var S []int
+			for k := 0; k < n && len(S) < G; k++ {
+				if labels[k] == j && !done[k] {
+					S = append(S, k)
+				}
+			}
+			if len(S) == 0 {
+				break
+			}
+			o.progress(fmt.Sprintf("block %d (class %d, %d points left in it)", blocks+1, j, left(labels, done, j)), blocks, 0)
+			var sl *slab
+			for len(S) > 0 && sl == nil {
+				for _, bitsW := range []int{min(24, wBits), min(34, wBits), wBits} {
+					w, kept := slabNormal(p, S, &seed)
+					if w == nil {
+						break
+					}
+					S = kept
+					wi := roundNormal(w, bitsW)
+					sl = trySlab(p, wi, S, labels, extra, j, need[j], t)
+					if sl != nil {
+						break
+					}
+				}
+				if sl == nil && len(S) == 1 {
+					// One point: any direction on which no point of another class
+					// shares its value (small random integers, as construct zhang's
+					// projection; a point at the origin included).
+					for try := 0; try < 64 && sl == nil; try++ {
+						wi := make([]int64, D)
+						for c := range wi {
+							wi[c] = int64(seed.next()%uint64(2*try+3)) - int64(try+1)
+						}
+						sl = trySlab(p, wi, S, labels, extra, j, need[j], t)
+					}
+				}
+				if sl == nil {
+					S = S[:len(S)*7/8] // a smaller system is better conditioned
+					halved++
+				}
+			}
+			if sl == nil {
+				return nil, fmt.Errorf("yun-resnet: internal error: no slab isolates point %d of class %d", p.idx[S[0]], j)
+			}
+			for _, k := range sl.inside {
+				done[k] = true
+				extra[k] += sl.push
+			}
+			net.Layers = append(net.Layers, sl.layers(D, j, L)...)
+			blocks++
+		}
+	}
+	// The output block: g_j = σ(h_j − a_j) − σ(h_j − a_j − 1).
+	u := layer(D, 2*K, cert.ActReLU)
+	v := layer(2*K, K, cert.ActIdentity)
+	for j := 0; j < K; j++ {
+		a := new(big.Rat).SetFrac64(aMax[j], L)
+		u.W[2*j][j], u.W[2*j+1][j] = rat(1), rat(1)
+		u.B[2*j] = new(big.Rat).Neg(a)
+		u.B[2*j+1] = new(big.Rat).Sub(u.B[2*j], rat(1))
+		v.W[j][2*j], v.W[j][2*j+1] = rat(1), rat(-1)
+	}
+	net.Layers = append(net.Layers, u, v)
+	if halved > 0 {
+		notes = append(notes, fmt.Sprintf("%d time(s) a rounded hyperplane had a point of another class among its group's values and the group was cut to 7/8.", halved))
+	}
+	m := meta{method: "yun-resnet", theorem: "yun2019-thm4.1-relu",
+		name:      "Yun, Sra, Jadbabaie 2019, Theorem 4.1 (ReLU ResNet)",
+		reference: "C. Yun, S. Sra, A. Jadbabaie. Small ReLU networks are powerful memorizers: a tight analysis of memorization capacity. NeurIPS 2019, §4, Theorem 4.1.",
+		params:    map[string]string{"blocks": fmt.Sprint(blocks), "group_size": fmt.Sprint(G)},
+		notes:     notes}
+	res, err := finish(d, net, &o, m, p)
+	if err != nil {
+		return nil, err
+	}
+	res.Summary.Widths = cert.InstanceOf(res.Cert).Widths // the blocks' σ widths d_l
+	res.Summary.Blocks = blocks + 1
+	res.Summary.BlockCapacity = G
+	return res, nil
+}
+
+// slab is one block's trapezoid on t = w·h: A1 < A2 ≤ A3 < A4 over the scale L.
+type slab struct {
+	w              []int64
+	a1, a2, a3, a4 int64
+	v, push        int64 // output weight; push = v·r over L
+	inside         []int // points of the class with t in [A2, A3]
+}
+
+// layers are the block's ReLU layer and residual layer (adding to coordinate j).
+func (s *slab) layers(D, j int, L int64) []cert.Layer {
+	u := layer(D, 4, cert.ActReLU)
+	row := make([]*big.Rat, D)
+	for c, x := range s.w {
+		row[c] = rat(x)
+	}
+	for q, a := range []int64{s.a1, s.a2, s.a3, s.a4} {
+		u.W[q] = row
+		u.B[q] = new(big.Rat).SetFrac64(-a, L)
+	}
+	r := layer(4, D, cert.ActIdentity)
+	r.Residual = true
+	r.W[j] = []*big.Rat{rat(s.v), rat(-s.v), rat(-s.v), rat(s.v)}
+	return []cert.Layer{u, r}
+}
+
+// trySlab computes t_k = w·h_k exactly for every point (h_k: the input plus its push on
+// its class's coordinate) and the trapezoid around S, or nil when a point of another
+// class lies in [min t_S, max t_S] or a value leaves the safe int64 range.
+func trySlab(p *points, w []int64, S []int, labels []int, extra []int64, j int, need int64, t []int64) *slab {
+	D := p.d.D
+	const lim = int64(1) << 60
+	for k := range t {
+		var s int64
+		x := p.ints()[k*D : (k+1)*D]
+		for c, wc := range w {
+			if x[c] != 0 && wc != 0 {
+				s += wc * x[c] // |Σ| < 2^wBits·max|X|·D < 2^58: no overflow
+			}
+		}
+		if e := extra[k]; e != 0 {
+			wc := w[labels[k]]
+			if wc != 0 && (abs64(e) > lim/abs64(wc)) {
+				return nil
+			}
+			s += wc * e
+		}
+		if abs64(s) > lim {
+			return nil
+		}
+		t[k] = s
+	}
+	a2, a3 := t[S[0]], t[S[0]]
+	for _, k := range S {
+		a2, a3 = min(a2, t[k]), max(a3, t[k])
+	}
+	sl := &slab{w: w, a2: a2, a3: a3}
+	r := need // the ramp: at most the gap on either side, and no wider than need
+	for k, tk := range t {
+		switch {
+		case tk >= a2 && tk <= a3:
+			if labels[k] != j {
+				return nil
+			}
+			sl.inside = append(sl.inside, k)
+		case tk < a2:
+			r = min(r, a2-tk)
+		default:
+			r = min(r, tk-a3)
+		}
+	}
+	sl.a1, sl.a4 = a2-r, a3+r
+	sl.v = (need + r - 1) / r
+	sl.push = sl.v * r
+	// The kernel evaluates V·σ(t − A_q) unit by unit in checked int64 (a point whose
+	// values leave (−2^62, 2^62) is evaluated again in math/big, slowly): keep
+	// 4·V·max|t − A_q| below 2^61 on every point.
+	var far int64
+	for _, tk := range t {
+		far = max(far, abs64(tk-sl.a1), abs64(tk-sl.a4))
+	}
+	if far > (int64(1)<<59)/sl.v {
+		return nil
+	}
+	return sl
+}
+
+// roundNormal scales w so that its largest entry is 2^bits and rounds to integers.
+func roundNormal(w []float64, bits int) []int64 {
+	m := 0.0
+	for _, v := range w {
+		m = math.Max(m, math.Abs(v))
+	}
+	out := make([]int64, len(w))
+	if m == 0 {
+		return out
+	}
+	f := math.Ldexp(1, bits) / m
+	for c, v := range w {
+		out[c] = int64(math.Round(v * f))
+	}
+	return out
+}
+
+// slabNormal finds, in floating point, w with w·x_s = 1 for every s in S (a hyperplane
+// through S that misses the origin, so that it is not one of the hyperplanes that hold
+// all the data, such as x_k = 0 for a pixel that is always 0), by Gaussian elimination
+// that pivots, row by row, on the row's largest remaining entry (columns swapped in
+// place, so every inner loop runs over contiguous memory). The free unknowns are drawn
+// from seed. A row that reduces to 0 is dropped from the elimination (its point lies on
+// the others' span): the points of the rows kept are returned, in increasing order. nil
+// when no usable normal comes out.
+func slabNormal(p *points, S []int, seed *splitmix64) ([]float64, []int) {
+	D := p.d.D
+	cols := D + 1 // the last column is the right-hand side
+	scale := 1.0
+	if mx, _ := p.maxX.Float64(); mx > 0 {
+		scale = 1 / mx
+	}
+	rows := make([][]float64, 0, len(S))
+	who := make([]int, 0, len(S)) // the point of each row
+	for _, k := range S {
+		who = append(who, k)
+		r := make([]float64, cols)
+		for c := 0; c < D; c++ {
+			r[c] = float64(p.ints()[k*D+c]) * scale
+		}
+		r[D] = 1
+		rows = append(rows, r)
+	}
+	perm := make([]int, D) // perm[c]: the unknown in column c
+	for c := range perm {
+		perm[c] = c
+	}
+	rank := 0
+	for i := 0; i < len(rows); i++ {
+		r := rows[i]
+		bc, bv := -1, 1e-13 // entries are scaled to [−1, 1]
+		for c := rank; c < D; c++ {
+			if v := math.Abs(r[c]); v > bv {
+				bc, bv = c, v
+			}
+		}
+		if bc < 0 {
+			continue // dependent on the rows before it
+		}
+		if bc != rank {
+			for _, q := range rows {
+				q[bc], q[rank] = q[rank], q[bc]
+			}
+			perm[bc], perm[rank] = perm[rank], perm[bc]
+		}
+		rows[rank], rows[i] = rows[i], rows[rank]
+		who[rank], who[i] = who[i], who[rank]
+		piv := rows[rank]
+		for q := i + 1; q < len(rows); q++ {
+			rq := rows[q]
+			f := rq[rank] / piv[rank]
+			if f == 0 {
+				continue
+			}
+			rq = rq[rank:]
+			for c, v := range piv[rank:] {
+				rq[c] -= f * v
+			}
+		}
+		rank++
+	}
+	if rank == 0 {
+		return nil, nil
+	}
+	x := make([]float64, D) // in column order
+	for c := rank; c < D; c++ {
+		x[c] = float64(int64(seed.next()>>11)-(1<<52)) / (1 << 52) // in [−1, 1)
+	}
+	for r := rank - 1; r >= 0; r-- {
+		row := rows[r]
+		s := row[D]
+		for c := r + 1; c < D; c++ {
+			s -= row[c] * x[c]
+		}
+		x[r] = s / row[r]
+	}
+	w := make([]float64, D)
+	for c, u := range perm {
+		w[u] = x[c]
+	}
+	for _, v := range w {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, nil
+		}
+	}
+	kept := append([]int(nil), who[:rank]...)
+	sort.Ints(kept)
+	return w, kept
+}
+
+// left counts the points of class j not yet pushed.
+func left(labels []int, done []bool, j int) int {
+	c := 0
+	for k, l := range labels {
+		if l == j && !done[k] {
+			c++
+		}
+	}
+	return c
+}
