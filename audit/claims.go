@@ -210,7 +210,7 @@ func (c *ClaimSpec) validate() error {
 	case ArchFNN:
 	case ArchResNet:
 		if c.Kind != KindSize || c.Theorem == "" || !resnetTheorems[c.Theorem] {
-			return fieldError("architecture", nil, "%q is only for size claims against a residual network theorem's formula (one of %s): the audit builds no residual networks", ArchResNet, strings.Join(sortedKeys(resnetTheorems), ", "))
+			return fieldError("architecture", nil, "%q is only for size claims against a residual network theorem's formula (one of %s): the audit builds no residual networks, so the claim cannot be checked faithfully", ArchResNet, strings.Join(sortedKeys(resnetTheorems), ", "))
 		}
 	case "":
 		return fieldError("architecture", nil, "is required (%q: fully connected feed-forward, the only family the audit builds)", ArchFNN)

@@ -33,5 +33,9 @@
 //     search, by default scaled with the budget); only what a budget leaves open depends
 //     on the machine's speed, and the report names it.
 //
+// An audit can be cut into shards by instance (RunShard: item k, counted across the
+// claims in order, to shard k mod n + 1) and put back together (MergeShards) into a
+// single run's report; each shard has the whole budget (shard.go).
+//
 // Nothing here is trusted: the kernel (package cert) decides every certificate.
 package audit

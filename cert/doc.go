@@ -87,10 +87,10 @@
 // # Files
 //
 // What a verdict rests on, with line counts (TestDocListsFiles keeps this list true).
-// The core (2576 lines) — every verdict rests on it, whichever claims, data and engine;
-// with the data readers, the fast engines and the kinds below, 7489 lines:
+// The core (2577 lines) — every verdict rests on it, whichever claims, data and engine;
+// with the data readers, the fast engines and the kinds below, 7521 lines:
 //
-//	doc.go          136  this contract
+//	doc.go          137  this contract
 //	verdict.go      100  statuses, reports, failures, malformed-input errors
 //	codes.go        100  the stable codes of refuted and undecided claims
 //	claims.go       171  the claim types and the closed table of kinds
@@ -116,13 +116,14 @@
 //	wide.go         615  128, 192 and 256-bit tiers between them, points in blocks
 //
 // The int64 and multi-word arithmetic of fast.go, wide.go and pieces.go is checked by
-// package certify/internal/exactint (exactint.go and wide.go, about 280 lines), part of what
-// those verdicts rest on.
+// package certify/internal/exactint (exactint.go and wide.go, about 290 lines), part of what
+// those verdicts rest on; its modp.go (about 125 lines, arithmetic modulo 2^61 − 1) is part
+// of what a hyperplanes verdict rests on.
 //
 // The kinds checked as a whole — a verdict on a claim of the kind rests on its file:
 //
 //	pieces.go       941  pieces: regions and affine pieces on a segment
-//	hyperplanes.go  320  hyperplanes through chosen points
+//	hyperplanes.go  351  hyperplanes through chosen points
 //	nofit.go        372  no-fit: piece counting and monotonicity
 //	farkas.go       736  no-fit: case splits (one or two layers) with exact Farkas leaves
 //	theorem.go      431  theorem instances (with the formulas of certify/theorems)

@@ -30,6 +30,8 @@ import (
 	"fmt"
 	"math/big"
 	"sort"
+
+	"certify/internal/exactint"
 )
 
 // Hyperplane is one plane of a hyperplanes claim.
@@ -152,20 +154,33 @@ func (h HyperplanesClaim) checkWithin(c *Certificate, index int, bud budget) (St
 			rhs.Mul(rhs, big.NewRat(den, 1))
 		}
 		acc, t := new(big.Int), new(big.Int)
+		// Residues modulo exactint.P screen the points: a point whose residue differs from
+		// the offset's is off the plane; only equal residues are decided exactly.
+		var wMod []uint64
+		var rhsMod uint64
+		if isInt && rhs.IsInt() {
+			wMod = make([]uint64, len(W))
+			for k, w := range W {
+				wMod[k] = exactint.ModBig(w)
+			}
+			rhsMod = exactint.ModBig(rhs.Num())
+		}
 		for i := 0; i < d.N; i++ {
 			if i&1023 == 1023 && bud.late() {
 				return Undecided, checked, "", limitFailure(path, bud.timeMsg(pi, len(h.Planes), "hyperplanes")+fmt.Sprintf(" (at point %d of %d of the next)", i, d.N))
 			}
 			var on bool
 			if isInt {
-				acc.SetInt64(0)
 				row = d.IntRow(i, row)
-				for k, w := range W {
-					if x := row[k]; x != 0 && w.Sign() != 0 {
-						acc.Add(acc, t.Mul(w, big.NewInt(x)))
+				if wMod != nil && exactint.DotMod(wMod, row) == rhsMod {
+					acc.SetInt64(0)
+					for k, w := range W {
+						if x := row[k]; x != 0 && w.Sign() != 0 {
+							acc.Add(acc, t.Mul(w, big.NewInt(x)))
+						}
 					}
+					on = acc.Cmp(rhs.Num()) == 0
 				}
-				on = rhs.IsInt() && acc.Cmp(rhs.Num()) == 0
 			} else {
 				s := new(big.Rat)
 				for k, v := range pl.Normal {
@@ -188,6 +203,8 @@ func (h HyperplanesClaim) checkWithin(c *Certificate, index int, bud budget) (St
 		sort.Ints(pts)
 		var rows [][]*big.Rat
 		var base []*big.Rat
+		var baseInt []int64
+		var rowsMod [][]uint64 // the rows' numerators over the data's denominator, modulo P
 		seenX := map[string]bool{}
 		for _, p := range pts {
 			x := d.Input(p)
@@ -198,7 +215,17 @@ func (h HyperplanesClaim) checkWithin(c *Certificate, index int, bud budget) (St
 			seenX[key] = true
 			if base == nil {
 				base = x
+				if isInt {
+					baseInt = d.IntRow(p, make([]int64, d.D))
+				}
 				continue
+			}
+			if isInt {
+				rm := make([]uint64, d.D)
+				for k, v := range d.IntRow(p, row) {
+					rm[k] = exactint.SubMod(exactint.Mod64(v), exactint.Mod64(baseInt[k]))
+				}
+				rowsMod = append(rowsMod, rm)
 			}
 			row := make([]*big.Rat, len(x))
 			for k := range x {
@@ -206,7 +233,11 @@ func (h HyperplanesClaim) checkWithin(c *Certificate, index int, bud budget) (St
 			}
 			rows = append(rows, row)
 		}
-		r, stop := ratRank(rows, bud)
+		// Full rank modulo P proves full rank; otherwise the exact elimination decides.
+		r, stop := len(rows), ""
+		if !isInt || !exactint.FullRowRankMod(rowsMod) {
+			r, stop = ratRank(rows, bud)
+		}
 		if stop != "" {
 			return Undecided, checked, "", limitFailure(fmt.Sprintf("claims[%d]", index), stop+fmt.Sprintf(" (the affine rank of the points of hyperplane %d)", pi))
 		}

@@ -383,3 +383,82 @@ func TestBitsFixtures(t *testing.T) {
 		})
 	}
 }
+
+// TestParkAnyRangeRapid: random separated data, scaled by 10^k (k up to 30) and with
+// some points given a twin 10^−k' away (k' up to 30), is memorised by all three Park
+// variants and verified by the kernel (every engine). Unscaled, the network is within the
+// theorem's bounds. Scaled, it may not be, and the claim then says so (hypothesis_holds
+// false): the projection does not divide by the smallest gap, so the Lemma 14 layers
+// follow log₂ of the projected range, which grows with the scale while Δ does not.
+func TestParkAnyRangeRapid(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		base := randomSeparated(t)
+		k := rapid.IntRange(0, 30).Draw(t, "k")
+		scale := new(big.Rat).SetInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(k)), nil))
+		eps := new(big.Rat).SetFrac(big.NewInt(1), new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(rapid.IntRange(1, 30).Draw(t, "k'"))), nil))
+		twins := rapid.IntRange(0, 3).Draw(t, "twins")
+		C := max(base.Classes, 2)
+		var in [][]*big.Rat
+		var lab []int
+		for i := 0; i < base.N; i++ {
+			x := base.Input(i)
+			y := make([]*big.Rat, len(x))
+			for k := range x {
+				y[k] = new(big.Rat).Mul(x[k], scale)
+			}
+			in = append(in, y)
+			lab = append(lab, base.Labels[i])
+			if i < twins {
+				z := append([]*big.Rat(nil), y...)
+				z[0] = new(big.Rat).Add(z[0], eps)
+				in = append(in, z)
+				lab = append(lab, (base.Labels[i]+1)%C)
+			}
+		}
+		d, err := cert.NewDataset(in, lab, nil, C)
+		if err != nil {
+			t.Fatal(err)
+		}
+		variant := rapid.IntRange(0, 2).Draw(t, "variant")
+		o := []DeepOptions{{}, {NativeStepID: true}, {Wide: true, W: big.NewRat(2, 3)}}[variant]
+		r, err := Park(d, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if k == 0 && !r.Summary.HypothesisHolds {
+			t.Fatalf("outside the theorem's bounds: %s", r.Summary.Evaluated)
+		}
+		for _, eng := range cert.Engines {
+			rep, err := cert.Check(r.Cert, cert.Options{Engine: eng, Theorems: theorems.Table})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.Status != cert.Verified {
+				t.Fatalf("variant %d, engine %v: %v %+v", variant, eng, rep.Status, rep.First)
+			}
+		}
+	})
+}
+
+// TestParkEmptyHalving: a Lemma 15 halving with no value in [T, K) moves nothing; it used
+// to panic building a layer from no thresholds (found by TestParkAnyRangeRapid).
+func TestParkEmptyHalving(t *testing.T) {
+	var in [][]*big.Rat
+	var lab []int
+	for i, x := range []string{"0", "1/100", "2", "201/100", "-1", "-99/100", "5"} {
+		v, _ := new(big.Rat).SetString(x)
+		in = append(in, []*big.Rat{v})
+		lab = append(lab, i%2)
+	}
+	d, err := cert.NewDataset(in, lab, nil, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range []DeepOptions{{}, {NativeStepID: true}, {Wide: true, W: big.NewRat(2, 3)}} {
+		r, err := Park(d, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		deepCheck(t, r)
+	}
+}

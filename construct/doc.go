@@ -23,6 +23,12 @@
 //	                           YunDeepClassify adds a one-hot layer
 //	telgarsky2015_sawtooth.go  Telgarsky 2015                   the sawtooth m^(L)
 //	zigzag.go                  beyond the paper: ≈ d1·d2/2 points with the widths of Thm 3.1
+//	park2021_thm1.go           Park, Lee, Yun, Shin 2021,        width 3, O(N^{2/3}) parameters;
+//	                           Thms 1 and 2                      any Δ, depth growing with log Δ
+//	park2021_thm3.go           Park et al. 2021, Thm 3           its sufficient conditions, decided
+//	vardi2022_thm31.go         Vardi, Yehudai, Shamir 2022,      width 12, Õ(√N) parameters;
+//	                           Thms 3.1 and 5.1                  parts side by side for depth L
+//	vardi2022_thm62.go         Vardi et al. 2022, Thm 6.2        bit complexity ≤ B, depth Õ(N/B)
 //
 // Shared pieces are in project.go (the projection), blocks.go (the three-layer block
 // skeleton) and certificate.go (options, summary, the certificate's common claims).

@@ -34,7 +34,10 @@ import (
 //     The range K may have any number of bits (near-collisions 10⁻³⁰ apart, 30-digit
 //     coordinates): T and b are exact integers, one layer per halving, so this stage has
 //     about log₂ K − 2·log₂ N layers — the depth grows with log Δ, as the theorems say.
-//     Below 2^62 the values are int64 (the same offsets, faster); N < 2^31.
+//     Below 2^62 the values are int64 (the same offsets, faster); N < 2^31. K is the range
+//     of the integer projection, which is not divided by its smallest gap: for data on a
+//     coarse lattice (all coordinates multiples of 10^30, say) log₂ K exceeds log₂ Δ and
+//     the theorem claim may then report the network outside its bounds.
 //  3. Lemma 6/15: K ↦ T = ⌈K/2⌉ with the values in [T, K) split into blocks of at most
 //     ⌊T/N⌋ points, block i shifted by its own searched offset b_i; f(x) = x +
 //     Σ c_i·1[x ≥ M_i] − T·Σ 1[x ≥ e_i]. Width 3: one STEP per layer with x and the
@@ -100,6 +103,9 @@ func Park(d *cert.Dataset, o DeepOptions) (*Result, error) {
 	}
 	// Stage 3: Lemma 15 blocks.
 	for _, s := range plan.shrink {
+		if len(s.M) == 0 {
+			continue // no value in [T, K): the halving moves nothing and needs no layer
+		}
 		type thr struct{ theta, coef int64 }
 		var ts []thr
 		for i := range s.M {

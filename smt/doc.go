@@ -44,4 +44,11 @@
 // a no-fit claim that rests on a solver when given the file it names
 // (CheckOptions.ReadFile), after checking the file's SHA-256 (proof.go). Solver processes
 // are killed when the context ends and, on Linux, when this process dies.
+//
+// # Shards
+//
+// CheckCertificate's work is a fixed list of items — the point chunks, then the claims
+// checked whole — that CheckShard cuts into n shards (item k to shard k mod n + 1) and
+// MergeCheck folds back in item order; CheckCertificate is the one-shard run merged, so a
+// merge of any n shards gives a single run's verdicts, failures and counts (shard.go).
 package smt

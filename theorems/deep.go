@@ -86,7 +86,7 @@ func deepTheorem(id string) theorem {
 	return theorem{ // park2021-thm1
 		statement: "x_1..x_N Δ-separated (max‖x_i−x_j‖ < Δ·min‖x_i−x_j‖), labels in [C]; Thm 1 at w = 2/3, bounds with " +
 			"our constants: hidden layers ≤ 4·(ℓd + λ_Δ + 2ℓN) + 24·⌈N^{2/3}⌉·(ℓC + 1) + 16, " +
-			"parameters ≤ 4d + 8·(λ_Δ + ℓd + 2ℓN) + 64·⌈N^{2/3}⌉·(ℓC + 1)",
+			"parameters ≤ 4d + 48·(λ_Δ + ℓd + 2ℓN) + 64·⌈N^{2/3}⌉·(ℓC + 1)",
 		shape: deepShape,
 		hyp:   parkHyp(true),
 		promise: func(in cert.TheoremInstance) cert.TheoremSizes {
@@ -486,10 +486,12 @@ func parkHyp(thm1 bool) func(c *cert.Certificate, in cert.TheoremInstance) []cer
 		if !thm1 {
 			return []cert.Comparison{cmp("width ≤ 3"+head, width, "<=", 3), cmp(hidText, hidden, "<=", hB)}
 		}
-		pB := 4*int64(d.D) + 8*int64(lD+ld+2*lN) + 64*n23*int64(lC+1)
+		// The range reduction (Lemma 14) has at most 4·(ℓd + λ_Δ + 2ℓN) ReLU layers of width
+		// 3, 12 parameters each: 48 per unit of λ_Δ (8 was too few once Δ dominates N^{2/3}).
+		pB := 4*int64(d.D) + 48*int64(lD+ld+2*lN) + 64*n23*int64(lC+1)
 		return []cert.Comparison{
 			cmp(hidText+head, hidden, "<=", hB),
-			cmp("parameters ≤ 4d + 8·(λ_Δ + ℓd + 2ℓN) + 64·⌈N^{2/3}⌉·(ℓC + 1)", s.Parameters, "<=", pB),
+			cmp("parameters ≤ 4d + 48·(λ_Δ + ℓd + 2ℓN) + 64·⌈N^{2/3}⌉·(ℓC + 1)", s.Parameters, "<=", pB),
 		}
 	}
 }

@@ -44,12 +44,20 @@ type shardFlags struct {
 	count int    // n for --shard auto on a Kubernetes Indexed Job
 	dir   string // where the partial result goes
 	i, n  int    // the shard, once parsed (sizes)
+	round int    // 2: a second round over the cases a first round left open (smt exists)
+	from  string // the first round's partial results (with round 2)
 }
 
 func (f *shardFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.spec, "shard", "", "run shard i of n (1-based, i/n), or auto: from SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT or JOB_COMPLETION_INDEX; writes a partial result for certify merge")
 	fs.IntVar(&f.count, "shard-count", 0, "n for --shard auto under a Kubernetes Indexed Job (default: CERTIFY_SHARD_COUNT)")
 	fs.StringVar(&f.dir, "shard-dir", ".", "folder for the partial result (shard-I-of-N.json)")
+}
+
+// registerRounds adds --round and --from (smt exists --encoding split).
+func (f *shardFlags) registerRounds(fs *pflag.FlagSet) {
+	fs.IntVar(&f.round, "round", 1, "with --shard: 2 shards only the cases the first round (--from) left open")
+	fs.StringVar(&f.from, "from", "", "with --round 2: the folder of the first round's partial results (every shard)")
 }
 
 // maxShards bounds n.
@@ -111,6 +119,11 @@ type shardJob struct {
 	MaxDigits  int      `json:"max_digits"`
 	Shards     int      `json:"shards"`
 	Outputs    []string `json:"outputs,omitempty"` // the files a single run writes: witness, smt2 (base names)
+	// Round 2 is a second round over the cases round 1 (of FromShards shards) left open,
+	// Open their indices.
+	Round      int   `json:"round,omitempty"`
+	FromShards int   `json:"from_shards,omitempty"`
+	Open       []int `json:"open,omitempty"`
 	// Inputs are the files the job reads, by the path given and their SHA-256.
 	Inputs   []shardInput `json:"inputs,omitempty"`
 	Check    *checkJob    `json:"check,omitempty"`
@@ -137,7 +150,7 @@ type shardPartial struct {
 	CheckSMT *smt.CheckPartial  `json:"check_smt,omitempty"`
 	Capacity *capacityPartial   `json:"capacity,omitempty"`
 	Audit    *audit.ShardReport `json:"audit,omitempty"`
-	Sizes    []sizesItem        `json:"sizes,omitempty"`
+	Sizes    *sizesPartial      `json:"sizes,omitempty"`
 }
 
 const partialFormat = "certify-partial/1"
@@ -183,9 +196,40 @@ func runSMTExistsShard(o *smtExistsOptions, s *streams, solver smt.Solver, a sea
 	if o.smt2 == "" {
 		p.Job.Outputs[1] = ""
 	}
+	keep := func(int) bool { return false }
+	if o.shard.round == 2 {
+		first, open, err := firstRound(o.shard.from, p.Job, a, d)
+		if err != nil {
+			return malformed(err)
+		}
+		p.Job.Round, p.Job.FromShards, p.Job.Open = 2, first.Shards, open
+		orbit, err := search.SplitOrbitOf(a, d)
+		if err != nil {
+			return malformed(err)
+		}
+		// The open orbits, in order, round robin over the second round's shards.
+		rank := map[int]int{}
+		for _, k := range open {
+			if _, ok := rank[orbit[k]]; !ok {
+				rank[orbit[k]] = len(rank)
+			}
+		}
+		isOpen := map[int]bool{}
+		for _, k := range open {
+			isOpen[k] = true
+		}
+		keep = func(k int) bool { return isOpen[k] && rank[orbit[k]]%n == i-1 }
+	} else if o.shard.round != 1 || o.shard.from != "" {
+		return malformed(fmt.Errorf("--round %d --from %q: give --round 2 --from DIR (the first round's partials), or neither", o.shard.round, o.shard.from))
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
 	defer cancel()
-	sp, err := search.ExistsSplitShard(ctx, solver, a, d, digits, i, n)
+	var sp *search.SplitPartial
+	if o.shard.round == 2 {
+		sp, err = search.ExistsSplitCases(ctx, solver, a, d, digits, keep)
+	} else {
+		sp, err = search.ExistsSplitShard(ctx, solver, a, d, digits, i, n)
+	}
 	if errors.Is(err, smt.ErrBadQuery) || errors.Is(err, smt.ErrTooLarge) {
 		return malformed(err)
 	}
@@ -366,6 +410,8 @@ func sameJob(a, b shardJob) string {
 		return fmt.Sprintf("max digits %d, not %d", b.MaxDigits, a.MaxDigits)
 	case a.Shards != b.Shards:
 		return fmt.Sprintf("%d shards, not %d", b.Shards, a.Shards)
+	case a.Round != b.Round || a.FromShards != b.FromShards || fmt.Sprint(a.Open) != fmt.Sprint(b.Open):
+		return fmt.Sprintf("round %d over %v (of %d shards), not round %d over %v (of %d)", b.Round, b.Open, b.FromShards, a.Round, a.Open, a.FromShards)
 	case strings.Join(a.Outputs, "\x00") != strings.Join(b.Outputs, "\x00"):
 		return fmt.Sprintf("outputs %q, not %q", b.Outputs, a.Outputs)
 	}
@@ -384,28 +430,56 @@ func btoi(b bool) int {
 	return 0
 }
 
-func runMerge(o *mergeOptions, s *streams) error {
-	parts, paths, err := readPartials(o.dirs)
+// firstRound reads the complete first round in dir, of the job job (but for n), and
+// returns its job and the cases it left open.
+func firstRound(dir string, job shardJob, a search.Arch, d *cert.Dataset) (shardJob, []int, error) {
+	if dir == "" {
+		return shardJob{}, nil, errors.New("--round 2: give the first round's partial results with --from DIR")
+	}
+	parts, paths, err := readPartials([]string{dir})
 	if err != nil {
-		return malformed(err)
+		return shardJob{}, nil, err
 	}
+	first, err := completeJob(parts, paths)
+	if err != nil {
+		return shardJob{}, nil, err
+	}
+	want := job
+	want.Shards = first.Shards
+	if first.Round != 0 {
+		return shardJob{}, nil, fmt.Errorf("--from %s: round %d, not a first round", dir, first.Round)
+	}
+	if why := sameJob(first, want); why != "" {
+		return shardJob{}, nil, fmt.Errorf("--from %s is of another job: %s", dir, why)
+	}
+	var open []int
+	for _, p := range parts {
+		for _, c := range p.Split.Cases {
+			if c.Outcome == search.OutcomeUnknown {
+				open = append(open, c.Index)
+			}
+		}
+	}
+	sort.Ints(open)
+	return first, open, nil
+}
+
+// completeJob checks that parts are the n shards of one job, each once.
+func completeJob(parts []*shardPartial, paths []string) (shardJob, error) {
 	job := parts[0].Job
-	if o.out == "" && job.Command != "check --smt" {
-		return malformed(errors.New("merge: give the output folder with -o DIR"))
-	}
 	seen := map[int]string{}
 	for k, p := range parts {
 		if why := sameJob(job, p.Job); why != "" {
-			return malformed(fmt.Errorf("%s is of another job than %s: %s", paths[k], paths[0], why))
+			return job, fmt.Errorf("%s is of another job than %s: %s", paths[k], paths[0], why)
 		}
 		if p.Job.Command == "smt exists" && dataSHA256(p.Data) != p.Job.DataSHA256 {
-			return malformed(fmt.Errorf("%s: its data do not hash to its data_sha256", paths[k]))
+			return job, fmt.Errorf("%s: its data do not hash to its data_sha256", paths[k])
 		}
 		if p.Shard < 1 || p.Shard > job.Shards || filepath.Base(paths[k]) != partialName(p.Shard, job.Shards) {
-			return malformed(fmt.Errorf("%s: shard %d of %d under another name", paths[k], p.Shard, job.Shards))
+			return job, fmt.Errorf("%s: shard %d of %d under another name", paths[k], p.Shard, job.Shards)
 		}
 		if prev, dup := seen[p.Shard]; dup {
-			return malformed(fmt.Errorf("shard %d of %d is given twice: %s and %s", p.Shard, job.Shards, prev, paths[k]))
+			return job, fmt.Errorf("shard %d of %d is given twice: %s and %s", p.Shard, job.Shards, prev, paths[k])
 		}
 		seen[p.Shard] = paths[k]
 	}
@@ -420,7 +494,68 @@ func runMerge(o *mergeOptions, s *streams) error {
 		}
 	}
 	if len(missing) > 0 {
-		return malformed(fmt.Errorf("missing shards: %s (of %d)", strings.Join(missing, ", "), job.Shards))
+		return job, fmt.Errorf("missing shards: %s (of %d)", strings.Join(missing, ", "), job.Shards)
+	}
+	return job, nil
+}
+
+func runMerge(o *mergeOptions, s *streams) error {
+	parts, paths, err := readPartials(o.dirs)
+	if err != nil {
+		return malformed(err)
+	}
+	// A second round of a split: its partials replace the first round's open cases.
+	var first, second []*shardPartial
+	var firstPaths, secondPaths []string
+	for k, p := range parts {
+		if p.Job.Round == 2 {
+			second, secondPaths = append(second, p), append(secondPaths, paths[k])
+		} else {
+			first, firstPaths = append(first, p), append(firstPaths, paths[k])
+		}
+	}
+	if len(second) > 0 {
+		if len(first) == 0 {
+			return malformed(errors.New("merge: a second round without its first (give both folders)"))
+		}
+		j1, err := completeJob(first, firstPaths)
+		if err != nil {
+			return malformed(err)
+		}
+		j2, err := completeJob(second, secondPaths)
+		if err != nil {
+			return malformed(err)
+		}
+		want := j2
+		want.Shards, want.Round, want.FromShards, want.Open = j2.FromShards, j1.Round, j1.FromShards, j1.Open
+		if why := sameJob(j1, want); why != "" {
+			return malformed(fmt.Errorf("the second round (%s) is not of the first round's job (%s): %s", secondPaths[0], firstPaths[0], why))
+		}
+		var open []int
+		for _, p := range first {
+			kept := p.Split.Cases[:0:0]
+			for _, c := range p.Split.Cases {
+				if c.Outcome == search.OutcomeUnknown {
+					open = append(open, c.Index)
+				} else {
+					kept = append(kept, c)
+				}
+			}
+			p.Split.Cases = kept
+		}
+		sort.Ints(open)
+		if fmt.Sprint(open) != fmt.Sprint(j2.Open) {
+			return malformed(fmt.Errorf("the second round is over cases %v; the first left %v open", j2.Open, open))
+		}
+		parts, paths = append(first, second...), append(firstPaths, secondPaths...)
+		return mergeSplitJob(o, s, j1, parts, paths)
+	}
+	job, err := completeJob(parts, paths)
+	if err != nil {
+		return malformed(err)
+	}
+	if o.out == "" && job.Command != "check --smt" && (job.Command != "sizes" || job.Sizes == nil || job.Sizes.Plot != "") {
+		return malformed(errors.New("merge: give the output folder with -o DIR"))
 	}
 	switch job.Command {
 	case "check --smt":
@@ -432,6 +567,10 @@ func runMerge(o *mergeOptions, s *streams) error {
 	case "sizes":
 		return mergeSizesJob(o, s, job, parts, paths)
 	}
+	return mergeSplitJob(o, s, job, parts, paths)
+}
+
+func mergeSplitJob(o *mergeOptions, s *streams, job shardJob, parts []*shardPartial, paths []string) error {
 	if job.Command != "smt exists" || job.Encoding != string(search.EncSplit) {
 		return malformed(fmt.Errorf("merge: command %q, encoding %q: only smt exists --encoding split is merged", job.Command, job.Encoding))
 	}

@@ -30,6 +30,11 @@ type sizesJob struct {
 	Items        int    `json:"items"`
 }
 
+// sizesPartial is a shard's rows.
+type sizesPartial struct {
+	Rows []sizesItem `json:"rows"`
+}
+
 // sizesItem is one row of a shard.
 type sizesItem struct {
 	Item int `json:"item"`
@@ -68,14 +73,14 @@ func writeSizesShard(o *sizesOptions, s *streams, rows []sizeRow, items int) err
 		}
 		job.Inputs = append(job.Inputs, shardInput{Path: path, SHA256: sum})
 	}
-	part := &shardPartial{Format: partialFormat, Job: job, Shard: i, Sizes: []sizesItem{}}
+	part := &shardPartial{Format: partialFormat, Job: job, Shard: i, Sizes: &sizesPartial{Rows: []sizesItem{}}}
 	j := 0
 	for k := 0; k < items; k++ {
 		if k%n == i-1 {
 			if j >= len(rows) {
 				return fmt.Errorf("sizes shard: %d rows for more items", len(rows))
 			}
-			part.Sizes = append(part.Sizes, sizesItem{Item: k, sizeRow: rows[j]})
+			part.Sizes.Rows = append(part.Sizes.Rows, sizesItem{Item: k, sizeRow: rows[j]})
 			j++
 		}
 	}
@@ -83,7 +88,7 @@ func writeSizesShard(o *sizesOptions, s *streams, rows []sizeRow, items int) err
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(s.out, "shard %d/%d of sizes: %d of %d rows\nwrote %s\n", i, n, len(part.Sizes), items, path)
+	fmt.Fprintf(s.out, "shard %d/%d of sizes: %d of %d rows\nwrote %s\n", i, n, len(part.Sizes.Rows), items, path)
 	return nil
 }
 
@@ -100,8 +105,8 @@ func mergeSizesJob(o *mergeOptions, s *streams, job shardJob, parts []*shardPart
 		if p.Sizes == nil {
 			return malformed(fmt.Errorf("%s: a partial of sizes without its rows", paths[k]))
 		}
-		for j := range p.Sizes {
-			it := &p.Sizes[j]
+		for j := range p.Sizes.Rows {
+			it := &p.Sizes.Rows[j]
 			if it.Item < 0 || it.Item >= sj.Items || it.Item%job.Shards != p.Shard-1 {
 				return malformed(fmt.Errorf("%s: row %d is not in shard %d's share of %d rows", paths[k], it.Item, p.Shard, sj.Items))
 			}

@@ -19,7 +19,7 @@ func runCLI(args ...string) (string, string, int) {
 
 // solverTimes masks what differs between a single run and a merge of shards: the
 // solver's time and query count, the seconds of a row.
-var solverTimes = regexp.MustCompile(`"time_ns": [0-9]+|"queries": [0-9]+|[0-9]+ queries, [0-9.]+[a-zµ]+|"seconds": [0-9.e+-]+| [0-9]+\.[0-9]{2}\n`)
+var solverTimes = regexp.MustCompile(`\b[0-9]+\.[0-9]{2}s?\b|"build_seconds": [0-9.e+-]+|"check_seconds": [0-9.e+-]+|"time_ns": [0-9]+|"queries": [0-9]+|[0-9]+ queries, [0-9.]+[a-zµ]+|"seconds": [0-9.e+-]+`)
 
 func masked(s string) string { return solverTimes.ReplaceAllString(s, "…") }
 
@@ -117,6 +117,68 @@ func sameFiles(t *testing.T, a, b string) {
 		y, err := os.ReadFile(filepath.Join(b, filepath.Base(name)))
 		if err != nil || !bytes.Equal(x, y) {
 			t.Errorf("%s differs from the single run's (%v)", filepath.Join(b, filepath.Base(name)), err)
+		}
+	}
+}
+
+// audit in 1, 2, 3 and 7 shards, merged, writes the same certificates and reports and
+// prints the same report (seconds and the output folder's name aside) as a single run:
+// a claim refuted at one instance (the later ones not tried), proved claims and a capped
+// claim.
+func TestAuditShardsMerge(t *testing.T) {
+	args := []string{"audit", "--claims", filepath.Join("testdata", "shard_claims.json"), "--no-solver", "--known", "none", "--budget", "1m", "--quiet", "--json"}
+	one := filepath.Join(t.TempDir(), "out")
+	want, _, code := runCLI(append(args, "-o", one)...)
+	if code != 0 {
+		t.Fatalf("single run: exit %d\n%s", code, want)
+	}
+	for _, n := range []int{1, 2, 3, 7} {
+		merged := filepath.Join(t.TempDir(), "out")
+		got, gotCode := shardAndMerge(t, n, merged, append(args, "-o", "ignored")...)
+		got = strings.ReplaceAll(got, merged, one)
+		if gotCode != code || masked(got) != masked(want) {
+			t.Errorf("audit in %d shards: exit %d, want %d\n--- merged\n%s--- single\n%s", n, gotCode, code, got, want)
+		}
+		for _, name := range []string{"report.json", "report.md"} {
+			a, _ := os.ReadFile(filepath.Join(one, name))
+			b, _ := os.ReadFile(filepath.Join(merged, name))
+			if masked(strings.ReplaceAll(string(b), merged, one)) != masked(string(a)) {
+				t.Errorf("audit in %d shards: %s differs", n, name)
+			}
+		}
+		names, _ := filepath.Glob(filepath.Join(one, "*.json"))
+		for _, name := range names {
+			if filepath.Base(name) == "report.json" {
+				continue
+			}
+			a, _ := os.ReadFile(name)
+			b, err := os.ReadFile(filepath.Join(merged, filepath.Base(name)))
+			if err != nil || !bytes.Equal(a, b) {
+				t.Errorf("audit in %d shards: %s differs (%v)", n, filepath.Base(name), err)
+			}
+		}
+	}
+}
+
+// sizes in 1, 2, 3 and 7 shards (9 rows: 7 shards leave none to some), merged, prints
+// the same table and draws the same plot as a single run.
+func TestSizesShardsMerge(t *testing.T) {
+	data := filepath.Join("..", "..", "testdata", "data", "iris.csv")
+	for _, extra := range [][]string{{"--n", "5,10,20", "--methods", "zhang,yun,park"}, {"--n", "4,8", "--methods", "yun,vardi", "--json"}} {
+		dir := t.TempDir()
+		args := append([]string{"sizes", "--data", data, "--plot", filepath.Join(dir, "sizes.svg")}, extra...)
+		want, _, code := runCLI(args...)
+		for _, n := range []int{1, 2, 3, 7} {
+			merged := t.TempDir()
+			got, gotCode := shardAndMerge(t, n, merged, args...)
+			if gotCode != code || masked(got) != masked(want) {
+				t.Errorf("%v in %d shards: exit %d, want %d\n--- merged\n%s--- single\n%s", extra, n, gotCode, code, got, want)
+			}
+			a, _ := os.ReadFile(filepath.Join(dir, "sizes.svg"))
+			b, err := os.ReadFile(filepath.Join(merged, "sizes.svg"))
+			if err != nil || !bytes.Equal(a, b) {
+				t.Errorf("%v in %d shards: the plot differs (%v)", extra, n, err)
+			}
 		}
 	}
 }

@@ -431,6 +431,7 @@ rationalised.`,
 	f.StringVarP(&o.out, "output", "o", "", "write the witness certificate here")
 	f.StringVar(&o.smt2, "smt2", "", "also write the query as SMT-LIB 2 to this file (check-sat only, for any solver to re-run; for an unsat split, the proof as it was run)")
 	o.shard.register(f)
+	o.shard.registerRounds(f)
 	return cmd
 }
 

@@ -44,7 +44,7 @@ fi
 echo "slurm ci: ok: $NSHARDS shards of widths $WIDTHS, N = $N on Slurm, merged = single run ($(cat "$WORK/a1"))"
 
 # check --smt: one point per query, so that the shards share the points.
-CERT=${CERT:-$PWD/testdata/certs/valid/theorem_yun_classify.json}
+CERT=${CERT:-$HERE/../../testdata/certs/valid/theorem_yun_classify.json}
 mask() { sed -E 's/"time_ns": [0-9]+|"queries": [0-9]+/…/g; s/[0-9]+ queries, [0-9.]+[a-zµ]+/…/' "$1"; }
 code=0; timeout 300 "$CERTIFY" check --smt --json --smt-chunk 1 "$CERT" > "$WORK/check-single.json" || code=$?
 [ "$code" -le 1 ] || fail "check --smt on one machine: exit $code"

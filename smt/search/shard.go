@@ -260,3 +260,40 @@ func MergeSplit(a Arch, d *cert.Dataset, maxDigits int, parts []*SplitPartial) (
 
 // caseName is a case's printed name, as in scripts and partial results.
 func caseName(cs []splitUnit) string { return fmt.Sprint(cs) }
+
+// SplitOrbitOf gives, for each case of the split of a over d, its orbit (0-based, in
+// the order of the cases; see SplitShardOf).
+func SplitOrbitOf(a Arch, d *cert.Dataset) ([]int, error) {
+	names, err := SplitCaseNames(a, d)
+	if err != nil {
+		return nil, err
+	}
+	shard, err := SplitShardOf(a, d, max(len(names), 1))
+	if err != nil {
+		return nil, err
+	}
+	for i := range shard {
+		shard[i]--
+	}
+	return shard, nil
+}
+
+// ExistsSplitCases runs the split of a over d on the cases keep accepts only (a shard
+// of a second round: the cases a first round left open), as ExistsSplitShard does but
+// without the first level's per-case limit: each case is first given its share of the
+// time left (the first round has shown it to need more than its limit).
+func ExistsSplitCases(ctx context.Context, s smt.Solver, a Arch, d *cert.Dataset, maxDigits int, keep func(k int) bool) (*SplitPartial, error) {
+	if a.Outputs == 0 {
+		a.Outputs = 1
+	}
+	if err := splitSupported(a, d); err != nil {
+		return nil, err
+	}
+	xs := distinctInputs(d)
+	cases := splitCases(len(xs), a.Hidden[0])
+	p := &SplitPartial{Total: len(cases), Solver: s.Name(), WitnessCase: -1}
+	if err := runSplitCasesLimit(ctx, s, a, d, xs, cases, keep, maxDigits, 0, p); err != nil {
+		return nil, err
+	}
+	return p, nil
+}

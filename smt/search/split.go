@@ -302,6 +302,13 @@ func existsSplit(ctx context.Context, s smt.Solver, a Arch, d *cert.Dataset, max
 // runSplitCases runs the split on the cases of cases that keep selects (all of them when
 // keep is nil), recording each one's outcome in p.
 func runSplitCases(ctx context.Context, s smt.Solver, a Arch, d *cert.Dataset, xs []*big.Rat, cases [][]splitUnit, keep func(int) bool, maxDigits int, p *SplitPartial) error {
+	return runSplitCasesLimit(ctx, s, a, d, xs, cases, keep, maxDigits, splitCaseLimit, p)
+}
+
+// runSplitCasesLimit is runSplitCases with firstLimit bounding each case of the first
+// level (a second round of shards gives its cases, each already past the first round's
+// limit, the time left shared instead: firstLimit 0).
+func runSplitCasesLimit(ctx context.Context, s smt.Solver, a Arch, d *cert.Dataset, xs []*big.Rat, cases [][]splitUnit, keep func(int) bool, maxDigits int, firstLimit time.Duration, p *SplitPartial) error {
 	start := time.Now()
 	defer func() { p.Time = time.Since(start) }()
 	canSub := len(a.Hidden) >= 2 && len(xs) <= split2MaxPoints
@@ -369,7 +376,7 @@ func runSplitCases(ctx context.Context, s smt.Solver, a Arch, d *cert.Dataset, x
 			per := splitCaseLimit
 			if dl, ok := ctx.Deadline(); ok {
 				left := time.Until(dl)
-				if round > 0 {
+				if round > 0 || firstLimit == 0 {
 					per = left / time.Duration(len(pending)-i)
 				} else {
 					per = min(per, max(left/time.Duration(len(pending)-i), 200*time.Millisecond))
