@@ -82,12 +82,14 @@ func TestWholeClaimsHonourTimeout(t *testing.T) {
 // The number size limit bounds the numbers that compound in claims checked as a whole:
 // the product ∏(1 + (p−1)·m_l) of a no-fit claim by pieces (one factor per layer), the
 // sums of a Farkas leaf (a denominator per row) and the entries of the elimination that
-// decides a hyperplane's affine independence (quotients of minors). Past it the claim is Undecided (limit-reached) naming the limit; under it the
+// decides a hyperplane's affine independence (quotients of minors; the last point's
+// denominator 2^64 keeps the data rational, so that the exact elimination runs rather
+// than the residues modulo 2^61 − 1 that decide integer data of full rank). Past it the claim is Undecided (limit-reached) naming the limit; under it the
 // verdict is unchanged.
 func TestWholeClaimsHonourBitLimit(t *testing.T) {
 	plane := `{"format": "certify/v1",
  "network": {"input_dim": 3, "layers": [{"activation": "identity", "weights": [["0", "0", "1"]], "biases": ["0"]}]},
- "dataset": {"task": "regression", "inputs": [["0", "0", "1"], ["37", "91", "1"], ["53", "17", "1"], ["0", "0", "0"]],
+ "dataset": {"task": "regression", "inputs": [["0", "0", "1"], ["37", "91", "1"], ["53", "17", "1"], ["1/18446744073709551616", "0", "0"]],
    "targets": [["1"], ["1"], ["1"], ["0"]]},
  "claims": [{"kind": "hyperplanes", "planes": [{"normal": ["0", "0", "1"], "offset": "1", "points": [0, 1, 2]}]}]}`
 	read := func(name string) string {
