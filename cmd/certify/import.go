@@ -32,6 +32,7 @@ type importOptions struct {
 	activations string
 	layers      string
 	json        bool
+	float       floatFlags
 }
 
 func newImportCmd(g *globalOptions, s *streams) *cobra.Command {
@@ -73,6 +74,7 @@ or bad usage; 3 undecided.`,
 	f.StringVar(&o.layers, "layers", "", "safetensors/npz: the layer name prefixes in order, comma-separated (default: natural order of the names)")
 	f.BoolVar(&o.json, "json", false, "print a JSON summary on stdout")
 	o.data.add(cmd)
+	o.float.add(cmd)
 	return cmd
 }
 
@@ -221,7 +223,11 @@ func runImport(o *importOptions, s *streams) error {
 	for k, v := range inlineParams {
 		params[k] = v
 	}
-	c := &cert.Certificate{Format: cert.FormatV1, Network: net, Source: ref, Claims: []cert.Claim{claim},
+	fcs, err := o.float.claims(net, d, []cert.Claim{claim})
+	if err != nil {
+		return malformed(err)
+	}
+	c := &cert.Certificate{Format: cert.FormatV1, Network: net, Source: ref, Claims: append([]cert.Claim{claim}, fcs...),
 		Provenance: cert.Provenance{Producer: "certify import", Params: params, Notes: strings.Join(m.Notes, "; ")}}
 	if ref == nil {
 		c.Data = d // inline: the file's labels are not the kernel's
