@@ -76,11 +76,11 @@
 //
 // What a verdict rests on, with line counts (TestDocListsFiles keeps this list true).
 // The core (3231 lines) — every verdict rests on it, whichever claims and engine;
-// with the fast engines and the kinds below, 6852 lines:
+// with the fast engines and the kinds below, 7420 lines:
 //
 //	doc.go          115  this contract
 //	verdict.go      100  statuses, reports, failures, malformed-input errors
-//	codes.go         99  the stable codes of refuted and undecided claims
+//	codes.go        110  the stable codes of refuted and undecided claims
 //	claims.go       169  the claim types and the closed table of kinds
 //	num.go          103  exact rationals from strings
 //	network.go      241  networks, activations, states, sizes
@@ -105,6 +105,11 @@
 //	nofit.go        354  no-fit: piece counting and monotonicity
 //	farkas.go       722  no-fit: case splits (one or two layers) with exact Farkas leaves
 //	theorem.go      431  theorem instances (with the formulas of certify/theorems)
+//	floatbound.go   391  float claims: the rounding-error bound in an IEEE format
+//	floatcheck.go   167  float claims: the verdict, the exact plain-order simulation
+//
+// A float claim also rests on package certify/internal/ieee (ieee.go, about 115 lines):
+// the exact rounding of rationals to IEEE formats, with integers.
 //
 // Reading rests on package certify/internal/strictjson (one reading of JSON: exact-case
 // keys, no duplicates, no null; strictjson.go, about 910 lines). A theorem claim checked
