@@ -105,10 +105,17 @@ func validateFloat(cl FloatClaim, path string, c *Certificate) error {
 // nearest to failing; threshold: f − t for class 1, t − f for class 0; epsilon:
 // ε − |f_k − y_k| at the worst k) and the error bound it must beat (E_c + E_j, E, E_k).
 // Bound is nil when the model does not apply (a value may overflow; Nu ≥ 1/2); Why says so.
+// A point not proven is simulated: Wrong when the plain-order evaluation breaks the rule
+// (at output Unit, with the computed value Got), Overflow naming where it became infinite.
 type FloatPoint struct {
-	Proven        bool
-	Margin, Bound *big.Rat
-	Why           string
+	Proven        bool     `json:"proven"`
+	Margin, Bound *big.Rat `json:"-"`
+	Why           string   `json:"why,omitempty"`
+	Wrong         bool     `json:"wrong_in_plain_order,omitempty"`
+	Unit          int      `json:"unit"`
+	Got           *big.Rat `json:"-"`
+	want, msg     string
+	Overflow      string `json:"overflow,omitempty"`
 }
 
 // floatNet is a network's parameters rounded to a format, and in integer form: layer l's

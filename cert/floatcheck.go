@@ -7,6 +7,9 @@ package cert
 import (
 	"fmt"
 	"math/big"
+	"runtime"
+	"sync"
+	"sync/atomic"
 
 	"certify/internal/ieee"
 )
@@ -79,24 +82,65 @@ func FloatEval(n *Network, format string, x []*big.Rat) ([]*big.Rat, string) {
 	return newFloatNet(n, f).simulate(x)
 }
 
-// FloatPoints computes the bound of the claim at every point of d, for reports (Check
-// decides the claim). The claim must have been validated against n and d.
+// FloatPoints decides the claim at every point of d, for reports (Check decides the
+// claim from the same pass). The claim must have been validated against n and d.
 func FloatPoints(n *Network, d *Dataset, cl FloatClaim) []FloatPoint {
-	f, _ := ieee.ByName(cl.Format)
-	fn := newFloatNet(n, f)
-	ps := make([]FloatPoint, d.N)
-	for i := range ps {
-		ps[i] = cl.point(fn, d, i)
-	}
+	ps, _ := cl.points(n, d, func() bool { return false }, false)
 	return ps
 }
 
-func (cl FloatClaim) point(fn *floatNet, d *Dataset, i int) FloatPoint {
-	out, errs, why := fn.bound(d.Input(i))
-	if why != "" {
-		return FloatPoint{Why: why}
+// points runs the bound, and the simulation where the bound does not prove the point, on
+// every point, in parallel; it stops early (false) when late() says so. With firstWrong
+// it skips the points after the first one found wrong (the points are taken in order, so
+// every point before it is done).
+func (cl FloatClaim) points(n *Network, d *Dataset, late func() bool, firstWrong bool) ([]FloatPoint, bool) {
+	f, _ := ieee.ByName(cl.Format)
+	fn := newFloatNet(n, f)
+	ps := make([]FloatPoint, d.N)
+	var next atomic.Int64
+	var stopped atomic.Bool
+	var wrongAt atomic.Int64
+	wrongAt.Store(int64(d.N))
+	var wg sync.WaitGroup
+	for w := runtime.GOMAXPROCS(0); w > 0; w-- {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1)) - 1; i < int(wrongAt.Load()) && !stopped.Load(); i = int(next.Add(1)) - 1 {
+				if late() {
+					stopped.Store(true)
+					return
+				}
+				ps[i] = cl.point(fn, d, i)
+				for w := wrongAt.Load(); firstWrong && ps[i].Wrong && int64(i) < w && !wrongAt.CompareAndSwap(w, int64(i)); w = wrongAt.Load() {
+				}
+			}
+		}()
 	}
-	return cl.judge(d, i, out, errs)
+	wg.Wait()
+	return ps, !stopped.Load()
+}
+
+func (cl FloatClaim) point(fn *floatNet, d *Dataset, i int) FloatPoint {
+	p := FloatPoint{Unit: -1}
+	x := d.Input(i)
+	out, errs, why := fn.bound(x)
+	if why != "" {
+		p.Why = why
+	} else {
+		p = cl.judge(d, i, out, errs)
+		p.Unit = -1
+	}
+	if !p.Proven {
+		sim, where := fn.simulate(x)
+		p.Overflow = where
+		if sim != nil {
+			if k, want, msg := cl.wrong(d, i, sim); k >= 0 {
+				p.Wrong, p.Unit, p.Got, p.want, p.msg = true, k, sim[k], want, msg
+			}
+		}
+	}
+	return p
 }
 
 // wrong says whether outputs computed in the format break the rule at point i, and how.
@@ -125,43 +169,42 @@ func (cl FloatClaim) wrong(d *Dataset, i int, out []*big.Rat) (unit int, want, m
 }
 
 func (cl FloatClaim) checkWithin(c *Certificate, index int, bud budget) (Status, int, string, *Failure) {
-	f, _ := ieee.ByName(cl.Format)
-	fn, d := newFloatNet(c.Network, f), c.Data
-	path := fmt.Sprintf("claims[%d]", index)
-	var open *Failure
+	d := c.Data
+	ps, done := cl.points(c.Network, d, bud.late, true)
 	proven := 0
-	for i := 0; i < d.N; i++ {
-		if bud.late() {
-			return Undecided, proven, "", limitFailure(path, bud.timeMsg(i, d.N, "points"))
+	var open *Failure
+	for i, p := range ps {
+		if p.Wrong { // a refutation stands even if a limit stopped the pass
+			return Refuted, proven, "", &Failure{Code: CodeFloatMismatch, Path: fmt.Sprintf("points[%d].output[%d]", i, p.Unit),
+				Point: i, Layer: -1, Unit: p.Unit, Want: p.want, Got: p.Got.RatString(),
+				Message: fmt.Sprintf("evaluated in %s in the plain order (each product rounded, summed from index 0, bias last), %s", cl.Format, p.msg)}
 		}
-		p := cl.point(fn, d, i)
 		if p.Proven {
 			proven++
-			continue
-		}
-		out, why := fn.simulate(d.Input(i))
-		if out != nil {
-			if k, want, msg := cl.wrong(d, i, out); k >= 0 {
-				return Refuted, proven, "", &Failure{Code: CodeFloatMismatch, Path: fmt.Sprintf("points[%d].output[%d]", i, k),
-					Point: i, Layer: -1, Unit: k, Want: want, Got: out[k].RatString(),
-					Message: fmt.Sprintf("evaluated in %s in the plain order (each product rounded, summed from index 0, bias last), %s", f.Name, msg)}
-			}
-		}
-		if open == nil {
+		} else if open == nil && done {
 			open = &Failure{Code: CodeFloatBoundWeak, Path: fmt.Sprintf("points[%d]", i), Point: i, Layer: -1, Unit: -1}
 			if p.Bound == nil {
 				open.Code, open.Message = CodeFloatOverflow, "the error model does not apply: "+p.Why
-				if why != "" {
-					open.Message += "; the plain-order evaluation overflows too (" + why + ")"
+				if p.Overflow != "" {
+					open.Message += "; the plain-order evaluation overflows too (" + p.Overflow + ")"
 				}
 			} else {
 				open.Want, open.Got = "margin > "+p.Bound.RatString(), p.Margin.RatString()
-				open.Message = fmt.Sprintf("the exact margin does not exceed the rounding-error bound in %s; the plain-order evaluation gives the label", f.Name)
+				open.Message = fmt.Sprintf("the exact margin does not exceed the rounding-error bound in %s; the plain-order evaluation gives the label", cl.Format)
 			}
 		}
 	}
-	if open != nil {
-		return Undecided, proven, fmt.Sprintf("proven at %d of %d points in %s", proven, d.N, f.Name), open
+	switch {
+	case !done:
+		return Undecided, 0, "", limitFailure(fmt.Sprintf("claims[%d]", index), fmt.Sprintf("time limit %v reached", bud.timeout))
+	case open != nil:
+		return Undecided, proven, fmt.Sprintf("proven at %d of %d points in %s", proven, d.N, cl.Format), open
 	}
-	return Verified, d.N, fmt.Sprintf("proven at all %d points in %s", d.N, f.Name), nil
+	return Verified, d.N, fmt.Sprintf("proven at all %d points in %s", d.N, cl.Format), nil
+}
+
+// ValidateFloatClaim checks that a float claim fits n and d (as Check would), for callers
+// of FloatPoints.
+func ValidateFloatClaim(cl FloatClaim, n *Network, d *Dataset) error {
+	return validateFloat(cl, "claim", &Certificate{Network: n, Data: d})
 }

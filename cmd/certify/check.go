@@ -80,6 +80,8 @@ type jsonCheckReport struct {
 	*cert.Report
 	Verdict string `json:"verdict"`
 	SMT     any    `json:"smt,omitempty"`
+	// Float lists, per float claim, every point's exact margin and rounding-error bound.
+	Float []floatClaimPoints `json:"float_points,omitempty"`
 }
 
 func runCheck(o *checkOptions, s *streams) error {
@@ -115,7 +117,7 @@ func runCheck(o *checkOptions, s *streams) error {
 		}
 	}
 	if o.json {
-		writeJSON(s.out, jsonCheckReport{File: o.path, Report: rep, Verdict: rep.Status.String(), SMT: smtRep})
+		writeJSON(s.out, jsonCheckReport{File: o.path, Report: rep, Verdict: rep.Status.String(), SMT: smtRep, Float: floatPointsOf(c)})
 	} else {
 		printReport(s.out, o.path, rep)
 	}

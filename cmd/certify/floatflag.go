@@ -70,3 +70,51 @@ func floatClaimString(c cert.FloatClaim) string {
 	}
 	return fmt.Sprintf("float %s, argmax", c.Format)
 }
+
+// floatClaimPoints is one float claim's per-point report in `certify check --json`.
+type floatClaimPoints struct {
+	Claim  int          `json:"claim"`
+	Format string       `json:"format"`
+	Rule   string       `json:"rule"`
+	Points []floatPoint `json:"points"`
+}
+
+// floatPoint is one point of it: the exact margin and the bound it must beat (both
+// exact rationals; absent when the error model does not apply, Why says why), and for a
+// point the bound does not prove, whether the plain-order evaluation breaks the rule.
+type floatPoint struct {
+	Point    int    `json:"point"`
+	Proven   bool   `json:"proven"`
+	Margin   string `json:"margin,omitempty"`
+	Bound    string `json:"bound,omitempty"`
+	Why      string `json:"why,omitempty"`
+	Wrong    bool   `json:"wrong_in_plain_order,omitempty"`
+	Unit     *int   `json:"unit,omitempty"`
+	Computed string `json:"computed,omitempty"`
+	Overflow string `json:"overflow,omitempty"`
+}
+
+// floatPointsOf reports every float claim of c point by point (cert.FloatPoints).
+func floatPointsOf(c *cert.Certificate) []floatClaimPoints {
+	var out []floatClaimPoints
+	for i, cl := range c.Claims {
+		fc, ok := cl.(cert.FloatClaim)
+		if !ok || c.Network == nil || c.Data == nil {
+			continue
+		}
+		r := floatClaimPoints{Claim: i, Format: fc.Format, Rule: fc.Rule, Points: []floatPoint{}}
+		for k, p := range cert.FloatPoints(c.Network, c.Data, fc) {
+			fp := floatPoint{Point: k, Proven: p.Proven, Why: p.Why, Wrong: p.Wrong, Overflow: p.Overflow}
+			if p.Bound != nil {
+				fp.Margin, fp.Bound = p.Margin.RatString(), p.Bound.RatString()
+			}
+			if p.Wrong {
+				u := p.Unit
+				fp.Unit, fp.Computed = &u, p.Got.RatString()
+			}
+			r.Points = append(r.Points, fp)
+		}
+		out = append(out, r)
+	}
+	return out
+}
