@@ -316,9 +316,15 @@ func (fn *floatNet) bound(x []*big.Rat) (out, errs []*big.Rat, why string) {
 	out, errs = make([]*big.Rat, len(an)), make([]*big.Rat, len(an))
 	for k := range an {
 		out[k] = new(big.Rat).SetFrac(an[k], da)
-		errs[k] = new(big.Rat).SetFrac(en[k], unitG)
+		errs[k] = short(en[k], g)
 	}
 	return out, errs, ""
+}
+
+// short is v·2^−g rounded up to at most 64 significant bits (a shorter bound, upwards).
+func short(v *big.Int, g uint) *big.Rat {
+	s := uint(min(max(v.BitLen()-64, 0), int(g)))
+	return new(big.Rat).SetFrac(shiftUp(v, s), new(big.Int).Lsh(bigOne, g-s))
 }
 
 // shiftUp is ⌈v·2^−s⌉ for v ≥ 0.
