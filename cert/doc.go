@@ -105,10 +105,10 @@
 //	nofit.go        354  no-fit: piece counting and monotonicity
 //	farkas.go       722  no-fit: case splits (one or two layers) with exact Farkas leaves
 //	theorem.go      431  theorem instances (with the formulas of certify/theorems)
-//	floatbound.go   404  float claims: the rounding-error bound in an IEEE format
+//	floatbound.go   418  float claims: the rounding-error bound in an IEEE format
 //	floatcheck.go   210  float claims: the verdict, the exact plain-order simulation
 //
-// A float claim also rests on package certify/internal/ieee (ieee.go, about 115 lines):
+// A float claim also rests on package certify/internal/ieee (ieee.go, about 121 lines):
 // the exact rounding of rationals to IEEE formats, with integers.
 //
 // Reading rests on package certify/internal/strictjson (one reading of JSON: exact-case

@@ -240,7 +240,16 @@ func (fn *floatNet) bound(x []*big.Rat) (out, errs []*big.Rat, why string) {
 			sumA.Add(sumA, v)
 		}
 		dz := new(big.Int).Mul(fn.den[li], da)
-		slopes := big.NewInt(1) // the leaky slopes' common denominator
+		exactIn := true // every input of the layer is exact in the format
+		for _, v := range en {
+			exactIn = exactIn && v.Sign() == 0
+		}
+		r := -1 // dz = 2^r, on the format's grid
+		if t := dz.BitLen() - 1; int(dz.TrailingZeroBits()) == t && t <= f.Prec-1-f.Emin {
+			r = t
+		}
+		limG := new(big.Int).Lsh(bigOne, g+uint(f.Prec)) // 2^p on the grid
+		slopes := big.NewInt(1)                          // the leaky slopes' common denominator
 		for j := range l.Act {
 			if l.Act[j].Kind == ActLeakyReLU {
 				lcmInto(slopes, l.Act[j].Slope.Denom())
@@ -278,6 +287,11 @@ func (fn *floatNet) bound(x []*big.Rat) (out, errs []*big.Rat, why string) {
 			R.Add(R, underG)
 			if t.Add(S, R).Cmp(maxG) >= 0 {
 				return nil, nil, fmt.Sprintf("layer %d unit %d may reach the largest finite %s", li, j, f.Name)
+			}
+			// No rounding at all: exact inputs and parameters whose terms lie on a grid 2^−r
+			// of the format, and every partial sum below 2^(p−r) in magnitude (so a value).
+			if exactIn && fn.exactRow[li][j] && fn.db[li][j].Sign() == 0 && r >= 0 && t.Lsh(S, uint(r)).Cmp(limG) <= 0 {
+				R.SetInt64(0)
 			}
 			E.Add(E, R)
 			act := l.Act[j]

@@ -69,8 +69,14 @@ func (f Format) Round(x *big.Rat) (r *big.Rat, inf int) {
 	if x.Sign() == 0 {
 		return new(big.Rat), 0
 	}
-	num := new(big.Int).Abs(x.Num())
 	den := x.Denom()
+	// Fast path: |x| = m·2^−t with m < 2^Prec and 2^−t on the subnormal grid is a value
+	// of the format already.
+	if t := den.BitLen() - 1; x.Num().BitLen() <= f.Prec && int(den.TrailingZeroBits()) == t && t <= f.Prec-1-f.Emin &&
+		x.Num().BitLen()-t <= f.Emax {
+		return new(big.Rat).Set(x), 0
+	}
+	num := new(big.Int).Abs(x.Num())
 	// e = floor(log2 |x|): 2^e ≤ |x| < 2^(e+1).
 	e := num.BitLen() - den.BitLen()
 	if cmpShift(num, den, e) < 0 {
