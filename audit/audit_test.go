@@ -231,6 +231,8 @@ func TestBuiltinAudit(t *testing.T) {
 		"yun2019-cor4.2-cifar10":                Proved,
 		"zhang2017-thm1-weights":                NotRefuted,
 		"park2021-imagenet-0.7M":                Undecided,
+		"park2021-openimages-4.5M":              Undecided,
+		"yun2019-thm4.1-cifar10":                Proved,
 	}
 	var sub ClaimsFile
 	sub.Version = 1

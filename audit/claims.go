@@ -37,6 +37,10 @@ const (
 // networks, every hidden unit with the claim's activation, an affine output layer.
 const ArchFNN = "fnn"
 
+// ArchResNet is for size claims against a residual network theorem's formula only
+// (Yun et al. 2019, Thm 4.1): the audit builds no residual networks.
+const ArchResNet = "resnet"
+
 // Limits on what the audit builds. An instance beyond them is refused as a malformed
 // claim (it cannot be checked faithfully), never tried in a smaller setting.
 const (
@@ -62,7 +66,8 @@ type ClaimSpec struct {
 	Source    string `json:"source"`
 	Statement string `json:"statement"`
 	Kind      string `json:"kind"`
-	// The network family the statement speaks of: architecture (only "fnn"), the hidden
+	// The network family the statement speaks of: architecture ("fnn"; "resnet" only for a
+	// residual network theorem's size formula), the hidden
 	// units' activation, the hidden widths as expressions or a uniform stack.
 	Architecture string   `json:"architecture"`
 	Activation   string   `json:"activation"`
@@ -203,6 +208,10 @@ func (c *ClaimSpec) validate() error {
 	}
 	switch c.Architecture {
 	case ArchFNN:
+	case ArchResNet:
+		if c.Kind != KindSize || c.Theorem == "" || !resnetTheorems[c.Theorem] {
+			return fieldError("architecture", nil, "%q is only for size claims against a residual network theorem's formula (one of %s): the audit builds no residual networks", ArchResNet, strings.Join(sortedKeys(resnetTheorems), ", "))
+		}
 	case "":
 		return fieldError("architecture", nil, "is required (%q: fully connected feed-forward, the only family the audit builds)", ArchFNN)
 	default:
@@ -627,7 +636,13 @@ var sizeTheorems = map[string]string{
 	"yun2019-thm3.1-hardtanh": "hard-tanh",
 	"yun2019-prop3.2-relu":    "relu",
 	"yun2019-cor4.2-relu":     "relu",
+	"yun2019-cor4.2-hardtanh": "hard-tanh",
+	"yun2019-thm4.1-relu":     "relu",
+	"yun2019-thm4.1-hardtanh": "hard-tanh",
 }
+
+// resnetTheorems are the size theorems about residual networks (architecture "resnet").
+var resnetTheorems = map[string]bool{"yun2019-thm4.1-relu": true, "yun2019-thm4.1-hardtanh": true}
 
 // TheoremParkThm3 is the size claim against Park et al.'s Theorem 3 (the sufficient
 // conditions on an architecture): the fewest parameters of the architectures that
@@ -717,10 +732,13 @@ func (c *ClaimSpec) checkSize() error {
 	if c.act.String() != act {
 		return fieldError("activation", nil, "theorem %s is about %s networks, not %s", c.Theorem, act, c.act)
 	}
+	if resnetTheorems[c.Theorem] != (c.Architecture == ArchResNet) {
+		return fieldError("architecture", nil, "theorem %s is about %s networks, not %s", c.Theorem, map[bool]string{true: ArchResNet, false: ArchFNN}[resnetTheorems[c.Theorem]], c.Architecture)
+	}
 	if c.HiddenUnits == "" {
 		return fieldError("hidden_units", nil, "a size claim against theorem %s gives hidden_units (the quoted figure)", c.Theorem)
 	}
-	if c.Theorem == "yun2019-prop3.2-relu" && c.Classes == "" {
+	if (c.Theorem == "yun2019-prop3.2-relu" || strings.HasPrefix(c.Theorem, "yun2019-cor4.2") || resnetTheorems[c.Theorem]) && c.Classes == "" {
 		return fieldError("classes", nil, "theorem %s is about one-hot classification: the claim gives classes, not outputs", c.Theorem)
 	}
 	if c.Parameters != "" || c.Delta != "" {

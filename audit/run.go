@@ -124,6 +124,12 @@ type Report struct {
 
 // Run audits every claim of f.
 func Run(ctx context.Context, f *ClaimsFile, opt Options) (*Report, error) {
+	rep, _, err := runPick(ctx, f, opt, nil)
+	return rep, err
+}
+
+// defaults fills in opt's defaults.
+func defaults(opt Options) Options {
 	if opt.Budget <= 0 {
 		opt.Budget = 3 * time.Minute
 	}
@@ -138,11 +144,31 @@ func Run(ctx context.Context, f *ClaimsFile, opt Options) (*Report, error) {
 	if opt.Progress == nil {
 		opt.Progress = func(string, ...any) {}
 	}
+	return opt
+}
+
+// runPick audits the instances pick accepts (claim index, instance index; nil: all) and
+// returns the report and each claim's instance results after the first pass.
+func runPick(ctx context.Context, f *ClaimsFile, opt Options, pick func(ci, k int) bool) (*Report, [][]InstanceResult, error) {
+	opt = defaults(opt)
 	if opt.OutDir != "" {
 		if err := os.MkdirAll(opt.OutDir, 0o755); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
+	insts := make([][]instance, len(f.Claims))
+	for i := range f.Claims {
+		insts[i] = f.Claims[i].insts
+		if pick != nil {
+			insts[i] = nil
+			for k, x := range f.Claims[i].insts {
+				if pick(i, k) {
+					insts[i] = append(insts[i], x)
+				}
+			}
+		}
+	}
+	firsts := make([][]InstanceResult, len(f.Claims))
 	start := time.Now()
 	rep := &Report{Version: opt.Version, ClaimsSHA256: f.SHA256, Seed: opt.Seed, Tries: opt.Tries, Budget: opt.Budget.String()}
 	deadline := start.Add(opt.Budget)
@@ -155,8 +181,9 @@ func Run(ctx context.Context, f *ClaimsFile, opt Options) (*Report, error) {
 		share := max(left, time.Second)
 		cctx, cancel := context.WithTimeout(gctx, share)
 		opt.Progress("audit: %s (%d instance(s) in range) …", c.ID, c.inRange)
-		r := runClaim(cctx, gctx, c, c.insts, opt, share)
+		r := runClaim(cctx, gctx, c, insts[i], opt, share)
 		cancel()
+		firsts[i] = r.Instances
 		opt.Progress("audit: %s: %s (%s)", c.ID, r.Verdict, clipText(r.Detail, 160))
 		rep.Claims = append(rep.Claims, r)
 	}
@@ -182,7 +209,7 @@ func Run(ctx context.Context, f *ClaimsFile, opt Options) (*Report, error) {
 			}
 		}
 		var redo []instance
-		for _, x := range c.insts {
+		for _, x := range insts[i] {
 			if open[x.in.String()] {
 				redo = append(redo, x)
 			}
@@ -196,7 +223,16 @@ func Run(ctx context.Context, f *ClaimsFile, opt Options) (*Report, error) {
 		rep.Claims[i] = r
 		opt.Progress("audit: %s, second pass: %d of %d decided: %s", c.ID, decided(second), len(redo), r.Verdict)
 	}
+	tally(rep)
+	rep.BudgetSpent = gctx.Err() != nil
+	rep.Seconds = time.Since(start).Seconds()
+	return rep, firsts, nil
+}
+
+// tally counts the claims per verdict.
+func tally(rep *Report) {
 	rep.Verdicts = map[string]int{}
+	rep.Refuted, rep.Unexpected = 0, 0
 	for _, r := range rep.Claims {
 		rep.Verdicts[r.Verdict]++
 		if IsRefutation(r.Verdict) {
@@ -206,9 +242,6 @@ func Run(ctx context.Context, f *ClaimsFile, opt Options) (*Report, error) {
 			rep.Unexpected++
 		}
 	}
-	rep.BudgetSpent = gctx.Err() != nil
-	rep.Seconds = time.Since(start).Seconds()
-	return rep, nil
 }
 
 // decided is the number of instances tried and decided.

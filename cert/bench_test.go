@@ -1,6 +1,7 @@
 package cert
 
 import (
+	"fmt"
 	"math/big"
 	"math/rand/v2"
 	"os"
@@ -148,11 +149,11 @@ func BenchmarkFashionDense(b *testing.B) {
 		bias = append(bias, bl)
 	}
 	xs := make([][]float64, fd.N)
-	num, _, _ := fd.IntInputs()
+	row := make([]int64, fd.D)
 	for i := range xs {
 		xs[i] = make([]float64, fd.D)
-		for k := range xs[i] {
-			xs[i][k] = float64(num[i*fd.D+k])
+		for k, v := range fd.IntRow(i, row) {
+			xs[i][k] = float64(v)
 		}
 	}
 	wT := make([][][]float64, len(w))
@@ -211,4 +212,38 @@ func BenchmarkFashionDense(b *testing.B) {
 			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "points/s")
 		})
 	}
+}
+
+// BenchmarkNetworkFashion evaluates the network file CERTIFY_BENCH_NET (a network JSON
+// object, e.g. the float32 MLP scripts/random_mlp.py writes, imported) on the Fashion-MNIST
+// training images (CERTIFY_BENCH_POINTS of them, default all 60 000) with the auto engine,
+// and logs the tier each layer ran in. scripts/bench_mlp.sh runs it beside NumPy.
+func BenchmarkNetworkFashion(b *testing.B) {
+	path := os.Getenv("CERTIFY_BENCH_NET")
+	if path == "" {
+		b.Skip("CERTIFY_BENCH_NET not set")
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	net, err := DecodeNetwork(f, Limits{MaxFileBytes: 1 << 30})
+	f.Close()
+	if err != nil {
+		b.Fatal(err)
+	}
+	limit := 0
+	if s := os.Getenv("CERTIFY_BENCH_POINTS"); s != "" {
+		if _, err := fmt.Sscan(s, &limit); err != nil {
+			b.Fatal(err)
+		}
+	}
+	fd := loadFashion(b, limit)
+	b.Logf("tiers %v, %d points", Tiers(net, fd), fd.N)
+	for b.Loop() {
+		if _, err := Outputs(net, fd, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(fd.N)*float64(b.N)/b.Elapsed().Seconds(), "points/s")
 }

@@ -2,9 +2,9 @@ package cert
 
 import (
 	"fmt"
-	"hash/maphash"
 	"math/big"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -22,9 +22,10 @@ type Options struct {
 	// claim checked as a whole: pieces, hyperplanes, no-fit, theorem): work stopped by it
 	// leaves the claim Undecided (limit-reached), never Verified or Refuted.
 	Timeout time.Duration
-	// MaxValueBits bounds the size of every number computed while evaluating the network
-	// (0: DefaultMaxValueBits; negative: no bound); a larger one leaves the claim
-	// Undecided (limit-reached).
+	// MaxValueBits bounds the size of the numbers that compound (0: DefaultMaxValueBits;
+	// negative: no bound): those computed while evaluating the network, walking a pieces
+	// claim's regions, eliminating a hyperplane's points and multiplying a no-fit bound
+	// (see doc.go, Numbers). A larger one leaves the claim Undecided (limit-reached).
 	MaxValueBits int
 	// Theorems is the table of theorem formulas that theorem claims are checked against
 	// (package certify/theorems has it). Without it a theorem claim is Undecided with
@@ -101,7 +102,7 @@ func Check(c *Certificate, opt Options) (*Report, error) {
 	if len(pointwise) > 0 {
 		eng := newEngine(c.Network, d, bud)
 		rep.Engine = eng.name()
-		fails, stop := runPoints(c, eng, pointwise, needStates, opt, bud)
+		fails, stop := runPoints(c, eng, pointwise, needStates, opt, bud, nil)
 		for _, ci := range pointwise {
 			results[ci].Checked = pointCount(c.Claims[ci], d)
 			if f := fails[ci]; f != nil {
@@ -202,10 +203,11 @@ type pointStop struct {
 	point, layer int
 }
 
-// runPoints evaluates every point once and runs the point-wise claims on it. It returns,
-// per claim index, the failure at the smallest point index found (nil when none), and
-// what stopped the pass when a limit of the budget did (nil when every point was done).
-func runPoints(c *Certificate, eng engine, claims []int, needStates bool, opt Options, bud budget) (map[int]*Failure, *pointStop) {
+// runPoints evaluates every point once and runs the point-wise claims on it (and keep,
+// when not nil, on its outputs). It returns, per claim index, the failure at the smallest
+// point index found (nil when none), and what stopped the pass when a limit of the budget
+// did (nil when every point was done).
+func runPoints(c *Certificate, eng engine, claims []int, needStates bool, opt Options, bud budget, keep func(i int, out []*big.Rat)) (map[int]*Failure, *pointStop) {
 	d := c.Data
 	workers := opt.Workers
 	if workers <= 0 {
@@ -231,7 +233,7 @@ func runPoints(c *Certificate, eng engine, claims []int, needStates bool, opt Op
 		}
 		mu.Unlock()
 	}
-	const block = 64
+	const block = pointBlock
 	var next, done, evaluated atomic.Int64
 	// The deadline stops every worker at once (stopped). The number size limit stops the
 	// pass at the smallest point that exceeds it (stopAt): blocks are taken in order, so
@@ -295,6 +297,9 @@ func runPoints(c *Certificate, eng engine, claims []int, needStates bool, opt Op
 						return
 					}
 					evaluated.Add(1)
+					if keep != nil {
+						keep(i, out)
+					}
 					for _, ci := range claims {
 						var f *Failure
 						switch cl := c.Claims[ci].(type) {
@@ -417,95 +422,62 @@ func checkPattern(stated []string, states [][]byte, ci, i, k int) *Failure {
 }
 
 func checkDistinct(cl PatternsClaim, ci int) *Failure {
-	seed := maphash.MakeSeed()
-	seen := make(map[uint64][]int, len(cl.Patterns))
-	var h maphash.Hash
-	h.SetSeed(seed)
-	same := func(a, b []string) bool {
-		for l := range a {
-			if a[l] != b[l] {
-				return false
-			}
-		}
-		return true
-	}
 	point := func(k int) int {
 		if cl.Points != nil {
 			return cl.Points[k]
 		}
 		return k
 	}
+	first := make(map[string]int, len(cl.Patterns))
 	for k, p := range cl.Patterns {
-		h.Reset()
-		for _, s := range p {
-			h.WriteString(s)
-			h.WriteByte('|')
+		key := strings.Join(p, "|")
+		if j, seen := first[key]; seen {
+			return &Failure{Code: CodePatternsNotUnique, Path: fmt.Sprintf("claims[%d].patterns[%d]", ci, k),
+				Point: point(k), Layer: -1, Unit: -1, Want: "distinct patterns", Got: fmt.Sprintf("same as patterns[%d]", j),
+				Message: fmt.Sprintf("points %d and %d share an activation pattern", point(j), point(k))}
 		}
-		sum := h.Sum64()
-		for _, j := range seen[sum] {
-			if same(cl.Patterns[j], p) {
-				return &Failure{Code: CodePatternsNotUnique, Path: fmt.Sprintf("claims[%d].patterns[%d]", ci, k),
-					Point: point(k), Layer: -1, Unit: -1, Want: "distinct patterns", Got: fmt.Sprintf("same as patterns[%d]", j),
-					Message: fmt.Sprintf("points %d and %d share an activation pattern", point(j), point(k))}
-			}
-		}
-		seen[sum] = append(seen[sum], k)
+		first[key] = k
 	}
 	return nil
 }
 
+// checkSizes compares each stated size with the network's, in a fixed order; it returns
+// the first that differs and the number compared.
 func checkSizes(cl SizesClaim, s Sizes, ci int) (*Failure, int) {
-	n := 0
-	mis := func(field string, want, got any) *Failure {
-		return &Failure{Code: CodeSizeMismatch, Path: fmt.Sprintf("claims[%d].%s", ci, field), Point: -1, Layer: -1, Unit: -1,
-			Want: fmt.Sprint(want), Got: fmt.Sprint(got), Message: "stated " + field + " differs from the network's"}
+	var stated [][3]string // field, stated, computed
+	num := func(field string, want *int64, got int64) {
+		if want != nil {
+			stated = append(stated, [3]string{field, fmt.Sprint(*want), fmt.Sprint(got)})
+		}
 	}
-	type item struct {
-		name      string
-		set       bool
-		want, got int64
-	}
-	iv := func(p *int) (bool, int64) {
+	wide := func(p *int) *int64 {
 		if p == nil {
-			return false, 0
+			return nil
 		}
-		return true, int64(*p)
+		v := int64(*p)
+		return &v
 	}
-	lv := func(p *int64) (bool, int64) {
-		if p == nil {
-			return false, 0
-		}
-		return true, *p
-	}
-	var items []item
-	add := func(name string, set bool, want int64, got int64) {
-		items = append(items, item{name, set, want, got})
-	}
-	set, v := iv(cl.Depth)
-	add("depth", set, v, int64(s.Depth))
-	set, v = iv(cl.HiddenUnits)
-	add("hidden_units", set, v, int64(s.HiddenUnits))
-	set, v = lv(cl.Parameters)
-	add("parameters", set, v, s.Parameters)
-	set, v = lv(cl.NonzeroWeights)
-	add("nonzero_weights", set, v, s.NonzeroWeights)
-	set, v = lv(cl.NonzeroParameters)
-	add("nonzero_parameters", set, v, s.NonzeroParameters)
-	set, v = iv(cl.MaxBits)
-	add("max_bits", set, v, int64(s.MaxBits))
-	for _, it := range items {
-		if !it.set {
-			continue
-		}
-		n++
-		if it.want != it.got {
-			return mis(it.name, it.want, it.got), n
-		}
-	}
+	num("depth", wide(cl.Depth), int64(s.Depth))
+	num("hidden_units", wide(cl.HiddenUnits), int64(s.HiddenUnits))
+	num("parameters", cl.Parameters, s.Parameters)
+	num("nonzero_weights", cl.NonzeroWeights, s.NonzeroWeights)
+	num("nonzero_parameters", cl.NonzeroParameters, s.NonzeroParameters)
+	num("max_bits", wide(cl.MaxBits), int64(s.MaxBits))
 	if cl.Widths != nil {
+		stated = append(stated, [3]string{"widths", fmt.Sprint(cl.Widths), fmt.Sprint(s.Widths)})
+	}
+	for k, it := range stated {
+		if it[1] != it[2] {
+			return &Failure{Code: CodeSizeMismatch, Path: fmt.Sprintf("claims[%d].%s", ci, it[0]), Point: -1, Layer: -1, Unit: -1,
+				Want: it[1], Got: it[2], Message: "stated " + it[0] + " differs from the network's"}, k + 1
+		}
+	}
+	n := len(stated)
+	if b := cl.MaxBitsAtMost; b != nil {
 		n++
-		if fmt.Sprint(cl.Widths) != fmt.Sprint(s.Widths) {
-			return mis("widths", cl.Widths, s.Widths), n
+		if s.MaxBits > *b {
+			return &Failure{Code: CodeSizeMismatch, Path: fmt.Sprintf("claims[%d].max_bits_at_most", ci), Point: -1, Layer: -1, Unit: -1,
+				Want: fmt.Sprintf("max_bits ≤ %d", *b), Got: fmt.Sprint(s.MaxBits), Message: "the network's max_bits exceeds the stated bound"}, n
 		}
 	}
 	return nil, n
@@ -521,58 +493,15 @@ func Outputs(n *Network, d *Dataset, opt Options) ([][]*big.Rat, error) {
 		return nil, fieldErr("network.input_dim", "is %d but the data points have dimension %d", n.InputDim, d.D)
 	}
 	bud := opt.budget(time.Now())
-	eng := newEngine(n, d, bud)
 	res := make([][]*big.Rat, d.N)
-	var stopped atomic.Bool
-	var stopMu sync.Mutex
-	var stopMsg string
-	halt := func(msg string) {
-		stopMu.Lock()
-		if stopMsg == "" {
-			stopMsg = msg
+	_, stop := runPoints(&Certificate{Network: n, Data: d}, newEngine(n, d, bud), nil, false, opt, bud, func(i int, out []*big.Rat) {
+		res[i] = make([]*big.Rat, len(out))
+		for k, v := range out {
+			res[i][k] = new(big.Rat).Set(v)
 		}
-		stopMu.Unlock()
-		stopped.Store(true)
-	}
-	workers := opt.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			ev := eng.newEvaluator()
-			for !stopped.Load() {
-				i := int(next.Add(1)) - 1
-				if i >= d.N {
-					return
-				}
-				if bud.late() {
-					halt(bud.timeMsg(i, d.N, "points"))
-					return
-				}
-				out := make([]*big.Rat, n.OutputDim())
-				for k := range out {
-					out[k] = new(big.Rat)
-				}
-				if li := ev.eval(i, out, nil); li >= 0 {
-					msg := bud.bitsMsg(fmt.Sprintf("at point %d, layer %d", i, li))
-					if bud.late() {
-						msg = bud.timeMsg(i, d.N, "points")
-					}
-					halt(msg)
-					return
-				}
-				res[i] = out
-			}
-		}()
-	}
-	wg.Wait()
-	if stopped.Load() {
-		return nil, &LimitError{Msg: stopMsg}
+	})
+	if stop != nil {
+		return nil, &LimitError{Msg: stop.msg}
 	}
 	return res, nil
 }

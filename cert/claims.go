@@ -44,7 +44,8 @@ type PatternsClaim struct {
 }
 
 // SizesClaim states sizes of the network; nil fields are not stated. Each stated field
-// must equal the recomputed value.
+// must equal the recomputed value, except MaxBitsAtMost, a bound: max_bits ≤ it (a bit
+// budget, as in Vardi et al. 2022, Thm 6.2).
 type SizesClaim struct {
 	Depth             *int
 	Widths            []int
@@ -53,6 +54,7 @@ type SizesClaim struct {
 	NonzeroWeights    *int64
 	NonzeroParameters *int64
 	MaxBits           *int
+	MaxBitsAtMost     *int
 }
 
 // Kind names.

@@ -38,8 +38,9 @@ const (
 	// the network is not of the architecture a theorem speaks of.
 	// invalid/theorem_wrong_architecture
 	CodeClaimShape Code = "claim-shape"
-	// undecided: a resource limit stopped the check. No fixture: limits are options of
-	// the check, not part of a certificate.
+	// undecided: a resource limit stopped the check (the time limit and the number size
+	// limit are options of the check; the default number size limit is passed by
+	// invalid/nofit_pieces_bound_past_bits_limit).
 	CodeLimit Code = "limit-reached"
 	// the pattern or the affine map changes inside a claimed region or piece (pieces
 	// claim). invalid/pieces_missing_breakpoint

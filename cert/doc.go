@@ -10,8 +10,8 @@
 // a user's training script — are untrusted.
 //
 // The package imports the standard library only and uses no floating point: numbers are
-// math/big rationals, or int64 integers over a common denominator where a bound computed
-// in math/big proves that no intermediate value can overflow. Every value the network
+// math/big rationals, or int64 or fixed-width 128 to 256-bit integers over a common
+// denominator where a bound computed in math/big proves that no value can overflow. Every value the network
 // computes is exact; there is no tolerance anywhere.
 //
 // # Numbers
@@ -22,13 +22,25 @@
 // the bytes of one file, the points of a dataset and the parameters of a network, so that
 // hostile input is refused rather than allowed to exhaust time or memory.
 //
+// Numbers that grow with the steps of a computation, rather than being fixed by the
+// numbers read, are bounded by Options.MaxValueBits: a network's values layer after layer
+// (every engine), the affine maps of a pieces claim's region walk, the entries of the
+// elimination that decides a hyperplane's affine independence (quotients of minors,
+// growing with each pivot), a no-fit claim's bound ∏(1 + (p−1)·m_l) (one factor per
+// layer) and the sums of a Farkas leaf (a new denominator with each row). Past the bound
+// a claim is Undecided (limit-reached). The other numbers are bounded by the size of what
+// was read: a Farkas row combines one data point with small integers, a point's side of a
+// hyperplane is one dot product of the normal with the point, and a theorem claim
+// compares sizes, counts and the data's squared distances, whose largest (2^L, 4^k) have
+// as many bits as the network has layers or the data have bits.
+//
 // # Reading input
 //
 // Certificates and networks are read by certify/internal/strictjson, part of the kernel,
 // so that a file has one reading: exact-case keys, no duplicate keys, no null, integer
 // literals for integers, valid UTF-8; the input is validated as it is read, within
-// Limits.MaxFileBytes, and the parameter and point limits are checked before anything is
-// decoded. Dataset files are read by Load, each once: hashed and checked against the
+// Limits.MaxFileBytes (decompressed first when it is gzip, within the same limit), and the
+// parameter and point limits are checked before anything is decoded. Dataset files are read by Load, each once: hashed and checked against the
 // certificate's SHA-256 before they are parsed, decompressed within the same limit. A
 // certificate's data paths resolve only inside its own folder or Limits.DataRoots (LoadRef).
 //
@@ -75,35 +87,44 @@
 // # Files
 //
 // What a verdict rests on, with line counts (TestDocListsFiles keeps this list true).
-// The core (3231 lines) — every verdict rests on it, whichever claims and engine;
-// with the fast engines and the kinds below, 7466 lines:
+// The core (2566 lines) — every verdict rests on it, whichever claims, data and engine;
+// with the data readers, the fast engines and the kinds below, 7503 lines:
 //
-//	doc.go          115  this contract
+//	doc.go          136  this contract
 //	verdict.go      100  statuses, reports, failures, malformed-input errors
-//	codes.go        110  the stable codes of refuted and undecided claims
-//	claims.go       169  the claim types and the closed table of kinds
+//	codes.go        111  the stable codes of refuted and undecided claims
+//	claims.go       171  the claim types and the closed table of kinds
 //	num.go          103  exact rationals from strings
 //	network.go      241  networks, activations, states, sizes
 //	eval.go          57  the reference evaluator (plain rational arithmetic)
-//	dataset.go      931  datasets and the one loader of CSV and IDX files
-//	format.go       660  strict decoding of certificates
+//	dataset.go      448  datasets: compact storage, duplicates and conflicts, limits
+//	format.go       525  strict decoding of certificates
 //	validate.go     180  what must fit together before any check
-//	check.go        576  Check: the point-wise claims, sizes, the dispatch of the others
+//	check.go        505  Check: the point-wise claims, sizes, the dispatch of the others
+//
+// Data files — a verdict on a certificate whose dataset is a "source" rests on files.go
+// and the reader of the source's format:
+//
+//	files.go        358  reading a data file once: where it may be, its SHA-256, gzip, limits
+//	csv.go          200  the CSV reader
+//	idx.go           90  the IDX reader (MNIST, Fashion-MNIST): pixels kept as bytes
 //
 // The fast engines — a verdict on point-wise claims rests on the one the report names:
 //
-//	engine.go       148  the engine choice (auto, big, reference) and the work budget
-//	fast.go         720  int64 and big-integer evaluation over common denominators
+//	engine.go       146  the engine choice (auto, big, reference) and the work budget
+//	fast.go         687  int64 and big-integer evaluation over common denominators
+//	wide.go         615  128, 192 and 256-bit tiers between them, points in blocks
 //
-// The int64 and 128-bit arithmetic of fast.go and pieces.go is checked by package
-// certify/internal/exactint (exactint.go, about 105 lines), part of what those verdicts rest on.
+// The int64 and multi-word arithmetic of fast.go, wide.go and pieces.go is checked by
+// package certify/internal/exactint (exactint.go and wide.go, about 280 lines), part of what
+// those verdicts rest on.
 //
 // The kinds checked as a whole — a verdict on a claim of the kind rests on its file:
 //
 //	pieces.go       941  pieces: regions and affine pieces on a segment
-//	hyperplanes.go  305  hyperplanes through chosen points
-//	nofit.go        354  no-fit: piece counting and monotonicity
-//	farkas.go       722  no-fit: case splits (one or two layers) with exact Farkas leaves
+//	hyperplanes.go  320  hyperplanes through chosen points
+//	nofit.go        372  no-fit: piece counting and monotonicity
+//	farkas.go       736  no-fit: case splits (one or two layers) with exact Farkas leaves
 //	theorem.go      431  theorem instances (with the formulas of certify/theorems)
 //	floatbound.go   418  float claims: the rounding-error bound in an IEEE format
 //	floatcheck.go   210  float claims: the verdict, the exact plain-order simulation

@@ -13,7 +13,8 @@ type Engine uint8
 
 // Engines. The zero value is EngineAuto.
 const (
-	// EngineAuto: int64 arithmetic where a static bound proves it exact, 128-bit sums
+	// EngineAuto: int64 arithmetic where a static bound proves it exact, then 128, 192
+	// or 256-bit integers where a static bound proves them exact (wide.go), 128-bit sums
 	// where the operands' sizes prove them exact, math/big elsewhere (fast.go); for
 	// pieces claims the checked int64 region walk, math/big when a value leaves its range.
 	EngineAuto Engine = iota
@@ -102,11 +103,8 @@ func newEngine(n *Network, d *Dataset, b budget) engine {
 	case EngineReference:
 		return &refEngine{n: n, d: d, maxBits: b.maxBits, deadline: b.deadline}
 	}
-	if p := planInt64(n, d); p != nil {
-		if p.prefix == len(n.Layers) {
-			return p
-		}
-		return &mixedPlan{ip: p, bp: b.withDeadline(planBig(n, d, false, b.maxBits))}
+	if p := planTiers(n, d, planInt64(n, d), b.maxBits, b.deadline); p != nil {
+		return p
 	}
 	return b.withDeadline(planBig(n, d, false, b.maxBits))
 }

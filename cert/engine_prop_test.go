@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/big"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -22,7 +23,11 @@ import (
 // layer at every position); its scale is the lcm of denominators, grown by leaky slopes'
 // denominators (slopes such as 1/10 and 1/10^9 with decimal data); the 128-bit sums of
 // the big engine under auto hold below 2^126 (numerators near 2^62, 2^63 and 2^127);
-// states change at z = 0 and, for hard-tanh, at z = ±1 (small integers reach them).
+// states change at z = 0 and, for hard-tanh, at z = ±1 (small integers reach them). The
+// wide tiers (wide.go) hold a layer's numbers in 128, 192 or 256 bits when its bound is
+// below 2^127, 2^191, 2^255: biases near those powers put a layer's bound on either side of
+// each boundary, and float32-like weights m/2^k (k up to 60) grow the scales layer after
+// layer as a trained network's do. The test requires every tier to have been reached.
 
 // propCases is how many cases one run of TestEnginesAgreeProperty draws (fewer with
 // -short): the property runs in rounds of rapid's -rapid.checks cases.
@@ -34,7 +39,8 @@ var oddDens = []int64{1, 3, 7, 9, 641, 6700417}
 
 // nearPow draws ±(2^k + δ) for a k near an int64 or 128-bit boundary.
 func nearPow(t *rapid.T, label string) *big.Int {
-	k := rapid.SampledFrom([]uint{20, 30, 31, 32, 40, 52, 60, 61, 62, 63, 64, 65, 125, 126, 127, 128}).Draw(t, label+"-k")
+	k := rapid.SampledFrom([]uint{20, 30, 31, 32, 40, 52, 60, 61, 62, 63, 64, 65, 125, 126, 127, 128,
+		129, 189, 190, 191, 192, 253, 254, 255, 256}).Draw(t, label+"-k")
 	v := new(big.Int).Lsh(big.NewInt(1), k)
 	v.Add(v, big.NewInt(rapid.Int64Range(-2, 2).Draw(t, label+"-delta")))
 	if rapid.Bool().Draw(t, label+"-neg") {
@@ -50,14 +56,15 @@ const (
 	modeSmall   layerMode = iota // small integers and halves
 	modeDecimal                  // decimal fractions such as 0.000000001
 	modeBinary                   // binary fractions such as 1/2^40
-	modeHuge                     // numerators near 2^62, 2^63, 2^127
+	modeHuge                     // numerators near 2^62, 2^63, 2^127, 2^191, 2^255
+	modeFloat                    // float32-like m/2^k, m < 2^24, k ≤ 60
 	modeMixed                    // any of the above, per number
 	nModes
 )
 
 func drawRat(t *rapid.T, mode layerMode, label string) *big.Rat {
 	if mode == modeMixed {
-		mode = layerMode(rapid.IntRange(0, int(modeHuge)).Draw(t, label+"-mode"))
+		mode = layerMode(rapid.IntRange(0, int(modeFloat)).Draw(t, label+"-mode"))
 	}
 	num := big.NewInt(rapid.Int64Range(-4, 4).Draw(t, label+"-num"))
 	den := int64(1)
@@ -76,6 +83,10 @@ func drawRat(t *rapid.T, mode layerMode, label string) *big.Rat {
 			num = nearPow(t, label)
 		}
 		den = rapid.SampledFrom([]int64{1, 1, 2, 1 << 31, 1 << 62}).Draw(t, label+"-den")
+	case modeFloat:
+		num = big.NewInt(rapid.Int64Range(-(1<<24-1), 1<<24-1).Draw(t, label+"-m"))
+		r := new(big.Rat).SetFrac(num, new(big.Int).Lsh(bigOne, uint(rapid.IntRange(0, 60).Draw(t, label+"-k"))))
+		return r
 	}
 	return new(big.Rat).SetFrac(num, big.NewInt(den))
 }
@@ -146,6 +157,11 @@ func enginesAgree(t *rapid.T, n *Network, ds *Dataset) {
 	wantSt := n.NewStates()
 	for _, e := range []Engine{EngineAuto, EngineBig} {
 		eng := newEngine(n, ds, budget{engine: e})
+		if e == EngineAuto {
+			for _, tier := range Tiers(n, ds) {
+				tiersSeen.Store(tier, true)
+			}
+		}
 		ev := eng.newEvaluator()
 		got := newRats(n.OutputDim())
 		st := n.NewStates()
@@ -190,4 +206,12 @@ func TestEnginesAgreeProperty(t *testing.T) {
 		}
 	}
 	t.Logf("%d cases", cases.Load())
+	for _, tier := range []string{"int64", "int128", "int192", "int256", "big"} {
+		if _, ok := tiersSeen.Load(tier); !ok {
+			t.Errorf("no case ran a layer in %s", tier)
+		}
+	}
 }
+
+// tiersSeen records the tiers (Tiers) the auto engine ran layers in.
+var tiersSeen sync.Map

@@ -116,14 +116,20 @@ func TestInt64EngineChoiceAndFallback(t *testing.T) {
 	if e := newEngine(mk("5"), ds, budget{}); e.name() != "int64" {
 		t.Errorf("small weights: engine %s, want int64", e.name())
 	}
-	// 2^61 · 3 overflows the proven bound: the kernel must use math/big and stay exact.
-	n := mk("2305843009213693952")
-	if e := newEngine(n, ds, budget{}); e.name() != "big" {
-		t.Errorf("huge weight: engine %s, want big", e.name())
-	}
-	out := []*big.Rat{new(big.Rat)}
-	newEngine(n, ds, budget{}).newEvaluator().eval(0, out, nil)
-	if out[0].RatString() != "6917529027641081856" {
-		t.Errorf("got %s", out[0].RatString())
+	// 2^61 · 3 overflows the proven int64 bound: the kernel must use 128 bits and stay
+	// exact; a weight of 2^200 fits no tier: math/big.
+	for _, c := range []struct{ w, engine, want string }{
+		{"2305843009213693952", "int128", "6917529027641081856"},
+		{"1606938044258990275541962092341162602522202993782792835301376", "big", "4820814132776970826625886277023487807566608981348378505904128"},
+	} {
+		n := mk(c.w)
+		if e := newEngine(n, ds, budget{}); e.name() != c.engine {
+			t.Errorf("weight %s: engine %s, want %s", c.w, e.name(), c.engine)
+		}
+		out := []*big.Rat{new(big.Rat)}
+		newEngine(n, ds, budget{}).newEvaluator().eval(0, out, nil)
+		if out[0].RatString() != c.want {
+			t.Errorf("weight %s: got %s", c.w, out[0].RatString())
+		}
 	}
 }

@@ -297,7 +297,7 @@ type farkasCheck struct {
 	leaves int
 	bud    budget
 	total  int  // leaves of the tree
-	late   bool // the deadline stopped the walk
+	late   bool // a limit (the deadline, the number size) stopped the walk
 }
 
 // countLeaves is the number of leaves of a proof tree.
@@ -387,7 +387,9 @@ func (fc *farkasCheck) node(nd *FarkasNode, path string, us []farkasUnit, second
 			return limitFailure(path, fc.bud.timeMsg(fc.leaves, fc.total, "leaves"))
 		}
 		fc.leaves++
-		return checkFarkasLeaf(fc.rows(us, second, signs), nd.Farkas, path)
+		f := checkFarkasLeaf(fc.rows(us, second, signs), nd.Farkas, path, fc.bud)
+		fc.late = f != nil && f.Code == CodeLimit
+		return f
 	}
 	kinds, m, multiset, label, parse := fc.kindsOf(nd.Split)
 	e := newCaseEnum(kinds, m, multiset)
@@ -629,7 +631,7 @@ func signString(s string) bool {
 }
 
 // checkFarkasLeaf checks that y combines the rows into 0 ≥ Σ y·rhs > 0 (see above).
-func checkFarkasLeaf(rows []FarkasRow, farkas []string, path string) *Failure {
+func checkFarkasLeaf(rows []FarkasRow, farkas []string, path string, bud budget) *Failure {
 	fail := func(field, want, got, msg string) *Failure {
 		return &Failure{Code: CodeNoFitFarkas, Path: path + field, Point: -1, Layer: -1, Unit: -1, Want: want, Got: got, Message: msg}
 	}
@@ -661,6 +663,10 @@ func checkFarkasLeaf(rows []FarkasRow, farkas []string, path string) *Failure {
 			sum[i].Add(sum[i], t.Mul(y, a))
 		}
 		rhs.Add(rhs, t.Mul(y, rows[r].RHS))
+		// Each row may bring a new denominator: the sums grow with the rows.
+		if bud.maxBits > 0 && max(ratBits(rhs), maxRatBits(sum)) > bud.maxBits {
+			return limitFailure(path, bud.bitsMsg(fmt.Sprintf("in the combination of the rows, at farkas[%d]", r)))
+		}
 	}
 	for i, v := range sum {
 		if v.Sign() != 0 {
@@ -719,4 +725,12 @@ func FarkasCaseRows(fd FarkasData, widths []int, units, second []string, signs s
 		}
 	}
 	return fc.rows(us, cs, signs), nil
+}
+
+func maxRatBits(v []*big.Rat) int {
+	m := 0
+	for _, x := range v {
+		m = max(m, ratBits(x))
+	}
+	return m
 }

@@ -24,10 +24,11 @@ import (
 // The int64 engine does this with scales fixed per layer for the whole dataset, after
 // proving for every layer that no intermediate value can reach 2^62 in absolute value
 // (the bound is Σ_k |P'_jk|·max|A| + |Q'_j| per unit, computed in big.Int). When the proof
-// fails the big engine, which does the same in math/big with per-point scales, is used —
-// from the first layer whose bound fails: the layers before it still run in int64 and
-// their activations are handed to math/big as integers over their scale (the "int64+big"
-// engine). The bound is static, so a wide layer whose weights cancel on the data (as in
+// fails, the layer runs in 128, 192 or 256-bit integers when the same bound proves that
+// exact (wide.go), and the big engine, which does the same in math/big with per-point
+// scales, from the first layer no tier holds: the layers before it still run in int64 or
+// the wide tiers, and their activations are handed to math/big as integers over their
+// scale (the "int64+big" or "int64+int128+big" engine). The bound is static, so a wide layer whose weights cancel on the data (as in
 // the memorisation constructions, where a layer-2 unit sums large ramps to a small value)
 // fails it although its values are small; the prefix keeps the dense first layer fast.
 //
@@ -105,28 +106,20 @@ type intLayer struct {
 type intPlan struct {
 	layers  []intLayer
 	d       *Dataset
-	outS    int64 // scale of the network's output (of layer prefix−1 when prefix < nLayers)
-	prefix  int   // layers proven safe in int64: len(layers)
-	nLayers int   // layers of the network
+	outS    int64    // scale of the network's output (of layer prefix−1 when prefix < nLayers)
+	outA    *big.Int // bound on the numerators over outS
+	prefix  int      // layers proven safe in int64: len(layers)
+	nLayers int      // layers of the network
 }
 
 func (p *intPlan) name() string { return "int64" }
 
 func planInt64(n *Network, d *Dataset) *intPlan {
-	num, den, ok := d.IntInputs()
+	den, ok := d.IntDenom()
 	if !ok {
 		return nil
 	}
-	// The largest |numerator|, as an unsigned number: −math.MinInt64 is not an int64 (it
-	// wrapped to itself, a negative bound that let overflowing layers pass as safe).
-	var amax uint64
-	for _, v := range num {
-		a := uint64(v)
-		if v < 0 {
-			a = -a
-		}
-		amax = max(amax, a)
-	}
+	amax := d.maxAbsNum()
 	safe := big.NewInt(int64Safe)
 	s := big.NewInt(den)
 	Ain := new(big.Int).SetUint64(amax)
@@ -136,7 +129,7 @@ func planInt64(n *Network, d *Dataset) *intPlan {
 		if li == 0 {
 			return nil
 		}
-		p.prefix, p.outS = li, s.Int64()
+		p.prefix, p.outS, p.outA = li, s.Int64(), Ain
 		return p
 	}
 	for li := range n.Layers {
@@ -220,18 +213,19 @@ func planInt64(n *Network, d *Dataset) *intPlan {
 		s, Ain = sOut, Aout
 		p.layers = append(p.layers, il)
 	}
-	p.outS, p.prefix = s.Int64(), len(n.Layers)
+	p.outS, p.outA, p.prefix = s.Int64(), Ain, len(n.Layers)
 	return p
 }
 
 type intEval struct {
 	p        *intPlan
+	in       []int64 // the point's numerators, widened
 	bufA     [][]int64
 	outScale *big.Int
 }
 
 func (p *intPlan) newEvaluator() evaluator {
-	e := &intEval{p: p, outScale: big.NewInt(p.outS)}
+	e := &intEval{p: p, in: make([]int64, p.d.D), outScale: big.NewInt(p.outS)}
 	for _, l := range p.layers {
 		e.bufA = append(e.bufA, make([]int64, l.out))
 	}
@@ -250,7 +244,7 @@ func (e *intEval) eval(i int, out []*big.Rat, states [][]byte) int {
 // (numerators over p.outS).
 func (e *intEval) run(i int, states [][]byte) []int64 {
 	d := e.p.d
-	a := d.xInt[i*d.D : (i+1)*d.D]
+	a := d.IntRow(i, e.in)
 	last := e.p.nLayers - 1
 	for li := range e.p.layers {
 		l := &e.p.layers[li]
@@ -270,40 +264,46 @@ func (e *intEval) run(i int, states [][]byte) []int64 {
 		if states != nil && li < last {
 			st = states[li]
 		}
-		S, M := l.S, l.M
-		for j, zj := range z {
-			act := l.act[j]
-			if st != nil {
-				st[j] = act.stateSign(sign64(zj), cmp64(zj, -S), cmp64(zj, S))
-			}
-			switch act.Kind {
-			case ActReLU:
-				if zj < 0 {
-					zj = 0
-				}
-				zj *= M
-			case ActLeakyReLU:
-				if zj > 0 {
-					zj *= M
-				} else {
-					zj *= l.leakyC[j]
-				}
-			case ActStep:
-				if zj >= 0 {
-					zj = S * M
-				} else {
-					zj = 0
-				}
-			case ActHardTanh:
-				zj = min(max(zj, -S), S) * M
-			default:
-				zj *= M
-			}
-			z[j] = zj
-		}
+		l.activate(z, st)
 		a = z
 	}
 	return a
+}
+
+// activate maps the layer's pre-activations z (over S) to its activations (over S·M) in
+// place, recording the units' states in st when it is not nil.
+func (l *intLayer) activate(z []int64, st []byte) {
+	S, M := l.S, l.M
+	for j, zj := range z {
+		act := l.act[j]
+		if st != nil {
+			st[j] = act.stateSign(sign64(zj), cmp64(zj, -S), cmp64(zj, S))
+		}
+		switch act.Kind {
+		case ActReLU:
+			if zj < 0 {
+				zj = 0
+			}
+			zj *= M
+		case ActLeakyReLU:
+			if zj > 0 {
+				zj *= M
+			} else {
+				zj *= l.leakyC[j]
+			}
+		case ActStep:
+			if zj >= 0 {
+				zj = S * M
+			} else {
+				zj = 0
+			}
+		case ActHardTanh:
+			zj = min(max(zj, -S), S) * M
+		default:
+			zj *= M
+		}
+		z[j] = zj
+	}
 }
 
 func sign64(x int64) int {
@@ -465,10 +465,10 @@ func (e *bigEval) eval(i int, out []*big.Rat, states [][]byte) int {
 // input sets a, s to point i's coordinates as integers over one scale.
 func (e *bigEval) input(i int, a []*big.Int, s *big.Int) {
 	d := e.p.d
-	if d.xRat == nil {
-		s.SetInt64(d.xDen)
-		for k := range a {
-			a[k].SetInt64(d.xInt[i*d.D+k])
+	if den, ok := d.IntDenom(); ok {
+		s.SetInt64(den)
+		for k, v := range d.IntRow(i, make([]int64, d.D)) {
+			a[k].SetInt64(v)
 		}
 	} else {
 		s.SetInt64(1)
@@ -618,39 +618,6 @@ func (e *bigEval) evalFrom(start int, a []*big.Int, s *big.Int, out []*big.Rat, 
 		out[j].SetFrac(v, s)
 	}
 	return -1
-}
-
-// ---- int64 prefix, then math/big ----
-
-// mixedPlan runs the int64 plan's layers (those whose bound holds) and the big engine on
-// the rest, starting from the int64 activations as integers over their scale.
-type mixedPlan struct {
-	ip *intPlan
-	bp *bigPlan
-}
-
-func (m *mixedPlan) name() string { return "int64+big" }
-
-type mixedEval struct {
-	m  *mixedPlan
-	ie *intEval
-	be *bigEval
-	a  []*big.Int
-	s  *big.Int
-}
-
-func (m *mixedPlan) newEvaluator() evaluator {
-	e := &mixedEval{m: m, ie: m.ip.newEvaluator().(*intEval), be: m.bp.newEvaluator().(*bigEval), s: new(big.Int)}
-	e.a = newInts(m.ip.layers[m.ip.prefix-1].out)
-	return e
-}
-
-func (e *mixedEval) eval(i int, out []*big.Rat, states [][]byte) int {
-	for j, v := range e.ie.run(i, states) {
-		e.a[j].SetInt64(v)
-	}
-	e.s.SetInt64(e.m.ip.outS)
-	return e.be.evalFrom(e.m.ip.prefix, e.a, e.s, out, states)
 }
 
 // sum128 computes z_j = Σ_k P_jk·a_k in 128-bit two's-complement integers when that is

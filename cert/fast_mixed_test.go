@@ -5,8 +5,8 @@ import (
 	"testing"
 )
 
-// When a later layer's static bound fails, the layers before it run in int64 and the rest
-// in math/big; the result must be the reference's, states included.
+// When a later layer fits no tier (int64, nor 128 to 256 bits), the layers before it run in
+// int64 and the rest in math/big; the result must be the reference's, states included.
 func TestMixedEngineMatchesReference(t *testing.T) {
 	r := func(s string) *big.Rat {
 		v, ok := new(big.Rat).SetString(s)
@@ -15,7 +15,7 @@ func TestMixedEngineMatchesReference(t *testing.T) {
 		}
 		return v
 	}
-	huge := "2305843009213693952" // 2^61: layer 1's bound fails
+	huge := "1606938044258990275541962092341162602522202993782792835301376" // 2^200: layer 1 fits no tier
 	n := &Network{InputDim: 2, Layers: []Layer{
 		{W: [][]*big.Rat{{r("1"), r("-2")}, {r("3/2"), r("1")}, {r("-1"), r("1")}}, B: []*big.Rat{r("1/3"), r("-1"), r("0")},
 			Act: []Activation{{Kind: ActReLU}, {Kind: ActReLU}, {Kind: ActLeakyReLU, Slope: r("1/2")}}},
@@ -36,7 +36,7 @@ func TestMixedEngineMatchesReference(t *testing.T) {
 	if eng.name() != "int64+big" {
 		t.Fatalf("engine %s, want int64+big", eng.name())
 	}
-	if p := eng.(*mixedPlan).ip.prefix; p != 1 {
+	if p := eng.(*tierPlan).start; p != 1 {
 		t.Fatalf("int64 prefix %d, want 1", p)
 	}
 	ev := eng.newEvaluator()

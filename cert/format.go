@@ -2,12 +2,9 @@ package cert
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"math/big"
-	"os"
-	"path/filepath"
 	"reflect"
 	"sort"
 	"strings"
@@ -126,6 +123,7 @@ type wireClaim struct {
 	NonzeroWeights    *int64 `json:"nonzero_weights,omitempty"`
 	NonzeroParameters *int64 `json:"nonzero_parameters,omitempty"`
 	MaxBits           *int   `json:"max_bits,omitempty"`
+	MaxBitsAtMost     *int   `json:"max_bits_at_most,omitempty"`
 }
 
 // claimFields lists, per kind, the JSON fields a claim of that kind may have.
@@ -135,19 +133,23 @@ var claimFields = map[string][]string{
 	KindThreshold: {"threshold"},
 	KindEpsilon:   {"epsilon"},
 	KindPatterns:  {"points", "patterns", "distinct"},
-	KindSizes:     {"depth", "widths", "hidden_units", "parameters", "nonzero_weights", "nonzero_parameters", "max_bits"},
+	KindSizes:     {"depth", "widths", "hidden_units", "parameters", "nonzero_weights", "nonzero_parameters", "max_bits", "max_bits_at_most"},
 }
 
 // Decode reads a certificate. dir is the folder that relative dataset paths are resolved
 // against (see Limits.DataRoots for what may be read). Any problem with the input is a
 // *MalformedError (or an I/O error); the certificate's claims are not checked here (see
 // Check). The input is read strictly (one reading: exact-case keys, no duplicate keys, no
-// null) and validated as it is read, within Limits.MaxFileBytes.
+// null) and validated as it is read, within Limits.MaxFileBytes; gzip is recognised by
+// its magic bytes and decompressed within the same limit.
 func Decode(r io.Reader, dir string, lim Limits) (*Certificate, error) {
 	lim = lim.withDefaults()
-	var w wireCert
-	_, err := strictjson.Read(r, lim.MaxFileBytes, &w, budgets(lim)...)
+	r, err := decompressed(r, "the certificate", lim.MaxFileBytes)
 	if err != nil {
+		return nil, &MalformedError{Msg: err.Error()}
+	}
+	var w wireCert
+	if _, err = strictjson.Read(r, lim.MaxFileBytes, &w, budgets(lim)...); err != nil {
 		return nil, strictErr(err, true)
 	}
 	if w.Format != FormatV1 {
@@ -406,143 +408,6 @@ func (w *wireData) toDataset(dir string, lim Limits) (*Dataset, *SourceRef, erro
 	return ds, nil, err
 }
 
-// LoadRef loads a dataset from its file reference and checks the files' SHA-256 before
-// parsing them.
-//
-// Where data may be: a relative path (slash-separated) is looked up in the certificate's
-// folder dir, then in each of lim.DataRoots in order; an absolute path is read only when it
-// lies in dir or in one of lim.DataRoots. In every case the file, with symbolic links
-// resolved, must lie inside the folder it was found in (so "../x" and links out are
-// refused), must be a regular file, and must have the pinned SHA-256; a file that does not
-// is never parsed and nothing of its content is shown.
-func LoadRef(s *SourceRef, dir string, lim Limits) (*Dataset, error) {
-	task, err := parseTask(s.Task)
-	if err != nil {
-		return nil, fieldErr("dataset.source.task", "%v", err)
-	}
-	if s.Limit < 0 || s.SkipRows < 0 || s.LabelColumns < 0 || s.Classes < 0 {
-		return nil, fieldErr("dataset.source", "limit, skip_rows, label_columns and classes cannot be negative")
-	}
-	src := Source{Format: s.Format, Task: task, Classes: s.Classes, Limit: s.Limit, SkipRows: s.SkipRows, LabelColumns: s.LabelColumns}
-	var want, names, fields []string
-	var paths []*string
-	switch s.Format {
-	case "csv":
-		if s.Path == "" {
-			return nil, fieldErr("dataset.source.path", "missing")
-		}
-		want, names = []string{s.SHA256}, []string{"dataset.source.sha256"}
-		fields, paths = []string{"dataset.source.path"}, []*string{&src.Path}
-		src.Path = s.Path
-	case "idx":
-		if s.Images == "" || s.Labels == "" {
-			return nil, fieldErr("dataset.source", "an idx source needs images and labels")
-		}
-		if task != Classification {
-			return nil, fieldErr("dataset.source.task", "idx files hold class labels")
-		}
-		want, names = []string{s.ImagesSHA256, s.LabelsSHA256}, []string{"dataset.source.images_sha256", "dataset.source.labels_sha256"}
-		fields, paths = []string{"dataset.source.images", "dataset.source.labels"}, []*string{&src.Images, &src.LabelsPath}
-		src.Images, src.LabelsPath = s.Images, s.Labels
-	default:
-		return nil, fieldErr("dataset.source.format", "is %q; want \"csv\" or \"idx\"", clip(s.Format))
-	}
-	for i, h := range want {
-		if len(h) != 64 || strings.ToLower(h) != h || strings.Trim(h, "0123456789abcdef") != "" {
-			return nil, fieldErr(names[i], "must be the file's SHA-256 as 64 lower-case hex digits")
-		}
-	}
-	for i, p := range paths {
-		resolved, err := resolveData(*p, dir, lim.DataRoots)
-		if err != nil {
-			return nil, fieldErr(fields[i], "%v", err)
-		}
-		*p = resolved
-	}
-	src.SHA256 = want
-	l, err := Load(src, lim)
-	if err != nil {
-		var hm *HashMismatchError
-		if errors.As(err, &hm) {
-			return nil, fieldErr(names[hm.Index], "the file's SHA-256 is %s, the certificate says %s (the file was not parsed)", hm.Got, hm.Want)
-		}
-		var me *MalformedError
-		if errors.As(err, &me) {
-			return nil, err
-		}
-		return nil, &MalformedError{Path: "dataset.source", Msg: err.Error()}
-	}
-	return l.Data, nil
-}
-
-// resolveData finds a data file named by a certificate (see LoadRef for the rules).
-func resolveData(p, dir string, roots []string) (string, error) {
-	if dir == "" {
-		dir = "."
-	}
-	if strings.ContainsRune(p, 0) {
-		return "", fmt.Errorf("%q is not a path", clipPath(p))
-	}
-	all := append([]string{dir}, roots...)
-	local := filepath.FromSlash(p)
-	var tried []string
-	out := false // a candidate lies outside its folder (lexically or through a link)
-	for _, root := range all {
-		cand := local
-		if !filepath.IsAbs(local) {
-			cand = filepath.Join(root, local)
-		}
-		if !inside(cand, root, false) {
-			out = true
-			continue
-		}
-		if _, err := os.Stat(cand); err != nil {
-			tried = append(tried, cand)
-			continue
-		}
-		if !inside(cand, root, true) {
-			out = true
-			continue
-		}
-		return cand, nil
-	}
-	switch {
-	case !out:
-		return "", fmt.Errorf("%q: no such file (looked for %s)", clipPath(p), strings.Join(tried, ", "))
-	case filepath.IsAbs(local):
-		return "", fmt.Errorf("%q lies outside the certificate's folder; data outside it are read only from folders allowed with --data-root", clipPath(p))
-	}
-	return "", fmt.Errorf("%q leads outside the certificate's folder; data outside it are read only from folders allowed with --data-root", clipPath(p))
-}
-
-// clipPath shortens a path for a message, less than clip does (paths are long).
-func clipPath(p string) string {
-	if len(p) > 300 {
-		return strings.ToValidUTF8(p[:300], "") + "…"
-	}
-	return p
-}
-
-// inside reports whether path lies in the folder root: lexically, and when links is set
-// also with symbolic links resolved (path must exist).
-func inside(path, root string, links bool) bool {
-	within := func(p, r string) bool {
-		rel, err := filepath.Rel(r, p)
-		return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
-	}
-	ap, err1 := filepath.Abs(path)
-	ar, err2 := filepath.Abs(root)
-	if err1 != nil || err2 != nil || !within(ap, ar) {
-		return false
-	}
-	if !links {
-		return true
-	}
-	rp, err1 := filepath.EvalSymlinks(ap)
-	rr, err2 := filepath.EvalSymlinks(ar)
-	return err1 == nil && err2 == nil && within(rp, rr)
-}
-
 func decodeClaim(raw json.RawMessage, path string, c *Certificate, lim Limits) (Claim, error) {
 	var fields map[string]json.RawMessage
 	if err := strictUnmarshal(raw, &fields); err != nil {
@@ -654,7 +519,7 @@ func decodeBasic(raw json.RawMessage, path string, c *Certificate, lim Limits) (
 		return PatternsClaim{Points: w.Points, Patterns: w.Patterns, Distinct: w.Distinct}, nil
 	case KindSizes:
 		return SizesClaim{Depth: w.Depth, Widths: w.Widths, HiddenUnits: w.HiddenUnits, Parameters: w.Parameters,
-			NonzeroWeights: w.NonzeroWeights, NonzeroParameters: w.NonzeroParameters, MaxBits: w.MaxBits}, nil
+			NonzeroWeights: w.NonzeroWeights, NonzeroParameters: w.NonzeroParameters, MaxBits: w.MaxBits, MaxBitsAtMost: w.MaxBitsAtMost}, nil
 	}
 	return nil, fieldErr(path+".kind", "unknown claim kind %q", kind)
 }

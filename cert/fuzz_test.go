@@ -3,6 +3,7 @@ package cert
 import (
 	"bytes"
 	"compress/gzip"
+	"math/big"
 	"os"
 	"path/filepath"
 	"testing"
@@ -70,7 +71,10 @@ func FuzzCSV(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if err := out.finish(b, labels, targets, src); err == nil && loose && len(out.Data.Labels) != out.Data.N && !regression {
+		if regression && targets == nil {
+			targets = [][]*big.Rat{}
+		}
+		if ds, _, err := b.finish(labels, targets, 0, loose); err == nil && loose && len(ds.Labels) != ds.N && !regression {
 			t.Fatalf("labels and points disagree after dropping conflicts")
 		}
 	})

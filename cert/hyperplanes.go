@@ -144,7 +144,8 @@ func (h HyperplanesClaim) checkWithin(c *Certificate, index int, bud budget) (St
 		for k, v := range pl.Normal {
 			W[k] = scaledNum(v, q)
 		}
-		num, den, isInt := d.IntInputs()
+		den, isInt := d.IntDenom()
+		row := make([]int64, d.D)
 		var rhs *big.Rat
 		if isInt {
 			rhs = new(big.Rat).Mul(pl.Offset, new(big.Rat).SetInt(q))
@@ -158,8 +159,9 @@ func (h HyperplanesClaim) checkWithin(c *Certificate, index int, bud budget) (St
 			var on bool
 			if isInt {
 				acc.SetInt64(0)
+				row = d.IntRow(i, row)
 				for k, w := range W {
-					if x := num[i*d.D+k]; x != 0 && w.Sign() != 0 {
+					if x := row[k]; x != 0 && w.Sign() != 0 {
 						acc.Add(acc, t.Mul(w, big.NewInt(x)))
 					}
 				}
@@ -204,7 +206,11 @@ func (h HyperplanesClaim) checkWithin(c *Certificate, index int, bud budget) (St
 			}
 			rows = append(rows, row)
 		}
-		if r := ratRank(rows); r != len(rows) {
+		r, stop := ratRank(rows, bud)
+		if stop != "" {
+			return Undecided, checked, "", limitFailure(fmt.Sprintf("claims[%d]", index), stop+fmt.Sprintf(" (the affine rank of the points of hyperplane %d)", pi))
+		}
+		if r != len(rows) {
 			return fail(CodeHyperplaneDependent, ".points", -1, fmt.Sprintf("%d affinely independent points", len(rows)+1),
 				fmt.Sprintf("affine rank %d", r), "the listed points are affinely dependent (not in general position)")
 		}
@@ -234,10 +240,13 @@ func (h HyperplanesClaim) checkWithin(c *Certificate, index int, bud budget) (St
 	return Verified, checked, fmt.Sprintf("%d hyperplanes, each through exactly its chosen points", len(h.Planes)), nil
 }
 
-// ratRank is the rank of a matrix of rationals (Gaussian elimination on copies).
-func ratRank(rows [][]*big.Rat) int {
+// ratRank is the rank of a matrix of rationals (Gaussian elimination on copies), or the
+// limit of the budget that stopped it. The entries grow as the elimination goes (they
+// are quotients of minors: about k times the bits of the input after k pivots), so the
+// number size limit applies to them, and the deadline is looked at before each pivot.
+func ratRank(rows [][]*big.Rat, bud budget) (int, string) {
 	if len(rows) == 0 {
-		return 0
+		return 0, ""
 	}
 	m := make([][]*big.Rat, len(rows))
 	for i, r := range rows {
@@ -259,6 +268,9 @@ func ratRank(rows [][]*big.Rat) int {
 		if p < 0 {
 			continue
 		}
+		if bud.late() {
+			return 0, bud.timeMsg(rank, len(m), "pivots")
+		}
 		m[rank], m[p] = m[p], m[rank]
 		for i := rank + 1; i < len(m); i++ {
 			if m[i][col].Sign() == 0 {
@@ -267,11 +279,14 @@ func ratRank(rows [][]*big.Rat) int {
 			f := new(big.Rat).Quo(m[i][col], m[rank][col])
 			for k := col; k < len(m[i]); k++ {
 				m[i][k].Sub(m[i][k], t.Mul(f, m[rank][k]))
+				if bud.maxBits > 0 && ratBits(m[i][k]) > bud.maxBits {
+					return 0, bud.bitsMsg(fmt.Sprintf("at pivot %d", rank+1))
+				}
 			}
 		}
 		rank++
 	}
-	return rank
+	return rank, ""
 }
 
 // validateHyperplanes checks that an in-memory hyperplanes claim fits the network and

@@ -3,10 +3,12 @@ package cert
 import (
 	"bytes"
 	"compress/gzip"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // The limits are checked while the input is read, and each names what it bounds.
@@ -99,5 +101,44 @@ func TestDropConflicts(t *testing.T) {
 	}
 	if _, err := Load(Source{Format: "csv", Path: p}, Limits{}); err == nil {
 		t.Fatal("conflicts accepted without DropConflicts")
+	}
+}
+
+// A certificate may be stored gzip-compressed: it is recognised by its magic bytes and
+// decompressed within MaxFileBytes, so a bomb is refused as soon as it passes the limit
+// and a truncated or corrupt stream is refused rather than read as far as it goes.
+func TestGzipCertificate(t *testing.T) {
+	open := func(name string) *os.File {
+		f, err := os.Open(filepath.Join("..", "testdata", "certs", "gzip", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { f.Close() })
+		return f
+	}
+	c, err := Decode(open("xor_index.json.gz"), ".", Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := Check(c, Options{}); err != nil || rep.Status != Verified {
+		t.Fatalf("xor_index.json.gz: %v %v, want verified", rep, err)
+	}
+	for _, tc := range []struct {
+		name string
+		lim  Limits
+		want string
+	}{
+		{"whitespace_bomb.json.gz", Limits{MaxFileBytes: 1 << 20}, "the certificate: decompresses to more than the limit of 1048576 bytes"},
+		{"truncated.json.gz", Limits{}, "the certificate: corrupt or truncated gzip"},
+	} {
+		start := time.Now()
+		_, err := Decode(open(tc.name), ".", tc.lim)
+		var me *MalformedError
+		if !errors.As(err, &me) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want a malformed-input error containing %q", tc.name, err, tc.want)
+		}
+		if el := time.Since(start); el > 5*time.Second {
+			t.Errorf("%s: refused after %v", tc.name, el)
+		}
 	}
 }

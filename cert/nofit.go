@@ -200,15 +200,30 @@ func activationPieces(name string) (int64, error) {
 // MaxPiecesBound is ∏_l (1 + (p−1)·m_l), the bound on the pieces of a one-input network
 // of the architecture (see the no-fit claim).
 func MaxPiecesBound(a Architecture) (*big.Int, error) {
+	b, _, err := maxPiecesWithin(a, 0)
+	return b, err
+}
+
+// maxPiecesWithin is MaxPiecesBound, stopped at the first hidden layer (returned, with a
+// nil bound) where the product passes maxBits bits (maxBits ≤ 0: no bound). The product
+// compounds layer by layer: ten thousand layers of width 2^30 make a number of 300 000
+// bits.
+func maxPiecesWithin(a Architecture, maxBits int) (*big.Int, int, error) {
 	p, err := activationPieces(a.Activation)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	b := big.NewInt(1)
-	for _, m := range a.Hidden {
-		b.Mul(b, big.NewInt(1+(p-1)*int64(m)))
+	b, f := big.NewInt(1), new(big.Int)
+	for l, m := range a.Hidden {
+		// 1 + (p−1)·m in math/big: in int64 a width near 2^63 wrapped (hard-tanh widths
+		// 2^63 − 1, 2^63 − 1 gave factors −1, −1 and the bound 1).
+		f.SetInt64(int64(m))
+		f.Mul(f, big.NewInt(p-1)).Add(f, big.NewInt(1))
+		if b.Mul(b, f); maxBits > 0 && b.BitLen() > maxBits {
+			return nil, l, nil
+		}
 	}
-	return b, nil
+	return b, 0, nil
 }
 
 // ForcedPieces is the number of pieces every continuous piecewise-linear f fitting a
@@ -295,7 +310,10 @@ func (cl NoFitClaim) checkWithin(c *Certificate, index int, bud budget) (Status,
 		}
 		return Verified, 3, fmt.Sprintf("every network of widths %v is monotone; the data go up and down: no network of the architecture fits", cl.Arch.Hidden), nil
 	}
-	bound, _ := MaxPiecesBound(cl.Arch)
+	bound, at, _ := maxPiecesWithin(cl.Arch, bud.maxBits)
+	if bound == nil {
+		return Undecided, 1, "", limitFailure(path, bud.bitsMsg(fmt.Sprintf("in the bound ∏(1 + (p−1)·m_l) at architecture.hidden[%d]", at)))
+	}
 	if cl.MaxPieces.Cmp(bound) != 0 {
 		return Refuted, 2, "", fail(CodeNoFitCount, ".max_pieces", cl.MaxPieces.String(), bound.String(), "the stated bound is not ∏(1 + (p−1)·m_l)")
 	}

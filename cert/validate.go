@@ -106,7 +106,7 @@ func validateClaim(cl Claim, path string, c *Certificate) error {
 			}
 		}
 	case SizesClaim:
-		for _, v := range []*int{cl.Depth, cl.HiddenUnits, cl.MaxBits} {
+		for _, v := range []*int{cl.Depth, cl.HiddenUnits, cl.MaxBits, cl.MaxBitsAtMost} {
 			if v != nil && *v < 0 {
 				return fieldErr(path, "sizes cannot be negative")
 			}
@@ -140,7 +140,7 @@ func validateDataset(d *Dataset) error {
 				return fieldErr(fmt.Sprintf("dataset.inputs[%d]", i), "is not %d numbers", d.D)
 			}
 		}
-	} else if len(d.xInt) != d.N*d.D || d.xDen <= 0 {
+	} else if len(d.xInt)+len(d.xByte) != d.N*d.D || d.xInt != nil && d.xByte != nil || d.xDen <= 0 {
 		return fieldErr("dataset.inputs", "the stored inputs do not hold %d points of dimension %d", d.N, d.D)
 	}
 	switch d.Task {

@@ -15,7 +15,7 @@ import (
 func Encode(w io.Writer, c *cert.Certificate) error {
 	wc := wireCert{Format: cert.FormatV1}
 	if c.Network != nil {
-		wc.Network = wireNet(c.Network)
+		wc.Network = json.RawMessage(netPlaceholder) // written by spliceNetwork
 	}
 	if p := c.Provenance; p.Producer != "" || p.Construction != "" || p.Theorem != "" ||
 		p.Reference != "" || len(p.Params) > 0 || p.Notes != "" {
@@ -37,11 +37,23 @@ func Encode(w io.Writer, c *cert.Certificate) error {
 		}
 		wc.Claims = append(wc.Claims, raw)
 	}
-	return writeJSON(w, wc)
+	raw, err := marshal(wc)
+	if err != nil {
+		return err
+	}
+	var out bytes.Buffer
+	prettyJSON(&out, raw)
+	out.WriteByte('\n')
+	return spliceNetwork(w, out.Bytes(), c.Network)
 }
 
 // EncodeNetwork writes a bare network object ({"input_dim", "layers"}).
-func EncodeNetwork(w io.Writer, n *cert.Network) error { return writeJSON(w, wireNet(n)) }
+func EncodeNetwork(w io.Writer, n *cert.Network) error {
+	nw := newNetWriter(w)
+	nw.network(n, 0)
+	nw.w.WriteByte('\n')
+	return nw.w.Flush()
+}
 
 // marshal is json.Marshal without HTML escaping (so "<=" stays "<=").
 func marshal(v any) ([]byte, error) {
@@ -54,38 +66,14 @@ func marshal(v any) ([]byte, error) {
 	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
-func writeJSON(w io.Writer, v any) error {
-	raw, err := marshal(v)
-	if err != nil {
-		return err
-	}
-	var out bytes.Buffer
-	prettyJSON(&out, raw)
-	out.WriteByte('\n')
-	_, err = w.Write(out.Bytes())
-	return err
-}
-
 // ---- the JSON form, field by field in the order it is written ----
 
 type wireCert struct {
 	Format     string            `json:"format"`
 	Provenance *cert.Provenance  `json:"provenance,omitempty"`
-	Network    *wireNetwork      `json:"network,omitempty"`
+	Network    json.RawMessage   `json:"network,omitempty"`
 	Dataset    *wireData         `json:"dataset,omitempty"`
 	Claims     []json.RawMessage `json:"claims"`
-}
-
-type wireNetwork struct {
-	InputDim int         `json:"input_dim"`
-	Layers   []wireLayer `json:"layers"`
-}
-
-type wireLayer struct {
-	Activation  string     `json:"activation,omitempty"`
-	Activations []string   `json:"activations,omitempty"`
-	Weights     [][]string `json:"weights"`
-	Biases      []string   `json:"biases"`
 }
 
 type wireData struct {
@@ -112,6 +100,7 @@ type wireClaim struct {
 	NonzeroWeights    *int64     `json:"nonzero_weights,omitempty"`
 	NonzeroParameters *int64     `json:"nonzero_parameters,omitempty"`
 	MaxBits           *int       `json:"max_bits,omitempty"`
+	MaxBitsAtMost     *int       `json:"max_bits_at_most,omitempty"`
 }
 
 type wireSegment struct {
@@ -181,30 +170,6 @@ type wireTheorem struct {
 	ExceedsTheorem  bool                 `json:"exceeds_theorem"`
 }
 
-func wireNet(n *cert.Network) *wireNetwork {
-	wn := &wireNetwork{InputDim: n.InputDim}
-	for _, l := range n.Layers {
-		var wl wireLayer
-		same := true
-		for _, a := range l.Act {
-			same = same && a.String() == l.Act[0].String()
-		}
-		if same && len(l.Act) > 0 {
-			wl.Activation = l.Act[0].String()
-		} else {
-			for _, a := range l.Act {
-				wl.Activations = append(wl.Activations, a.String())
-			}
-		}
-		for _, row := range l.W {
-			wl.Weights = append(wl.Weights, ratStrings(row))
-		}
-		wl.Biases = ratStrings(l.B)
-		wn.Layers = append(wn.Layers, wl)
-	}
-	return wn
-}
-
 func ratStrings(v []*big.Rat) []string {
 	out := make([]string, len(v))
 	for i, r := range v {
@@ -243,7 +208,7 @@ func wireClaimOf(c cert.Claim) (any, error) {
 		w.Points, w.Patterns, w.Distinct = c.Points, c.Patterns, c.Distinct
 	case cert.SizesClaim:
 		w.Depth, w.Widths, w.HiddenUnits, w.Parameters = c.Depth, c.Widths, c.HiddenUnits, c.Parameters
-		w.NonzeroWeights, w.NonzeroParameters, w.MaxBits = c.NonzeroWeights, c.NonzeroParameters, c.MaxBits
+		w.NonzeroWeights, w.NonzeroParameters, w.MaxBits, w.MaxBitsAtMost = c.NonzeroWeights, c.NonzeroParameters, c.MaxBits, c.MaxBitsAtMost
 	case cert.PiecesClaim:
 		return wirePiecesOf(c), nil
 	case cert.HyperplanesClaim:

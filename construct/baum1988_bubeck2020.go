@@ -48,14 +48,15 @@ func Bubeck(d *cert.Dataset, o Options) (*Result, error) {
 		return nil, err
 	}
 	X := make([][]*big.Int, n)
+	buf := make([]int64, D)
 	for k := 0; k < n; k++ {
+		if p.big != nil {
+			X[k] = p.big[k]
+			continue
+		}
 		X[k] = make([]*big.Int, D)
-		for c := 0; c < D; c++ {
-			if p.big != nil {
-				X[k][c] = p.big[k][c]
-			} else {
-				X[k][c] = big.NewInt(p.i64[k*D+c])
-			}
+		for c, v := range p.row(k, buf) {
+			X[k][c] = big.NewInt(v)
 		}
 	}
 	// Copies of each distinct point in the dataset (for the hyperplanes claim).

@@ -29,6 +29,9 @@ type Options struct {
 	// PatternsBudget bounds N·parameters for computing a patterns claim (0: 5 000 000;
 	// negative: never).
 	PatternsBudget int64
+	// RequireGeneralPosition makes yun-cor42 refuse data that are not in general
+	// position instead of working in their affine hull with more units.
+	RequireGeneralPosition bool
 }
 
 func (o *Options) progress(stage string, done, total int) {

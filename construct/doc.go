@@ -16,6 +16,11 @@
 //	yun2019_prop32.go          Yun et al. 2019, Prop 3.2         4 layers, one-hot classes
 //	baum1988_bubeck2020.go     Baum 1988, Bubeck et al. 2020,   2 layers, ≈ 4N/d_x units
 //	                           Yun et al. 2019 Cor 4.2
+//	yun2019_cor42.go           Yun et al. 2019, Cor 4.2          2 layers, one-hot, exactly
+//	                           ⌈4N/d_x⌉ + 4d_y ReLU (⌈2N/d_x⌉ + 2d_y hard-tanh)
+//	yun2019_prop34.go          Yun et al. 2019, Prop 3.4         deep and narrow: Thm 3.1
+//	                           blocks on a chain of layer pairs, hard-tanh or ReLU (×2);
+//	                           YunDeepClassify adds a one-hot layer
 //	telgarsky2015_sawtooth.go  Telgarsky 2015                   the sawtooth m^(L)
 //	zigzag.go                  beyond the paper: ≈ d1·d2/2 points with the widths of Thm 3.1
 //

@@ -31,6 +31,10 @@ import (
 //  2. Lemma 5/14 (width 3): while K > ⌊N²/4⌋ + 1, with T = max(⌈K/2⌉, ⌊N²/4⌋ + 1),
 //     x ↦ x for x < T and (x + b) mod T for x ≥ T, b the least offset keeping the
 //     values distinct (it exists because T > N²/4): one layer x, STEP(x−T), STEP(x+b−2T).
+//     The range K may have any number of bits (near-collisions 10⁻³⁰ apart, 30-digit
+//     coordinates): T and b are exact integers, one layer per halving, so this stage has
+//     about log₂ K − 2·log₂ N layers — the depth grows with log Δ, as the theorems say.
+//     Below 2^62 the values are int64 (the same offsets, faster); N < 2^31.
 //  3. Lemma 6/15: K ↦ T = ⌈K/2⌉ with the values in [T, K) split into blocks of at most
 //     ⌊T/N⌋ points, block i shifted by its own searched offset b_i; f(x) = x +
 //     Σ c_i·1[x ≥ M_i] − T·Σ 1[x ≥ e_i]. Width 3: one STEP per layer with x and the
@@ -62,14 +66,10 @@ func Park(d *cert.Dataset, o DeepOptions) (*Result, error) {
 		return nil, fmt.Errorf("park: %v", err)
 	}
 	n := p.n()
-	span := new(big.Int).Sub(pr.t[n-1], pr.t[0])
-	if span.BitLen() > 60 {
-		return nil, fmt.Errorf("park: the projected range has %d bits; this implementation keeps it below 2^60", span.BitLen())
-	}
-	vals := make([]int64, n) // current value of each sorted point
+	vals := make([]*big.Int, n) // value of each sorted point: any size (Lemma 14 brings it below N²/4 + 1)
 	lab := make([]int64, n)
 	for k := 0; k < n; k++ {
-		vals[k] = new(big.Int).Sub(pr.t[k], pr.t[0]).Int64()
+		vals[k] = new(big.Int).Sub(pr.t[k], pr.t[0])
 		lab[k] = dl.cls[pr.order[k]]
 	}
 	plan, err := parkPlan(vals, int64(n), dl.C, o)
@@ -94,8 +94,9 @@ func Park(d *cert.Dataset, o DeepOptions) (*Result, error) {
 
 	// Stage 2: Lemma 14 layers.
 	for _, h := range plan.halve {
-		u := b.sidLayer([]sidUnit{{pre: x}, {step: true, pre: x.plusC(I(-h.T))}, {step: true, pre: x.plusC(I(h.b - 2*h.T))}}, native)
-		x = affSum(u[0], u[1].scaleI(h.b-h.T), u[2].scaleI(-h.T))
+		negT := new(big.Int).Neg(h.T)
+		u := b.sidLayer([]sidUnit{{pre: x}, {step: true, pre: x.plusC(negT)}, {step: true, pre: x.plusC(new(big.Int).Sub(h.b, new(big.Int).Lsh(h.T, 1)))}}, native)
+		x = affSum(u[0], u[1].scale(new(big.Int).Sub(h.b, h.T)), u[2].scale(negT))
 	}
 	// Stage 3: Lemma 15 blocks.
 	for _, s := range plan.shrink {
@@ -241,7 +242,10 @@ func Park(d *cert.Dataset, o DeepOptions) (*Result, error) {
 	return r, nil
 }
 
-type parkHalve struct{ T, b int64 }
+// parkHalve is one Lemma 14 layer: values ≥ T go to (v + b) mod T. T and b are exact
+// integers of any size (the projected range of near-collisions or long coordinates has
+// hundreds of bits; one layer halves it).
+type parkHalve struct{ T, b *big.Int }
 
 type parkShrink struct {
 	T       int64
@@ -260,29 +264,68 @@ type parkPlanT struct {
 
 // parkPlan runs stages 2–3 on the values (searching the offsets) and chooses where to
 // stop and the split A·B ≥ V.
-func parkPlan(vals []int64, N, C int64, o DeepOptions) (*parkPlanT, error) {
+func parkPlan(bvals []*big.Int, N, C int64, o DeepOptions) (*parkPlanT, error) {
 	D := max(1, deepBitLen(big.NewInt(C-1)))
 	pl := &parkPlanT{D: D}
-	cur := append([]int64(nil), vals...)
-	K := int64(0)
-	for _, v := range cur {
-		K = max(K, v+1)
+	if N >= 1<<31 {
+		return nil, fmt.Errorf("%d points: the label lookup keeps N²/4 below 2^62", N)
+	}
+	K := big.NewInt(0)
+	for _, v := range bvals {
+		if v.Cmp(K) >= 0 {
+			K = new(big.Int).Add(v, big.NewInt(1))
+		}
 	}
 	Tstar := N*N/4 + 1
-	for K > Tstar {
-		T := max((K+1)/2, Tstar)
+	var cur []int64
+	if K.BitLen() <= 62 {
+		cur = make([]int64, len(bvals))
+		for i, v := range bvals {
+			cur[i] = v.Int64()
+		}
+	} else {
+		// Lemma 14 on big integers until the range fits 62 bits (it then continues below).
+		vals := append([]*big.Int(nil), bvals...)
+		for K.BitLen() > 62 {
+			T := new(big.Int).Add(K, big.NewInt(1))
+			T.Rsh(T, 1) // ⌈K/2⌉ > N²/4 + 1
+			b, ok := searchOffsetBig(vals, T)
+			if !ok {
+				return nil, fmt.Errorf("no offset for the range halving %s → %s (Lemma 14 guarantees one; bug)", K, T)
+			}
+			for i, v := range vals {
+				if v.Cmp(T) >= 0 {
+					w := new(big.Int).Add(v, b)
+					for w.Cmp(T) >= 0 {
+						w.Sub(w, T)
+					}
+					vals[i] = w
+				}
+			}
+			pl.halve = append(pl.halve, parkHalve{T, b})
+			K = T
+		}
+		cur = make([]int64, len(vals))
+		for i, v := range vals {
+			cur[i] = v.Int64()
+		}
+	}
+	k := K.Int64()
+	for k > Tstar {
+		T := max((k+1)/2, Tstar)
 		b, ok := searchOffset(cur, T)
 		if !ok {
-			return nil, fmt.Errorf("no offset for the range halving %d → %d (Lemma 14 guarantees one; bug)", K, T)
+			return nil, fmt.Errorf("no offset for the range halving %d → %d (Lemma 14 guarantees one; bug)", k, T)
 		}
 		for i, v := range cur {
 			if v >= T {
 				cur[i] = (v + b) % T
 			}
 		}
-		pl.halve = append(pl.halve, parkHalve{T, b})
-		K = T
+		pl.halve = append(pl.halve, parkHalve{big.NewInt(T), big.NewInt(b)})
+		k = T
 	}
+	K64 := k
 	// Candidate stops: after each Lemma 15 halving. Keep the states.
 	type state struct {
 		vals   []int64
@@ -290,7 +333,7 @@ func parkPlan(vals []int64, N, C int64, o DeepOptions) (*parkPlanT, error) {
 		layers int // stage-3 layers so far (width 3: 2C per halving; wide: 2)
 		shrink []parkShrink
 	}
-	states := []state{{append([]int64(nil), cur...), K, 0, nil}}
+	states := []state{{append([]int64(nil), cur...), K64, 0, nil}}
 	var wTarget int64 = -1
 	if o.W != nil {
 		// Stop once K ≤ N^{2−w} (a float only picks the stopping point; nothing is
@@ -384,6 +427,44 @@ func searchOffset(vals []int64, T int64) (int64, bool) {
 		}
 	}
 	return 0, false
+}
+
+// searchOffsetBig is searchOffset on integers of any size: the least b ≥ 0 such that the
+// values in [T, 2T), mapped to (v + b) mod T, avoid the values < T. Each pair (kept value,
+// moved value) rules out one b, so the least good b is at most their number (< T).
+func searchOffsetBig(vals []*big.Int, T *big.Int) (*big.Int, bool) {
+	used := make(map[string]bool, len(vals))
+	var move []*big.Int
+	for _, v := range vals {
+		if v.Cmp(T) < 0 {
+			used[string(v.Bytes())] = true
+		} else {
+			move = append(move, new(big.Int).Sub(v, T))
+		}
+	}
+	limit := int64(len(used))*int64(len(move)) + 1
+	w := new(big.Int)
+	for b := int64(0); b <= limit; b++ {
+		bb := big.NewInt(b)
+		if bb.Cmp(T) >= 0 {
+			break
+		}
+		ok := true
+		for _, m := range move {
+			w.Add(m, bb)
+			if w.Cmp(T) >= 0 {
+				w.Sub(w, T)
+			}
+			if used[string(w.Bytes())] {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return bb, true
+		}
+	}
+	return nil, false
 }
 
 // shrinkStep is one application of Lemma 15: K ↦ T = ⌈K/2⌉.

@@ -14,8 +14,7 @@ import (
 type points struct {
 	d   *cert.Dataset
 	idx []int // dataset index of each distinct point (first copies), increasing
-	// X row i (distinct point i) is i64[i*D:(i+1)*D] when big == nil, else big[i].
-	i64   []int64
+	// X row k (distinct point k) is p.row(k, buf) when big == nil, else big[k].
 	big   [][]*big.Int
 	L     *big.Int
 	maxX  *big.Int // max |X_ik|
@@ -33,14 +32,12 @@ func newPoints(d *cert.Dataset) *points {
 			p.idx = append(p.idx, i)
 		}
 	}
-	if num, den, ok := d.IntInputs(); ok {
+	if den, ok := d.IntDenom(); ok {
 		p.L = big.NewInt(den)
 		var mx int64
-		p.i64 = make([]int64, 0, len(p.idx)*d.D)
-		for _, i := range p.idx {
-			row := num[i*d.D : (i+1)*d.D]
-			p.i64 = append(p.i64, row...)
-			for _, v := range row {
+		buf := make([]int64, d.D)
+		for k := range p.idx {
+			for _, v := range p.row(k, buf) {
 				if v < 0 {
 					v = -v
 				}
@@ -79,6 +76,9 @@ func newPoints(d *cert.Dataset) *points {
 
 // n is the number of distinct points.
 func (p *points) n() int { return len(p.idx) }
+
+// row writes the numerators X_k of distinct point k into buf (inputs stored as integers).
+func (p *points) row(k int, buf []int64) []int64 { return p.d.IntRow(p.idx[k], buf) }
 
 // label returns the label vector of distinct point k: the class index for
 // classification, the target for regression.
@@ -129,6 +129,7 @@ func chooseProjection(p *points, progress func(string, int, int)) (*projection, 
 	const seedsPerK = 3
 	u := make([]int64, D)
 	tv := make([]int64, n)
+	buf := make([]int64, D)
 	maxX := p.maxX
 	step := 0
 	for K := int64(1); K < 1<<40; K += max(1, K/2) {
@@ -151,7 +152,7 @@ func chooseProjection(p *points, progress func(string, int, int)) (*projection, 
 			}
 			if fast {
 				for k := 0; k < n; k++ {
-					row := p.i64[k*D : (k+1)*D]
+					row := p.row(k, buf)
 					var acc int64
 					for c, x := range row {
 						acc += u[c] * x
@@ -191,10 +192,11 @@ func finishProjection(p *points, u []int64, K int64) *projection {
 	}
 	ts := make([]*big.Int, n)
 	tmp := new(big.Int)
+	buf := make([]int64, D)
 	for k := 0; k < n; k++ {
 		acc := new(big.Int)
 		if p.big == nil {
-			row := p.i64[k*D : (k+1)*D]
+			row := p.row(k, buf)
 			var hi big.Int
 			// Sum in int64 where it cannot overflow (|u|·|x| < 2^62 each, flushed often).
 			var part int64

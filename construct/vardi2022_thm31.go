@@ -21,7 +21,13 @@ import (
 // projected value and c the bits of a label; n ≈ √(N/(max(ρ,c)+2)) gives depth
 // ≈ 2√(N·(ρ+2)). Bit complexity ≈ n·ρ (the packed group words). With MaxDepth set, the
 // data is split into k parts whose sub-networks run side by side (Theorem 5.1: width
-// 12k, depth ≈ depth of one part, Õ(N/L) parameters for depth L).
+// 12k, depth ≈ depth of one part, Õ(N/L) parameters for depth L). This meets Theorem
+// 5.1's bound as the theorem claim "vardi2022-thm5.1" states it with our constants (at the
+// built depth L: width ≤ 12⌈8N(max(λ_R, ℓC) + 2)/L²⌉, non-zero weights ≤ 160·L·⌈…⌉ + d;
+// e.g. digits, N = 1797: L = 60 gives width 501 ≤ 1680 and 44 270 non-zero weights) —
+// no change was needed for it. The certificate stores dense layers, so a small MaxDepth
+// (many parts) is refused when the dense parameter count would pass the kernel's limit
+// cert.DefaultMaxParams. VardiBits (Theorem 6.2) bounds the bit complexity instead.
 //
 // The network, ReLU only (plus the identity output), in three stages (Vardi, Yehudai, Shamir 2022, §3):
 //
@@ -49,6 +55,27 @@ import (
 //
 // Every weight is an integer except the output layer's single division by 2^{nc+1}.
 func Vardi(d *cert.Dataset, o DeepOptions) (*Result, error) {
+	v, err := newVardiPrep(d, o)
+	if err != nil {
+		return nil, err
+	}
+	return v.build(d, o, o.GroupSize, "")
+}
+
+// vardiPrep is what every Vardi network of a dataset shares: the labels, the projection
+// and the sorted projected values.
+type vardiPrep struct {
+	p      *points
+	dl     *deepLabels
+	pr     *projection
+	zs     []*big.Int // projected values, sorted, minus the least
+	lab    []int64    // their labels
+	pad    *big.Int   // max z + 1, which no point has
+	rho, c int        // bits of a projected value and of a label
+	slot   int        // max(rho, c)
+}
+
+func newVardiPrep(d *cert.Dataset, o DeepOptions) (*vardiPrep, error) {
 	p := newPoints(d)
 	dl, err := newDeepLabels(p, o.Epsilon)
 	if err != nil {
@@ -69,17 +96,35 @@ func Vardi(d *cert.Dataset, o DeepOptions) (*Result, error) {
 	pad := new(big.Int).Add(zs[n-1], big.NewInt(1))
 	rho := pad.BitLen()
 	c := max(1, deepBitLen(big.NewInt(dl.C-1)))
-	slot := max(rho, c)
+	return &vardiPrep{p: p, dl: dl, pr: pr, zs: zs, lab: lab, pad: pad, rho: rho, c: c, slot: max(rho, c)}, nil
+}
 
+// build builds the network with groups of groupSize points (0: the depth minimiser) and,
+// when o.MaxDepth > 0, side-by-side parts (Theorem 5.1). bits > 0 names Theorem 6.2's
+// bound in the certificate (the caller chose groupSize to meet it).
+func (v *vardiPrep) build(d *cert.Dataset, o DeepOptions, groupSize int, bits string) (*Result, error) {
+	p, dl, pr, zs, lab, pad, rho, c, slot := v.p, v.dl, v.pr, v.zs, v.lab, v.pad, v.rho, v.c, v.slot
+	n := p.n()
 	parts := 1
 	if o.MaxDepth > 0 {
 		// Depth of one part of M points ≈ 2√(M(slot+2)) + 4; pick the fewest parts that fit.
 		for parts < n {
 			m := (n + parts - 1) / parts
-			if vardiDepth(m, vardiGroupSize(m, slot, o.GroupSize), slot) <= o.MaxDepth {
+			if vardiDepth(m, vardiGroupSize(m, slot, groupSize), slot) <= o.MaxDepth {
 				break
 			}
 			parts++
+		}
+	}
+	if parts > 1 {
+		// The certificate stores dense layers: refuse before building what the kernel
+		// would refuse to read (and what would take gigabytes to build).
+		m := (n + parts - 1) / parts
+		w := int64(12 * parts)
+		est := int64(vardiDepth(m, vardiGroupSize(m, slot, groupSize), slot)) * (w + 1) * w
+		if est > cert.DefaultMaxParams {
+			return nil, fmt.Errorf("vardi: --max-depth %d needs %d parts side by side (width %d), about %d parameters as dense layers, above the certificate limit of %d; choose a larger --max-depth",
+				o.MaxDepth, parts, w, est, int64(cert.DefaultMaxParams))
 		}
 	}
 	b := newDeepNet(d.D)
@@ -105,7 +150,7 @@ func Vardi(d *cert.Dataset, o DeepOptions) (*Result, error) {
 		for k := q; k < n; k += parts {
 			idx = append(idx, k)
 		}
-		gs := vardiGroupSize(len(idx), slot, o.GroupSize)
+		gs := vardiGroupSize(len(idx), slot, groupSize)
 		subs[q] = newVardiSub(idx, zs, lab, gs, rho, c, pad)
 	}
 	// Run the parts' schedules side by side, one layer at a time, all reading the same z.
@@ -153,6 +198,11 @@ func Vardi(d *cert.Dataset, o DeepOptions) (*Result, error) {
 		m.name = "Vardi, Yehudai, Shamir 2022, Theorem 5.1 (depth-limited)"
 		m.params["max_depth"] = fmt.Sprint(o.MaxDepth)
 		m.theorem = "vardi2022-thm5.1"
+	}
+	if bits != "" {
+		m.name = "Vardi, Yehudai, Shamir 2022, Theorem 6.2 (bounded bit complexity)"
+		m.params["bits"] = bits
+		m.theorem = "vardi2022-thm6.2"
 	}
 	r, err := finishDeep(d, net, &o, m, p, dl)
 	if err != nil {

@@ -65,6 +65,11 @@ type CapacityOptions struct {
 	Seed      uint64        // random family
 	Existence Existence     // nil: constructions and the kernel's arguments only
 	Timeout   time.Duration // per existence query (default 60 s)
+	// Only, when set, restricts the walk to the N it accepts (a shard's share, see
+	// MergeCapacity): the walk still stops at the first of them that does not fit.
+	Only func(n int) bool
+	// EndOfData, when set, is told the first N the family has no dataset for.
+	EndOfData func(n int)
 }
 
 // Capacity walks N = 1, 2, … on a family of one-dimensional datasets whose members are
@@ -93,10 +98,16 @@ func Capacity(ctx context.Context, arch cert.Architecture, family string, opt Ca
 		if err := ctx.Err(); err != nil {
 			break
 		}
+		if opt.Only != nil && !opt.Only(n) {
+			continue
+		}
 		start := time.Now()
 		d, err := Dataset(family, n, opt.Seed)
 		if err != nil {
 			if n > 1 && strings.HasPrefix(family, "file:") {
+				if opt.EndOfData != nil {
+					opt.EndOfData(n)
+				}
 				break // the file has no more points
 			}
 			return nil, err
@@ -126,7 +137,7 @@ func Capacity(ctx context.Context, arch cert.Architecture, family string, opt Ca
 				fit, thr := fitOf(d)
 				c := &cert.Certificate{Format: cert.FormatV1, Data: d, Provenance: cert.Provenance{Producer: "certify lowerbounds"},
 					Claims: []cert.Claim{cert.NoFitClaim{Arch: arch, Fit: fit, Threshold: thr, Method: "solver", ForcedPieces: &forced, Solver: r.Record}}}
-				row.Verdict, row.Basis, row.Kernel, row.Cert = NoFit, "solver unsat", "undecided (rests on solver)", c
+				row.Verdict, row.Basis, row.Kernel, row.Cert = NoFit, basisSolverUnsat, "undecided (rests on solver)", c
 				row.SMTLIB = r.SMTLIB
 				res.RestsOnSolver = true
 			default:
@@ -143,6 +154,67 @@ func Capacity(ctx context.Context, arch cert.Architecture, family string, opt Ca
 			continue
 		case NoFit:
 			res.SmallestNoFit = n
+		}
+		break
+	}
+	return res, nil
+}
+
+// basisSolverUnsat is the basis of a no-fit row that rests on a solver's unsat.
+const basisSolverUnsat = "solver unsat"
+
+// CapacityShard is one shard's share of a capacity walk: its rows (N in the shard's
+// share, from the smallest up to its first that does not fit), and the first N of its
+// share the family had no dataset for (0: none).
+type CapacityShard struct {
+	Rows      []CapacityRow
+	EndOfData int
+}
+
+// MergeCapacity puts the shards of a capacity walk (N = 1, 2, … cut into n shards,
+// N to the shard own(N)) together into the result of a single run: the rows from N = 1
+// up to the first that does not fit. Each shard stops at its own first N that does not
+// fit, which is never before the single run's stop, so every N below it is in a shard.
+func MergeCapacity(arch cert.Architecture, family string, maxN int, own func(n int) int, shards []CapacityShard) (*CapacityResult, error) {
+	if maxN <= 0 {
+		maxN = 64
+	}
+	if arch.InputDim == 0 {
+		arch.InputDim = 1
+	}
+	if arch.Activation == "" {
+		arch.Activation = "relu"
+	}
+	byN := map[int]*CapacityRow{}
+	for k := range shards {
+		for j := range shards[k].Rows {
+			r := &shards[k].Rows[j]
+			if r.N < 1 || r.N > maxN || own(r.N) != k {
+				return nil, fmt.Errorf("N = %d is not in shard %d's share", r.N, k+1)
+			}
+			if byN[r.N] != nil {
+				return nil, fmt.Errorf("N = %d is in two partial results", r.N)
+			}
+			byN[r.N] = r
+		}
+	}
+	res := &CapacityResult{Arch: arch, Family: family}
+	for n := 1; n <= maxN; n++ {
+		row := byN[n]
+		if row == nil {
+			if shards[own(n)].EndOfData == n {
+				break
+			}
+			return nil, fmt.Errorf("N = %d is in no partial result (shard %d stopped before it)", n, own(n)+1)
+		}
+		res.Rows = append(res.Rows, *row)
+		switch row.Verdict {
+		case Fits:
+			res.LargestFit = n
+			continue
+		case NoFit:
+			res.SmallestNoFit = n
+			res.RestsOnSolver = row.Basis == basisSolverUnsat
 		}
 		break
 	}

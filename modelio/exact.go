@@ -110,8 +110,11 @@ func dyadicInto(r *big.Rat, f float64) *big.Rat {
 	case exp > 0:
 		r.Num().Lsh(r.Num(), uint(exp))
 	case exp < 0:
-		// r's denominator is initialised (SetInt64), so Denom is a reference to it.
-		r.Denom().Lsh(big.NewInt(1), uint(-exp))
+		// r's denominator is initialised (SetInt64), so Denom is a reference to it; 1
+		// becomes 2^−exp in the words SetInt64 allocated (SetBit allocates no number).
+		d := r.Denom()
+		d.SetBit(d, 0, 0)
+		d.SetBit(d, -exp, 1)
 	}
 	return r
 }

@@ -1,7 +1,6 @@
 package smt
 
 import (
-	"context"
 	"fmt"
 	"math/big"
 	"math/rand"
@@ -333,213 +332,7 @@ func samplePoints(n int, opt CheckOptions) []int {
 	return pts
 }
 
-// CheckCertificate discharges every obligation of c that has an SMT encoding with
-// solver s, independently of the kernel: the network is written as formulas and each
-// claim's negation is asserted, so unsat discharges an obligation and sat refutes it
-// (the model names the point). It returns an error only when c cannot be encoded (a
-// number beyond opt.MaxDigits) or the solver cannot run.
-func CheckCertificate(ctx context.Context, s Solver, c *cert.Certificate, opt CheckOptions) (*CertReport, error) {
-	start := time.Now()
-	if opt.Chunk <= 0 {
-		opt.Chunk = AutoChunk(c.Network)
-	}
-	e, err := newCertEnc(c, opt.MaxDigits)
-	if err != nil {
-		return nil, err
-	}
-	rep := &CertReport{Solver: s.Name()}
-	rep.Claims = make([]ClaimVerdict, len(c.Claims))
-	for i, cl := range c.Claims {
-		rep.Claims[i] = ClaimVerdict{Index: i, Kind: cl.Kind(), Status: cert.Verified, FirstKnown: true}
-	}
-	run := func(q *Query) (Result, error) {
-		rep.Queries++
-		qctx := ctx
-		if opt.Timeout > 0 {
-			var cancel context.CancelFunc
-			qctx, cancel = context.WithTimeout(ctx, opt.Timeout)
-			defer cancel()
-		}
-		return s.Solve(qctx, q)
-	}
-	if len(e.point) > 0 {
-		if err := e.checkPoints(rep, run, opt); err != nil {
-			return nil, err
-		}
-	}
-	for i, cl := range c.Claims {
-		v := &rep.Claims[i]
-		switch cl := cl.(type) {
-		case cert.PatternsClaim:
-			if cl.Distinct && v.Status == cert.Verified {
-				v.How += "; distinctness compared as strings (no arithmetic)"
-				if f := distinctFailure(cl, i); f != nil {
-					v.Status, v.Failure = cert.Refuted, f
-				}
-			}
-		case cert.SizesClaim:
-			if c.Network == nil {
-				continue
-			}
-			v.Discharged, v.How = true, "recomputed from the network's numbers (no solver needed)"
-			v.Checked, v.Failure = checkSizes(cl, c.Network, i)
-			if v.Failure != nil {
-				v.Status = cert.Refuted
-			}
-		case cert.PiecesClaim:
-			if c.Network == nil {
-				continue
-			}
-			if err := e.checkPieces(cl, i, v, run, opt); err != nil {
-				return nil, err
-			}
-		case cert.NoFitClaim:
-			if cl.Method != "solver" || cl.Solver == nil || opt.ReadFile == nil {
-				v.Discharged, v.How = false, "no SMT encoding for this claim kind: the kernel's alone"
-				continue
-			}
-			rerunProof(ctx, cl.Solver, i, v, opt)
-		default:
-			if !isPointwise(cl) {
-				v.Discharged, v.How = false, "no SMT encoding for this claim kind: the kernel's alone"
-			}
-		}
-	}
-	rep.Status = cert.Verified
-	for _, v := range rep.Claims {
-		switch {
-		case v.Status == cert.Refuted:
-			rep.Status = cert.Refuted
-		case v.Status == cert.Undecided && rep.Status == cert.Verified:
-			rep.Status = cert.Undecided
-		}
-	}
-	rep.Time = time.Since(start)
-	return rep, nil
-}
-
 type runFn func(q *Query) (Result, error)
-
-func (e *certEnc) checkPoints(rep *CertReport, run runFn, opt CheckOptions) error {
-	c := e.c
-	d := c.Data
-	pts := samplePoints(d.N, opt)
-	rep.Points, rep.Total = len(pts), d.N
-	rep.Sampled, rep.Seed = len(pts) < d.N, opt.Seed
-	patPos := make([]map[int]int, len(c.Claims))
-	firstFail := make([]int, len(c.Claims))
-	for _, ci := range e.point {
-		firstFail[ci] = d.N
-		v := &rep.Claims[ci]
-		v.Discharged = true
-		v.How = "network as formulas (ite, or the linear branches of a stated pattern), negated claim per point (QF_LRA)"
-		if cl, ok := c.Claims[ci].(cert.PatternsClaim); ok {
-			v.How = "stated pattern's sign constraints, linear branches (QF_LRA)"
-			if cl.Points != nil {
-				m := make(map[int]int, len(cl.Points))
-				for k, p := range cl.Points {
-					if _, dup := m[p]; !dup {
-						m[p] = k
-					}
-				}
-				patPos[ci] = m
-			}
-		}
-	}
-	covers := func(ci, p int) bool {
-		if cl, ok := c.Claims[ci].(cert.PatternsClaim); ok {
-			return patEntry(cl, patPos[ci], p) >= 0
-		}
-		return true
-	}
-	done := 0
-	for lo := 0; lo < len(pts); lo += opt.Chunk {
-		chunk := pts[lo:min(lo+opt.Chunk, len(pts))]
-		var pending []ob
-		for _, p := range chunk {
-			for _, ci := range e.point {
-				if covers(ci, p) && p < firstFail[ci] {
-					pending = append(pending, ob{ci, p})
-				}
-			}
-		}
-		iteOnly := map[int]bool{}
-		for len(pending) > 0 {
-			q, patMode, err := e.pointQuery(pending, iteOnly, patPos)
-			if err != nil {
-				return err
-			}
-			q.Name = fmt.Sprintf("points %d..%d", chunk[0], chunk[len(chunk)-1])
-			res, err := run(q)
-			if err != nil {
-				return err
-			}
-			if res.Status == Unknown {
-				for _, o := range pending {
-					v := &rep.Claims[o.c]
-					if v.Status == cert.Verified {
-						v.Status = cert.Undecided
-						v.Reason = fmt.Sprintf("%s: %s", q.Name, res.Reason)
-					}
-					v.FirstKnown = false
-				}
-				break
-			}
-			if res.Status == Unsat {
-				break
-			}
-			progress := false
-			for _, o := range pending {
-				val, ok := res.Model[indName(o)]
-				if !ok || !val.Bool {
-					continue
-				}
-				if pat, pm := patMode[o.p]; pm && pat != o.c {
-					if res.Model[indName(ob{pat, o.p})].Bool {
-						// The stated pattern is false here, so the linear branches do not
-						// compute the network: decide the output claims again with ite.
-						if !iteOnly[o.p] {
-							iteOnly[o.p] = true
-							progress = true
-						}
-						continue
-					}
-				}
-				if o.p < firstFail[o.c] {
-					firstFail[o.c] = o.p
-					progress = true
-					v := &rep.Claims[o.c]
-					v.Status = cert.Refuted
-					v.Failure = e.pointFailure(o)
-				}
-			}
-			if !progress {
-				return fmt.Errorf("smt: %s answered sat on %s but its model refutes no obligation", res.Solver, q.Name)
-			}
-			kept := pending[:0]
-			for _, o := range pending {
-				if o.p < firstFail[o.c] {
-					kept = append(kept, o)
-				}
-			}
-			pending = kept
-		}
-		done += len(chunk)
-		if opt.Progress != nil {
-			opt.Progress(done, len(pts))
-		}
-	}
-	for _, ci := range e.point {
-		n := 0
-		for _, p := range pts {
-			if covers(ci, p) && p <= firstFail[ci] {
-				n++
-			}
-		}
-		rep.Claims[ci].Checked = n
-	}
-	return nil
-}
 
 func (e *certEnc) pointFailure(o ob) *Failure {
 	cl := e.c.Claims[o.c]
@@ -649,6 +442,12 @@ func checkSizes(cl cert.SizesClaim, n *cert.Network, ci int) (int, *Failure) {
 		checked++
 		if fmt.Sprint(cl.Widths) != fmt.Sprint(widths) {
 			return checked, mis("widths", cl.Widths, widths)
+		}
+	}
+	if cl.MaxBitsAtMost != nil {
+		checked++
+		if maxBits > *cl.MaxBitsAtMost {
+			return checked, mis("max_bits_at_most", fmt.Sprintf("max_bits ≤ %d", *cl.MaxBitsAtMost), maxBits)
 		}
 	}
 	return checked, nil

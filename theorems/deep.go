@@ -14,6 +14,12 @@ package theorems
 // they are the architecture the theorem promises at the built depth: width 12 (Vardi
 // Thm 3.1), 3 (Park Thm 2), i.e. hidden units ≤ 12·(depth − 1) or 3·(depth − 1).
 //
+// Vardi Thm 6.2 is a trade-off between depth and bit complexity "for every budget B";
+// the claim takes B to be the network's own bit complexity (max_bits, which the kernel
+// recomputes) and checks that the depth and parameters lie within the bound at that B.
+// That max_bits is at most a budget a user asked for is read off the certificate's sizes
+// claim (exact) and enforced by the construction.
+//
 // Data quantities. With the inputs x_i (distinct ones; duplicates share a label):
 //
 //	r²  = max ‖x_i‖²                       (exact)
@@ -36,6 +42,7 @@ import (
 	"fmt"
 	"math/big"
 	"runtime"
+	"slices"
 	"sync"
 
 	"certify/cert"
@@ -58,6 +65,14 @@ func deepTheorem(id string) theorem {
 			shape:   deepShape,
 			hyp:     func(c *cert.Certificate, in cert.TheoremInstance) []cert.Comparison { return vardiHyp(c, in, true) },
 			promise: func(in cert.TheoremInstance) cert.TheoremSizes { return widthPromise(maxInts(in.Widths))(in) },
+		}
+	case "vardi2022-thm6.2":
+		return theorem{
+			statement: "‖x_i‖ ≤ r, ‖x_i−x_j‖ ≥ δ (i≠j), labels in [C]; B = max_bits of the network; bounds with our " +
+				"constants: width ≤ 12, depth ≤ ⌈2N·(max(λ_R, ℓC) + 2)/(B − 3)⌉ + 2B + 8, parameters ≤ 156·(that depth bound) + 12(d + 1)",
+			shape:   deepShape,
+			hyp:     vardiBitsHyp,
+			promise: widthPromise(12),
 		}
 	case "park2021-thm2":
 		return theorem{
@@ -141,21 +156,15 @@ func Geometry(d *cert.Dataset) DataGeometry {
 	}
 	g := DataGeometry{R2: new(big.Rat), Min2: new(big.Rat), Max2: new(big.Rat)}
 	n := len(idx)
-	if num, den, ok := d.IntInputs(); ok {
-		var maxAbs, lo, hi []int64
-		maxAbs = make([]int64, 0)
-		_ = maxAbs
-		lo = make([]int64, d.D)
-		hi = make([]int64, d.D)
-		for k := range lo {
-			lo[k], hi[k] = num[idx[0]*d.D+k], num[idx[0]*d.D+k]
-		}
+	if den, ok := d.IntDenom(); ok {
+		row := make([]int64, d.D)
+		lo := slices.Clone(d.IntRow(idx[0], row))
+		hi := slices.Clone(lo)
 		r2 := new(big.Int)
 		t := new(big.Int)
 		for _, i := range idx {
 			s := new(big.Int)
-			for k := 0; k < d.D; k++ {
-				v := num[i*d.D+k]
+			for k, v := range d.IntRow(i, row) {
 				t.SetInt64(v)
 				s.Add(s, t.Mul(t, t))
 				lo[k], hi[k] = min(lo[k], v), max(hi[k], v)
@@ -181,7 +190,7 @@ func Geometry(d *cert.Dataset) DataGeometry {
 		}
 		safe = safe && span > 0 && span*span <= (int64(1)<<62)/int64(d.D)
 		if safe && float64(n)*float64(n)*float64(d.D) <= pairBudget {
-			mn, mx := pairwiseInt(num, idx, d.D)
+			mn, mx := pairwiseInt(d, idx)
 			g.Min2.SetFrac(big.NewInt(mn), den2)
 			g.Max2.SetFrac(big.NewInt(mx), den2)
 			g.Exact = true
@@ -264,9 +273,9 @@ func Geometry(d *cert.Dataset) DataGeometry {
 	return g
 }
 
-// pairwiseInt returns the smallest and largest squared distance between the rows idx of
-// num (row length D), in parallel.
-func pairwiseInt(num []int64, idx []int, D int) (int64, int64) {
+// pairwiseInt returns the smallest and largest squared distance between the points idx
+// of d (stored as integers), in parallel.
+func pairwiseInt(d *cert.Dataset, idx []int) (int64, int64) {
 	n := len(idx)
 	workers := runtime.GOMAXPROCS(0)
 	mins := make([]int64, workers)
@@ -277,10 +286,11 @@ func pairwiseInt(num []int64, idx []int, D int) (int64, int64) {
 		go func(w int) {
 			defer wg.Done()
 			mn, mx := int64(-1), int64(0)
+			xa, xb := make([]int64, d.D), make([]int64, d.D)
 			for a := w; a < n; a += workers {
-				xa := num[idx[a]*D : (idx[a]+1)*D]
+				xa = d.IntRow(idx[a], xa)
 				for b := a + 1; b < n; b++ {
-					xb := num[idx[b]*D : (idx[b]+1)*D]
+					xb = d.IntRow(idx[b], xb)
 					var s int64
 					for k, v := range xa {
 						t := v - xb[k]
@@ -425,6 +435,31 @@ func vardiHyp(c *cert.Certificate, in cert.TheoremInstance, depthLimited bool) [
 		cmp("depth L ≤ 2⌈√N⌉·ℓN + 2⌈√(N/⌊log₂N⌋)⌉·max(λ_R, ℓC) + 8"+head, L, "<=", depthB),
 		cmp("width ≤ 12·⌈8N·(max(λ_R, ℓC) + 2)/L²⌉", width, "<=", 12*k),
 		cmp("non-zero weights ≤ 160·L·⌈8N·(max(λ_R, ℓC) + 2)/L²⌉ + d", s.NonzeroWeights, "<=", 160*L*k+int64(d.D)),
+	}
+}
+
+// vardiBitsHyp is Theorem 6.2's trade-off at the network's own bit complexity B: the
+// depth is at most ⌈2N·(λ + 2)/(B − 3)⌉ + 2B + 8 (B ≤ 3 leaves no room for a group word:
+// the bound is then 0 and fails).
+func vardiBitsHyp(c *cert.Certificate, in cert.TheoremInstance) []cert.Comparison {
+	d := c.Data
+	g := Geometry(d)
+	N := int64(max(in.N, 1))
+	C := classesOf(d)
+	lR := vardiLambdaR(g, N, d.D)
+	lC := ceilLog2Int(C)
+	lam := int64(max(lR, lC))
+	s := c.Network.ComputeSizes()
+	B := int64(s.MaxBits)
+	var depthB int64
+	if B > 3 {
+		depthB = (2*N*(lam+2)+B-4)/(B-3) + 2*B + 8
+	}
+	head := fmt.Sprintf(" (N = %d, d = %d, C = %d, %s; λ_R = %d, ℓC = %d; B = max_bits = %d)", N, d.D, C, geomText(g), lR, lC, B)
+	return []cert.Comparison{
+		cmp("width ≤ 12"+head, int64(maxInts(s.Widths)), "<=", 12),
+		cmp("depth ≤ ⌈2N·(max(λ_R, ℓC) + 2)/(B − 3)⌉ + 2B + 8", int64(s.Depth), "<=", depthB),
+		cmp("parameters ≤ 156·(⌈2N·(max(λ_R, ℓC) + 2)/(B − 3)⌉ + 2B + 8) + 12(d + 1)", s.Parameters, "<=", 156*depthB+12*int64(d.D+1)),
 	}
 }
 

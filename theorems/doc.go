@@ -27,13 +27,28 @@
 //	                          position is not part of the evaluated hypothesis (it is a
 //	                          property of all (d_x+1)-subsets); the hyperplanes a
 //	                          construction uses are checked by a "hyperplanes" claim.
+//	yun2019-cor4.2-hardtanh   the same for hard-tanh: d1 ≥ 2N/d_x + 2d_y (d_x·d1 ≥ 2N +
+//	                          2d_y·d_x). Promise: depth 2, ⌈2N/d_x⌉ + 2d_y hidden units.
+//	yun2019-prop3.4-hardtanh  Prop 3.4: L ≥ 3 layers, a chain of blocks l_1 < … < l_m with
+//	                          4Σ_j⌊(d_{l_j} − r_j)/2⌋⌊(d_{l_j+1} − r_j)/(2d_y)⌋ ≥ N and the
+//	                          carrying layers' widths (yun2019.go). Promise: the architecture.
+//	yun2019-prop3.4-relu      the same with every width halved (a hard-tanh unit is two ReLUs).
+//	yun2019-prop3.4-classify-hardtanh, yun2019-prop3.4-classify-relu
+//	                          the classification variant (one more layer; our reading of
+//	                          the paper's Appendix A, which we do not have): one-hot outputs,
+//	                          Prop 3.4's conditions for d_y = 1 on the first L − 2 hidden
+//	                          layers and d_{L−1} ≥ 2d_y (ReLU: ⌊d_{L−1}/2⌋ ≥ 2d_y).
+//	yun2019-thm4.1-relu, yun2019-thm4.1-hardtanh
+//	                          Thm 4.1 (ResNets), the count only: ⌈4N/d_x⌉ + 4d_y + 2d_y
+//	                          hidden units (hard-tanh ⌈2N/d_x⌉ + 2d_y + d_y), any depth; no
+//	                          certificate of this format is an instance (no residual blocks).
 //	telgarsky2015-sawtooth    Telgarsky 2015: the 2^L points i/2^L, i = 0..2^L−1, labelled
 //	                          i mod 2, are classified exactly by a ReLU net of 2 units in
 //	                          each of 2L layers. Hypothesis: N = 2^L and every point is
 //	                          some i/2^L labelled i mod 2, each i once (the count of such
 //	                          points equals N), L the number of hidden layers. Promise:
 //	                          depth 2L + 1, 4L hidden units.
-//	vardi2022-thm3.1, vardi2022-thm5.1, park2021-thm1, park2021-thm2
+//	vardi2022-thm3.1, vardi2022-thm5.1, vardi2022-thm6.2, park2021-thm1, park2021-thm2
 //	                          the deep, sublinear-parameter constructions: Vardi, Yehudai,
 //	                          Shamir 2022 and Park, Lee, Yun, Shin 2021 (deep.go).
 //

@@ -129,8 +129,13 @@ func theoremByID(id string) (theorem, bool) {
 				return promise(2*L+1, 4*L)
 			},
 		}, true
-	case "vardi2022-thm3.1", "vardi2022-thm5.1", "park2021-thm1", "park2021-thm2":
+	case "vardi2022-thm3.1", "vardi2022-thm5.1", "vardi2022-thm6.2", "park2021-thm1", "park2021-thm2":
 		return deepTheorem(id), true
+	// Yun et al. 2019, Cor 4.2 (hard-tanh) and Prop 3.4 (yun2019.go).
+	case "yun2019-cor4.2-hardtanh", "yun2019-prop3.4-hardtanh", "yun2019-prop3.4-relu",
+		"yun2019-prop3.4-classify-hardtanh", "yun2019-prop3.4-classify-relu",
+		"yun2019-thm4.1-relu", "yun2019-thm4.1-hardtanh":
+		return yunTheorem(id)
 	}
 	return theorem{}, false
 }
@@ -138,7 +143,10 @@ func theoremByID(id string) (theorem, bool) {
 // IDs lists the theorem ids of the table, sorted.
 func IDs() []string {
 	ids := []string{"zhang2017-thm1", "yun2019-thm3.1-relu", "yun2019-thm3.1-hardtanh", "yun2019-prop3.2-relu",
-		"yun2019-cor4.2-relu", "telgarsky2015-sawtooth", "vardi2022-thm3.1", "vardi2022-thm5.1", "park2021-thm1", "park2021-thm2"}
+		"yun2019-cor4.2-relu", "telgarsky2015-sawtooth", "vardi2022-thm3.1", "vardi2022-thm5.1", "vardi2022-thm6.2", "park2021-thm1", "park2021-thm2",
+		"yun2019-cor4.2-hardtanh", "yun2019-prop3.4-hardtanh", "yun2019-prop3.4-relu",
+		"yun2019-prop3.4-classify-hardtanh", "yun2019-prop3.4-classify-relu",
+		"yun2019-thm4.1-relu", "yun2019-thm4.1-hardtanh"}
 	sort.Strings(ids)
 	return ids
 }

@@ -30,6 +30,7 @@ type auditOptions struct {
 	noSolver      bool
 	known         string
 	quiet         bool
+	shard         shardFlags
 }
 
 func newAuditCmd(g *globalOptions, s *streams) *cobra.Command {
@@ -77,10 +78,27 @@ The claims file format is described in docs/claims.md.`,
 	f.BoolVar(&o.noSolver, "no-solver", false, "do not ask an SMT solver (kernel arguments and constructions only)")
 	f.StringVar(&o.known, "known", "", "folder of known results (certify capacity's table) reused before asking a solver (default: testdata/capacity when present; \"none\" for none)")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress on stderr")
+	o.shard.register(f)
 	return cmd
 }
 
 func runAudit(o *auditOptions, s *streams) error {
+	f, opt, err := auditSetup(o, s)
+	if err != nil {
+		return err
+	}
+	if o.shard.spec != "" {
+		return runAuditShard(o, s, f, opt)
+	}
+	rep, err := audit.Run(context.Background(), f, opt)
+	if err != nil {
+		return err
+	}
+	return reportAudit(o, s, rep)
+}
+
+// auditSetup reads the claims and makes the options of a run, a shard or a merge.
+func auditSetup(o *auditOptions, s *streams) (*audit.ClaimsFile, audit.Options, error) {
 	var f *audit.ClaimsFile
 	var err error
 	if o.claims == "" {
@@ -93,13 +111,13 @@ func runAudit(o *auditOptions, s *streams) error {
 		}
 	}
 	if err != nil {
-		return malformed(err)
+		return nil, audit.Options{}, malformed(err)
 	}
 	if o.tries < 0 {
-		return malformed(fmt.Errorf("--tries is %d; it must be positive (or 0: by the budget)", o.tries))
+		return nil, audit.Options{}, malformed(fmt.Errorf("--tries is %d; it must be positive (or 0: by the budget)", o.tries))
 	}
 	if o.budget <= 0 {
-		return malformed(fmt.Errorf("--budget is %s; it must be positive", o.budget))
+		return nil, audit.Options{}, malformed(fmt.Errorf("--budget is %s; it must be positive", o.budget))
 	}
 	opt := audit.Options{Budget: o.budget, OutDir: o.out, Tries: o.tries, Seed: o.seed, Memoriser: memoriser, Version: readVersion().Version}
 	switch known := o.known; known {
@@ -110,12 +128,12 @@ func runAudit(o *auditOptions, s *streams) error {
 		case err == nil:
 			opt.Known = k
 		case !errors.Is(err, fs.ErrNotExist):
-			return malformed(fmt.Errorf("testdata/capacity: %v", err))
+			return nil, audit.Options{}, malformed(fmt.Errorf("testdata/capacity: %v", err))
 		}
 	default:
 		k, err := audit.LoadKnown(known)
 		if err != nil {
-			return malformed(fmt.Errorf("--known %s: %v", known, err))
+			return nil, audit.Options{}, malformed(fmt.Errorf("--known %s: %v", known, err))
 		}
 		opt.Known = k
 	}
@@ -125,10 +143,11 @@ func runAudit(o *auditOptions, s *streams) error {
 	if !o.quiet {
 		opt.Progress = func(format string, args ...any) { fmt.Fprintf(s.err, format+"\n", args...) }
 	}
-	rep, err := audit.Run(context.Background(), f, opt)
-	if err != nil {
-		return err
-	}
+	return f, opt, nil
+}
+
+// reportAudit writes the reports and prints one: the end of a run and of a merge.
+func reportAudit(o *auditOptions, s *streams, rep *audit.Report) error {
 	if o.out != "" {
 		write := func(name string, fn func(io.Writer)) error {
 			fh, err := os.Create(filepath.Join(o.out, name))

@@ -26,6 +26,7 @@ type capacityOptions struct {
 	out        string
 	json       bool
 	noSolver   bool
+	shard      shardFlags
 }
 
 func newCapacityCmd(g *globalOptions, s *streams) *cobra.Command {
@@ -57,6 +58,7 @@ Yun et al.'s Thm 3.1 guarantee and Thm 3.3 bound are printed alongside.`,
 	f.StringVarP(&o.out, "out", "o", "", "folder for the two certificates (largest fit, smallest no-fit)")
 	f.BoolVar(&o.json, "json", false, "print JSON")
 	f.BoolVar(&o.noSolver, "no-solver", false, "do not ask an SMT solver")
+	o.shard.register(f)
 	return cmd
 }
 
@@ -82,10 +84,20 @@ func runCapacity(o *capacityOptions, s *streams) error {
 	if !o.noSolver {
 		opt.Existence = newExistence(o.timeout)
 	}
+	if o.shard.spec != "" {
+		return runCapacityShard(o, s, arch, opt)
+	}
 	res, err := lowerbounds.Capacity(context.Background(), arch, o.family, opt)
 	if err != nil {
 		return malformed(err)
 	}
+	return reportCapacity(o, s, res)
+}
+
+// reportCapacity writes the certificates and prints the table: the end of a single run
+// and of a merge of its shards.
+func reportCapacity(o *capacityOptions, s *streams, res *lowerbounds.CapacityResult) error {
+	hidden := res.Arch.Hidden
 	var paths []string
 	if o.out != "" {
 		if err := os.MkdirAll(o.out, 0o755); err != nil {

@@ -27,6 +27,7 @@ type checkOptions struct {
 	smtSample int
 	smtSeed   int64
 	smtChunk  int
+	shard     shardFlags
 }
 
 func newCheckCmd(g *globalOptions, s *streams) *cobra.Command {
@@ -57,6 +58,7 @@ malformed or unreadable (the field and position are named); 3 undecided.`,
 	f.IntVar(&o.smtSample, "smt-sample", 0, "with --smt: discharge a seeded random sample of K points (0: all)")
 	f.Int64Var(&o.smtSeed, "smt-seed", 1, "with --smt-sample: the sample's seed")
 	f.IntVar(&o.smtChunk, "smt-chunk", 0, "with --smt: points per solver context (0: up to 500, fewer for large networks so that one context holds about 2M weight terms)")
+	o.shard.register(f)
 	return cmd
 }
 
@@ -85,6 +87,9 @@ type jsonCheckReport struct {
 }
 
 func runCheck(o *checkOptions, s *streams) error {
+	if o.shard.spec != "" && !o.smt {
+		return malformed(fmt.Errorf("--shard: only the solver's second opinion (check --smt) is cut into shards"))
+	}
 	c, err := loadCert(o.path, o.limits())
 	if err != nil {
 		if o.json {
@@ -104,6 +109,9 @@ func runCheck(o *checkOptions, s *streams) error {
 		}
 		return malformed(err)
 	}
+	if o.shard.spec != "" {
+		return runCheckShard(o, c, rep, s)
+	}
 	code := statusExit(rep.Status)
 	var smtRep any
 	if o.smt {
@@ -112,10 +120,20 @@ func runCheck(o *checkOptions, s *streams) error {
 		if err != nil {
 			return &exitError{code: exitUndecided, err: err}
 		}
-		if smtCode != exitOK && (code == exitOK || smtCode == exitRefuted) {
-			code = smtCode
-		}
+		code = combineSMTCode(code, smtCode)
 	}
+	return finishCheck(o, c, rep, code, smtRep, s)
+}
+
+func combineSMTCode(code, smtCode int) int {
+	if smtCode != exitOK && (code == exitOK || smtCode == exitRefuted) {
+		return smtCode
+	}
+	return code
+}
+
+// finishCheck prints the kernel's report (after the solver's) and gives the exit code.
+func finishCheck(o *checkOptions, c *cert.Certificate, rep *cert.Report, code int, smtRep any, s *streams) error {
 	if o.json {
 		writeJSON(s.out, jsonCheckReport{File: o.path, Report: rep, Verdict: rep.Status.String(), SMT: smtRep, Float: floatPointsOf(c)})
 	} else {

@@ -32,6 +32,7 @@ type constructOptions struct {
 	dedupe     bool
 	progress   bool
 	noCheck    bool
+	requireGP  bool
 	float      floatFlags
 }
 
@@ -42,6 +43,7 @@ type constructMethod struct {
 	activation        bool
 	depth             bool
 	noData            bool
+	generalPosition   bool // --require-general-position
 	build             func(d *cert.Dataset, o construct.Options) (*construct.Result, error)
 }
 
@@ -77,6 +79,36 @@ and a 4-unit bump on it. The certificate's "hyperplanes" claim lets the kernel c
 that each hyperplane passes through exactly its chosen points. Groups where the data
 are not in general position are made smaller (a fallback that still certifies).`,
 			widths: "d1 (optional: at least the units the groups need)", build: construct.Bubeck},
+		{name: "yun-cor42", short: "2-layer one-hot classifier, ⌈4N/d_x⌉ + 4d_y ReLUs (⌈2N/d_x⌉ + 2d_y hard-tanh), Yun et al. 2019, Cor 4.2",
+			long: `yun-cor42 builds Corollary 4.2's network for a classification dataset in general
+position: the points of each class, d_x at a time, get a hyperplane through exactly
+them and a bump of 3 ReLUs (2 hard-tanh units) that adds the class's one-hot vector
+there and 0 elsewhere. Without --widths d1 is the corollary's own count, 106 ReLUs for
+CIFAR-10's N = 50 000, d_x = 3072, d_y = 10. The certificate's "hyperplanes" claim lets
+the kernel confirm that each hyperplane passes through exactly its chosen points.
+Data not in general position (pixels that are always 0) are said to be: the groups
+are made smaller (the construction in the data's affine hull, more units than the
+corollary counts; the theorem claim then says built > promised), or, with
+--require-general-position, refused (exit 2).`,
+			widths: "d1 (optional: at least the units the groups need)", activation: true, generalPosition: true, build: construct.YunCor42},
+		{name: "yun-deep", short: "deep, narrow hard-tanh or ReLU net from Thm 3.1 blocks, Yun et al. 2019, Prop 3.4",
+			long: `yun-deep builds Proposition 3.4's network for any hidden widths that admit a chain of
+block layers l_1 < … < l_m (l_j + 1 < l_{j+1}) with
+4Σ_j⌊(d_{l_j} − r_j)/2⌋⌊(d_{l_j+1} − r_j)/(2d_y)⌋ ≥ N, r_j = d_y·1{j>1} + 1{j<m}, and
+carrying layers at least d_y + 1 wide between blocks (d_y after the last); ReLU with
+every width halved. The chain is the admissible one with the largest sum; the output
+and the theorem claim name it. Each block is Theorem 3.1's two layers on one range of
+the points (sorted by an integer projection), passing the projected input and the
+partial output on. Without --widths: four equal hidden layers, the narrowest that
+satisfy the hypothesis.`,
+			widths: "d_1,…,d_{L−1} (at least 2)", activation: true, build: construct.YunDeep},
+		{name: "yun-deep-classify", short: "yun-deep with one more layer for one-hot outputs (Yun et al. 2019, Prop 3.4's classification variant)",
+			long: `yun-deep-classify memorises the class index with yun-deep's layers and turns it into a
+one-hot output with C − 1 hard-tanh units (2(C − 1) ReLUs) in one more hidden layer. The
+theorem claim is our reading of the variant (its statement is in the paper's appendix):
+Prop 3.4's conditions for d_y = 1 on the first L − 2 hidden layers and d_{L−1} ≥ 2d_y
+(ReLU: ⌊d_{L−1}/2⌋ ≥ 2d_y).`,
+			widths: "d_1,…,d_{L−1} (at least 3; the last is the one-hot layer)", activation: true, build: construct.YunDeepClassify},
 		{name: "sawtooth", short: "Telgarsky's sawtooth m^(L) on its 2^L alternating points",
 			long:  "sawtooth builds m^(L), a width-3 ReLU net with L hidden layers, with the labelled\npoints i/2^L (label i mod 2) that it classifies exactly. The dataset is inline.",
 			depth: true, noData: true,
@@ -151,6 +183,9 @@ func newConstructMethodCmd(g *globalOptions, s *streams, m *constructMethod) *co
 	if m.activation {
 		f.StringVar(&o.activation, "activation", "relu", "hidden activation: relu or hardtanh")
 	}
+	if m.generalPosition {
+		f.BoolVar(&o.requireGP, "require-general-position", false, "refuse data that are not in general position instead of building in their affine hull with more units")
+	}
 	if m.depth {
 		f.IntVar(&o.depth, "depth", 0, "L, the number of compositions of the tent map (2^L points)")
 	}
@@ -182,7 +217,7 @@ func runConstruct(o *constructOptions, m *constructMethod, s *streams) error {
 		start = time.Now()
 	}
 	opt := construct.Options{Widths: widths, Activation: o.activation, Depth: o.depth,
-		Producer: "certify construct " + m.name, Progress: stage}
+		Producer: "certify construct " + m.name, Progress: stage, RequireGeneralPosition: o.requireGP}
 	var d *cert.Dataset
 	var dropped []int
 	var inlineParams map[string]string

@@ -29,6 +29,7 @@ type deepConstructOptions struct {
 	progress    bool
 	groupSize   int
 	maxDepth    int
+	bits        int
 	w           string
 	wide        bool
 	nativeSteps bool
@@ -68,12 +69,15 @@ before the label lookup.`,
 func newConstructVardiCmd(g *globalOptions, s *streams) *cobra.Command {
 	o := &deepConstructOptions{globalOptions: g}
 	cmd := &cobra.Command{
-		Use:   "vardi --data FILE [--max-depth L] -o cert.json",
-		Short: "Vardi, Yehudai, Shamir 2022: width 12, depth and parameters Õ(√N) (Thm 3.1; Thm 5.1 with --max-depth)",
+		Use:   "vardi --data FILE [--max-depth L | --bits B] -o cert.json",
+		Short: "Vardi, Yehudai, Shamir 2022: width 12, depth and parameters Õ(√N) (Thm 3.1; Thm 5.1 with --max-depth; Thm 6.2 with --bits)",
 		Long: `vardi builds the three-stage ReLU network of Vardi et al. 2022, Theorem 3.1: a
 projection to distinct integers, one trapezoid layer per group of ≈√N points adding the
 group's packed values and labels, and bit extraction with Telgarsky's triangle map.
-Width ≤ 12. --max-depth L splits the data into parts built side by side (Theorem 5.1).`,
+Width ≤ 12. --max-depth L splits the data into parts built side by side (Theorem 5.1).
+--bits B bounds the bit complexity of every weight and bias (bits of the numerator plus
+bits of the denominator, the sizes claim's max_bits) by B: smaller groups, depth and
+parameters Õ(N/B) (Theorem 6.2); it refuses a B below what one point per group needs.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return runDeepConstruct(o, s, "vardi") },
 	}
@@ -81,6 +85,7 @@ Width ≤ 12. --max-depth L splits the data into parts built side by side (Theor
 	f := cmd.Flags()
 	f.IntVar(&o.groupSize, "group-size", 0, "points per group (0: the depth minimiser ≈ √(N/ρ))")
 	f.IntVar(&o.maxDepth, "max-depth", 0, "Theorem 5.1: limit the depth (0: Theorem 3.1)")
+	f.IntVar(&o.bits, "bits", 0, "Theorem 6.2: bound every weight's bit complexity by B (0: no bound)")
 	return cmd
 }
 
@@ -120,8 +125,8 @@ func runDeepConstruct(o *deepConstructOptions, s *streams, method string) error 
 		}
 		do.W, do.Wide = w, true
 	}
-	if o.groupSize < 0 || o.maxDepth < 0 {
-		return malformed(fmt.Errorf("--group-size and --max-depth cannot be negative"))
+	if o.groupSize < 0 || o.maxDepth < 0 || o.bits < 0 {
+		return malformed(fmt.Errorf("--group-size, --max-depth and --bits cannot be negative"))
 	}
 	if o.progress {
 		do.Progress = func(stage string, done, total int) {
@@ -136,7 +141,11 @@ func runDeepConstruct(o *deepConstructOptions, s *streams, method string) error 
 	case "park":
 		r, err = construct.Park(d, do)
 	default:
-		r, err = construct.Vardi(d, do)
+		if o.bits > 0 {
+			r, err = construct.VardiBits(d, do, o.bits)
+		} else {
+			r, err = construct.Vardi(d, do)
+		}
 	}
 	if o.progress {
 		fmt.Fprintln(s.err)

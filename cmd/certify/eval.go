@@ -382,15 +382,16 @@ func floatEval(o *evalOptions, e *evalCtx, m *floatsim.Net, exact []judgement) *
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	num, den, isInt := d.IntInputs()
+	den, isInt := d.IntDenom()
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
+			row := make([]int64, d.D)
 			for i := w; i < d.N; i += workers {
 				if isInt {
-					res[i] = m.EvalFrac(num[i*d.D:(i+1)*d.D], den)
+					res[i] = m.EvalFrac(d.IntRow(i, row), den)
 				} else {
 					res[i] = m.Eval(d.Input(i))
 				}

@@ -177,11 +177,8 @@ func runImport(o *importOptions, s *streams) error {
 	dir := filepath.Dir(o.out)
 	rep := importReport{File: o.out, Model: o.model, Format: m.Format, SHA256: sum, Sizes: net.ComputeSizes(), Notes: m.Notes}
 	if o.data.path == "" {
-		var buf bytes.Buffer
-		if err := certio.EncodeNetwork(&buf, net); err != nil {
-			return err
-		}
-		if err := os.WriteFile(o.out, buf.Bytes(), 0o644); err != nil {
+		// Streamed to the file: a trained network's JSON is tens of megabytes.
+		if err := writeFileWith(o.out, func(w io.Writer) error { return certio.EncodeNetwork(w, net) }); err != nil {
 			return malformed(err)
 		}
 		printImport(s, o, &rep, nil)
@@ -366,4 +363,18 @@ func printImport(s *streams, o *importOptions, r *importReport, rep *cert.Report
 	if rep.First != nil {
 		fmt.Fprintln(w, "    "+rep.First.String())
 	}
+}
+
+// writeFileWith writes path as os.WriteFile does (created with mode 0644 or truncated),
+// the bytes coming from write as it produces them.
+func writeFileWith(path string, write func(io.Writer) error) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return err
+	}
+	err = write(f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }

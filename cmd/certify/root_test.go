@@ -27,7 +27,7 @@ func TestCommandTree(t *testing.T) {
 	want := []string{
 		"audit", "capacity", "capacity park", "check",
 		"construct", "construct bubeck", "construct park", "construct sawtooth", "construct vardi",
-		"construct yun", "construct yun-classify", "construct zhang", "construct zigzag",
+		"construct yun", "construct yun-classify", "construct yun-cor42", "construct yun-deep", "construct yun-deep-classify", "construct zhang", "construct zigzag",
 		"eval", "import", "inspect", "merge", "pieces", "plot", "separation", "sizes",
 		"smt", "smt exists", "smt export", "smt worker", "version",
 	}

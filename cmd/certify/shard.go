@@ -19,6 +19,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -27,6 +28,7 @@ import (
 	"strings"
 	"time"
 
+	"certify/audit"
 	"certify/cert"
 	"certify/certio"
 	"certify/smt"
@@ -41,6 +43,7 @@ type shardFlags struct {
 	spec  string // i/n or auto
 	count int    // n for --shard auto on a Kubernetes Indexed Job
 	dir   string // where the partial result goes
+	i, n  int    // the shard, once parsed (sizes)
 }
 
 func (f *shardFlags) register(fs *pflag.FlagSet) {
@@ -108,6 +111,18 @@ type shardJob struct {
 	MaxDigits  int      `json:"max_digits"`
 	Shards     int      `json:"shards"`
 	Outputs    []string `json:"outputs,omitempty"` // the files a single run writes: witness, smt2 (base names)
+	// Inputs are the files the job reads, by the path given and their SHA-256.
+	Inputs   []shardInput `json:"inputs,omitempty"`
+	Check    *checkJob    `json:"check,omitempty"`
+	Capacity *capacityJob `json:"capacity,omitempty"`
+	Audit    *auditJob    `json:"audit,omitempty"`
+	Sizes    *sizesJob    `json:"sizes,omitempty"`
+}
+
+// shardInput is a file a job reads.
+type shardInput struct {
+	Path   string `json:"path"`
+	SHA256 string `json:"sha256"`
 }
 
 // shardPartial is one shard's partial result (shard-I-of-N.json).
@@ -116,8 +131,13 @@ type shardPartial struct {
 	Job     shardJob             `json:"job"`
 	Shard   int                  `json:"shard"`
 	Data    [][2]string          `json:"data"` // (x, y) as exact rationals
-	Split   *search.SplitPartial `json:"split"`
+	Split   *search.SplitPartial `json:"split,omitempty"`
 	Witness json.RawMessage      `json:"witness,omitempty"` // the witness certificate when a case was sat
+	// CheckSMT is a shard of check --smt; Capacity a shard of capacity.
+	CheckSMT *smt.CheckPartial  `json:"check_smt,omitempty"`
+	Capacity *capacityPartial   `json:"capacity,omitempty"`
+	Audit    *audit.ShardReport `json:"audit,omitempty"`
+	Sizes    []sizesItem        `json:"sizes,omitempty"`
 }
 
 const partialFormat = "certify-partial/1"
@@ -180,15 +200,8 @@ func runSMTExistsShard(o *smtExistsOptions, s *streams, solver smt.Solver, a sea
 		}
 		p.Witness = json.RawMessage(b.String())
 	}
-	if err := os.MkdirAll(o.shard.dir, 0o755); err != nil {
-		return err
-	}
-	path := filepath.Join(o.shard.dir, partialName(i, n))
-	b, err := json.MarshalIndent(p, "", " ")
+	path, err := writePartial(o.shard.dir, p)
 	if err != nil {
-		return err
-	}
-	if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
 		return err
 	}
 	counts := map[string]int{}
@@ -206,6 +219,51 @@ func runSMTExistsShard(o *smtExistsOptions, s *streams, solver smt.Solver, a sea
 	}
 	fmt.Fprintf(s.out, "shard %d/%d of network %s on %d points: %d of %d cases (%s) in %s\nwrote %s\n",
 		i, n, a, d.N, len(sp.Cases), sp.Total, strings.Join(parts, ", "), sp.Time.Round(time.Millisecond), path)
+	return nil
+}
+
+// writePartial writes p into dir as shard-I-of-N.json and returns its path.
+func writePartial(dir string, p *shardPartial) (string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	path := filepath.Join(dir, partialName(p.Shard, p.Job.Shards))
+	b, err := json.MarshalIndent(p, "", " ")
+	if err != nil {
+		return "", err
+	}
+	return path, os.WriteFile(path, append(b, '\n'), 0o644)
+}
+
+// fileSHA256 hashes a file (bounded by limit bytes).
+func fileSHA256(path string, limit int64) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, io.LimitReader(f, limit+1))
+	if err != nil {
+		return "", err
+	}
+	if n > limit {
+		return "", fmt.Errorf("%s: larger than %d bytes", path, limit)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// checkInputs verifies that the job's input files are still those the shards read.
+func checkInputs(job shardJob) error {
+	for _, in := range job.Inputs {
+		sum, err := fileSHA256(in.Path, maxPartialBytes)
+		if err != nil {
+			return fmt.Errorf("input of the job: %v (merge runs where the input paths the shards were given lead to the same files)", err)
+		}
+		if sum != in.SHA256 {
+			return fmt.Errorf("input %s has SHA-256 %s, the shards read %s", in.Path, sum, in.SHA256)
+		}
+	}
 	return nil
 }
 
@@ -278,8 +336,8 @@ func readPartials(dirs []string) ([]*shardPartial, []string, error) {
 			if p.Format != partialFormat {
 				return nil, nil, fmt.Errorf("%s: format %q, want %q", name, p.Format, partialFormat)
 			}
-			if p.Split == nil {
-				return nil, nil, fmt.Errorf("%s: no split outcomes", name)
+			if n := btoi(p.Split != nil) + btoi(p.CheckSMT != nil) + btoi(p.Capacity != nil) + btoi(p.Audit != nil) + btoi(p.Sizes != nil); n != 1 {
+				return nil, nil, fmt.Errorf("%s: %d kinds of outcomes (split, check_smt, capacity, audit, sizes), want one", name, n)
 			}
 			parts = append(parts, &p)
 			paths = append(paths, name)
@@ -311,24 +369,36 @@ func sameJob(a, b shardJob) string {
 	case strings.Join(a.Outputs, "\x00") != strings.Join(b.Outputs, "\x00"):
 		return fmt.Sprintf("outputs %q, not %q", b.Outputs, a.Outputs)
 	}
+	ja, _ := json.Marshal([]any{a.Inputs, a.Check, a.Capacity, a.Audit, a.Sizes})
+	jb, _ := json.Marshal([]any{b.Inputs, b.Check, b.Capacity, b.Audit, b.Sizes})
+	if string(ja) != string(jb) {
+		return fmt.Sprintf("inputs or options %s, not %s", jb, ja)
+	}
 	return ""
 }
 
-func runMerge(o *mergeOptions, s *streams) error {
-	if o.out == "" {
-		return malformed(errors.New("merge: give the output folder with -o DIR"))
+func btoi(b bool) int {
+	if b {
+		return 1
 	}
+	return 0
+}
+
+func runMerge(o *mergeOptions, s *streams) error {
 	parts, paths, err := readPartials(o.dirs)
 	if err != nil {
 		return malformed(err)
 	}
 	job := parts[0].Job
+	if o.out == "" && job.Command != "check --smt" {
+		return malformed(errors.New("merge: give the output folder with -o DIR"))
+	}
 	seen := map[int]string{}
 	for k, p := range parts {
 		if why := sameJob(job, p.Job); why != "" {
 			return malformed(fmt.Errorf("%s is of another job than %s: %s", paths[k], paths[0], why))
 		}
-		if dataSHA256(p.Data) != p.Job.DataSHA256 {
+		if p.Job.Command == "smt exists" && dataSHA256(p.Data) != p.Job.DataSHA256 {
 			return malformed(fmt.Errorf("%s: its data do not hash to its data_sha256", paths[k]))
 		}
 		if p.Shard < 1 || p.Shard > job.Shards || filepath.Base(paths[k]) != partialName(p.Shard, job.Shards) {
@@ -351,6 +421,16 @@ func runMerge(o *mergeOptions, s *streams) error {
 	}
 	if len(missing) > 0 {
 		return malformed(fmt.Errorf("missing shards: %s (of %d)", strings.Join(missing, ", "), job.Shards))
+	}
+	switch job.Command {
+	case "check --smt":
+		return mergeCheckJob(o, s, job, parts, paths)
+	case "capacity":
+		return mergeCapacityJob(o, s, job, parts, paths)
+	case "audit":
+		return mergeAuditJob(o, s, job, parts, paths)
+	case "sizes":
+		return mergeSizesJob(o, s, job, parts, paths)
 	}
 	if job.Command != "smt exists" || job.Encoding != string(search.EncSplit) {
 		return malformed(fmt.Errorf("merge: command %q, encoding %q: only smt exists --encoding split is merged", job.Command, job.Encoding))
@@ -375,6 +455,9 @@ func runMerge(o *mergeOptions, s *streams) error {
 	}
 	splits := make([]*search.SplitPartial, len(parts))
 	for k, p := range parts {
+		if p.Split == nil {
+			return malformed(fmt.Errorf("%s: a partial of smt exists without split outcomes", paths[k]))
+		}
 		splits[k] = p.Split
 		if len(p.Witness) > 0 {
 			w, err := cert.Decode(strings.NewReader(string(p.Witness)), "", o.limits())

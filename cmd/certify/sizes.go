@@ -27,6 +27,8 @@ type sizesOptions struct {
 	plot       string
 	json       bool
 	progress   bool
+	bits       int // vardi-bits: Vardi et al. Thm 6.2's bit budget
+	shard      shardFlags
 }
 
 func newSizesCmd(g *globalOptions, s *streams) *cobra.Command {
@@ -35,11 +37,16 @@ func newSizesCmd(g *globalOptions, s *streams) *cobra.Command {
 		Use:   "sizes --data FILE [--n 100,1000,…] [--plot sizes.svg]",
 		Short: "Build every construction on growing subsets and table their sizes against N (and plot them)",
 		Long: `sizes builds Zhang et al.'s N-unit network, Yun et al.'s 3-layer network, Park et
-al.'s width-3 network (Thm 2) and Vardi et al.'s width-12 network (Thm 3.1) on the first N
-points of the data for each N given, and tables parameters (all weights and biases),
+al.'s width-3 network (Thm 2) and Vardi et al.'s width-12 network (Thm 3.1) — and, with
+--methods, Yun et al.'s Cor 4.2 one-hot classifier (yun-cor42) and Prop 3.4 deep network
+(yun-deep) — on the first N points of the data for each N given, and tables parameters (all weights and biases),
 non-zero weights, depth, width and bit complexity. Each row whose N is at most
 --check-max-n is backed by a certificate the kernel checked (verdict and time shown).
---plot writes a log-log SVG with one series per construction in four panels.`,
+--plot writes a log-log SVG with one series per construction in four panels.
+
+--methods may add vardi-bits: Vardi et al.'s Theorem 6.2 network with every weight's bit
+complexity at most --bits B (default 64), whose depth and parameters grow like N/B
+where Theorem 3.1's grow like √N — the depth/bits trade-off.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return runSizes(o, s) },
 	}
@@ -48,10 +55,12 @@ non-zero weights, depth, width and bit complexity. Each row whose N is at most
 	f.StringVar(&o.ns, "n", "100,300,1000,3000,10000", "subset sizes N (the first N points)")
 	f.StringVar(&o.methods, "methods", "zhang,yun,park,vardi", "constructions to build")
 	f.IntVar(&o.checkMaxN, "check-max-n", 2000, "check the certificates of subsets up to this N with the kernel")
-	f.IntVar(&o.shallowMax, "shallow-max-n", 20000, "build the shallow constructions (zhang, yun) only up to this N")
+	f.IntVar(&o.shallowMax, "shallow-max-n", 20000, "build the shallow constructions (zhang, yun, yun-cor42, yun-deep) only up to this N")
 	f.StringVar(&o.plot, "plot", "", "write a log-log SVG plot here")
 	f.BoolVar(&o.json, "json", false, "print the table as JSON")
 	f.BoolVar(&o.progress, "progress", false, "show progress on stderr")
+	f.IntVar(&o.bits, "bits", 64, "vardi-bits: the bit budget B of Vardi et al. Thm 6.2")
+	o.shard.register(f)
 	return cmd
 }
 
@@ -83,17 +92,25 @@ func runSizes(o *sizesOptions, s *streams) error {
 	methods := strings.Split(o.methods, ",")
 	for _, m := range methods {
 		switch m {
-		case "zhang", "yun", "park", "vardi":
+		case "zhang", "yun", "park", "vardi", "vardi-bits", "yun-cor42", "yun-deep":
 		default:
-			return malformed(fmt.Errorf("--methods: unknown construction %q (want zhang, yun, park, vardi)", m))
+			return malformed(fmt.Errorf("--methods: unknown construction %q (want zhang, yun, park, vardi, vardi-bits, yun-cor42, yun-deep)", m))
 		}
+	}
+	if o.bits < 1 {
+		return malformed(fmt.Errorf("--bits: want a positive bit budget, got %d", o.bits))
 	}
 	o.data.limit = ns[len(ns)-1]
 	full, _, err := o.data.load(".", o.limits())
 	if err != nil {
 		return malformed(err)
 	}
+	mine, err := sizesShardHook(o)
+	if err != nil {
+		return err
+	}
 	var rows []sizeRow
+	item := -1
 	for _, n := range ns {
 		if n > full.N {
 			return malformed(fmt.Errorf("--n %d: the data has only %d points", n, full.N))
@@ -103,7 +120,10 @@ func runSizes(o *sizesOptions, s *streams) error {
 			return malformed(err)
 		}
 		for _, m := range methods {
-			if (m == "zhang" || m == "yun") && n > o.shallowMax {
+			if (m == "zhang" || m == "yun" || m == "yun-cor42" || m == "yun-deep") && n > o.shallowMax {
+				continue
+			}
+			if item++; !mine(item) {
 				continue
 			}
 			if o.progress {
@@ -121,6 +141,12 @@ func runSizes(o *sizesOptions, s *streams) error {
 				r, err = construct.Park(d, construct.DeepOptions{Options: construct.Options{PatternsBudget: -1}})
 			case "vardi":
 				r, err = construct.Vardi(d, construct.DeepOptions{Options: construct.Options{PatternsBudget: -1}})
+			case "vardi-bits": // Vardi et al. Thm 6.2 at the bit budget --bits
+				r, err = construct.VardiBits(d, construct.DeepOptions{Options: construct.Options{PatternsBudget: -1}}, o.bits)
+			case "yun-cor42":
+				r, err = construct.YunCor42(d, construct.Options{PatternsBudget: -1})
+			case "yun-deep":
+				r, err = construct.YunDeep(d, construct.Options{PatternsBudget: -1})
 			}
 			row.BuildSecs = time.Since(t0).Seconds()
 			if err != nil {
@@ -143,6 +169,14 @@ func runSizes(o *sizesOptions, s *streams) error {
 			rows = append(rows, row)
 		}
 	}
+	if o.shard.spec != "" {
+		return writeSizesShard(o, s, rows, item+1)
+	}
+	return reportSizes(o, s, rows)
+}
+
+// reportSizes writes the plot and prints the table: the end of a run and of a merge.
+func reportSizes(o *sizesOptions, s *streams, rows []sizeRow) error {
 	if o.plot != "" {
 		if err := os.WriteFile(o.plot, []byte(sizesSVG(rows)), 0o644); err != nil {
 			return malformed(err)
@@ -153,17 +187,17 @@ func runSizes(o *sizesOptions, s *streams) error {
 			Rows []sizeRow `json:"rows"`
 		}{rows})
 	} else {
-		fmt.Fprintf(s.out, "%-6s %7s %7s %6s %12s %10s %8s %9s  %s\n", "method", "N", "depth", "width", "parameters", "nonzero_w", "max_bits", "build_s", "check")
+		fmt.Fprintf(s.out, "%-10s %7s %7s %6s %12s %10s %8s %9s  %s\n", "method", "N", "depth", "width", "parameters", "nonzero_w", "max_bits", "build_s", "check")
 		for _, r := range rows {
 			if r.Error != "" {
-				fmt.Fprintf(s.out, "%-6s %7d  error: %s\n", r.Method, r.N, r.Error)
+				fmt.Fprintf(s.out, "%-10s %7d  error: %s\n", r.Method, r.N, r.Error)
 				continue
 			}
 			chk := "-"
 			if r.Verdict != "" {
 				chk = fmt.Sprintf("%s %.2fs", r.Verdict, r.CheckSecs)
 			}
-			fmt.Fprintf(s.out, "%-6s %7d %7d %6d %12d %10d %8d %9.2f  %s\n", r.Method, r.N, r.Depth, r.Width, r.Parameters, r.NonzeroWeights, r.MaxBits, r.BuildSecs, chk)
+			fmt.Fprintf(s.out, "%-10s %7d %7d %6d %12d %10d %8d %9.2f  %s\n", r.Method, r.N, r.Depth, r.Width, r.Parameters, r.NonzeroWeights, r.MaxBits, r.BuildSecs, chk)
 		}
 	}
 	for _, r := range rows {
@@ -202,7 +236,8 @@ func sizesSVG(rows []sizeRow) string {
 		{"depth (affine layers)", func(r sizeRow) float64 { return float64(r.Depth) }},
 		{"max bit complexity", func(r sizeRow) float64 { return float64(r.MaxBits) }},
 	}
-	colors := map[string]string{"zhang": "#1f77b4", "yun": "#ff7f0e", "park": "#2ca02c", "vardi": "#d62728"}
+	colors := map[string]string{"zhang": "#1f77b4", "yun": "#ff7f0e", "park": "#2ca02c", "vardi": "#d62728", "vardi-bits": "#17becf",
+		"yun-cor42": "#9467bd", "yun-deep": "#8c564b"}
 	var methods []string
 	seen := map[string]bool{}
 	for _, r := range rows {

@@ -200,15 +200,14 @@ type smtCheckJSON struct {
 	Disagreements []smt.Disagreement `json:"disagreements,omitempty"`
 }
 
-func smtCheck(o *checkOptions, c *cert.Certificate, krep *cert.Report, s *streams) (any, int, error) {
-	solver, err := defaultSolver()
-	if err != nil {
-		return nil, exitUndecided, err
-	}
+// smtCheckOpts are the solver options of check --smt, the same in a single run, its
+// shards and their merge.
+func smtCheckOpts(o *checkOptions, krep *cert.Report, s *streams) (smt.CheckOptions, error) {
 	timeout := 10 * time.Minute
 	if v := os.Getenv("CERTIFY_SMT_TIMEOUT"); v != "" {
+		var err error
 		if timeout, err = time.ParseDuration(v); err != nil {
-			return nil, exitMalformed, fmt.Errorf("CERTIFY_SMT_TIMEOUT: %v", err)
+			return smt.CheckOptions{}, fmt.Errorf("CERTIFY_SMT_TIMEOUT: %v", err)
 		}
 	}
 	opt := smt.CheckOptions{Chunk: o.smtChunk, Sample: o.smtSample, Seed: o.smtSeed,
@@ -222,10 +221,28 @@ func smtCheck(o *checkOptions, c *cert.Certificate, krep *cert.Report, s *stream
 			opt.Rerun = append(opt.Rerun, b)
 		}
 	}
+	return opt, nil
+}
+
+func smtCheck(o *checkOptions, c *cert.Certificate, krep *cert.Report, s *streams) (any, int, error) {
+	solver, err := defaultSolver()
+	if err != nil {
+		return nil, exitUndecided, err
+	}
+	opt, err := smtCheckOpts(o, krep, s)
+	if err != nil {
+		return nil, exitMalformed, err
+	}
 	srep, err := smt.CheckCertificate(context.Background(), solver, c, opt)
 	if err != nil {
 		return nil, exitUndecided, fmt.Errorf("--smt: %w", err)
 	}
+	out, code := smtAgreement(o, krep, srep, s)
+	return out, code, nil
+}
+
+// smtAgreement compares the solver's report with the kernel's and prints it.
+func smtAgreement(o *checkOptions, krep *cert.Report, srep *smt.CertReport, s *streams) (*smtCheckJSON, int) {
 	dis := smt.Compare(krep, srep)
 	out := &smtCheckJSON{CertReport: srep, Agreement: "agree", Disagreements: dis}
 	code := exitOK
@@ -246,7 +263,7 @@ func smtCheck(o *checkOptions, c *cert.Certificate, krep *cert.Report, s *stream
 	for _, d := range dis {
 		fmt.Fprintln(s.err, "certify: DISAGREEMENT between kernel and solver: "+d.String())
 	}
-	return out, code, nil
+	return out, code
 }
 
 func printSMTReport(s *streams, path string, r *smt.CertReport, k *cert.Report, j *smtCheckJSON) {

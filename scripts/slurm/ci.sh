@@ -2,7 +2,10 @@
 # The Slurm check of CI (as root on a Debian machine): a one-node cluster (cluster.sh), a
 # job array of NSHARDS tasks (exists.sbatch) running a sharded split search, certify merge,
 # and a comparison with the one-machine run: the same answer and the same proof script,
-# byte for byte. Every wait is bounded; any failure (Slurm not starting included) exits 1.
+# byte for byte; then a job array (check-smt.sbatch) running a sharded check --smt of a
+# certificate, merged and compared with check --smt on one machine (the same report,
+# solver time and query count aside, and the same exit code). Every wait is bounded; any
+# failure (Slurm not starting included) exits 1.
 #   ci.sh [CERTIFY]   (default: builds ./certify)
 set -eu
 cd "$(dirname "$0")/../.."
@@ -39,3 +42,17 @@ if [ -f "$WORK/single/proof.smt2" ]; then
   cmp "$WORK/single/proof.smt2" "$WORK/merged/proof.smt2" || fail "proof scripts differ"
 fi
 echo "slurm ci: ok: $NSHARDS shards of widths $WIDTHS, N = $N on Slurm, merged = single run ($(cat "$WORK/a1"))"
+
+# check --smt: one point per query, so that the shards share the points.
+CERT=${CERT:-$PWD/testdata/certs/valid/theorem_yun_classify.json}
+mask() { sed -E 's/"time_ns": [0-9]+|"queries": [0-9]+/…/g; s/[0-9]+ queries, [0-9.]+[a-zµ]+/…/' "$1"; }
+code=0; timeout 300 "$CERTIFY" check --smt --json --smt-chunk 1 "$CERT" > "$WORK/check-single.json" || code=$?
+[ "$code" -le 1 ] || fail "check --smt on one machine: exit $code"
+CERTIFY=$CERTIFY CERT=$CERT CHUNK=1 JSON=1 SHARDS=$WORK/check-shards timeout 300 sbatch --wait --array=1-"$NSHARDS" \
+  --chdir="$WORK" --export=ALL "$HERE/check-smt.sbatch" || { cat "$WORK"/certify-check-smt-*.out >&2 2>/dev/null; fail "the check --smt job array"; }
+cat "$WORK"/certify-check-smt-*.out
+mcode=0; "$CERTIFY" merge "$WORK/check-shards" > "$WORK/check-merged.json" || mcode=$?
+[ "$mcode" = "$code" ] || fail "merged check --smt exits $mcode, the single run $code"
+mask "$WORK/check-single.json" > "$WORK/c1"; mask "$WORK/check-merged.json" > "$WORK/c2"
+cmp "$WORK/c1" "$WORK/c2" || { diff "$WORK/c1" "$WORK/c2" >&2; fail "check --smt reports differ"; }
+echo "slurm ci: ok: check --smt of $(basename "$CERT") in $NSHARDS shards on Slurm, merged = single run (exit $code)"

@@ -1,0 +1,365 @@
+package construct
+
+import (
+	"fmt"
+	"math/big"
+
+	"certify/cert"
+)
+
+// YunCor42 builds the two-layer one-hot classifier of Yun, Sra, Jadbabaie 2019,
+// Corollary 4.2:
+//
+//	Consider a d_y-class dataset {(x_i, y_i)}, i = 1..N, y_i ∈ {0,1}^{d_y} one-hot, whose
+//	inputs are in general position (no d_x + 1 of them on one affine hyperplane). A
+//	2-layer hard-tanh FNN with d1 ≥ 2N/d_x + 2d_y hidden units, or a 2-layer ReLU FNN
+//	with d1 ≥ 4N/d_x + 4d_y, memorises it: f(x_i) = y_i.
+//
+// For CIFAR-10 (N = 50 000, d_x = 3072, d_y = 10) that is ⌈4N/d_x⌉ + 4d_y = 66 + 40 = 106
+// ReLUs; for Fashion-MNIST (N = 60 000, d_x = 784) 307 + 40 = 347.
+//
+// Construction (ours; the paper defers its proof to an appendix we do not follow). The
+// distinct points of each class, in the order of a separating projection, are cut into
+// groups of d_x. For a group G the integer normal u spans the null space of the
+// differences of its points, so the hyperplane H: u·X = β (X = L·x the data over a
+// common denominator, so u·X is an integer) passes through G; general position is what
+// makes H pass through no other point, so that r(x) = u·X − β is an integer with |r| ≥ 1
+// off G. Two hard-tanh units make the bump
+//
+//	(σ_H(2r + 1) − σ_H(2r − 1)) / 2  =  1 on G (r = 0),  0 at every other point,
+//
+// (r ≥ 1: 1 − 1; r ≤ −1: −1 + 1), and three ReLUs the bump σ(r + 1) − 2σ(r) + σ(r − 1).
+// The bump goes to the output of G's class with weight 1, to no other output, and every
+// output bias is 0: the network's output at x_i is exactly the one-hot vector of y_i.
+// A class with N_c points needs ⌈N_c/d_x⌉ groups, and Σ_c ⌈N_c/d_x⌉ ≤ N/d_x + d_y, so
+// 2·groups ≤ 2N/d_x + 2d_y hard-tanh units and 3·groups < 4N/d_x + 4d_y ReLUs: whenever
+// the corollary's hypothesis holds, the construction fits. Without --widths d1 is the
+// corollary's own count (⌈2N/d_x⌉ + 2d_y or ⌈4N/d_x⌉ + 4d_y); units beyond the groups' are
+// zero (zero row, bias and output weight).
+//
+// General position is checked by the kernel where it is used: the certificate's
+// "hyperplanes" claim lists each H with its points and the units that read it, and the
+// kernel confirms that H passes through exactly those points, that they are affinely
+// independent, and that each unit's row is a positive multiple of the normal. Data that
+// are not in general position (images whose always-0 pixels put every point on one
+// hyperplane, so that d_x points of a class can be affinely dependent) are not claimed
+// to be: a group whose d_x points are dependent, or whose hyperplane meets another
+// point, is made smaller (its dependent points go back to the queue, or its last point
+// is dropped) down to one point, where the projection itself is a valid normal. This is
+// the construction in the data's affine hull: within a hull of dimension k, groups of k
+// points are in general position, and the network reads only hull directions. It
+// always certifies, but with more units than the corollary promises; the summary's
+// notes say how many groups are short and how many coordinates are constant over the
+// data, and the theorem claim's built size then exceeds the promise (within_promise
+// false). Options.RequireGeneralPosition refuses such data instead (an input error).
+//
+// Bit complexity: the normals are integer null vectors, whose entries are minors of
+// order up to d_x − 1 of the data (about d_x·log(d_x·max|X|) bits); the other weights
+// are 0, ±1, ±2 and ±1/2.
+func YunCor42(d *cert.Dataset, o Options) (*Result, error) {
+	const method = "yun-cor42"
+	if d.Task != cert.Classification || d.Classes < 2 {
+		return nil, fmt.Errorf("%s: needs a classification dataset with at least 2 classes (the outputs are one-hot)", method)
+	}
+	hard := false
+	switch o.Activation {
+	case "", "relu":
+	case "hardtanh", "hard-tanh":
+		hard = true
+	default:
+		return nil, fmt.Errorf("%s: --activation is %q; want relu or hardtanh", method, o.Activation)
+	}
+	act, theorem, perGroup := cert.ActReLU, "yun2019-cor4.2-relu", 3
+	if hard {
+		act, theorem, perGroup = cert.ActHardTanh, "yun2019-cor4.2-hardtanh", 2
+	}
+	if err := checkWidths(method, o.Widths, 1); err != nil {
+		return nil, err
+	}
+	p := newPoints(d)
+	n, D, C := p.n(), d.D, d.Classes
+	pr, err := chooseProjection(p, o.Progress)
+	if err != nil {
+		return nil, err
+	}
+	X := intRows(p)
+	copies := pointCopies(p, d)
+	projU := make([]*big.Int, D)
+	for c := range projU {
+		projU[c] = big.NewInt(pr.u[c])
+	}
+	type group struct {
+		class int
+		pts   []int
+		u     []*big.Int
+		beta  *big.Int
+	}
+	var groups []group
+	short, done := 0, 0
+	for class := 0; class < C; class++ {
+		var queue []int
+		for _, k := range pr.order {
+			if d.Labels[p.idx[k]] == class {
+				queue = append(queue, k)
+			}
+		}
+		for len(queue) > 0 {
+			o.progress("hyperplanes", done, n)
+			cand := queue[:min(D, len(queue))]
+			g, rest, u := chooseGroupOne(X, cand, projU)
+			if len(g) < len(cand) {
+				short++
+			}
+			queue = append(rest, queue[len(cand):]...)
+			done += len(g)
+			groups = append(groups, group{class: class, pts: g, u: u, beta: dot(u, X[g[0]])})
+		}
+	}
+	used := perGroup * len(groups)
+	// The corollary's count: ⌈q·N/d_x⌉ + q·d_y (q = 2 hard-tanh, 4 ReLU).
+	q := 4
+	if hard {
+		q = 2
+	}
+	promised := (q*n+D-1)/D + q*C
+	constant := constantCoordinates(p)
+	var notes []string
+	if short > 0 {
+		why := fmt.Sprintf("the data are not in general position: %d of %d groups hold fewer than d_x = %d points of their class while more were left "+
+			"(d_x of them were affinely dependent, or their hyperplane met another point)", short, len(groups), D)
+		if constant > 0 {
+			why += fmt.Sprintf("; %d of the %d coordinates are constant over the data, so the inputs lie in an affine space of dimension at most %d", constant, D, D-constant)
+		}
+		if o.RequireGeneralPosition {
+			return nil, fmt.Errorf("%s: %s (without the general-position requirement the construction works in the data's affine hull, with more units)", method, why)
+		}
+		notes = append(notes, why+fmt.Sprintf("; the construction works in the data's affine hull and needs %d units where the corollary counts %d.", used, promised))
+	}
+	width := max(used, promised)
+	if o.Widths != nil {
+		if o.Widths[0] < used {
+			holds, ev := hypothesisOn(theorem, d, D, C, o.Widths, act)
+			if holds {
+				return nil, fmt.Errorf("%s: the corollary's hypothesis holds (%s) but the %d groups need %d units: %s", method, ev, len(groups), used, notes)
+			}
+			return nil, &FitError{Method: method, Widths: o.Widths, Evaluated: ev, HypothesisHolds: holds,
+				Reason: fmt.Sprintf("the %d groups need %d hidden units", len(groups), used)}
+		}
+		width = o.Widths[0]
+	}
+	l1 := layer(D, width, act)
+	out := layer(width, C, cert.ActIdentity)
+	L := ratInt(p.L)
+	hp := cert.HyperplanesClaim{}
+	for gi, g := range groups {
+		base := gi * perGroup
+		scale := int64(1)
+		if hard {
+			scale = 2
+		}
+		// r = u·X − β with X = L·x: the row over x is scale·L·u.
+		row := make([]*big.Rat, D)
+		for c := range row {
+			row[c] = new(big.Rat).Mul(ratInt(g.u[c]), L)
+			row[c].Mul(row[c], rat(scale))
+		}
+		b0 := ratInt(g.beta)
+		b0.Mul(b0, rat(-scale))
+		var units []int
+		unit := func(j int, shift int64, w *big.Rat) {
+			l1.W[base+j] = append([]*big.Rat(nil), row...)
+			l1.B[base+j] = new(big.Rat).Add(b0, rat(shift))
+			out.W[g.class][base+j] = w
+			units = append(units, base+j)
+		}
+		if hard {
+			unit(0, 1, big.NewRat(1, 2))   // σ_H(2r + 1)/2
+			unit(1, -1, big.NewRat(-1, 2)) // −σ_H(2r − 1)/2
+		} else {
+			unit(0, 1, rat(1))  // σ(r + 1)
+			unit(1, 0, rat(-2)) // −2σ(r)
+			unit(2, -1, rat(1)) // σ(r − 1)
+		}
+		pl := cert.Hyperplane{Normal: make([]*big.Rat, D), Offset: ratInt(g.beta), Units: units}
+		for c := range pl.Normal {
+			pl.Normal[c] = new(big.Rat).Mul(ratInt(g.u[c]), L)
+		}
+		for _, k := range g.pts {
+			pl.Points = append(pl.Points, copies[k]...)
+		}
+		sortInts(pl.Points)
+		hp.Planes = append(hp.Planes, pl)
+	}
+	net := &cert.Network{InputDim: D, Layers: []cert.Layer{l1, out}}
+	name := "Yun, Sra, Jadbabaie 2019, Corollary 4.2 (ReLU)"
+	actName := "relu"
+	if hard {
+		name, actName = "Yun, Sra, Jadbabaie 2019, Corollary 4.2 (hard-tanh)", "hardtanh"
+	}
+	m := meta{method: method, theorem: theorem, name: name, reference: yunRef,
+		params: map[string]string{"groups": fmt.Sprint(len(groups)), "group_size": fmt.Sprint(D), "activation": actName,
+			"units_per_group": fmt.Sprint(perGroup), "units_used": fmt.Sprint(used), "short_groups": fmt.Sprint(short)},
+		notes: notes,
+	}
+	res, err := finish(d, net, &o, m, p)
+	if err != nil {
+		return nil, err
+	}
+	insertBeforeSizes(res, hp)
+	res.Summary.ProjectionK, res.Summary.Blocks, res.Summary.BlockCapacity = pr.K, len(groups), D
+	return res, nil
+}
+
+// insertBeforeSizes puts cl before the sizes and theorem claims (the last two).
+func insertBeforeSizes(res *Result, cl cert.Claim) {
+	cls := res.Cert.Claims
+	res.Cert.Claims = append(append(append([]cert.Claim(nil), cls[:len(cls)-2]...), cl), cls[len(cls)-2:]...)
+	res.Summary.Claims = nil
+	for _, c := range res.Cert.Claims {
+		res.Summary.Claims = append(res.Summary.Claims, c.Kind())
+	}
+}
+
+// intRows is the distinct points as big integers X = L·x.
+func intRows(p *points) [][]*big.Int {
+	n, D := p.n(), p.d.D
+	X := make([][]*big.Int, n)
+	buf := make([]int64, D)
+	for k := 0; k < n; k++ {
+		if p.big != nil {
+			X[k] = p.big[k]
+			continue
+		}
+		X[k] = make([]*big.Int, D)
+		for c, v := range p.row(k, buf) {
+			X[k][c] = big.NewInt(v)
+		}
+	}
+	return X
+}
+
+// pointCopies maps each distinct point to its dataset indices (every copy).
+func pointCopies(p *points, d *cert.Dataset) map[int][]int {
+	copies := make(map[int][]int, p.n())
+	first := make(map[int]int, p.n())
+	for k, i := range p.idx {
+		first[i] = k
+		copies[k] = []int{i}
+	}
+	for _, dup := range d.Duplicates {
+		k := first[dup[0]]
+		copies[k] = append(copies[k], dup[1])
+	}
+	return copies
+}
+
+// constantCoordinates counts the input coordinates that take one value on every point.
+func constantCoordinates(p *points) int {
+	n, D := p.n(), p.d.D
+	if n == 0 {
+		return D
+	}
+	same := make([]bool, D)
+	for c := range same {
+		same[c] = true
+	}
+	var first, row []int64
+	if p.big == nil {
+		first, row = p.row(0, make([]int64, D)), make([]int64, D)
+	}
+	for k := 1; k < n; k++ {
+		if p.big == nil {
+			p.row(k, row)
+		}
+		for c := 0; c < D; c++ {
+			if !same[c] {
+				continue
+			}
+			if p.big != nil {
+				same[c] = p.big[k][c].Cmp(p.big[0][c]) == 0
+			} else {
+				same[c] = row[c] == first[c]
+			}
+		}
+	}
+	count := 0
+	for _, s := range same {
+		if s {
+			count++
+		}
+	}
+	return count
+}
+
+// chooseGroupOne is chooseGroup with one null vector per try instead of a whole null
+// basis: the free coordinates get small pseudo-random integers (the first free one 1)
+// and the pivots follow by back-substitution. Large groups in high dimension (hundreds
+// of images) need this: the basis has d_x − |G| + 1 vectors.
+func chooseGroupOne(X [][]*big.Int, cand []int, projU []*big.Int) (g, rest []int, u []*big.Int) {
+	g = append([]int(nil), cand...)
+	D := len(X[0])
+	for {
+		if len(g) == 1 {
+			return g, rest, projU
+		}
+		rows := make([][]*big.Int, len(g)-1)
+		for i := range rows {
+			rows[i] = sub(X[g[i+1]], X[g[0]])
+		}
+		E, piv, pivRows := bareiss(rows)
+		if len(pivRows) < len(rows) {
+			keep := []int{g[0]}
+			for _, r := range pivRows {
+				keep = append(keep, g[r+1])
+			}
+			in := map[int]bool{}
+			for _, k := range keep {
+				in[k] = true
+			}
+			var back []int
+			for _, k := range g {
+				if !in[k] {
+					back = append(back, k)
+				}
+			}
+			g = orderLike(cand, keep)
+			rest = orderLike(cand, append(rest, back...))
+			continue // recompute the echelon form of the kept points
+		}
+		isPiv := make([]bool, D)
+		for _, c := range piv {
+			isPiv[c] = true
+		}
+		rng := splitmix64(uint64(len(g))*7919 + uint64(g[0]))
+		for try := 0; try < 8 && len(piv) < D; try++ {
+			z := make([]*big.Rat, D)
+			first := true
+			for c := range z {
+				z[c] = new(big.Rat)
+				if isPiv[c] {
+					continue
+				}
+				if first {
+					z[c].SetInt64(1)
+					first = false
+				} else if try > 0 {
+					z[c].SetInt64(int64(rng.next()%7) - 3)
+				}
+			}
+			for i := len(E) - 1; i >= 0; i-- {
+				s := new(big.Rat)
+				for j := piv[i] + 1; j < D; j++ {
+					if E[i][j].Sign() != 0 && z[j].Sign() != 0 {
+						s.Add(s, new(big.Rat).Mul(ratInt(E[i][j]), z[j]))
+					}
+				}
+				z[piv[i]] = s.Neg(s).Quo(s, ratInt(E[i][piv[i]]))
+			}
+			if cu := integerVector(z); onlyGroupOnPlane(X, g, cu) {
+				return g, rest, cu
+			}
+		}
+		rest = orderLike(cand, append(rest, g[len(g)-1]))
+		g = g[:len(g)-1]
+	}
+}
