@@ -148,6 +148,8 @@ func Check(c *Certificate, opt Options) (*Report, error) {
 			r.Status, r.Checked, r.Detail, r.Failure = cl.checkWithin(c, i, bud)
 		case NoFitClaim:
 			r.Status, r.Checked, r.Detail, r.Failure = cl.checkWithin(c, i, bud)
+		case FloatClaim:
+			r.Status, r.Checked, r.Detail, r.Failure = cl.checkWithin(c, i, bud)
 		case TheoremClaim:
 			r.Status, r.Checked, r.Detail, r.Failure = checkTheorem(cl, c, i, rep.Sizes, opt.Theorems, bud)
 		default:

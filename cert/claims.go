@@ -124,6 +124,7 @@ var claimKinds = []kindSpec{
 	{KindHyperplanes, needsNetwork | needsData, decodeHyperplanes},
 	{KindTheorem, needsNetwork | needsData, decodeTheorem},
 	{KindNoFit, needsData, decodeNoFit},
+	{KindFloat, needsNetwork | needsData, decodeFloat},
 }
 
 // specByName finds a kind's row by its JSON name.
@@ -141,7 +142,7 @@ func specByName(kind string) (kindSpec, bool) {
 func specOf(cl Claim) (kindSpec, bool) {
 	switch cl.(type) {
 	case ExactClaim, ArgmaxClaim, ThresholdClaim, EpsilonClaim, PatternsClaim, SizesClaim,
-		PiecesClaim, HyperplanesClaim, TheoremClaim, NoFitClaim:
+		PiecesClaim, HyperplanesClaim, TheoremClaim, NoFitClaim, FloatClaim:
 		return specByName(cl.Kind())
 	}
 	return kindSpec{}, false

@@ -87,6 +87,16 @@ const (
 	// units, a sign vector of the wrong length, a case beyond the enumeration).
 	// invalid/nofit_farkas_case_outside
 	CodeNoFitCaseOutside Code = "nofit-case-outside"
+	// evaluated in the claim's format in the plain order, the network breaks the rule at a
+	// point (float claim; the witness is the computed value). invalid/float_refuted_float16
+	CodeFloatMismatch Code = "float-mismatch"
+	// undecided: at a point the exact margin does not exceed the rounding-error bound,
+	// and the plain-order evaluation gives the label (float claim).
+	// invalid/float_margin_below_bound
+	CodeFloatBoundWeak Code = "float-bound-too-weak"
+	// undecided: a value may reach the format's largest finite number, so the error
+	// model does not apply (float claim). invalid/float_overflow_float16
+	CodeFloatOverflow Code = "float-overflow"
 )
 
 // Codes lists every code, in the order above.
@@ -97,4 +107,5 @@ var Codes = []Code{
 	CodePiecesNotBreakpoint, CodePiecesCount, CodeHyperplanePoints, CodeHyperplaneDependent,
 	CodeHyperplaneUnit, CodeNoFitCount, CodeNoFitNotImplied, CodeNoFitRestsSolver,
 	CodeTheoremUnchecked, CodeNotChecked, CodeNoFitFarkas, CodeNoFitCaseMissing, CodeNoFitCaseOutside,
+	CodeFloatMismatch, CodeFloatBoundWeak, CodeFloatOverflow,
 }

@@ -87,20 +87,20 @@
 // # Files
 //
 // What a verdict rests on, with line counts (TestDocListsFiles keeps this list true).
-// The core (2610 lines) — every verdict rests on it, whichever claims, data and engine;
-// with the data readers, the fast engines and the kinds below, 7888 lines:
+// The core (2631 lines) — every verdict rests on it, whichever claims, data and engine;
+// with the data readers, the fast engines and the kinds below, 8545 lines:
 //
-//	doc.go          138  this contract
+//	doc.go          143  this contract
 //	verdict.go      100  statuses, reports, failures, malformed-input errors
-//	codes.go        100  the stable codes of refuted and undecided claims
-//	claims.go       171  the claim types and the closed table of kinds
+//	codes.go        111  the stable codes of refuted and undecided claims
+//	claims.go       172  the claim types and the closed table of kinds
 //	num.go          103  exact rationals from strings
 //	network.go      268  networks, residual layers, activations, states, sizes
 //	eval.go          60  the reference evaluator (plain rational arithmetic)
 //	dataset.go      458  datasets: compact storage, duplicates and conflicts, limits
 //	format.go       527  strict decoding of certificates
-//	validate.go     180  what must fit together before any check
-//	check.go        505  Check: the point-wise claims, sizes, the dispatch of the others
+//	validate.go     182  what must fit together before any check
+//	check.go        507  Check: the point-wise claims, sizes, the dispatch of the others
 //
 // Data files — a verdict on a certificate whose dataset is a "source" rests on files.go
 // and the reader of the source's format:
@@ -128,6 +128,11 @@
 //	nofit.go        372  no-fit: piece counting and monotonicity
 //	farkas.go       736  no-fit: case splits (one or two layers) with exact Farkas leaves
 //	theorem.go      434  theorem instances (with the formulas of certify/theorems)
+//	floatbound.go   423  float claims: the rounding-error bound in an IEEE format
+//	floatcheck.go   213  float claims: the verdict, the exact plain-order simulation
+//
+// A float claim also rests on package certify/internal/ieee (ieee.go, about 121 lines):
+// the exact rounding of rationals to IEEE formats, with integers.
 //
 // Reading rests on package certify/internal/strictjson (one reading of JSON: exact-case
 // keys, no duplicates, no null; strictjson.go, about 910 lines). A theorem claim checked

@@ -24,6 +24,8 @@ func validateClaim(cl Claim, path string, c *Certificate) error {
 		return validateNoFit(cl, path, c)
 	case TheoremClaim:
 		return validateTheorem(cl, path)
+	case FloatClaim:
+		return validateFloat(cl, path, c)
 	default:
 		return nil
 	}

@@ -226,6 +226,15 @@ func wireClaimOf(c cert.Claim) (any, error) {
 			n.MaxPieces = c.MaxPieces.String()
 		}
 		return n, nil
+	case cert.FloatClaim:
+		f := wireFloat{Kind: cert.KindFloat, Format: c.Format, Rule: c.Rule}
+		if c.Threshold != nil {
+			f.Threshold = c.Threshold.RatString()
+		}
+		if c.Epsilon != nil {
+			f.Epsilon = c.Epsilon.RatString()
+		}
+		return f, nil
 	case cert.TheoremClaim:
 		t := wireTheorem{Kind: cert.KindTheorem, Theorem: c.Theorem, Statement: c.Statement, Instance: c.Instance,
 			HypothesisHolds: c.HypothesisHolds, Promised: c.Promised, Built: c.Built,
@@ -238,6 +247,15 @@ func wireClaimOf(c cert.Claim) (any, error) {
 		return nil, fmt.Errorf("certio: cannot encode a claim of type %T", c)
 	}
 	return w, nil
+}
+
+// wireFloat is a float claim as written.
+type wireFloat struct {
+	Kind      string `json:"kind"`
+	Format    string `json:"format"`
+	Rule      string `json:"rule"`
+	Threshold string `json:"threshold,omitempty"`
+	Epsilon   string `json:"epsilon,omitempty"`
 }
 
 func wirePiecesOf(cl cert.PiecesClaim) wirePieces {

@@ -6,7 +6,9 @@
 //
 // Nothing here is trusted and nothing here enters a verdict: package cert decides with
 // exact rationals and never imports this package. floatsim only reports what a float
-// evaluation would have answered, for comparison.
+// evaluation would have answered, for comparison. (The kernel's float claim simulates the
+// same order itself, exactly with integers — cert.FloatEval, on certify/internal/ieee —
+// and is tested to agree with Go's float32 and float64 in this order bit for bit.)
 //
 // # The arithmetic, exactly
 //

@@ -82,6 +82,8 @@ type jsonCheckReport struct {
 	*cert.Report
 	Verdict string `json:"verdict"`
 	SMT     any    `json:"smt,omitempty"`
+	// Float lists, per float claim, every point's exact margin and rounding-error bound.
+	Float []floatClaimPoints `json:"float_points,omitempty"`
 }
 
 func runCheck(o *checkOptions, s *streams) error {
@@ -120,7 +122,7 @@ func runCheck(o *checkOptions, s *streams) error {
 		}
 		code = combineSMTCode(code, smtCode)
 	}
-	return finishCheck(o, rep, code, smtRep, s)
+	return finishCheck(o, c, rep, code, smtRep, s)
 }
 
 func combineSMTCode(code, smtCode int) int {
@@ -131,9 +133,9 @@ func combineSMTCode(code, smtCode int) int {
 }
 
 // finishCheck prints the kernel's report (after the solver's) and gives the exit code.
-func finishCheck(o *checkOptions, rep *cert.Report, code int, smtRep any, s *streams) error {
+func finishCheck(o *checkOptions, c *cert.Certificate, rep *cert.Report, code int, smtRep any, s *streams) error {
 	if o.json {
-		writeJSON(s.out, jsonCheckReport{File: o.path, Report: rep, Verdict: rep.Status.String(), SMT: smtRep})
+		writeJSON(s.out, jsonCheckReport{File: o.path, Report: rep, Verdict: rep.Status.String(), SMT: smtRep, Float: floatPointsOf(c)})
 	} else {
 		printReport(s.out, o.path, rep)
 	}

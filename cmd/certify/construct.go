@@ -34,6 +34,7 @@ type constructOptions struct {
 	noCheck    bool
 	requireGP  bool
 	outside    bool
+	float      floatFlags
 }
 
 // constructMethod describes one subcommand.
@@ -184,6 +185,7 @@ func newConstructMethodCmd(g *globalOptions, s *streams, m *constructMethod) *co
 	f.BoolVar(&o.noCheck, "no-check", false, "do not run the kernel on the written certificate")
 	if !m.noData {
 		o.data.add(cmd)
+		o.float.add(cmd)
 		f.BoolVar(&o.dedupe, "dedupe", false, "drop later copies of an input whose label differs from the first copy's (the kept points are written inline)")
 	}
 	if m.widths != "" {
@@ -263,6 +265,16 @@ func runConstruct(o *constructOptions, m *constructMethod, s *streams) error {
 	res, err := m.build(d, opt)
 	if err != nil {
 		return malformed(err)
+	}
+	if d != nil {
+		fcs, err := o.float.claims(res.Cert.Network, d, res.Cert.Claims)
+		if err != nil {
+			return malformed(err)
+		}
+		for _, fc := range fcs {
+			res.Cert.Claims = append(res.Cert.Claims, fc)
+			res.Summary.Claims = append(res.Summary.Claims, floatClaimString(fc.(cert.FloatClaim)))
+		}
 	}
 	for k, v := range inlineParams {
 		if res.Cert.Provenance.Params == nil {

@@ -22,6 +22,7 @@ type evalOptions struct {
 	engine  cert.Engine
 	float32 bool
 	float64 bool
+	prove   []string
 	show    int
 }
 
@@ -55,6 +56,7 @@ with their exact margin. Float results are a report only: no verdict uses them.`
 	f.BoolVar(&o.json, "json", false, "print a JSON object")
 	f.BoolVar(&o.float32, "float32", false, "also evaluate in simulated IEEE float32 (a report, never a verdict)")
 	f.BoolVar(&o.float64, "float64", false, "also evaluate in simulated IEEE float64 (a report, never a verdict)")
+	f.StringSliceVar(&o.prove, "prove", nil, "count the points the kernel's float bound proves correct in this IEEE format: float16, bfloat16, float32 or float64 (repeatable; --float32/--float64 imply their own)")
 	f.IntVar(&o.show, "show", 5, "with --float32/--float64: how many disagreeing points to list")
 	addEngineFlags(f, &o.engine, false)
 	o.data.add(cmd)
@@ -74,9 +76,22 @@ type evalReport struct {
 	// SmallestMargin is, over the points, the exact margin of the label: f_c − max_{j≠c} f_j
 	// for argmax, f − 1/2 (class 1) or 1/2 − f (class 0) for threshold 1/2, 1/2 − |f − c|
 	// for the nearest class.
-	SmallestMargin *string        `json:"smallest_exact_margin,omitempty"`
-	MarginPoint    *int           `json:"smallest_margin_point,omitempty"`
-	Float          []*floatReport `json:"float,omitempty"`
+	SmallestMargin *string         `json:"smallest_exact_margin,omitempty"`
+	MarginPoint    *int            `json:"smallest_margin_point,omitempty"`
+	Float          []*floatReport  `json:"float,omitempty"`
+	Proven         []*provenReport `json:"proven,omitempty"`
+}
+
+// provenReport counts, for one IEEE format, the points where the kernel's rounding-error
+// bound proves the float answer correct in any summation order (cert.FloatClaim), those
+// where the plain-order evaluation (the kernel's exact simulation) is wrong, and the rest.
+type provenReport struct {
+	Format    string `json:"format"`
+	Rule      string `json:"rule"`
+	Proven    int    `json:"proven"`
+	Wrong     int    `json:"wrong_in_plain_order"`
+	Undecided int    `json:"undecided"`
+	N         int    `json:"n"`
 }
 
 // floatReport is what one simulated float arithmetic answers.
@@ -271,6 +286,9 @@ func runEval(o *evalOptions, s *streams) error {
 	for _, m := range sims {
 		rep.Float = append(rep.Float, floatEval(o, e, m, exact))
 	}
+	if rep.Proven, err = provenCounts(o, e, n, eps); err != nil {
+		return malformed(err)
+	}
 	if o.json {
 		writeJSON(s.out, rep)
 		return nil
@@ -296,7 +314,59 @@ func runEval(o *evalOptions, s *streams) error {
 	for _, f := range rep.Float {
 		printFloat(s, e, f)
 	}
+	for _, p := range rep.Proven {
+		fmt.Fprintf(s.out, "proven correct in %s (%s, any summation order, with or without FMA): %d of %d; wrong in the plain order: %d; undecided: %d\n",
+			p.Format, p.Rule, p.Proven, p.N, p.Wrong, p.Undecided)
+	}
 	return nil
+}
+
+// provenCounts runs the kernel's float bound (cert.FloatPoints) for each format asked.
+// The rule is argmax or threshold 1/2 where the eval counts those, else within ε of the
+// class index or target (--epsilon, or 1/4 for a class index when --epsilon is 0).
+func provenCounts(o *evalOptions, e *evalCtx, n *cert.Network, eps *big.Rat) ([]*provenReport, error) {
+	formats := append([]string(nil), o.prove...)
+	if o.float32 {
+		formats = append(formats, "float32")
+	}
+	if o.float64 {
+		formats = append(formats, "float64")
+	}
+	var out []*provenReport
+	seen := map[string]bool{}
+	for _, f := range formats {
+		if seen[f] {
+			continue
+		}
+		seen[f] = true
+		cl := cert.FloatClaim{Format: f, Rule: "epsilon", Epsilon: eps}
+		switch {
+		case e.argmax:
+			cl = cert.FloatClaim{Format: f, Rule: "argmax"}
+		case e.thresh:
+			cl = cert.FloatClaim{Format: f, Rule: "threshold", Threshold: e.half}
+		case e.nearest && eps.Sign() == 0:
+			cl.Epsilon = big.NewRat(1, 4)
+		case !e.canTarget:
+			return nil, fmt.Errorf("--prove: the network's outputs fit no rule (argmax, threshold, ε) for these labels")
+		}
+		if err := cert.ValidateFloatClaim(cl, n, e.d); err != nil {
+			return nil, fmt.Errorf("--prove %s: %v", f, err)
+		}
+		r := &provenReport{Format: f, Rule: cl.Rule, N: e.d.N}
+		for _, p := range cert.FloatPoints(n, e.d, cl) {
+			switch {
+			case p.Proven:
+				r.Proven++
+			case p.Wrong:
+				r.Wrong++
+			default:
+				r.Undecided++
+			}
+		}
+		out = append(out, r)
+	}
+	return out, nil
 }
 
 // approx prints a rational to about six significant digits.

@@ -33,6 +33,7 @@ type importOptions struct {
 	layers      string
 	clamp       bool
 	json        bool
+	float       floatFlags
 }
 
 func newImportCmd(g *globalOptions, s *streams) *cobra.Command {
@@ -75,6 +76,7 @@ or bad usage; 3 undecided.`,
 	f.BoolVar(&o.clamp, "clamp-inputs", false, "NNet: clamp each input to the file's [min, max] as NNet's reference evaluator does (a hard-tanh layer in front)")
 	f.BoolVar(&o.json, "json", false, "print a JSON summary on stdout")
 	o.data.add(cmd)
+	o.float.add(cmd)
 	return cmd
 }
 
@@ -223,7 +225,11 @@ func runImport(o *importOptions, s *streams) error {
 	for k, v := range inlineParams {
 		params[k] = v
 	}
-	c := &cert.Certificate{Format: cert.FormatV1, Network: net, Source: ref, Claims: []cert.Claim{claim},
+	fcs, err := o.float.claims(net, d, []cert.Claim{claim})
+	if err != nil {
+		return malformed(err)
+	}
+	c := &cert.Certificate{Format: cert.FormatV1, Network: net, Source: ref, Claims: append([]cert.Claim{claim}, fcs...),
 		Provenance: cert.Provenance{Producer: "certify import", Params: params, Notes: strings.Join(m.Notes, "; ")}}
 	if ref == nil {
 		c.Data = d // inline: the file's labels are not the kernel's

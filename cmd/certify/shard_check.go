@@ -124,5 +124,5 @@ func mergeCheckJob(o *mergeOptions, s *streams, job shardJob, parts []*shardPart
 	}
 	out, smtCode := smtAgreement(co, krep, srep, s)
 	code := combineSMTCode(statusExit(krep.Status), smtCode)
-	return finishCheck(co, krep, code, out, s)
+	return finishCheck(co, c, krep, code, out, s)
 }
