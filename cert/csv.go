@@ -67,6 +67,7 @@ func scanCSV(sc *bufio.Scanner, src Source, lim Limits, out *Loaded) (*builder, 
 	}
 	line := 0
 	var ints []int64
+	var fields []string
 	for sc.Scan() {
 		line++
 		if line <= src.SkipRows {
@@ -86,7 +87,7 @@ func scanCSV(sc *bufio.Scanner, src Source, lim Limits, out *Loaded) (*builder, 
 		if b.n >= lim.MaxPoints {
 			return nil, nil, nil, fmt.Errorf("more than %d points (limit)", lim.MaxPoints)
 		}
-		fields := strings.Split(text, ",")
+		fields = splitComma(fields, text)
 		if len(fields) <= nLab {
 			return nil, nil, nil, fmt.Errorf("line %d: %d fields; need at least one input and %d label column(s)", line, len(fields), nLab)
 		}
@@ -190,6 +191,20 @@ func ratsOf(x []int64) []*big.Rat {
 		out[i] = big.NewRat(v, 1)
 	}
 	return out
+}
+
+// splitComma is strings.Split(s, ",") into dst's storage (one slice for every line of a
+// file, not one per line).
+func splitComma(dst []string, s string) []string {
+	dst = dst[:0]
+	for {
+		i := strings.IndexByte(s, ',')
+		if i < 0 {
+			return append(dst, s)
+		}
+		dst = append(dst, s[:i])
+		s = s[i+1:]
+	}
 }
 
 // smallInt reads a decimal integer of at most 18 digits ("-" allowed) and at most
