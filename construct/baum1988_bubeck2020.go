@@ -221,16 +221,7 @@ func chooseGroup(X [][]*big.Int, cand []int, projU []*big.Int) (g, rest []int, u
 			keep = append(keep, g[r+1])
 		}
 		if len(keep) < len(g) {
-			in := map[int]bool{}
-			for _, k := range keep {
-				in[k] = true
-			}
-			var back []int
-			for _, k := range g {
-				if !in[k] {
-					back = append(back, k)
-				}
-			}
+			back := without(g, keep)
 			g = orderLike(cand, keep)
 			rest = orderLike(cand, back)
 			rows = make([][]*big.Int, len(g)-1)
@@ -504,4 +495,19 @@ func affineThrough(X [][]*big.Int, g []int, y func(k int) *big.Rat) ([]*big.Rat,
 func ratNum(r *big.Rat, q *big.Int) *big.Int {
 	n := new(big.Int).Quo(q, r.Denom())
 	return n.Mul(n, r.Num())
+}
+
+// without returns the elements of g that are not in keep, in g's order.
+func without(g, keep []int) []int {
+	in := make(map[int]bool, len(keep))
+	for _, k := range keep {
+		in[k] = true
+	}
+	var out []int
+	for _, k := range g {
+		if !in[k] {
+			out = append(out, k)
+		}
+	}
+	return out
 }

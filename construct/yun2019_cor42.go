@@ -312,16 +312,7 @@ func chooseGroupOne(X [][]*big.Int, cand []int, projU []*big.Int) (g, rest []int
 			for _, r := range pivRows {
 				keep = append(keep, g[r+1])
 			}
-			in := map[int]bool{}
-			for _, k := range keep {
-				in[k] = true
-			}
-			var back []int
-			for _, k := range g {
-				if !in[k] {
-					back = append(back, k)
-				}
-			}
+			back := without(g, keep)
 			g = orderLike(cand, keep)
 			rest = orderLike(cand, append(rest, back...))
 			continue // recompute the echelon form of the kept points
