@@ -156,6 +156,7 @@ func (b *builder) addInts(x []int64) error {
 	}
 	b.d = len(x)
 	if !b.wide && pixelInts(x) {
+		b.room(len(x))
 		for _, v := range x {
 			b.pix = append(b.pix, byte(v))
 		}
@@ -163,6 +164,7 @@ func (b *builder) addInts(x []int64) error {
 		return nil
 	}
 	b.widen()
+	b.room(len(x))
 	start := len(b.num)
 	for _, v := range x {
 		w, ok := mul64(v, b.den)

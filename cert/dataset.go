@@ -145,6 +145,22 @@ type builder struct {
 	rats [][]*big.Rat
 }
 
+// room makes room for n more coordinates in pix or num by doubling the capacity: append
+// grows large slices by a quarter, which copies a large dataset several times over.
+func (b *builder) room(n int) {
+	if b.wide {
+		if len(b.num)+n > cap(b.num) {
+			g := make([]int64, len(b.num), max(2*cap(b.num), len(b.num)+n, 1<<13))
+			copy(g, b.num)
+			b.num = g
+		}
+	} else if len(b.pix)+n > cap(b.pix) {
+		g := make([]byte, len(b.pix), max(2*cap(b.pix), len(b.pix)+n, 1<<16))
+		copy(g, b.pix)
+		b.pix = g
+	}
+}
+
 // widen moves the inputs from bytes to int64 numerators.
 func (b *builder) widen() {
 	if !b.wide {
@@ -172,6 +188,7 @@ func (b *builder) add(x []*big.Rat) error {
 		return nil
 	}
 	if !b.wide && pixels(x) {
+		b.room(len(x))
 		for _, v := range x {
 			b.pix = append(b.pix, byte(v.Num().Int64()))
 		}
@@ -193,6 +210,7 @@ func (b *builder) add(x []*big.Rat) error {
 			}
 		}
 	}
+	b.room(len(x))
 	start := len(b.num)
 	for _, v := range x {
 		num := new(big.Int).Mul(v.Num(), big.NewInt(b.den/v.Denom().Int64()))

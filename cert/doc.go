@@ -87,8 +87,8 @@
 // # Files
 //
 // What a verdict rests on, with line counts (TestDocListsFiles keeps this list true).
-// The core (2631 lines) — every verdict rests on it, whichever claims, data and engine;
-// with the data readers, the fast engines and the kinds below, 8560 lines:
+// The core (2649 lines) — every verdict rests on it, whichever claims, data and engine;
+// with the data readers, the fast engines and the kinds below, 8580 lines:
 //
 //	doc.go          143  this contract
 //	verdict.go      100  statuses, reports, failures, malformed-input errors
@@ -97,7 +97,7 @@
 //	num.go          103  exact rationals from strings
 //	network.go      268  networks, residual layers, activations, states, sizes
 //	eval.go          60  the reference evaluator (plain rational arithmetic)
-//	dataset.go      458  datasets: compact storage, duplicates and conflicts, limits
+//	dataset.go      476  datasets: compact storage, duplicates and conflicts, limits
 //	format.go       527  strict decoding of certificates
 //	validate.go     182  what must fit together before any check
 //	check.go        507  Check: the point-wise claims, sizes, the dispatch of the others
@@ -106,7 +106,7 @@
 // and the reader of the source's format:
 //
 //	files.go        358  reading a data file once: where it may be, its SHA-256, gzip, limits
-//	csv.go          232  the CSV reader
+//	csv.go          234  the CSV reader
 //	idx.go           90  the IDX reader (MNIST, Fashion-MNIST): pixels kept as bytes
 //
 // The fast engines — a verdict on point-wise claims rests on the one the report names:
