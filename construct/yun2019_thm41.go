@@ -63,9 +63,10 @@ import (
 // pixel 0 equal to 0), with --outside-hypothesis: 106 blocks, Σ_{l<L} d_l = 424 (the
 // theorem's bound, ⌈4N/d_x + 4d_y⌉ = 347, assumes groups of 784 points; within a class
 // the images span fewer dimensions and 75 rounded hyperplanes had to drop points),
-// d_L = 20, 764 270 parameters, max bit complexity 40; built in 1098 s and checked in
-// 525 s (int64-checked+big engine) on the shared 2-core machine at load 14–25 (18% of
-// a CPU: 291 s user time in all), peak RSS 1.6 GB:
+// d_L = 20, 444 hidden units, 764 270 parameters, max bit complexity 40. Built and
+// checked in 2 min 13 s wall (169 s user, peak RSS 886 MB) on the 2-core machine at load
+// about 1.5; `certify check` of the certificate alone: 57 s wall (110 s user, 328 MB,
+// int64-checked+big engine):
 //
 //	/usr/bin/time -v certify construct yun-resnet --outside-hypothesis \
 //	    --data /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz \
