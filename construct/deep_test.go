@@ -24,8 +24,10 @@ func deepLoadCSV(t testing.TB, name string, skip, limit int) *cert.Dataset {
 	return d
 }
 
-// deepFashion loads the first n Fashion-MNIST images, or skips.
-func deepFashion(t testing.TB, n int) *cert.Dataset {
+// fashionSource is the first n Fashion-MNIST training images (all for n = 0) as a
+// source, from CERTIFY_FASHION_DIR or where Debian's dataset-fashion-mnist puts them; it
+// skips when the files are missing.
+func fashionSource(t testing.TB, n int) cert.Source {
 	t.Helper()
 	dir := os.Getenv("CERTIFY_FASHION_DIR")
 	if dir == "" {
@@ -36,7 +38,13 @@ func deepFashion(t testing.TB, n int) *cert.Dataset {
 	if _, err := os.Stat(src.Images); err != nil {
 		t.Skip("Fashion-MNIST not installed (apt-get install dataset-fashion-mnist)")
 	}
-	d, _, err := cert.LoadSource(src, cert.Limits{})
+	return src
+}
+
+// deepFashion loads the first n Fashion-MNIST images, or skips.
+func deepFashion(t testing.TB, n int) *cert.Dataset {
+	t.Helper()
+	d, _, err := cert.LoadSource(fashionSource(t, n), cert.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}

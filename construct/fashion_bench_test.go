@@ -2,7 +2,6 @@ package construct
 
 import (
 	"bytes"
-	"os"
 	"path/filepath"
 	"runtime"
 	"testing"
@@ -11,13 +10,6 @@ import (
 	"certify/cert"
 	"certify/certio"
 	"certify/theorems"
-)
-
-// The reference large dataset: Fashion-MNIST's training set (Debian package
-// dataset-fashion-mnist). The benchmark skips when the files are missing.
-const (
-	fashionImages = "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"
-	fashionLabels = "/usr/share/datasets/fashion-mnist/train-labels-idx1-ubyte.gz"
 )
 
 // BenchmarkFashionMNIST builds yun-classify (Prop 3.2) on all 60 000 training images and
@@ -40,15 +32,12 @@ const (
 //
 //	go test ./construct -run '^$' -bench FashionMNIST -benchtime 1x
 func BenchmarkFashionMNIST(b *testing.B) {
-	if _, err := os.Stat(fashionImages); err != nil {
-		b.Skip("Fashion-MNIST not installed (Debian package dataset-fashion-mnist)")
-	}
-	src := cert.Source{Format: "idx", Images: fashionImages, LabelsPath: fashionLabels}
+	src := fashionSource(b, 0)
 	d, sums, err := cert.LoadSource(src, cert.Limits{})
 	if err != nil {
 		b.Fatal(err)
 	}
-	ref := &cert.SourceRef{Format: "idx", Images: fashionImages, ImagesSHA256: sums[0], Labels: fashionLabels, LabelsSHA256: sums[1]}
+	ref := &cert.SourceRef{Format: "idx", Images: src.Images, ImagesSHA256: sums[0], Labels: src.LabelsPath, LabelsSHA256: sums[1]}
 	for i := 0; i < b.N; i++ {
 		t0 := time.Now()
 		r, err := YunClassify(d, Options{Source: ref})
@@ -63,7 +52,7 @@ func BenchmarkFashionMNIST(b *testing.B) {
 		t1 := time.Now()
 		// The certificate names the files by absolute path: allow their folder, as
 		// `certify check --data-root /usr/share/datasets/fashion-mnist` does.
-		c, err := cert.Decode(&buf, ".", cert.Limits{DataRoots: []string{filepath.Dir(fashionImages)}})
+		c, err := cert.Decode(&buf, ".", cert.Limits{DataRoots: []string{filepath.Dir(src.Images)}})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -1,7 +1,6 @@
 package construct
 
 import (
-	"os"
 	"testing"
 
 	"certify/cert"
@@ -15,13 +14,7 @@ import (
 //
 //	go test ./construct -run '^$' -bench FashionFloat64 -benchtime 1x
 func BenchmarkFashionFloat64(b *testing.B) {
-	if _, err := os.Stat(fashionImages); err != nil {
-		b.Skip("Fashion-MNIST not installed (Debian package dataset-fashion-mnist)")
-	}
-	d, _, err := cert.LoadSource(cert.Source{Format: "idx", Images: fashionImages, LabelsPath: fashionLabels}, cert.Limits{})
-	if err != nil {
-		b.Fatal(err)
-	}
+	d := deepFashion(b, 0)
 	for i := 0; i < b.N; i++ {
 		r, err := YunClassify(d, Options{})
 		if err != nil {

@@ -2,7 +2,6 @@ package construct
 
 import (
 	"math/big"
-	"os"
 	"strings"
 	"testing"
 
@@ -53,13 +52,7 @@ func TestYunResNetFashionSubset(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short")
 	}
-	if _, err := os.Stat(fashionImages); err != nil {
-		t.Skip("Fashion-MNIST not installed (Debian package dataset-fashion-mnist)")
-	}
-	d, _, err := cert.LoadSource(cert.Source{Format: "idx", Images: fashionImages, LabelsPath: fashionLabels, Limit: 1000}, cert.Limits{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := deepFashion(t, 1000)
 	if _, err := YunResNet(d, Options{}); err == nil || !strings.Contains(err.Error(), "not in general position") {
 		t.Fatalf("got %v, want a general-position refusal", err)
 	}
