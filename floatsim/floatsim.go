@@ -164,30 +164,7 @@ func (m *Net) Forward64(x []float64) []float64 {
 		y := make([]float64, l.out)
 		dot64(y, l.w64, x)
 		for j := range y {
-			z := float64(y[j] + l.b64[j])
-			switch a := l.act[j]; a.kind {
-			case cert.ActReLU:
-				if z <= 0 {
-					z = 0
-				}
-			case cert.ActLeakyReLU:
-				if z <= 0 {
-					z = float64(a.s64 * z)
-				}
-			case cert.ActHardTanh:
-				if z > 1 {
-					z = 1
-				} else if z < -1 {
-					z = -1
-				}
-			case cert.ActStep:
-				if z >= 0 {
-					z = 1
-				} else {
-					z = 0
-				}
-			}
-			y[j] = z
+			y[j] = activate(float64(y[j]+l.b64[j]), l.act[j].kind, l.act[j].s64)
 		}
 		x = y
 	}
@@ -201,34 +178,39 @@ func (m *Net) Forward32(x []float32) []float32 {
 		y := make([]float32, l.out)
 		dot32(y, l.w32, x)
 		for j := range y {
-			z := float32(y[j] + l.b32[j])
-			switch a := l.act[j]; a.kind {
-			case cert.ActReLU:
-				if z <= 0 {
-					z = 0
-				}
-			case cert.ActLeakyReLU:
-				if z <= 0 {
-					z = float32(a.s32 * z)
-				}
-			case cert.ActHardTanh:
-				if z > 1 {
-					z = 1
-				} else if z < -1 {
-					z = -1
-				}
-			case cert.ActStep:
-				if z >= 0 {
-					z = 1
-				} else {
-					z = 0
-				}
-			}
-			y[j] = z
+			y[j] = activate(float32(y[j]+l.b32[j]), l.act[j].kind, l.act[j].s32)
 		}
 		x = y
 	}
 	return x
+}
+
+// activate is the unit's activation of z in the arithmetic F (s the leaky slope, already
+// rounded to F); the one product is rounded by its conversion.
+func activate[F float32 | float64](z F, kind cert.ActKind, s F) F {
+	switch kind {
+	case cert.ActReLU:
+		if z <= 0 {
+			z = 0
+		}
+	case cert.ActLeakyReLU:
+		if z <= 0 {
+			z = F(s * z)
+		}
+	case cert.ActHardTanh:
+		if z > 1 {
+			z = 1
+		} else if z < -1 {
+			z = -1
+		}
+	case cert.ActStep:
+		if z >= 0 {
+			z = 1
+		} else {
+			z = 0
+		}
+	}
+	return z
 }
 
 // dot64 sets y[j] to the plain-loop sum of w[j][k]·x[k], k in index order from 0, every
