@@ -303,3 +303,32 @@ func TestEvalFrac(t *testing.T) {
 		}
 	}
 }
+
+// floatsim and the kernel's exact simulation (cert.FloatEval, integers only) describe the
+// same plain order: they must agree bit for bit, in both arithmetics.
+func TestAgainstKernelSimulation(t *testing.T) {
+	r := rand.New(rand.NewSource(3))
+	for trial := 0; trial < 300; trial++ {
+		dims := []int{1 + r.Intn(8), 1 + r.Intn(8), 1 + r.Intn(8), 1 + r.Intn(4)}
+		n := randNet(r, dims, false)
+		x := make([]*big.Rat, dims[0])
+		for k := range x {
+			x[k] = randRat(r, false)
+		}
+		for _, a := range []Arith{Float32, Float64} {
+			m, _ := Compile(n, a)
+			got := m.Eval(x)
+			format := map[Arith]string{Float32: "float32", Float64: "float64"}[a]
+			want, why := cert.FloatEval(n, format, x)
+			if want == nil { // a value became infinite: not what this test compares
+				t.Logf("trial %d %v: %s", trial, a, why)
+				continue
+			}
+			for k := range got {
+				if g := new(big.Rat).SetFloat64(got[k]); g == nil || g.Cmp(want[k]) != 0 {
+					t.Fatalf("trial %d %v output %d: floatsim %v, kernel simulation %s", trial, a, k, got[k], want[k].RatString())
+				}
+			}
+		}
+	}
+}
