@@ -71,11 +71,9 @@ func Bubeck(d *cert.Dataset, o Options) (*Result, error) {
 		copies[k] = append(copies[k], dup[1])
 	}
 	type group struct {
-		pts  []int // distinct-point indices, first is the base
-		u    []*big.Int
-		beta *big.Int
-		v    [][]*big.Rat // per output: v (over X)
-		c    []*big.Rat   // per output: s(X) = v·X + c
+		planeGroup
+		v [][]*big.Rat // per output: v (over X)
+		c []*big.Rat   // per output: s(X) = v·X + c
 	}
 	var groups []group
 	queue := append([]int(nil), pr.order...)
@@ -91,7 +89,7 @@ func Bubeck(d *cert.Dataset, o Options) (*Result, error) {
 		queue = append(rest, queue[len(cand):]...)
 		done += len(g)
 		beta := dot(u, X[g[0]])
-		gr := group{pts: g, u: u, beta: beta}
+		gr := group{planeGroup: planeGroup{pts: g, u: u, beta: beta}}
 		for c := 0; c < dy; c++ {
 			v, cc := affineThrough(X, g, func(k int) *big.Rat { return p.label(k)[c] })
 			gr.v, gr.c = append(gr.v, v), append(gr.c, cc)
@@ -159,15 +157,7 @@ func Bubeck(d *cert.Dataset, o Options) (*Result, error) {
 			l1.B[j+1] = new(big.Rat).Sub(bs, S) // σ(2S r − S + s)
 			out.W[c][j], out.W[c][j+1] = one, minusOne
 		}
-		pl := cert.Hyperplane{Normal: make([]*big.Rat, D), Offset: ratInt(g.beta), Units: []int{base, base + 1}}
-		for c := range pl.Normal {
-			pl.Normal[c] = new(big.Rat).Mul(ratInt(g.u[c]), L)
-		}
-		for _, k := range g.pts {
-			pl.Points = append(pl.Points, copies[k]...)
-		}
-		sortInts(pl.Points)
-		hp.Planes = append(hp.Planes, pl)
+		hp.Planes = append(hp.Planes, g.plane(L, copies, []int{base, base + 1}))
 	}
 	net := &cert.Network{InputDim: D, Layers: []cert.Layer{l1, out}}
 	m := meta{method: "bubeck", theorem: "yun2019-cor4.2-relu",
@@ -189,13 +179,7 @@ func Bubeck(d *cert.Dataset, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The hyperplanes claim goes before the sizes and theorem claims.
-	cls := res.Cert.Claims
-	res.Cert.Claims = append(append(append([]cert.Claim(nil), cls[:len(cls)-2]...), hp), cls[len(cls)-2:]...)
-	res.Summary.Claims = nil
-	for _, cl := range res.Cert.Claims {
-		res.Summary.Claims = append(res.Summary.Claims, cl.Kind())
-	}
+	insertBeforeSizes(res, hp)
 	res.Summary.ProjectionK, res.Summary.Blocks, res.Summary.BlockCapacity = pr.K, len(groups), D
 	return res, nil
 }

@@ -90,9 +90,7 @@ func YunCor42(d *cert.Dataset, o Options) (*Result, error) {
 	}
 	type group struct {
 		class int
-		pts   []int
-		u     []*big.Int
-		beta  *big.Int
+		planeGroup
 	}
 	var groups []group
 	short, done := 0, 0
@@ -112,7 +110,7 @@ func YunCor42(d *cert.Dataset, o Options) (*Result, error) {
 			}
 			queue = append(rest, queue[len(cand):]...)
 			done += len(g)
-			groups = append(groups, group{class: class, pts: g, u: u, beta: dot(u, X[g[0]])})
+			groups = append(groups, group{class: class, planeGroup: planeGroup{pts: g, u: u, beta: dot(u, X[g[0]])}})
 		}
 	}
 	used := perGroup * len(groups)
@@ -180,15 +178,7 @@ func YunCor42(d *cert.Dataset, o Options) (*Result, error) {
 			unit(1, 0, rat(-2)) // −2σ(r)
 			unit(2, -1, rat(1)) // σ(r − 1)
 		}
-		pl := cert.Hyperplane{Normal: make([]*big.Rat, D), Offset: ratInt(g.beta), Units: units}
-		for c := range pl.Normal {
-			pl.Normal[c] = new(big.Rat).Mul(ratInt(g.u[c]), L)
-		}
-		for _, k := range g.pts {
-			pl.Points = append(pl.Points, copies[k]...)
-		}
-		sortInts(pl.Points)
-		hp.Planes = append(hp.Planes, pl)
+		hp.Planes = append(hp.Planes, g.plane(L, copies, units))
 	}
 	net := &cert.Network{InputDim: D, Layers: []cert.Layer{l1, out}}
 	name := "Yun, Sra, Jadbabaie 2019, Corollary 4.2 (ReLU)"
@@ -208,6 +198,28 @@ func YunCor42(d *cert.Dataset, o Options) (*Result, error) {
 	insertBeforeSizes(res, hp)
 	res.Summary.ProjectionK, res.Summary.Blocks, res.Summary.BlockCapacity = pr.K, len(groups), D
 	return res, nil
+}
+
+// planeGroup is a group of distinct points (indices into the points, the first the base)
+// on the integer hyperplane u·X = β that meets no other point.
+type planeGroup struct {
+	pts  []int
+	u    []*big.Int
+	beta *big.Int
+}
+
+// plane is the group's hyperplane as the kernel reads it, on x (X = L·x): through every
+// copy of the group's points, read by the given first-layer units.
+func (g planeGroup) plane(L *big.Rat, copies map[int][]int, units []int) cert.Hyperplane {
+	pl := cert.Hyperplane{Normal: make([]*big.Rat, len(g.u)), Offset: ratInt(g.beta), Units: units}
+	for c := range pl.Normal {
+		pl.Normal[c] = new(big.Rat).Mul(ratInt(g.u[c]), L)
+	}
+	for _, k := range g.pts {
+		pl.Points = append(pl.Points, copies[k]...)
+	}
+	sortInts(pl.Points)
+	return pl
 }
 
 // insertBeforeSizes puts cl before the sizes and theorem claims (the last two).
