@@ -94,13 +94,7 @@ func yunTheorem(id string) (theorem, bool) {
 				}
 				return append(out, cmp(text, last, ">=", 2*int64(in.DY)))
 			},
-			promise: func(in cert.TheoremInstance) cert.TheoremSizes {
-				s := 0
-				for _, w := range in.Widths {
-					s += w
-				}
-				return promise(len(in.Widths)+1, s)
-			},
+			promise: allHidden,
 		}, true
 	case "yun2019-prop3.4-hardtanh", "yun2019-prop3.4-relu":
 		relu := id == "yun2019-prop3.4-relu"
@@ -117,14 +111,8 @@ func yunTheorem(id string) (theorem, bool) {
 				}
 				return hiddenActs(c, act)
 			},
-			hyp: func(_ *cert.Certificate, in cert.TheoremInstance) []cert.Comparison { return prop34Hyp(in, relu) },
-			promise: func(in cert.TheoremInstance) cert.TheoremSizes {
-				s := 0
-				for _, w := range in.Widths {
-					s += w
-				}
-				return promise(len(in.Widths)+1, s)
-			},
+			hyp:     func(_ *cert.Certificate, in cert.TheoremInstance) []cert.Comparison { return prop34Hyp(in, relu) },
+			promise: allHidden,
 		}, true
 	}
 	return theorem{}, false
@@ -246,4 +234,13 @@ func prop34Hyp(in cert.TheoremInstance, relu bool) []cert.Comparison {
 		}
 	}
 	return out
+}
+
+// allHidden promises the instance's own depth and every hidden unit of its widths.
+func allHidden(in cert.TheoremInstance) cert.TheoremSizes {
+	s := 0
+	for _, w := range in.Widths {
+		s += w
+	}
+	return promise(len(in.Widths)+1, s)
 }
