@@ -20,7 +20,7 @@ func fashionDir() string {
 	return "/usr/share/datasets/fashion-mnist"
 }
 
-func loadFashion(b *testing.B, limit int) *Dataset {
+func loadFashion(b testing.TB, limit int) *Dataset {
 	dir := fashionDir()
 	src := Source{Format: "idx", Images: filepath.Join(dir, "train-images-idx3-ubyte.gz"),
 		LabelsPath: filepath.Join(dir, "train-labels-idx1-ubyte.gz"), Limit: limit}

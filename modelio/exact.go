@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"math/bits"
 )
 
 // DType is an element type of a stored tensor.
@@ -119,6 +120,43 @@ func dyadicInto(r *big.Rat, f float64) *big.Rat {
 	return r
 }
 
+// ratTemplate initialises both words of a Rat that dyadicWords then replaces.
+var ratTemplate = big.NewRat(1, 3)
+
+// dyadicF32 sets the zero r to the value of the finite float32 with the given bits, the
+// numerator and the denominator in the two words w (each its own one-word slice, so that
+// nothing else shares them) when they fit in one word each, without allocating;
+// otherwise it is dyadicInto.
+func dyadicF32(r *big.Rat, b uint32, w []big.Word) *big.Rat {
+	m, exp := uint64(b&(1<<23-1)), int(b>>23&0xff)
+	if exp == 0 {
+		exp = -149 // subnormal: m·2^−149
+	} else {
+		m |= 1 << 23
+		exp -= 150
+	}
+	if m == 0 {
+		return r // ±0: the zero Rat is 0
+	}
+	tz := bits.TrailingZeros64(m)
+	m >>= tz
+	exp += tz
+	if bits.UintSize != 64 || exp >= 0 || exp <= -64 {
+		return dyadicInto(r, float64(math.Float32frombits(b)))
+	}
+	// A shallow copy gives r a denominator, so that Denom refers to it; both of r's
+	// numbers are then replaced by its own words before r is used (nothing stays shared
+	// with the template).
+	*r = *ratTemplate
+	w[0], w[1] = big.Word(m), big.Word(1)<<uint(-exp)
+	r.Num().SetBits(w[0:1:1])
+	r.Denom().SetBits(w[1:2:2])
+	if b>>31 != 0 {
+		r.Num().Neg(r.Num())
+	}
+	return r
+}
+
 // half converts IEEE binary16 bits to the float64 of the same value (exact: every
 // binary16 number is a float64).
 func half(b uint16) float64 {
@@ -150,15 +188,16 @@ func decodeRaw(raw []byte, t DType, n int, name string) ([]*big.Rat, error) {
 	}
 	out := make([]*big.Rat, n)
 	if t == F32 {
-		// The common case, with the rationals allocated in one slab.
+		// The common case, with the rationals and their words allocated in two slabs.
 		slab := make([]big.Rat, n)
+		words := make([]big.Word, 2*n)
 		for i := range out {
-			f := float64(math.Float32frombits(binary.LittleEndian.Uint32(raw[4*i:])))
-			if math.IsNaN(f) || math.IsInf(f, 0) {
-				_, err := fromFloat64(f, name, i)
+			b := binary.LittleEndian.Uint32(raw[4*i:])
+			if b>>23&0xff == 0xff { // NaN or infinity
+				_, err := fromFloat64(float64(math.Float32frombits(b)), name, i)
 				return nil, err
 			}
-			out[i] = dyadicInto(&slab[i], f)
+			out[i] = dyadicF32(&slab[i], b, words[2*i:2*i+2:2*i+2])
 		}
 		return out, nil
 	}
