@@ -104,6 +104,7 @@ type intLayer struct {
 	// skip (residual layers only, else 0) is S/s', s' the scale of the previous layer's
 	// input: that input, times skip, is added to Z.
 	skip int64
+	inA  *big.Int // the bound on the layer's input numerators (rank1.go)
 }
 
 type intPlan struct {
@@ -174,7 +175,7 @@ func planInt64Mode(n *Network, d *Dataset, checked bool) *intPlan {
 		if S.Cmp(safe) >= 0 || M.Cmp(safe) >= 0 {
 			return upTo(li, s)
 		}
-		il := intLayer{in: len(l.W[0]), out: l.Out(), S: S.Int64(), M: M.Int64(), act: l.Act}
+		il := intLayer{in: len(l.W[0]), out: l.Out(), S: S.Int64(), M: M.Int64(), act: l.Act, inA: Ain}
 		// The skip term's bound, |skip·h_j| <= skip·max|h| (0 for a plain layer).
 		skipAbs := new(big.Int)
 		if l.Residual {

@@ -76,6 +76,10 @@ type tierPlan struct {
 	outS    *big.Int  // the scale of the last tiered layer's activations
 	bp      *bigPlan  // layers start+len(wide)… in math/big (nil: none left)
 	nLayers int
+	// r1[li]: int64 layer li as a rank-one layer; pw[li]: layer li's sums from a table
+	// over the rank-one layer li−1 (rank1.go). nil where not (both of length end()).
+	r1 []*rank1
+	pw []*pwTable
 }
 
 func (p *tierPlan) end() int { return p.start + len(p.wide) }
@@ -156,11 +160,48 @@ func planTiers(n *Network, d *Dataset, ip *intPlan, maxBits int, deadline time.T
 		return nil
 	}
 	p.outS = s
+	p.planRank1()
 	if p.end() < len(n.Layers) {
 		p.bp = planBig(n, d, false, maxBits)
 		p.bp.deadline = deadline
 	}
 	return p
+}
+
+// planRank1 finds the rank-one int64 layers and the tables of the layers after them
+// (rank1.go).
+func (p *tierPlan) planRank1() {
+	end := p.end()
+	p.r1, p.pw = make([]*rank1, end), make([]*pwTable, end)
+	for li := 0; li < p.start; li++ {
+		l := &p.ip.layers[li]
+		if p.pw[li] != nil {
+			continue // its sums come from a table: no T to hand on
+		}
+		r := rankOne(l)
+		if r == nil {
+			continue
+		}
+		p.r1[li] = r
+		switch {
+		case li+1 >= end:
+		case li+1 < p.start:
+			nl := &p.ip.layers[li+1]
+			q := make([]*big.Int, nl.out)
+			for i, b := range nl.b {
+				q[i] = big.NewInt(b)
+			}
+			p.pw[li+1] = planTable(l, r, nl.wT, q, nl.out, 1)
+		default:
+			wl := &p.wide[li+1-p.start]
+			q := make([]*big.Int, wl.out)
+			tmp := make([]uint64, wl.words)
+			for i := range q {
+				q[i] = exactint.BigW(new(big.Int), wl.b[i*wl.words:(i+1)*wl.words], tmp)
+			}
+			p.pw[li+1] = planTable(l, r, wl.w, q, wl.out, wl.words)
+		}
+	}
 }
 
 // planWide plans one layer whose inputs are integers over s of absolute value at most A,
@@ -337,7 +378,9 @@ type tierEval struct {
 	a64, z64     []int64    // a wide layer's inputs and sums on its int64 path
 	st           [][][]byte // st[p][li]: the states of point first+p at tiered layer li
 	tmp          []uint64
-	in           []int64 // the block's inputs, widened row by row (Dataset.IntRow)
+	in           []int64   // the block's inputs, widened row by row (Dataset.IntRow)
+	T            [][]int64 // T[li][p]: point p's projection at rank-one layer li
+	acc          []uint64  // a table's W words of scratch
 	be           *bigEval
 	ba           []*big.Int
 	bs, t        *big.Int
@@ -368,6 +411,17 @@ func (p *tierPlan) newEvaluator() evaluator {
 			e.st[i] = append(e.st[i], make([]byte, e.layerOut(li)))
 		}
 	}
+	e.T = make([][]int64, len(p.r1))
+	maxW := 1
+	for li, r := range p.r1 {
+		if r != nil {
+			e.T[li] = make([]int64, tierBlock)
+		}
+		if pt := p.pw[li]; pt != nil {
+			maxW = max(maxW, pt.W)
+		}
+	}
+	e.acc = make([]uint64, maxW)
 	if p.bp != nil {
 		e.be = p.bp.newEvaluator().(*bigEval)
 		e.ba = newInts(e.layerOut(p.end() - 1))
@@ -447,10 +501,17 @@ func (e *tierEval) block(i int, withStates bool) {
 	for li := 0; li < e.p.start; li++ {
 		l := &e.p.ip.layers[li]
 		z := e.ia[li][:n*l.out]
-		for p := range n {
-			e.nz[p] = nonZero64(a[p*l.in:(p+1)*l.in], e.nz[p][:0])
+		switch {
+		case e.p.pw[li] != nil:
+			e.p.pw[li].eval64(e.T[li-1][:n], z, e.acc)
+		case e.p.r1[li] != nil:
+			e.p.r1[li].sum(l, a, z, e.T[li][:n], n)
+		default:
+			for p := range n {
+				e.nz[p] = nonZero64(a[p*l.in:(p+1)*l.in], e.nz[p][:0])
+			}
+			sum64(e.p.packed[li], l, a, z, e.nz[:n])
 		}
-		sum64(e.p.packed[li], l, a, z, e.nz[:n])
 		for p := 0; p < n; p++ {
 			l.activate(z[p*l.out:(p+1)*l.out], states(li, p))
 		}
@@ -462,6 +523,15 @@ func (e *tierEval) block(i int, withStates bool) {
 		l := &e.p.wide[wi]
 		li := e.p.start + wi
 		N := l.words
+		if pt := e.p.pw[li]; pt != nil {
+			z := e.wa[wi][:n*l.out*N]
+			pt.evalW(e.T[li-1][:n], z, N, e.acc)
+			for p := 0; p < n; p++ {
+				l.activate(z[p*l.out*N:(p+1)*l.out*N], states(li, p), e.tmp[:N])
+			}
+			wa = z
+			continue
+		}
 		x := e.ext[:n*l.in*N]
 		if wi == 0 {
 			for k, v := range a[:n*l.in] {

@@ -26,6 +26,7 @@ IMG=$F/train-images-idx3-ubyte.gz
 LAB=$F/train-labels-idx1-ubyte.gz
 OUT=${BENCH_OUT:-bench-out}
 mkdir -p "$OUT"
+case "$OUT" in /*) ;; *) OUT="$(pwd)/$OUT" ;; esac # go test runs in cert/
 t() { /usr/bin/time -f "  %e s wall, %U s user, %S s sys, %M KB peak" "$@"; }
 echo "== load: $(cat /proc/loadavg)"
 echo "== the 784-256-256-10 float32 MLP"
