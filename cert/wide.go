@@ -64,6 +64,8 @@ type wideLayer struct {
 	small   *intLayer
 	smallPk []int64 // small's weights packed in blocks of 8 units
 	smallA  uint64
+	// limb: the sums from int64 inputs in four int64 sums of limb products (limb.go).
+	limb *limbPlan
 }
 
 // tierPlan runs the int64 plan's layers, then wide layers, then (bp) the big engine.
@@ -293,6 +295,9 @@ func planWide(l *Layer, s, A *big.Int, inWords int) (wideLayer, *big.Int, *big.I
 		wl.pk = pack(wl.w, wl.in, wl.out, 4)
 	}
 	planSmall(&wl, biases)
+	if inWords == 1 {
+		wl.limb = planLimb(&wl, A)
+	}
 	wl.b = make([]uint64, wl.out*words)
 	for j, bq := range biases {
 		exactint.SetW(wl.b[j*words:(j+1)*words], bq)
@@ -553,6 +558,11 @@ func (e *tierEval) block(i int, withStates bool) {
 		}
 		switch {
 		case e.smallBlock(l, x, z, n):
+		case wi == 0 && l.limb != nil && simdOn:
+			for p := range n {
+				e.nz[p] = nonZero64(a[p*l.in:(p+1)*l.in], e.nz[p][:0])
+			}
+			sumLimb(l, a, z, e.nz[:n])
 		case N == 2:
 			for p := range n {
 				e.nz[p] = nonZeroW(x[p*l.in*2:(p+1)*l.in*2], 2, e.nz[p][:0])
@@ -593,11 +603,12 @@ func nonZeroW(x []uint64, N int, nz []int32) []int32 {
 	return nz
 }
 
-// sum64 sets z_j = Q'_j + Σ_k P'_jk·a_k for an int64 layer at each point p, a and z
+// sum64Scalar sets z_j = Q'_j + Σ_k P'_jk·a_k for an int64 layer at each point p, a and z
 // holding the points' inputs and sums row after row, nz[p] the indices of point p's
 // non-zero inputs, pk the weights packed in blocks of 8 units. The sums are exact: the
-// int64 plan bounds every partial sum, in any order, below 2^62.
-func sum64(pk []int64, l *intLayer, a, z []int64, nz [][]int32) {
+// int64 plan bounds every partial sum, in any order, below 2^62. sum64 is this, or the
+// same sums in AVX-512 lanes (sum_simd.go).
+func sum64Scalar(pk []int64, l *intLayer, a, z []int64, nz [][]int32) {
 	in, out := l.in, l.out
 	for b := 0; b*8 < out; b++ {
 		blk := pk[b*in*8 : (b+1)*in*8]
