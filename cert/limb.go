@@ -2,6 +2,7 @@ package cert
 
 import (
 	"math/big"
+	"math/bits"
 
 	"certify/internal/exactint"
 )
@@ -80,10 +81,26 @@ func planLimb(wl *wideLayer, A *big.Int) *limbPlan {
 	return lp
 }
 
-// limbCombine adds S_ll + 2^s·S_lh + 2^t·S_hl + 2^(s+t)·S_hh to the N words zj.
+// combine adds S_ll + 2^s·S_lh + 2^t·S_hl + 2^(s+t)·S_hh to the N words zj.
 func (lp *limbPlan) combine(zj []uint64, ll, lh, hl, hh int64, one []uint64) {
+	if len(zj) == 2 { // 128 bits: each term is a shifted int64 (shifts below 64)
+		z := (*[2]uint64)(zj)
+		add2(z, uint64(ll), uint64(ll>>63))
+		add2(z, uint64(lh)<<lp.s, uint64(lh>>(64-lp.s)))
+		add2(z, uint64(hl)<<lp.t, uint64(hl>>(64-lp.t)))
+		st := lp.s + lp.t
+		add2(z, uint64(hh)<<st, uint64(hh>>(64-st)))
+		return
+	}
 	exactint.MulAddW(zj, ll, one)
 	exactint.MulAddW(zj, lh, lp.pow[0])
 	exactint.MulAddW(zj, hl, lp.pow[1])
 	exactint.MulAddW(zj, hh, lp.pow[2])
+}
+
+// add2 adds the 128-bit two's-complement lo + hi·2^64 to z modulo 2^128.
+func add2(z *[2]uint64, lo, hi uint64) {
+	var c uint64
+	z[0], c = bits.Add64(z[0], lo, 0)
+	z[1] += hi + c
 }

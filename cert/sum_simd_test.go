@@ -108,3 +108,24 @@ func TestLimbLanes(t *testing.T) {
 	}
 	t.Logf("lanes on: %v", simdOn)
 }
+
+// setDyadic agrees with SetFrac on numerators of every sign and size.
+func TestSetDyadic(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	r := new(big.Rat)
+	for range 5000 {
+		num := new(big.Int).Lsh(big.NewInt(rng.Int64N(1<<40)-1<<39), uint(rng.IntN(150)))
+		if rng.IntN(10) == 0 {
+			num.SetInt64(0)
+		}
+		e := uint(rng.IntN(200))
+		setDyadic(r, num, e)
+		want := new(big.Rat).SetFrac(num, new(big.Int).Lsh(bigOne, e))
+		if r.Cmp(want) != 0 || r.RatString() != want.RatString() || r.Denom().Cmp(want.Denom()) != 0 {
+			t.Fatalf("%s/2^%d: %s, want %s", num, e, r.RatString(), want.RatString())
+		}
+	}
+	if pow2Exp(big.NewInt(1)) != 0 || pow2Exp(big.NewInt(1<<40)) != 40 || pow2Exp(big.NewInt(6)) != -1 || pow2Exp(big.NewInt(3)) != -1 {
+		t.Fatal("pow2Exp")
+	}
+}

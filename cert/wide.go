@@ -76,6 +76,7 @@ type tierPlan struct {
 	wide    []wideLayer
 	packed  [][]int64 // the int64 layers' weights in blocks of 8 units (pack)
 	outS    *big.Int  // the scale of the last tiered layer's activations
+	outPow2 int       // outS = 2^outPow2, or −1 when it is not a power of two
 	bp      *bigPlan  // layers start+len(wide)… in math/big (nil: none left)
 	nLayers int
 	// r1[li]: int64 layer li as a rank-one layer; pw[li]: layer li's sums from a table
@@ -162,6 +163,7 @@ func planTiers(n *Network, d *Dataset, ip *intPlan, maxBits int, deadline time.T
 		return nil
 	}
 	p.outS = s
+	p.outPow2 = pow2Exp(s)
 	p.planRank1()
 	if p.end() < len(n.Layers) {
 		p.bp = planBig(n, d, false, maxBits)
@@ -476,7 +478,11 @@ func (e *tierEval) eval(i int, out []*big.Rat, states [][]byte) int {
 	if e.p.bp == nil {
 		for j := range out {
 			set(j, e.t)
-			out[j].SetFrac(e.t, e.p.outS)
+			if e.p.outPow2 >= 0 {
+				setDyadic(out[j], e.t, uint(e.p.outPow2))
+			} else {
+				out[j].SetFrac(e.t, e.p.outS)
+			}
 		}
 		return -1
 	}
@@ -786,4 +792,26 @@ func (l *wideLayer) activate(z []uint64, st []byte, tmp []uint64) {
 			exactint.MulW(zj, m, tmp)
 		}
 	}
+}
+
+// pow2Exp returns e when s = 2^e (s > 0), else −1.
+func pow2Exp(s *big.Int) int {
+	if e := s.BitLen() - 1; e >= 0 && s.TrailingZeroBits() == uint(e) {
+		return e
+	}
+	return -1
+}
+
+// setDyadic sets r to num/2^e in lowest terms without the gcd that SetFrac computes: with
+// t = min(e, the trailing zero bits of num), num/2^t is exact and either odd or over 1.
+func setDyadic(r *big.Rat, num *big.Int, e uint) {
+	if num.Sign() == 0 {
+		r.SetInt64(0)
+		return
+	}
+	t := min(num.TrailingZeroBits(), e)
+	r.SetInt64(1) // the denominator is set: Denom refers to it
+	r.Num().Rsh(num, t)
+	d := r.Denom()
+	d.Lsh(d, e-t)
 }
