@@ -12,7 +12,10 @@
 // The package imports the standard library only and uses no floating point: numbers are
 // math/big rationals, or int64 or fixed-width 128 to 256-bit integers over a common
 // denominator where a bound computed in math/big proves that no value can overflow. Every value the network
-// computes is exact; there is no tolerance anywhere.
+// computes is exact; there is no tolerance anywhere. Built with GOEXPERIMENT=simd (as make
+// build does), sum_simd.go also uses simd/archsimd, the experimental package of the Go
+// distribution, for AVX-512 integer lanes whose operands the same bounds keep from ever
+// wrapping; without the experiment sum_scalar.go keeps the scalar loops.
 //
 // # Numbers
 //
@@ -87,10 +90,10 @@
 // # Files
 //
 // What a verdict rests on, with line counts (TestDocListsFiles keeps this list true).
-// The core (2649 lines) — every verdict rests on it, whichever claims, data and engine;
-// with the data readers, the fast engines and the kinds below, 8580 lines:
+// The core (2652 lines) — every verdict rests on it, whichever claims, data and engine;
+// with the data readers, the fast engines and the kinds below, 9258 lines:
 //
-//	doc.go          143  this contract
+//	doc.go          150  this contract
 //	verdict.go      100  statuses, reports, failures, malformed-input errors
 //	codes.go        111  the stable codes of refuted and undecided claims
 //	claims.go       172  the claim types and the closed table of kinds
@@ -112,8 +115,12 @@
 // The fast engines — a verdict on point-wise claims rests on the one the report names:
 //
 //	engine.go       159  the engine choice (auto, big, reference) and the work budget
-//	fast.go         755  int64 and big-integer evaluation over common denominators
-//	wide.go         708  128, 192 and 256-bit tiers between them, points in blocks
+//	fast.go         756  int64 and big-integer evaluation over common denominators
+//	wide.go         817  128, 192 and 256-bit tiers between them, points in blocks
+//	rank1.go        302  rank-one layers; the layer after one as a table in the projection
+//	limb.go         106  128-bit sums from int64 inputs as four int64 limb sums
+//	sum_simd.go     140  the int64 and limb sums in AVX-512 lanes (GOEXPERIMENT=simd)
+//	sum_scalar.go    13  the scalar loops alone (without the experiment)
 //	fast_checked.go 144  checked int64 evaluation of residual networks, math/big fallback
 //
 // The int64 and multi-word arithmetic of fast.go, wide.go and pieces.go is checked by
