@@ -18,6 +18,8 @@
 # /usr/share/datasets/fashion-mnist (or FASHION=DIR). OpenBLAS uses every core. On a shared
 # machine wall times follow the load: the load average is printed, and CPU seconds beside.
 set -e
+# the kernel's AVX-512 lanes in the go test step, as make build has them (GOEXPERIMENT= for none)
+export GOEXPERIMENT="${GOEXPERIMENT-simd}"
 BIN=${1:-./certify}
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-/usr/bin/python3}

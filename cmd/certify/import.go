@@ -9,6 +9,7 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 
 	"certify/cert"
@@ -158,7 +159,11 @@ func runImport(o *importOptions, s *streams) error {
 	if err != nil {
 		return malformed(err)
 	}
+	// Every rational the reader builds stays live (the network is made of them): a
+	// collection while they are built finds nothing to free, so collect less often.
+	gc := debug.SetGCPercent(400)
 	m, err := modelio.Read(raw, &modelio.Options{Activations: splitList(o.activations), Layers: splitList(o.layers), ClampInputs: o.clamp})
+	debug.SetGCPercent(gc)
 	if err != nil {
 		return malformed(fmt.Errorf("%s: %w", o.model, err))
 	}
