@@ -138,6 +138,20 @@ type evalCtx struct {
 	nearest        bool
 	canTarget      bool
 	half           *big.Rat
+	tmp            big.Int // subRat's scratch
+}
+
+// subRat sets t = x − y; when y is an integer (a one-hot target), without the gcd that
+// Rat.Sub computes: (a − y·b)/b is in lowest terms when a/b is.
+func subRat(t, x, y *big.Rat, tmp *big.Int) {
+	if !y.IsInt() {
+		t.Sub(x, y)
+		return
+	}
+	t.Set(x) // Set gives t a denominator, so Denom refers to it
+	if y.Sign() != 0 {
+		t.Num().Sub(t.Num(), tmp.Mul(y.Num(), t.Denom()))
+	}
 }
 
 func (e *evalCtx) judge(i int, out []*big.Rat) judgement {
@@ -175,7 +189,7 @@ func (e *evalCtx) judge(i int, out []*big.Rat) judgement {
 		want := e.d.TargetVector(i, e.outDim)
 		res := new(big.Rat)
 		for k := range out {
-			t.Sub(out[k], want[k])
+			subRat(t, out[k], want[k], &e.tmp)
 			t.Abs(t)
 			if t.Cmp(res) > 0 {
 				res.Set(t)
