@@ -134,7 +134,26 @@ func readModelFile(path string, limit int64) ([]byte, string, error) {
 		return nil, "", err
 	}
 	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, limit+1))
+	// One buffer of the file's size (plus the byte that detects growth past the limit),
+	// not ReadAll's doublings: a model is tens of megabytes.
+	b := make([]byte, 0, 512)
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() < limit {
+		b = make([]byte, 0, st.Size()+1)
+	}
+	lr := io.LimitReader(f, limit+1)
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, rerr := lr.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if rerr == io.EOF {
+			break
+		}
+		if err = rerr; err != nil {
+			break
+		}
+	}
 	if err != nil {
 		return nil, "", fmt.Errorf("%s: %v", path, err)
 	}
