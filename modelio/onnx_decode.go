@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"google.golang.org/protobuf/encoding/protowire"
@@ -360,6 +362,7 @@ func decodeTensor(b []byte, what string, o *Options) (*Tensor, error) {
 	var name string
 	var raw []byte
 	hasRaw, external := false, false
+	extKV := map[string]string{} // external_data: location, offset, length, checksum
 	floats, int32s, int64s := repeated{width: 4}, repeated{width: 0}, repeated{width: 0}
 	doubles, uint64s := repeated{width: 8}, repeated{width: 0}
 	strings := 0
@@ -400,6 +403,25 @@ func decodeTensor(b []byte, what string, o *Options) (*Tensor, error) {
 			strings++
 		case fTensorExternalData:
 			external = true
+			if err := wantType(f, protowire.BytesType, what, "external_data"); err != nil {
+				return err
+			}
+			var key, val string
+			if err := walk(f.b, what+": external_data", func(e field) error {
+				switch e.num {
+				case 1:
+					key = string(e.b)
+				case 2:
+					val = string(e.b)
+				}
+				return nil
+			}); err != nil {
+				return err
+			}
+			if _, dup := extKV[key]; dup {
+				return fmt.Errorf("%s: external_data key %q given twice", what, key)
+			}
+			extKV[key] = val
 		case fTensorDataLocation:
 			if f.v != 0 {
 				external = true
@@ -416,7 +438,16 @@ func decodeTensor(b []byte, what string, o *Options) (*Tensor, error) {
 		what = fmt.Sprintf("tensor %q", name)
 	}
 	if external {
-		return nil, fmt.Errorf("%s: its data is stored in an external file; certify reads self-contained models only (save with all tensors inside the .onnx file)", what)
+		if o == nil || o.External == nil {
+			return nil, fmt.Errorf("%s: its data is stored in an external file; certify reads self-contained models only (save with all tensors inside the .onnx file)", what)
+		}
+		if hasRaw {
+			return nil, fmt.Errorf("%s: both raw_data and external data", what)
+		}
+		if raw, err = externalData(extKV, what, o.External); err != nil {
+			return nil, err
+		}
+		hasRaw = true
 	}
 	if err := dimsR.each(func(_ int, v uint64) error { dims = append(dims, int64(v)); return nil }); err != nil {
 		return nil, fmt.Errorf("%s: dims: %v", what, err)
@@ -509,4 +540,35 @@ func DecodeONNXTensor(b []byte, o *Options) (*Tensor, error) {
 		o = &Options{}
 	}
 	return decodeTensor(b, "TensorProto", o)
+}
+
+// externalData reads a tensor's bytes from its external data file: the location must be
+// a bare file name; offset and length, when given, must lie inside the file.
+func externalData(kv map[string]string, what string, read func(string) ([]byte, error)) ([]byte, error) {
+	loc, ok := kv["location"]
+	if !ok || loc == "" {
+		return nil, fmt.Errorf("%s: external data without a location", what)
+	}
+	if loc == "." || loc == ".." || strings.ContainsAny(loc, "/\\") || strings.ContainsRune(loc, 0) {
+		return nil, fmt.Errorf("%s: external data location %q is not a file name beside the model", what, loc)
+	}
+	b, err := read(loc)
+	if err != nil {
+		return nil, fmt.Errorf("%s: external data %q: %v", what, loc, err)
+	}
+	off, n := uint64(0), uint64(len(b))
+	if v, ok := kv["offset"]; ok {
+		if off, err = strconv.ParseUint(v, 10, 64); err != nil || off > uint64(len(b)) {
+			return nil, fmt.Errorf("%s: external data offset %q is not inside %q (%d bytes)", what, v, loc, len(b))
+		}
+		n = uint64(len(b)) - off
+	}
+	if v, ok := kv["length"]; ok {
+		l, err := strconv.ParseUint(v, 10, 64)
+		if err != nil || l > uint64(len(b))-off {
+			return nil, fmt.Errorf("%s: external data length %q does not fit in %q (%d bytes from offset %d)", what, v, loc, len(b), off)
+		}
+		n = l
+	}
+	return b[off : off+n], nil
 }

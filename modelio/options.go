@@ -19,6 +19,12 @@ type Options struct {
 	// ClampInputs, for NNet: clamp each input to the file's [min, max] as NNet's reference
 	// evaluator does, with a hard-tanh layer put in front (ClampNNetInputs).
 	ClampInputs bool
+	// External, for ONNX: reads the external data file a tensor names (its
+	// external_data "location"). The reader passes bare file names only — a location
+	// with a folder part is refused — and the caller decides where the file is and
+	// whether it is trusted (certify import: beside the model, pinned by SHA-256). nil:
+	// external data is refused.
+	External func(location string) ([]byte, error)
 }
 
 func (o *Options) maxElements() int64 {
