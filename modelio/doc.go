@@ -25,7 +25,8 @@
 // Anything the reader cannot represent exactly as a chain of affine maps and the
 // kernel's activations is refused with an error that names the node (its name and
 // op_type), the tensor, or the field: unknown operators, graphs that are not a chain,
-// dynamic shapes, external data, truncated or garbage bytes. Sizes promised by a file are
+// dynamic shapes, external data (unless Options.External reads it: bare file names
+// only), truncated or garbage bytes. Sizes promised by a file are
 // checked against the bytes actually present and against Options.MaxElements before
 // anything is allocated. No input makes it panic or loop.
 //

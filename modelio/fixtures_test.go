@@ -39,6 +39,13 @@ func modelFixtures() map[string][]byte {
 	fx["bad_truncated.onnx"] = good[:len(good)-9]
 	nan := tensorF32("fc2.bias", []int64{2}, []float32{1, float32(math.NaN())})
 	fx["bad_nan.onnx"] = model(chain(), []pb{w1, b1, w2, nan}, in1, out)
+	// fc1.weight in an external data file beside the model (after 4 bytes of padding).
+	w1ext := pb{}.varint(fTensorDims, 2).varint(fTensorDims, 2).varint(fTensorDataType, 1).str(fTensorName, "fc1.weight").
+		msg(fTensorExternalData, pb{}.str(1, "location").str(2, "xor_external.bin")).
+		msg(fTensorExternalData, pb{}.str(1, "offset").str(2, "4")).
+		msg(fTensorExternalData, pb{}.str(1, "length").str(2, "16")).varint(fTensorDataLocation, 1)
+	fx["xor_external.onnx"] = model(chain(), []pb{w1ext, b1, w2, b2}, in1, out)
+	fx["xor_external.bin"] = append([]byte{0, 0, 0, 0}, f32bytes(1, 1, 1, 1)...)
 	fx["bad_dynamic.onnx"] = model(chain(), []pb{w1, b1, w2, b2}, vinfo("input", 1, "batch", "features"), out)
 	st := map[string]stEntry{
 		"0.weight": {"F32", []int{2, 2}, f32bytes(1, 1, 1, 1)},

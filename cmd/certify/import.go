@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"sort"
 	"strings"
 
 	"certify/cert"
@@ -35,6 +36,7 @@ type importOptions struct {
 	clamp       bool
 	json        bool
 	float       floatFlags
+	external    []string // NAME=SHA256: ONNX external data files pinned by hash
 }
 
 func newImportCmd(g *globalOptions, s *streams) *cobra.Command {
@@ -76,6 +78,7 @@ or bad usage; 3 undecided.`,
 	f.StringVar(&o.layers, "layers", "", "safetensors/npz: the layer name prefixes in order, comma-separated (default: natural order of the names)")
 	f.BoolVar(&o.clamp, "clamp-inputs", false, "NNet: clamp each input to the file's [min, max] as NNet's reference evaluator does (a hard-tanh layer in front)")
 	f.BoolVar(&o.json, "json", false, "print a JSON summary on stdout")
+	f.StringArrayVar(&o.external, "external-data", nil, "ONNX: NAME=SHA256, an external data file beside the model pinned by its SHA-256 (repeatable); unpinned external data is refused")
 	o.data.add(cmd)
 	o.float.add(cmd)
 	return cmd
@@ -91,6 +94,8 @@ type importReport struct {
 	Verdict string     `json:"verdict,omitempty"`
 	Engine  string     `json:"engine,omitempty"`
 	Notes   []string   `json:"notes,omitempty"`
+	// External: the external data files read, by name, with their SHA-256.
+	External map[string]string `json:"external_data,omitempty"`
 }
 
 func splitList(s string) []string {
@@ -180,11 +185,18 @@ func runImport(o *importOptions, s *streams) error {
 	}
 	// Every rational the reader builds stays live (the network is made of them): a
 	// collection while they are built finds nothing to free, so collect less often.
+	ext, err := newExternalFiles(filepath.Dir(o.model), o.external, o.maxFileBytes)
+	if err != nil {
+		return malformed(err)
+	}
 	gc := debug.SetGCPercent(400)
-	m, err := modelio.Read(raw, &modelio.Options{Activations: splitList(o.activations), Layers: splitList(o.layers), ClampInputs: o.clamp})
+	m, err := modelio.Read(raw, &modelio.Options{Activations: splitList(o.activations), Layers: splitList(o.layers), ClampInputs: o.clamp, External: ext.read})
 	debug.SetGCPercent(gc)
 	if err != nil {
 		return malformed(fmt.Errorf("%s: %w", o.model, err))
+	}
+	if err := ext.allUsed(); err != nil {
+		return malformed(err)
 	}
 	net := m.Network
 	scale, err := ratVector("input-scale", o.inputScale, net.InputDim, o.maxDigits)
@@ -201,7 +213,7 @@ func runImport(o *importOptions, s *streams) error {
 		}
 	}
 	dir := filepath.Dir(o.out)
-	rep := importReport{File: o.out, Model: o.model, Format: m.Format, SHA256: sum, Sizes: net.ComputeSizes(), Notes: m.Notes}
+	rep := importReport{File: o.out, Model: o.model, Format: m.Format, SHA256: sum, Sizes: net.ComputeSizes(), Notes: m.Notes, External: ext.used}
 	if o.data.path == "" {
 		// Streamed to the file: a trained network's JSON is tens of megabytes.
 		if err := writeFileWith(o.out, func(w io.Writer) error { return certio.EncodeNetwork(w, net) }); err != nil {
@@ -245,6 +257,9 @@ func runImport(o *importOptions, s *streams) error {
 	}
 	if o.clamp {
 		params["clamp_inputs"] = "true"
+	}
+	for name, h := range ext.used {
+		params["external_data:"+name] = h
 	}
 	for k, v := range inlineParams {
 		params[k] = v
@@ -379,6 +394,14 @@ func printImport(s *streams, o *importOptions, r *importReport, rep *cert.Report
 	}
 	w := s.out
 	fmt.Fprintf(w, "import: %s (%s, sha256 %s)\n", r.Model, r.Format, r.SHA256)
+	names := make([]string, 0, len(r.External))
+	for name := range r.External {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		fmt.Fprintf(w, "  external data: %s (sha256 %s)\n", name, r.External[name])
+	}
 	fmt.Fprintf(w, "  network: %s\n", sizesLine(r.Sizes))
 	for _, n := range r.Notes {
 		fmt.Fprintln(w, "  note: "+n)
@@ -406,4 +429,67 @@ func writeFileWith(path string, write func(io.Writer) error) error {
 		err = cerr
 	}
 	return err
+}
+
+// externalFiles reads an ONNX model's external data: files beside the model, each pinned
+// by SHA-256 on the command line (--external-data NAME=SHA256).
+type externalFiles struct {
+	dir   string
+	pins  map[string]string // name → SHA-256 (lower-case hex)
+	limit int64
+	data  map[string][]byte
+	used  map[string]string
+}
+
+func newExternalFiles(dir string, flags []string, limit int64) (*externalFiles, error) {
+	e := &externalFiles{dir: dir, pins: map[string]string{}, limit: limit, data: map[string][]byte{}}
+	for _, f := range flags {
+		name, h, ok := strings.Cut(f, "=")
+		h = strings.ToLower(h)
+		if _, err := hex.DecodeString(h); !ok || err != nil || len(h) != 64 {
+			return nil, fmt.Errorf("--external-data %q: want NAME=SHA256 (64 hex digits)", f)
+		}
+		if name == "" || name != filepath.Base(name) || name == "." || name == ".." {
+			return nil, fmt.Errorf("--external-data %q: NAME is a file name beside the model, without a folder", f)
+		}
+		if _, dup := e.pins[name]; dup {
+			return nil, fmt.Errorf("--external-data: %s is pinned twice", name)
+		}
+		e.pins[name] = h
+	}
+	return e, nil
+}
+
+// read returns the bytes of the external data file name after checking its pin.
+func (e *externalFiles) read(name string) ([]byte, error) {
+	if b, ok := e.data[name]; ok {
+		return b, nil
+	}
+	b, sum, err := readModelFile(filepath.Join(e.dir, name), e.limit)
+	if err != nil {
+		return nil, err
+	}
+	want, ok := e.pins[name]
+	if !ok {
+		return nil, fmt.Errorf("the file beside the model is not pinned: give --external-data %s=%s if that SHA-256 is the file's you trust", name, sum)
+	}
+	if sum != want {
+		return nil, fmt.Errorf("the file beside the model has SHA-256 %s, not the pinned %s", sum, want)
+	}
+	e.data[name] = b
+	if e.used == nil {
+		e.used = map[string]string{}
+	}
+	e.used[name] = sum
+	return b, nil
+}
+
+// allUsed refuses a pin the model did not read.
+func (e *externalFiles) allUsed() error {
+	for name := range e.pins {
+		if _, ok := e.used[name]; !ok {
+			return fmt.Errorf("--external-data %s: the model reads no such external data file", name)
+		}
+	}
+	return nil
 }
