@@ -131,12 +131,13 @@ func theoremByID(id string) (theorem, bool) {
 		}, true
 	case "yun2019-thm4.1-relu":
 		return yunResNet(), true
+	case "yun2019-thm4.1-hardtanh":
+		return yunResNetFor(cert.ActHardTanh), true
 	case "vardi2022-thm3.1", "vardi2022-thm5.1", "vardi2022-thm6.2", "park2021-thm1", "park2021-thm2":
 		return deepTheorem(id), true
 	// Yun et al. 2019, Cor 4.2 (hard-tanh) and Prop 3.4 (yun2019.go).
 	case "yun2019-cor4.2-hardtanh", "yun2019-prop3.4-hardtanh", "yun2019-prop3.4-relu",
-		"yun2019-prop3.4-classify-hardtanh", "yun2019-prop3.4-classify-relu",
-		"yun2019-thm4.1-hardtanh":
+		"yun2019-prop3.4-classify-hardtanh", "yun2019-prop3.4-classify-relu":
 		return yunTheorem(id)
 	}
 	return theorem{}, false
