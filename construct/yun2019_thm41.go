@@ -6,6 +6,7 @@ import (
 	"math/big"
 	"math/bits"
 	"sort"
+	"strings"
 
 	"certify/cert"
 	"certify/theorems"
@@ -105,10 +106,23 @@ func YunResNet(d *cert.Dataset, o Options) (*Result, error) {
 	n := p.n()
 	o.progress("affine rank", 0, 0)
 	most, mk, mc := theorems.AxisPlaneMax(d)
-	_, rank := theorems.AffineRank(d, true)
+	constant, rank := theorems.AffineRank(d, true)
 	var notes []string
-	if most > D {
+	// A proper affine hull (rank below min(d_x, N − 1)): the theorem is applied in the
+	// hull, d' = rank, and general position is asked of the hull's hyperplanes; the
+	// planes x_k = c of the constant coordinates hold the whole hull and do not count.
+	hull := rank < min(D, n-1)
+	if hull {
+		theorem += "-hull"
+		name = strings.Replace(name, "ResNet)", "ResNet, in the data's affine hull)", 1)
+		most, mk, mc = theorems.AxisPlaneMaxHull(d)
+		notes = append(notes, fmt.Sprintf("the data lie in an affine subspace of dimension d' = %d < d_x = %d (%d constant coordinates): the theorem is applied in the hull, groups of d' points, blocks reading only directions that separate points.", rank, D, constant))
+	}
+	if limit := map[bool]int{false: D, true: rank}[hull]; most > limit {
 		msg := fmt.Sprintf("the data are not in general position: %d points have x_%d = %s (they lie on one hyperplane; general position allows at most d_x = %d); the affine rank is %d", most, mk, mc.RatString(), D, rank)
+		if hull {
+			msg = fmt.Sprintf("the data are not in general position in their affine hull of dimension d' = %d: %d points have x_%d = %s (a hyperplane of the hull; general position allows at most d')", rank, most, mk, mc.RatString())
+		}
 		if !o.OutsideHypothesis {
 			return nil, fmt.Errorf("yun-resnet: %s; Thm 4.1 does not apply. With --outside-hypothesis the network is built anyway (each group takes the points of its class that its hyperplane can hold) and its theorem claim says that it is outside the hypothesis", msg)
 		}
@@ -247,7 +261,7 @@ func YunResNet(d *cert.Dataset, o Options) (*Result, error) {
 		notes = append(notes, fmt.Sprintf("%d time(s) in all a point of a group fell on the wrong side of a point of another class on its rounded hyperplane's values and waited for a later block.", lost))
 	}
 	lb := planeBlocksLowerBound(xs, D, labels, K)
-	if most > D {
+	if !hull && most > D || hull && most > rank {
 		notes = append(notes, fmt.Sprintf("blocks whose points are affinely independent on one hyperplane hold at most min(d_x, z + 1) points each, z the number of coordinates non-zero on some point of the block; counting, per class, how many blocks each coordinate can be non-zero in gives at least %d such blocks (%d block units) on these data; this build has %d.", lb, q*lb, blocks))
 	}
 	m := meta{method: "yun-resnet", theorem: theorem,

@@ -88,12 +88,16 @@ func TestYunResNetDigitsIris(t *testing.T) {
 // them against their .want files); the valid one must be byte-identical to a fresh build,
 // and CERTIFY_UPDATE=1 rewrites them.
 func TestYunResNetHardTanhFixtures(t *testing.T) {
-	d := deepLoadCSV(t, "general_position_3d.csv", 0, 0)
+	gp := deepLoadCSV(t, "general_position_3d.csv", 0, 0)
+	plane := deepLoadCSV(t, "plane_3d.csv", 0, 0)
 	root := filepath.Join("..", "testdata", "certs")
 	for _, fx := range []struct {
 		name    string
 		breakIt func(c *cert.Certificate) string
 		want    string
+		valid   string        // the valid fixture's name
+		d       *cert.Dataset // its data
+		act     string
 	}{
 		{"theorem_yun_resnet_hardtanh_push", func(c *cert.Certificate) string {
 			l := &c.Network.Layers[1] // the first block's residual layer
@@ -104,7 +108,7 @@ func TestYunResNetHardTanhFixtures(t *testing.T) {
 				}
 			}
 			panic("no push weight")
-		}, "refuted output-mismatch"},
+		}, "refuted output-mismatch", "theorem_yun_resnet_hardtanh", gp, "hardtanh"},
 		{"theorem_yun_resnet_hardtanh_relu_theorem", func(c *cert.Certificate) string {
 			for i, cl := range c.Claims {
 				if tc, ok := cl.(cert.TheoremClaim); ok {
@@ -114,20 +118,31 @@ func TestYunResNetHardTanhFixtures(t *testing.T) {
 				}
 			}
 			panic("no theorem claim")
-		}, "refuted claim-shape"},
+		}, "refuted claim-shape", "theorem_yun_resnet_hardtanh", gp, "hardtanh"},
+		{"theorem_yun_resnet_hull_dimension", func(c *cert.Certificate) string {
+			for i, cl := range c.Claims {
+				if tc, ok := cl.(cert.TheoremClaim); ok {
+					h := &tc.Hypothesis[0] // d' = the hull's dimension
+					h.LHS, h.RHS = big.NewRat(3, 1), big.NewRat(3, 1)
+					c.Claims[i] = tc
+					return "the theorem claim states the hull's dimension d' as 3 (the data's is 2)"
+				}
+			}
+			panic("no theorem claim")
+		}, "refuted theorem-hypothesis", "theorem_yun_resnet_hull", plane, "relu"},
 	} {
 		t.Run(fx.name, func(t *testing.T) {
-			r, err := YunResNet(d, Options{Activation: "hardtanh"})
+			r, err := YunResNet(fx.d, Options{Activation: fx.act})
 			if err != nil {
 				t.Fatal(err)
 			}
 			good := deepEncode(t, r)
-			validPath := filepath.Join(root, "valid", "theorem_yun_resnet_hardtanh.json")
+			validPath := filepath.Join(root, "valid", fx.valid+".json")
 			why := fx.breakIt(r.Cert)
 			bad := deepEncode(t, r)
 			badPath := filepath.Join(root, "invalid", fx.name+".json")
 			if os.Getenv("CERTIFY_UPDATE") != "" {
-				writeFixture(t, validPath, good, "verified\n# "+r.Summary.TheoremName+" on 40 points in general position in Q^3, built by construct.YunResNet --activation hardtanh; regenerate with CERTIFY_UPDATE=1 go test ./construct -run TestYunResNetHardTanhFixtures\n")
+				writeFixture(t, validPath, good, "verified\n# "+r.Summary.TheoremName+", built by construct.YunResNet --activation "+fx.act+"; regenerate with CERTIFY_UPDATE=1 go test ./construct -run TestYunResNetHardTanhFixtures\n")
 				writeFixture(t, badPath, bad, fx.want+"\n# "+why+"\n")
 				return
 			}
@@ -144,4 +159,47 @@ func TestYunResNetHardTanhFixtures(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Points on a plane in R³ (tilted, and one with a constant coordinate) are not in general
+// position in R³ but are in the plane: the theorem is applied in the affine hull (d' = 2),
+// the hypothesis holds there, and the network is verified (ReLU and hard-tanh).
+func TestYunResNetAffineHull(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		k := rapid.IntRange(2, 2).Draw(t, "classes")
+		n := rapid.IntRange(k+2, 30).Draw(t, "n")
+		tilted := rapid.Bool().Draw(t, "tilted")
+		var xs [][]*big.Rat
+		labels := make([]int, n)
+		for i := 0; i < n; i++ {
+			a := rapid.Int64Range(-1_000_000, 1_000_000).Draw(t, "a")
+			b := rapid.Int64Range(-1_000_000, 1_000_000).Draw(t, "b")
+			z := int64(7)
+			if tilted {
+				z = 2*a - 3*b + 5
+			}
+			xs = append(xs, []*big.Rat{big.NewRat(a, 1), big.NewRat(b, 1), big.NewRat(z, 1)})
+			labels[i] = i % k
+		}
+		d, err := cert.NewDataset(xs, labels, nil, k)
+		if err != nil {
+			t.Skip("duplicate point drawn")
+		}
+		for _, act := range []string{"relu", "hardtanh"} {
+			r, err := YunResNet(d, Options{Activation: act, OutsideHypothesis: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep := checkBytes(t, encode(t, r.Cert)); rep.Status != cert.Verified {
+				t.Fatalf("%s: %s: %v", act, rep.Status, rep.First)
+			}
+			want := map[string]string{"relu": "yun2019-thm4.1-relu-hull", "hardtanh": "yun2019-thm4.1-hardtanh-hull"}[act]
+			if r.Summary.Theorem != want {
+				t.Fatalf("theorem %q, want %q", r.Summary.Theorem, want)
+			}
+			if r.Summary.BlockCapacity != 2 {
+				t.Fatalf("groups of %d points, want d' = 2", r.Summary.BlockCapacity)
+			}
+		}
+	})
 }

@@ -231,7 +231,15 @@ func modInv(a uint64) uint64 { // a^(p−2)
 
 // AxisPlaneMax is the largest number of distinct points of d that share one value c of
 // one input coordinate k (all on the hyperplane x_k = c), with that k and c.
-func AxisPlaneMax(d *cert.Dataset) (most, k int, c *big.Rat) {
+func AxisPlaneMax(d *cert.Dataset) (most, k int, c *big.Rat) { return axisPlaneMax(d, false) }
+
+// AxisPlaneMaxHull is AxisPlaneMax over the coordinates that are not constant on d: a
+// constant coordinate's plane holds the whole affine hull, not a hyperplane of it; every
+// other plane x_k = c meets the hull in a hyperplane of the hull (0 when every coordinate
+// is constant).
+func AxisPlaneMaxHull(d *cert.Dataset) (most, k int, c *big.Rat) { return axisPlaneMax(d, true) }
+
+func axisPlaneMax(d *cert.Dataset, skipConstant bool) (most, k int, c *big.Rat) {
 	later := make(map[int]bool, len(d.Duplicates))
 	for _, p := range d.Duplicates {
 		later[p[1]] = true
@@ -262,6 +270,9 @@ func AxisPlaneMax(d *cert.Dataset) (most, k int, c *big.Rat) {
 					counts[d.Input(i)[col].RatString()]++
 				}
 			}
+		}
+		if skipConstant && (isInt && len(ints[col]) == 1 || !isInt && len(counts) == 1) {
+			continue
 		}
 		for v, n := range ints[col] {
 			if n > most || n == most && col == k && c != nil && new(big.Rat).SetFrac64(v, den).Cmp(c) < 0 {
