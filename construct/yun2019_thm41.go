@@ -66,7 +66,8 @@ import (
 // counts have d' for d_x and whose general position is that of the hull.
 //
 // With o.Activation "hardtanh" a block is 2 hard-tanh units, σ_H((2/r)(t − A1) − 1) −
-// σ_H((2/r)(t − A3) − 1) (2 on [A2, A3], 0 outside (A1, A4)), and the output block one unit
+// σ_H((2/r)(t − A3) − 1) (2 on [A2, A3], 0 outside (A1, A4); ramps r ≤ 2 wide, so that the
+// slope 2/r and every weight are integers over the data's scale), and the output block one unit
 // a class, g_j = (σ_H(2h_j − 2a_j − 1) + 1)/2: Thm 4.1's hard-tanh counts 2N/d_x + 2d_y
 // and d_L ≥ d_y ("yun2019-thm4.1-hardtanh").
 //
@@ -335,9 +336,13 @@ func (s *slab) layers(D, j int, L int64, hard bool) []cert.Layer {
 	return []cert.Layer{u, r}
 }
 
-// hardTanh sets the output weight and push of the hard-tanh block: the two units'
+// hardTanh sets the ramps, output weight and push of the hard-tanh block: ramps of width
+// r' = min(r, 2) (narrower ramps stay inside the gaps, and the slope 2/r' is then an
+// integer, so that every weight is an integer over the data's scale); the two units'
 // difference is 2 on [A2, A3], so V·2 is added to h_j, 2·V·L over L, at least need.
 func (s *slab) hardTanh(need, L int64) {
+	r := min(s.a2-s.a1, 2)
+	s.a1, s.a4 = s.a2-r, s.a3+r
 	s.v = max(1, (need+2*L-1)/(2*L))
 	s.push = 2 * L * s.v
 }
