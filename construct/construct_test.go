@@ -73,6 +73,10 @@ var methods = []method{
 	{"bubeck", Bubeck},
 	// digits has constant pixels: outside Thm 4.1's hypothesis, which the claim says.
 	{"yun-resnet", func(d *cert.Dataset, o Options) (*Result, error) { o.OutsideHypothesis = true; return YunResNet(d, o) }},
+	{"yun-resnet-hardtanh", func(d *cert.Dataset, o Options) (*Result, error) {
+		o.OutsideHypothesis, o.Activation = true, "hardtanh"
+		return YunResNet(d, o)
+	}},
 }
 
 // Every method builds a certificate that the kernel verifies on the real datasets, with

@@ -6,6 +6,7 @@ import (
 	"math/big"
 	"math/bits"
 	"sort"
+	"strings"
 
 	"certify/cert"
 	"certify/theorems"
@@ -49,24 +50,37 @@ import (
 // never moved along coordinate j, so h_j ≤ a_j for them. All numbers are integers over
 // the data's common denominator: the stream keeps that one scale.
 //
-// When a rounded normal puts a point of another class inside [A2, A3], the normal is
-// rounded with more bits, then the group is cut to 7/8 of its points; the blocks this costs are counted in
-// the theorem claim. General position is not assumed by the construction (each slab is
-// checked exactly as it is built), but it is the theorem's hypothesis: data with more
-// than d_x points on one hyperplane x_k = c (images whose pixel k is 0 on more than d_x
-// of them) are refused unless o.OutsideHypothesis; the groups then take the points of a
-// class that one hyperplane can hold (at most the affine rank of the class's points, as
-// the elimination finds it), and the theorem claim says the network is outside the
-// hypothesis.
+// A group is found among up to 2·d_x not yet pushed points of the class (pickGroup:
+// rare non-zero coordinates first), and the elimination keeps the independent ones (a
+// row counts as dependent below a pivot of 10⁻³, pivotTol). When a rounded normal puts a
+// point of another class among the group's values, the slab is the widest run of values
+// free of other classes (the rest of the group waits for a later block); the normal is
+// rounded with 24, 34 and then all allowed bits, and the group is cut to 7/8 when no
+// rounding keeps 15/16 of it. General position is not assumed by the construction (each
+// slab is checked exactly as it is built), but it is the theorem's hypothesis: data with
+// more than d_x points on one hyperplane x_k = c (images whose pixel k is 0 on more than
+// d_x of them) are refused unless o.OutsideHypothesis; the theorem claim then says the
+// network is outside the hypothesis. Data in a proper affine hull of dimension d'
+// (constant coordinates, points on a plane in R³) are built in the hull: groups of d'
+// points and the theorem claim "yun2019-thm4.1-relu-hull" (or -hardtanh-hull), whose
+// counts have d' for d_x and whose general position is that of the hull.
+//
+// With o.Activation "hardtanh" a block is 2 hard-tanh units, σ_H((2/r)(t − A1) − 1) −
+// σ_H((2/r)(t − A3) − 1) (2 on [A2, A3], 0 outside (A1, A4); ramps r ≤ 2 wide, so that the
+// slope 2/r and every weight are integers over the data's scale), and the output block one unit
+// a class, g_j = (σ_H(2h_j − 2a_j − 1) + 1)/2: Thm 4.1's hard-tanh counts 2N/d_x + 2d_y
+// and d_L ≥ d_y ("yun2019-thm4.1-hardtanh").
 //
 // On Fashion-MNIST's 60 000 training images (not in general position: 59 987 of them have
-// pixel 0 equal to 0), with --outside-hypothesis: 106 blocks, Σ_{l<L} d_l = 424 (the
-// theorem's bound, ⌈4N/d_x + 4d_y⌉ = 347, assumes groups of 784 points; within a class
-// the images span fewer dimensions and 75 rounded hyperplanes had to drop points),
-// d_L = 20, 444 hidden units, 764 270 parameters, max bit complexity 40. Built and
-// checked in 2 min 13 s wall (169 s user, peak RSS 886 MB) on the 2-core machine at load
-// about 1.5; `certify check` of the certificate alone: 57 s wall (110 s user, 328 MB,
-// int64-checked+big engine):
+// pixel 0 equal to 0), with --outside-hypothesis: 99 blocks, Σ_{l<L} d_l = 396, d_L = 20,
+// 416 hidden units (the earlier build: 106 blocks, 444 units), 714 850 parameters, max bit
+// complexity 42; built in 234 s, built and checked (int64-checked+big engine) in 7 min 25 s
+// wall (185 s user, peak RSS 945 MB) on the 2-core machine at load 13–15 (other jobs).
+// The theorem's Σ_{l<L} d_l ≥ ⌈4N/d_x + 4d_y⌉ = 347 assumes groups of 784 points; blocks
+// of affinely independent points on one plane need at least 82 blocks (328 units) on
+// these data (pixel counting, proved; the construction's notes state it), and about 86
+// (344 units) by the classes' ranks modulo 2^61 − 1 (trousers and sneakers 620, dresses
+// 713: argued, see docs/resnet.md):
 //
 //	/usr/bin/time -v certify construct yun-resnet --outside-hypothesis \
 //	    --data /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz \
@@ -83,6 +97,18 @@ func YunResNet(d *cert.Dataset, o Options) (*Result, error) {
 	if D < K {
 		return nil, fmt.Errorf("yun-resnet: Thm 4.1 needs d_x ≥ d_y (%d inputs, %d classes): class j is scored on stream coordinate j", D, K)
 	}
+	hard := false
+	switch o.Activation {
+	case "", "relu":
+	case "hardtanh", "hard-tanh":
+		hard = true
+	default:
+		return nil, fmt.Errorf("yun-resnet: --activation is %q; want relu or hardtanh", o.Activation)
+	}
+	theorem, name, q := "yun2019-thm4.1-relu", "Yun, Sra, Jadbabaie 2019, Theorem 4.1 (ReLU ResNet)", 4
+	if hard {
+		theorem, name, q = "yun2019-thm4.1-hardtanh", "Yun, Sra, Jadbabaie 2019, Theorem 4.1 (hard-tanh ResNet)", 2
+	}
 	if o.Widths != nil {
 		return nil, fmt.Errorf("yun-resnet: --widths is not supported (the construction chooses its blocks: 4 ReLUs per group of d_x points)")
 	}
@@ -93,10 +119,23 @@ func YunResNet(d *cert.Dataset, o Options) (*Result, error) {
 	n := p.n()
 	o.progress("affine rank", 0, 0)
 	most, mk, mc := theorems.AxisPlaneMax(d)
-	_, rank := theorems.AffineRank(d, true)
+	constant, rank := theorems.AffineRank(d, true)
 	var notes []string
-	if most > D {
+	// A proper affine hull (rank below min(d_x, N − 1)): the theorem is applied in the
+	// hull, d' = rank, and general position is asked of the hull's hyperplanes; the
+	// planes x_k = c of the constant coordinates hold the whole hull and do not count.
+	hull := rank < min(D, n-1)
+	if hull {
+		theorem += "-hull"
+		name = strings.Replace(name, "ResNet)", "ResNet, in the data's affine hull)", 1)
+		most, mk, mc = theorems.AxisPlaneMaxHull(d)
+		notes = append(notes, fmt.Sprintf("the data lie in an affine subspace of dimension d' = %d < d_x = %d (%d constant coordinates): the theorem is applied in the hull, groups of d' points, blocks reading only directions that separate points.", rank, D, constant))
+	}
+	if limit := map[bool]int{false: D, true: rank}[hull]; most > limit {
 		msg := fmt.Sprintf("the data are not in general position: %d points have x_%d = %s (they lie on one hyperplane; general position allows at most d_x = %d); the affine rank is %d", most, mk, mc.RatString(), D, rank)
+		if hull {
+			msg = fmt.Sprintf("the data are not in general position in their affine hull of dimension d' = %d: %d points have x_%d = %s (a hyperplane of the hull; general position allows at most d')", rank, most, mk, mc.RatString())
+		}
 		if !o.OutsideHypothesis {
 			return nil, fmt.Errorf("yun-resnet: %s; Thm 4.1 does not apply. With --outside-hypothesis the network is built anyway (each group takes the points of its class that its hyperplane can hold) and its theorem claim says that it is outside the hypothesis", msg)
 		}
@@ -146,30 +185,32 @@ func YunResNet(d *cert.Dataset, o Options) (*Result, error) {
 	blocks, halved := 0, 0
 	t := make([]int64, n)
 	seed := splitmix64(0x5eed)
+	lost := 0 // points a group's rounded hyperplane could not keep (they wait for a later block)
 	for j := 0; j < K; j++ {
 		for {
-			var S []int
-			for k := 0; k < n && len(S) < G; k++ {
-				if labels[k] == j && !done[k] {
-					S = append(S, k)
-				}
-			}
+			S := pickGroup(xs, D, labels, done, j, 2*G)
 			if len(S) == 0 {
 				break
 			}
 			o.progress(fmt.Sprintf("block %d (class %d, %d points left in it)", blocks+1, j, left(labels, done, j)), blocks, 0)
+			// The best slab over the roundings tried and the group cut to 7/8 while
+			// the slab keeps less than 15/16 of it (a smaller system is better
+			// conditioned) and a cut group could still beat it.
 			var sl *slab
-			for len(S) > 0 && sl == nil {
-				for _, bitsW := range []int{min(24, wBits), min(34, wBits), wBits} {
-					w, kept := slabNormal(p, S, &seed)
-					if w == nil {
-						break
-					}
+			for len(S) > 0 && (sl == nil || (16*sl.gain < 15*len(S) && len(S) > sl.gain)) {
+				w, kept := slabNormal(p, S, &seed)
+				if w != nil {
 					S = kept
-					wi := roundNormal(w, bitsW)
-					sl = trySlab(p, wi, S, labels, extra, j, need[j], t)
-					if sl != nil {
-						break
+					// The fewest bits that keep the whole group, else the rounding that
+					// keeps most of it.
+					for _, bitsW := range []int{min(24, wBits), min(34, wBits), wBits} {
+						c := trySlab(p, roundNormal(w, bitsW), S, labels, extra, j, need[j], t, done)
+						if c != nil && (sl == nil || c.gain > sl.gain) {
+							sl = c
+						}
+						if sl != nil && sl.gain >= len(S) {
+							break
+						}
 					}
 				}
 				if sl == nil && len(S) == 1 {
@@ -181,43 +222,65 @@ func YunResNet(d *cert.Dataset, o Options) (*Result, error) {
 						for c := range wi {
 							wi[c] = int64(seed.next()%uint64(2*try+3)) - int64(try+1)
 						}
-						sl = trySlab(p, wi, S, labels, extra, j, need[j], t)
+						sl = trySlab(p, wi, S, labels, extra, j, need[j], t, done)
 					}
 				}
-				if sl == nil {
-					S = S[:len(S)*7/8] // a smaller system is better conditioned
+				if sl == nil || (16*sl.gain < 15*len(S) && len(S) > 1) {
+					S = S[:len(S)*7/8]
 					halved++
 				}
 			}
 			if sl == nil {
 				return nil, fmt.Errorf("yun-resnet: internal error: no slab isolates point %d of class %d", p.idx[S[0]], j)
 			}
+			lost += max(0, len(S)-sl.gain)
+			if hard {
+				sl.hardTanh(need[j], L)
+			}
 			for _, k := range sl.inside {
 				done[k] = true
 				extra[k] += sl.push
 			}
-			net.Layers = append(net.Layers, sl.layers(D, j, L)...)
+			net.Layers = append(net.Layers, sl.layers(D, j, L, hard)...)
 			blocks++
 		}
 	}
-	// The output block: g_j = σ(h_j − a_j) − σ(h_j − a_j − 1).
-	u := layer(D, 2*K, cert.ActReLU)
-	v := layer(2*K, K, cert.ActIdentity)
-	for j := 0; j < K; j++ {
-		a := new(big.Rat).SetFrac64(aMax[j], L)
-		u.W[2*j][j], u.W[2*j+1][j] = rat(1), rat(1)
-		u.B[2*j] = new(big.Rat).Neg(a)
-		u.B[2*j+1] = new(big.Rat).Sub(u.B[2*j], rat(1))
-		v.W[j][2*j], v.W[j][2*j+1] = rat(1), rat(-1)
+	// The output block: g_j = σ(h_j − a_j) − σ(h_j − a_j − 1) (ReLU), or
+	// g_j = (σ_H(2h_j − 2a_j − 1) + 1)/2 (hard-tanh: −1 when h_j ≤ a_j, 1 when
+	// h_j ≥ a_j + 1).
+	var u, v cert.Layer
+	if hard {
+		u, v = layer(D, K, cert.ActHardTanh), layer(K, K, cert.ActIdentity)
+		for j := 0; j < K; j++ {
+			u.W[j][j] = rat(2)
+			u.B[j] = new(big.Rat).SetFrac64(-(2*aMax[j] + L), L)
+			v.W[j][j], v.B[j] = big.NewRat(1, 2), big.NewRat(1, 2)
+		}
+	} else {
+		u, v = layer(D, 2*K, cert.ActReLU), layer(2*K, K, cert.ActIdentity)
+		for j := 0; j < K; j++ {
+			a := new(big.Rat).SetFrac64(aMax[j], L)
+			u.W[2*j][j], u.W[2*j+1][j] = rat(1), rat(1)
+			u.B[2*j] = new(big.Rat).Neg(a)
+			u.B[2*j+1] = new(big.Rat).Sub(u.B[2*j], rat(1))
+			v.W[j][2*j], v.W[j][2*j+1] = rat(1), rat(-1)
+		}
 	}
 	net.Layers = append(net.Layers, u, v)
 	if halved > 0 {
-		notes = append(notes, fmt.Sprintf("%d time(s) a rounded hyperplane had a point of another class among its group's values and the group was cut to 7/8.", halved))
+		notes = append(notes, fmt.Sprintf("%d time(s) no rounded hyperplane kept a point of the group apart from the other classes and the group was cut to 7/8.", halved))
 	}
-	m := meta{method: "yun-resnet", theorem: "yun2019-thm4.1-relu",
-		name:      "Yun, Sra, Jadbabaie 2019, Theorem 4.1 (ReLU ResNet)",
+	if lost > 0 {
+		notes = append(notes, fmt.Sprintf("%d time(s) in all a point of a group fell on the wrong side of a point of another class on its rounded hyperplane's values and waited for a later block.", lost))
+	}
+	lb := planeBlocksLowerBound(xs, D, labels, K)
+	if !hull && most > D || hull && most > rank {
+		notes = append(notes, fmt.Sprintf("blocks whose points are affinely independent on one hyperplane hold at most min(d_x, z + 1) points each, z the number of coordinates non-zero on some point of the block; counting, per class, how many blocks each coordinate can be non-zero in gives at least %d such blocks (%d block units) on these data; this build has %d.", lb, q*lb, blocks))
+	}
+	m := meta{method: "yun-resnet", theorem: theorem,
+		name:      name,
 		reference: "C. Yun, S. Sra, A. Jadbabaie. Small ReLU networks are powerful memorizers: a tight analysis of memorization capacity. NeurIPS 2019, §4, Theorem 4.1.",
-		params:    map[string]string{"blocks": fmt.Sprint(blocks), "group_size": fmt.Sprint(G)},
+		params:    map[string]string{"blocks": fmt.Sprint(blocks), "group_size": fmt.Sprint(G), "plane_blocks_lower_bound": fmt.Sprint(lb)},
 		notes:     notes}
 	res, err := finish(d, net, &o, m, p)
 	if err != nil {
@@ -235,10 +298,29 @@ type slab struct {
 	a1, a2, a3, a4 int64
 	v, push        int64 // output weight; push = v·r over L
 	inside         []int // points of the class with t in [A2, A3]
+	gain           int   // how many of them were not yet pushed
 }
 
-// layers are the block's ReLU layer and residual layer (adding to coordinate j).
-func (s *slab) layers(D, j int, L int64) []cert.Layer {
+// layers are the block's σ layer and residual layer (adding to coordinate j).
+func (s *slab) layers(D, j int, L int64, hard bool) []cert.Layer {
+	if hard {
+		// σ_H((2/r)(t − A1) − 1) − σ_H((2/r)(t − A3) − 1) with t = L·(w·x): 0 at t ≤ A1
+		// and t ≥ A4 = A3 + r, 2 on [A2, A3] = [A1 + r, A3].
+		r := s.a2 - s.a1
+		u := layer(D, 2, cert.ActHardTanh)
+		row := make([]*big.Rat, D)
+		for c, x := range s.w {
+			row[c] = new(big.Rat).SetFrac(new(big.Int).Mul(big.NewInt(2*L), big.NewInt(x)), big.NewInt(r))
+		}
+		for q, a := range []int64{s.a1, s.a3} {
+			u.W[q] = row
+			u.B[q] = new(big.Rat).SetFrac(new(big.Int).Neg(new(big.Int).Add(new(big.Int).Mul(big.NewInt(2), big.NewInt(a)), big.NewInt(r))), big.NewInt(r))
+		}
+		res := layer(2, D, cert.ActIdentity)
+		res.Residual = true
+		res.W[j] = []*big.Rat{rat(s.v), rat(-s.v)}
+		return []cert.Layer{u, res}
+	}
 	u := layer(D, 4, cert.ActReLU)
 	row := make([]*big.Rat, D)
 	for c, x := range s.w {
@@ -254,10 +336,24 @@ func (s *slab) layers(D, j int, L int64) []cert.Layer {
 	return []cert.Layer{u, r}
 }
 
+// hardTanh sets the ramps, output weight and push of the hard-tanh block: ramps of width
+// r' = min(r, 2) (narrower ramps stay inside the gaps, and the slope 2/r' is then an
+// integer, so that every weight is an integer over the data's scale); the two units'
+// difference is 2 on [A2, A3], so V·2 is added to h_j, 2·V·L over L, at least need.
+func (s *slab) hardTanh(need, L int64) {
+	r := min(s.a2-s.a1, 2)
+	s.a1, s.a4 = s.a2-r, s.a3+r
+	s.v = max(1, (need+2*L-1)/(2*L))
+	s.push = 2 * L * s.v
+}
+
 // trySlab computes t_k = w·h_k exactly for every point (h_k: the input plus its push on
-// its class's coordinate) and the trapezoid around S, or nil when a point of another
-// class lies in [min t_S, max t_S] or a value leaves the safe int64 range.
-func trySlab(p *points, w []int64, S []int, labels []int, extra []int64, j int, need int64, t []int64) *slab {
+// its class's coordinate) and the trapezoid around S: [A2, A3] is the run of values,
+// between two values of points of other classes, that holds the most points of class j
+// not yet pushed (all of S when no point of another class lies among S's values). nil
+// when no such run holds one, or a value leaves the safe int64 range. The slab's gain is
+// the number of not yet pushed points of class j in [A2, A3].
+func trySlab(p *points, w []int64, S []int, labels []int, extra []int64, j int, need int64, t []int64, done []bool) *slab {
 	D := p.d.D
 	const lim = int64(1) << 60
 	for k := range t {
@@ -284,15 +380,54 @@ func trySlab(p *points, w []int64, S []int, labels []int, extra []int64, j int, 
 	for _, k := range S {
 		a2, a3 = min(a2, t[k]), max(a3, t[k])
 	}
+	blocked := map[int64]bool{}
+	var among []int // the points with values in [a2, a3]
+	for k, tk := range t {
+		if tk >= a2 && tk <= a3 {
+			among = append(among, k)
+			if labels[k] != j {
+				blocked[tk] = true
+			}
+		}
+	}
+	if len(blocked) > 0 {
+		// The best run between blocked values.
+		sort.Slice(among, func(x, y int) bool { return t[among[x]] < t[among[y]] })
+		best, gain := -1, 0
+		var lo, hi, bLo, bHi int64
+		for _, k := range append(among, -1) {
+			if k < 0 || blocked[t[k]] {
+				if gain > best {
+					best, bLo, bHi = gain, lo, hi
+				}
+				gain = 0
+				continue
+			}
+			if labels[k] == j && !done[k] {
+				if gain == 0 {
+					lo = t[k]
+				}
+				hi = t[k]
+				gain++
+			}
+		}
+		if best <= 0 {
+			return nil
+		}
+		a2, a3 = bLo, bHi
+	}
 	sl := &slab{w: w, a2: a2, a3: a3}
 	r := need // the ramp: at most the gap on either side, and no wider than need
 	for k, tk := range t {
 		switch {
 		case tk >= a2 && tk <= a3:
 			if labels[k] != j {
-				return nil
+				return nil // not reached: the run holds no point of another class
 			}
 			sl.inside = append(sl.inside, k)
+			if !done[k] {
+				sl.gain++
+			}
 		case tk < a2:
 			r = min(r, a2-tk)
 		default:
@@ -365,7 +500,7 @@ func slabNormal(p *points, S []int, seed *splitmix64) ([]float64, []int) {
 	rank := 0
 	for i := 0; i < len(rows); i++ {
 		r := rows[i]
-		bc, bv := -1, 1e-13 // entries are scaled to [−1, 1]
+		bc, bv := -1, pivotTol // entries are scaled to [−1, 1]
 		for c := rank; c < D; c++ {
 			if v := math.Abs(r[c]); v > bv {
 				bc, bv = c, v

@@ -39,9 +39,17 @@
 //	                          Prop 3.4's conditions for d_y = 1 on the first L − 2 hidden
 //	                          layers and d_{L−1} ≥ 2d_y (ReLU: ⌊d_{L−1}/2⌋ ≥ 2d_y).
 //	yun2019-thm4.1-relu, yun2019-thm4.1-hardtanh
-//	                          Thm 4.1 (ResNets), the count only: ⌈4N/d_x⌉ + 4d_y + 2d_y
-//	                          hidden units (hard-tanh ⌈2N/d_x⌉ + 2d_y + d_y), any depth; no
-//	                          certificate of this format is an instance (no residual blocks).
+//	                          Thm 4.1 (ResNets): residual blocks of σ units (ReLU or
+//	                          hard-tanh), Σ_{l<L} d_l ≥ 4N/d_x + 4d_y and d_L ≥ 2d_y
+//	                          (hard-tanh 2N/d_x + 2d_y, d_L ≥ d_y); promise ⌈4N/d_x⌉ + 4d_y +
+//	                          2d_y hidden units (hard-tanh ⌈2N/d_x⌉ + 2d_y + d_y); general
+//	                          position checked on the planes x_k = c and the affine rank.
+//	yun2019-thm4.1-relu-hull, yun2019-thm4.1-hardtanh-hull
+//	                          Thm 4.1 applied in the data's affine hull of dimension d' < d_x
+//	                          (d' stated exactly: rank mod 2^61−1 against d_x − constant
+//	                          coordinates or an exact rank over Q for small data), d' in
+//	                          place of d_x in the counts, general position on the planes
+//	                          x_k = c of the non-constant coordinates.
 //	telgarsky2015-sawtooth    Telgarsky 2015: the 2^L points i/2^L, i = 0..2^L−1, labelled
 //	                          i mod 2, are classified exactly by a ReLU net of 2 units in
 //	                          each of 2L layers. Hypothesis: N = 2^L and every point is

@@ -27,22 +27,35 @@ import (
 // conditions; the theorem's statement names the rest as assumed. The network's
 // memorisation does not rest on either: the certificate's exact claim checks every point.
 
-func yunResNet() theorem {
+func yunResNet() theorem { return yunResNetFor(cert.ActReLU) }
+
+// yunResNetFor is Thm 4.1's entry for ReLU (q = 4) or hard-tanh (q = 2): Σ_{l<L} d_l ≥
+// qN/d_x + q·d_y and d_L ≥ (q/2)·d_y.
+func yunResNetFor(act cert.ActKind) theorem {
+	q, name := int64(4), "ReLU"
+	if act == cert.ActHardTanh {
+		q, name = 2, "hard-tanh"
+	}
 	return theorem{
-		statement: "ReLU ResNet: d_x ≥ d_y, Σ_{l<L} d_l ≥ 4N/d_x + 4d_y, d_L ≥ 2d_y, data in general position (checked: at most d_x points on any hyperplane x_k = c, full affine rank; the other hyperplanes are not checked)",
-		shape:     resNetShape,
+		statement: fmt.Sprintf("%s ResNet: d_x ≥ d_y, Σ_{l<L} d_l ≥ %dN/d_x + %dd_y, d_L ≥ %s, data in general position (checked: at most d_x points on any hyperplane x_k = c, full affine rank; the other hyperplanes are not checked)",
+			name, q, q, map[int64]string{4: "2d_y", 2: "d_y"}[q]),
+		shape: func(c *cert.Certificate) string { return resNetShape(c, act) },
 		hyp: func(c *cert.Certificate, in cert.TheoremInstance) []cert.Comparison {
 			L := len(in.Widths)
 			var sum int64
 			for _, w := range in.Widths[:L-1] {
 				sum += int64(w)
 			}
-			need := new(big.Rat).SetFrac64(4*int64(in.N), int64(in.DX))
-			need.Add(need, big.NewRat(4*int64(in.DY), 1))
+			need := new(big.Rat).SetFrac64(q*int64(in.N), int64(in.DX))
+			need.Add(need, big.NewRat(q*int64(in.DY), 1))
+			last := "d_L ≥ 2d_y"
+			if q == 2 {
+				last = "d_L ≥ d_y"
+			}
 			hyp := []cert.Comparison{
 				cmp("d_x ≥ d_y", int64(in.DX), ">=", int64(in.DY)),
-				{Text: "Σ_{l<L} d_l ≥ 4N/d_x + 4d_y", LHS: big.NewRat(sum, 1), Op: ">=", RHS: need},
-				cmp("d_L ≥ 2d_y", int64(in.Widths[L-1]), ">=", 2*int64(in.DY)),
+				{Text: fmt.Sprintf("Σ_{l<L} d_l ≥ %dN/d_x + %dd_y", q, q), LHS: big.NewRat(sum, 1), Op: ">=", RHS: need},
+				cmp(last, int64(in.Widths[L-1]), ">=", q/2*int64(in.DY)),
 			}
 			most, _, _ := AxisPlaneMax(c.Data)
 			hyp = append(hyp, cmp("most points on one hyperplane x_k = c ≤ d_x", int64(most), "<=", int64(in.DX)))
@@ -53,19 +66,20 @@ func yunResNet() theorem {
 			return hyp
 		},
 		promise: func(in cert.TheoremInstance) cert.TheoremSizes {
-			// ⌈4N/d_x⌉ + 4d_y blocks' units before the output block, 2d_y in it. The
-			// theorem leaves L free; with at least one σ unit per block a ResNet within
-			// that many units has at most 2·(⌈4N/d_x⌉ + 4d_y + 1) layers.
-			pre := (4*in.N+in.DX-1)/in.DX + 4*in.DY
-			h, depth := pre+2*in.DY, 2*(pre+1)
+			// ⌈qN/d_x⌉ + q·d_y blocks' units before the output block, (q/2)·d_y in it.
+			// The theorem leaves L free; with at least one σ unit per block a ResNet
+			// within that many units has at most 2·(⌈qN/d_x⌉ + q·d_y + 1) layers.
+			qi := int(q)
+			pre := (qi*in.N+in.DX-1)/in.DX + qi*in.DY
+			h, depth := pre+qi/2*in.DY, 2*(pre+1)
 			return cert.TheoremSizes{Depth: &depth, HiddenUnits: &h}
 		},
 	}
 }
 
-// resNetShape: σ layers (ReLU) alternating with identity residual layers of width d_x,
-// then a ReLU layer and the identity output layer, one output per class.
-func resNetShape(c *cert.Certificate) string {
+// resNetShape: σ layers (act) alternating with identity residual layers of width d_x,
+// then a σ layer and the identity output layer, one output per class.
+func resNetShape(c *cert.Certificate, act cert.ActKind) string {
 	n := c.Network
 	k := len(n.Layers)
 	if k < 2 || k%2 != 0 {
@@ -76,7 +90,7 @@ func resNetShape(c *cert.Certificate) string {
 	}
 	for li := range n.Layers {
 		l := &n.Layers[li]
-		want, residual := cert.ActReLU, false
+		want, residual := act, false
 		switch {
 		case li == k-1:
 			want = cert.ActIdentity
@@ -217,7 +231,15 @@ func modInv(a uint64) uint64 { // a^(p−2)
 
 // AxisPlaneMax is the largest number of distinct points of d that share one value c of
 // one input coordinate k (all on the hyperplane x_k = c), with that k and c.
-func AxisPlaneMax(d *cert.Dataset) (most, k int, c *big.Rat) {
+func AxisPlaneMax(d *cert.Dataset) (most, k int, c *big.Rat) { return axisPlaneMax(d, false) }
+
+// AxisPlaneMaxHull is AxisPlaneMax over the coordinates that are not constant on d: a
+// constant coordinate's plane holds the whole affine hull, not a hyperplane of it; every
+// other plane x_k = c meets the hull in a hyperplane of the hull (0 when every coordinate
+// is constant).
+func AxisPlaneMaxHull(d *cert.Dataset) (most, k int, c *big.Rat) { return axisPlaneMax(d, true) }
+
+func axisPlaneMax(d *cert.Dataset, skipConstant bool) (most, k int, c *big.Rat) {
 	later := make(map[int]bool, len(d.Duplicates))
 	for _, p := range d.Duplicates {
 		later[p[1]] = true
@@ -248,6 +270,9 @@ func AxisPlaneMax(d *cert.Dataset) (most, k int, c *big.Rat) {
 					counts[d.Input(i)[col].RatString()]++
 				}
 			}
+		}
+		if skipConstant && (isInt && len(ints[col]) == 1 || !isInt && len(counts) == 1) {
+			continue
 		}
 		for v, n := range ints[col] {
 			if n > most || n == most && col == k && c != nil && new(big.Rat).SetFrac64(v, den).Cmp(c) < 0 {

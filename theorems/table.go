@@ -18,6 +18,17 @@ type theorem struct {
 	hyp func(c *cert.Certificate, in cert.TheoremInstance) []cert.Comparison
 	// promise computes the promised sizes.
 	promise func(in cert.TheoremInstance) cert.TheoremSizes
+	// promiseOn, when set, computes them from the certificate's data too (a count that
+	// depends on more than the instance, such as the dimension of the data's hull);
+	// promise is then what Promise reports without data.
+	promiseOn func(c *cert.Certificate, in cert.TheoremInstance) cert.TheoremSizes
+}
+
+func (th theorem) promised(c *cert.Certificate, in cert.TheoremInstance) cert.TheoremSizes {
+	if th.promiseOn != nil {
+		return th.promiseOn(c, in)
+	}
+	return th.promise(in)
 }
 
 // Table is the theorem table, for cert.Options.Theorems.
@@ -41,7 +52,7 @@ func (table) Formulas(id string, c *cert.Certificate) (cert.TheoremFormulas, str
 		return cert.TheoremFormulas{}, why
 	}
 	in := cert.InstanceOf(c)
-	return cert.TheoremFormulas{Hypothesis: th.hyp(c, in), Promised: th.promise(in)}, ""
+	return cert.TheoremFormulas{Hypothesis: th.hyp(c, in), Promised: th.promised(c, in)}, ""
 }
 
 // cmp builds a comparison of integers.
@@ -131,12 +142,17 @@ func theoremByID(id string) (theorem, bool) {
 		}, true
 	case "yun2019-thm4.1-relu":
 		return yunResNet(), true
+	case "yun2019-thm4.1-hardtanh":
+		return yunResNetFor(cert.ActHardTanh), true
+	case "yun2019-thm4.1-relu-hull":
+		return yunResNetHull(cert.ActReLU), true
+	case "yun2019-thm4.1-hardtanh-hull":
+		return yunResNetHull(cert.ActHardTanh), true
 	case "vardi2022-thm3.1", "vardi2022-thm5.1", "vardi2022-thm6.2", "park2021-thm1", "park2021-thm2":
 		return deepTheorem(id), true
 	// Yun et al. 2019, Cor 4.2 (hard-tanh) and Prop 3.4 (yun2019.go).
 	case "yun2019-cor4.2-hardtanh", "yun2019-prop3.4-hardtanh", "yun2019-prop3.4-relu",
-		"yun2019-prop3.4-classify-hardtanh", "yun2019-prop3.4-classify-relu",
-		"yun2019-thm4.1-hardtanh":
+		"yun2019-prop3.4-classify-hardtanh", "yun2019-prop3.4-classify-relu":
 		return yunTheorem(id)
 	}
 	return theorem{}, false
@@ -148,7 +164,7 @@ func IDs() []string {
 		"yun2019-cor4.2-relu", "telgarsky2015-sawtooth", "vardi2022-thm3.1", "vardi2022-thm5.1", "vardi2022-thm6.2", "park2021-thm1", "park2021-thm2",
 		"yun2019-cor4.2-hardtanh", "yun2019-prop3.4-hardtanh", "yun2019-prop3.4-relu",
 		"yun2019-prop3.4-classify-hardtanh", "yun2019-prop3.4-classify-relu",
-		"yun2019-thm4.1-relu", "yun2019-thm4.1-hardtanh"}
+		"yun2019-thm4.1-relu", "yun2019-thm4.1-hardtanh", "yun2019-thm4.1-relu-hull", "yun2019-thm4.1-hardtanh-hull"}
 	sort.Strings(ids)
 	return ids
 }
@@ -262,7 +278,7 @@ func NewClaim(id string, c *cert.Certificate) (cert.TheoremClaim, error) {
 		hyp[k].Holds = hyp[k].Evaluate()
 		holds = holds && hyp[k].Holds
 	}
-	pr := th.promise(in)
+	pr := th.promised(c, in)
 	bu := cert.BuiltOf(c.Network.ComputeSizes())
 	return cert.TheoremClaim{Theorem: id, Statement: th.statement, Instance: in, Hypothesis: hyp, HypothesisHolds: holds,
 		Promised: pr, Built: bu, WithinPromise: cert.WithinPromise(bu, pr), ExceedsTheorem: !holds}, nil

@@ -45,26 +45,6 @@ func yunTheorem(id string) (theorem, bool) {
 				return promise(2, (2*in.N+in.DX-1)/in.DX+2*in.DY)
 			},
 		}, true
-	case "yun2019-thm4.1-relu", "yun2019-thm4.1-hardtanh":
-		// The count only: Σ_{l<L} d_l ≥ q·N/d_x + q·d_y and d_L ≥ (q/2)·d_y (q = 4 ReLU, 2
-		// hard-tanh), so the least hidden-unit total is ⌈qN/d_x⌉ + q·d_y + (q/2)·d_y, any
-		// depth. Certificates in this format have no residual blocks, so no certificate
-		// is an instance; the promise serves the audit's size claims (CIFAR-10: 126).
-		q := 4
-		if id == "yun2019-thm4.1-hardtanh" {
-			q = 2
-		}
-		return theorem{
-			statement: fmt.Sprintf("ResNet, d_x ≥ d_y, general position: Σ_{l<L} d_l ≥ %dN/d_x + %dd_y and d_L ≥ %dd_y", q, q, q/2),
-			shape: func(c *cert.Certificate) string {
-				return "Theorem 4.1 is about residual networks; this certificate's network is a plain feed-forward one"
-			},
-			hyp: func(_ *cert.Certificate, in cert.TheoremInstance) []cert.Comparison { return nil },
-			promise: func(in cert.TheoremInstance) cert.TheoremSizes {
-				h := (q*in.N+in.DX-1)/in.DX + q*in.DY + q/2*in.DY
-				return cert.TheoremSizes{HiddenUnits: &h}
-			},
-		}, true
 	case "yun2019-prop3.4-classify-hardtanh", "yun2019-prop3.4-classify-relu":
 		relu := id == "yun2019-prop3.4-classify-relu"
 		act, q := cert.ActHardTanh, 2

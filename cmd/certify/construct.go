@@ -111,15 +111,18 @@ theorem claim is our reading of the variant (its statement is in the paper's app
 Prop 3.4's conditions for d_y = 1 on the first L − 2 hidden layers and d_{L−1} ≥ 2d_y
 (ReLU: ⌊d_{L−1}/2⌋ ≥ 2d_y).`,
 			widths: "d_1,…,d_{L−1} (at least 3; the last is the one-hot layer)", activation: true, build: construct.YunDeepClassify},
-		{name: "yun-resnet", short: "ReLU ResNet with ⌈4N/d_x⌉ + 4d_y block units for data in general position (Yun et al. 2019, Thm 4.1)",
+		{name: "yun-resnet", short: "ReLU (or hard-tanh) ResNet with ⌈4N/d_x⌉ + 4d_y (⌈2N/d_x⌉ + 2d_y) block units for data in general position (Yun et al. 2019, Thm 4.1)",
 			long: `yun-resnet builds the residual network of Theorem 4.1: class j is scored on stream
 coordinate j; each block takes d_x points of one class, a hyperplane (rounded to integers
 and checked exactly) on which they lie with no point of another class, and 4 ReLUs that
 push exactly those points along their class's coordinate; the output block thresholds
-the d_y scores with 2 ReLUs each. Data with a constant input coordinate are not in
-general position and are refused; --outside-hypothesis builds on their affine hull and
-the theorem claim then says the network is outside the hypothesis.`,
-			outside: true, build: construct.YunResNet},
+the d_y scores with 2 ReLUs each. With --activation hardtanh a block has 2 hard-tanh
+units and the output block one per class (the theorem's 2N/d_x + 2d_y and d_L ≥ d_y).
+The slab around a group's rounded hyperplane is the widest run of the group's values
+with no point of another class. Data with more than d_x points on one plane x_k = c are
+not in general position and are refused; --outside-hypothesis builds anyway and the
+theorem claim then says the network is outside the hypothesis.`,
+			activation: true, outside: true, build: construct.YunResNet},
 		{name: "sawtooth", short: "Telgarsky's sawtooth m^(L) on its 2^L alternating points",
 			long:  "sawtooth builds m^(L), a width-3 ReLU net with L hidden layers, with the labelled\npoints i/2^L (label i mod 2) that it classifies exactly. The dataset is inline.",
 			depth: true, noData: true,

@@ -40,7 +40,8 @@ func newSizesCmd(g *globalOptions, s *streams) *cobra.Command {
 al.'s width-3 network (Thm 2), Vardi et al.'s width-12 network (Thm 3.1) and Yun et al.'s
 ResNet (Thm 4.1, yun-resnet: classification data, built outside the theorem's hypothesis
 when the data are not in general position) — and, with --methods, Yun et al.'s Cor 4.2
-one-hot classifier (yun-cor42) and Prop 3.4 deep network (yun-deep) — on the first N
+one-hot classifier (yun-cor42), Prop 3.4 deep network (yun-deep) and the hard-tanh ResNet
+(yun-resnet-hardtanh) — on the first N
 points of the data for each N given, and tables parameters (all weights and biases),
 non-zero weights, depth, width and bit complexity. Each row whose N is at most
 --check-max-n is backed by a certificate the kernel checked (verdict and time shown).
@@ -95,9 +96,9 @@ func runSizes(o *sizesOptions, s *streams) error {
 	methods := strings.Split(o.methods, ",")
 	for _, m := range methods {
 		switch m {
-		case "zhang", "yun", "park", "vardi", "vardi-bits", "yun-cor42", "yun-deep", "yun-resnet":
+		case "zhang", "yun", "park", "vardi", "vardi-bits", "yun-cor42", "yun-deep", "yun-resnet", "yun-resnet-hardtanh":
 		default:
-			return malformed(fmt.Errorf("--methods: unknown construction %q (want zhang, yun, park, vardi, vardi-bits, yun-cor42, yun-deep, yun-resnet)", m))
+			return malformed(fmt.Errorf("--methods: unknown construction %q (want zhang, yun, park, vardi, vardi-bits, yun-cor42, yun-deep, yun-resnet, yun-resnet-hardtanh)", m))
 		}
 	}
 	if o.bits < 1 {
@@ -152,6 +153,8 @@ func runSizes(o *sizesOptions, s *streams) error {
 				r, err = construct.YunDeep(d, construct.Options{PatternsBudget: -1})
 			case "yun-resnet":
 				r, err = construct.YunResNet(d, construct.Options{PatternsBudget: -1, OutsideHypothesis: true})
+			case "yun-resnet-hardtanh":
+				r, err = construct.YunResNet(d, construct.Options{PatternsBudget: -1, OutsideHypothesis: true, Activation: "hardtanh"})
 			}
 			row.BuildSecs = time.Since(t0).Seconds()
 			if err != nil {
@@ -246,7 +249,7 @@ func sizesSVG(rows []sizeRow) string {
 		{"max bit complexity", func(r sizeRow) float64 { return float64(r.MaxBits) }},
 	}
 	colors := map[string]string{"zhang": "#1f77b4", "yun": "#ff7f0e", "park": "#2ca02c", "vardi": "#d62728", "vardi-bits": "#17becf",
-		"yun-cor42": "#9467bd", "yun-deep": "#8c564b", "yun-resnet": "#e377c2"}
+		"yun-cor42": "#9467bd", "yun-deep": "#8c564b", "yun-resnet": "#e377c2", "yun-resnet-hardtanh": "#bcbd22"}
 	var methods []string
 	seen := map[string]bool{}
 	for _, r := range rows {
