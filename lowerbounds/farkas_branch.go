@@ -17,11 +17,17 @@ type BranchOptions struct {
 	MaxDepth int             // splits on a path (0: 80)
 	Ctx      context.Context // nil: no cancellation
 	Progress func(done, total, nodes int)
+	// Survey: go on past a case the search cannot refute and report them all (the tree
+	// returned is then incomplete: the kernel refuses it).
+	Survey bool
+	// CaseNodes bounds the nodes under one outputs case (0: no bound but MaxNodes).
+	CaseNodes int
 }
 
 // BranchStats counts what the search did.
 type BranchStats struct {
 	Nodes, Leaves, ExactFallbacks int
+	Open                          []string // under Survey: the cases left open
 }
 
 // ErrBranchLimit says that the adaptive search stopped at a limit (nodes or depth).
@@ -83,7 +89,12 @@ func FarkasBranchProof(d *cert.Dataset, arch cert.Architecture, opt BranchOption
 			if err != nil {
 				return nil, st, err
 			}
+			b.caseStart = st.Nodes
 			ch, err := b.search(f, 0)
+			if err != nil && opt.Survey && !errors.Is(err, context.Canceled) {
+				st.Open = append(st.Open, fmt.Sprintf("%v %s: %v", units, o, err))
+				ch, err = &cert.FarkasNode{Farkas: []string{"0"}}, nil
+			}
 			if err != nil {
 				return nil, st, fmt.Errorf("first-layer case %v, outputs %s: %w", units, o, err)
 			}
@@ -105,12 +116,17 @@ type brancher struct {
 	n   int
 	opt BranchOptions
 	st  *BranchStats
+
+	caseStart int
 }
 
 func (b *brancher) search(f *cert.FarkasFacts, depth int) (*cert.FarkasNode, error) {
 	b.st.Nodes++
 	if b.st.Nodes > b.opt.MaxNodes {
 		return nil, fmt.Errorf("%w: more than %d nodes", ErrBranchLimit, b.opt.MaxNodes)
+	}
+	if b.opt.CaseNodes > 0 && b.st.Nodes-b.caseStart > b.opt.CaseNodes {
+		return nil, fmt.Errorf("%w: more than %d nodes under one outputs case", ErrBranchLimit, b.opt.CaseNodes)
 	}
 	if b.opt.Ctx != nil && b.st.Nodes%64 == 0 && b.opt.Ctx.Err() != nil {
 		return nil, b.opt.Ctx.Err()

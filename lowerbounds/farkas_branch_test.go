@@ -33,6 +33,18 @@ func TestFarkasBranchRun(t *testing.T) {
 		hidden = append(hidden, m)
 	}
 	n, _ := strconv.Atoi(ns)
+	if os.Getenv("CERTIFY_BRANCH_SURVEY") != "" {
+		d, _ := Dataset("alternating", n, 0)
+		arch := cert.Architecture{InputDim: 1, Hidden: hidden, Activation: "relu"}
+		_, st, err := FarkasBranchProof(d, arch, BranchOptions{Survey: true, CaseNodes: 20000, Progress: func(i, tot, nodes int) {
+			t.Logf("%d/%d first-layer cases, %d nodes", i, tot, nodes)
+		}})
+		t.Logf("%d nodes, %d leaves, err %v, %d open:", st.Nodes, st.Leaves, err, len(st.Open))
+		for _, o := range st.Open {
+			t.Log(o)
+		}
+		return
+	}
 	branchCase(t, hidden, n)
 }
 
