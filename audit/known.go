@@ -38,15 +38,18 @@ type Known struct {
 	results map[string]*knownResult
 }
 
-var knownName = regexp.MustCompile(`^capacity_alternating_([0-9-]+)_N([0-9]+)_(fits|no-fit)\.json$`)
+var knownName = regexp.MustCompile(`^capacity_alternating_([0-9-]+)_N([0-9]+)_(fits|no-fit)\.json(\.gz)?$`)
 
-// LoadKnown reads a capacity table folder: DIR/<widths>/capacity_alternating_<widths>_N<k>_{fits,no-fit}.json.
+// LoadKnown reads a capacity table folder: DIR/<widths>/capacity_alternating_<widths>_N<k>_{fits,no-fit}.json
+// (or .json.gz).
 func LoadKnown(dir string) (*Known, error) {
 	k := &Known{Dir: dir, results: map[string]*knownResult{}}
 	files, err := filepath.Glob(filepath.Join(dir, "*", "capacity_alternating_*.json"))
 	if err != nil {
 		return nil, err
 	}
+	gzipped, _ := filepath.Glob(filepath.Join(dir, "*", "capacity_alternating_*.json.gz")) // large Farkas trees
+	files = append(files, gzipped...)
 	if len(files) == 0 {
 		if _, err := os.Stat(dir); err != nil {
 			return nil, err

@@ -70,6 +70,9 @@ type CapacityOptions struct {
 	Only func(n int) bool
 	// EndOfData, when set, is told the first N the family has no dataset for.
 	EndOfData func(n int)
+	// BranchNodes bounds the adaptive Farkas search of a two-hidden-layer no-fit (0:
+	// DefaultBranchNodes; negative: not tried).
+	BranchNodes int
 }
 
 // Capacity walks N = 1, 2, … on a family of one-dimensional datasets whose members are
@@ -94,6 +97,10 @@ func Capacity(ctx context.Context, arch cert.Architecture, family string, opt Ca
 		return nil, fmt.Errorf("capacity needs nested datasets; Telgarsky's points i/N are not nested in N (use alternating or random)")
 	}
 	res := &CapacityResult{Arch: arch, Family: family}
+	branch := opt.BranchNodes
+	if branch == 0 {
+		branch = DefaultBranchNodes
+	}
 	for n := 1; n <= opt.MaxN; n++ {
 		if err := ctx.Err(); err != nil {
 			break
@@ -113,7 +120,7 @@ func Capacity(ctx context.Context, arch cert.Architecture, family string, opt Ca
 			return nil, err
 		}
 		row := CapacityRow{N: n}
-		if c, err := Impossibility(d, arch, fmt.Sprintf("capacity of widths %v on the %s family, N = %d", arch.Hidden, family, n)); err == nil {
+		if c, err := ImpossibilityWith(d, arch, fmt.Sprintf("capacity of widths %v on the %s family, N = %d", arch.Hidden, family, n), ImpossibilityOptions{BranchNodes: branch}); err == nil {
 			row.Verdict, row.Basis, row.Kernel, row.Cert = NoFit, "kernel: "+c.Claims[0].(cert.NoFitClaim).Method, "verified", c
 		} else if net, ok := InterpolantNetwork(d, arch); ok {
 			c, st := WitnessCert(d, net, "construction: linear interpolant, breakpoints at the data")
