@@ -215,6 +215,12 @@ func validateFarkasTree(nd *FarkasNode, path string, level, L, maxDigits int) er
 	if nd.Outputs != "" || nd.Case != "" || nd.On != "" {
 		return fieldErr(path, "outputs, case and on belong to the cases below an \"outputs\" split")
 	}
+	if level == 1 && nd.Split == SplitMirror {
+		if nd.Units == nil || nd.Farkas != nil || nd.Cases != nil {
+			return fieldErr(path, "a \"mirror\" case is a first-layer case with units and split only")
+		}
+		return nil
+	}
 	if level == 1 && L == 2 && nd.Split == SplitOutputs {
 		if nd.Units == nil || nd.Farkas != nil {
 			return fieldErr(path, "an \"outputs\" split is of a first-layer case")
@@ -466,6 +472,10 @@ func (fc *farkasCheck) node(nd *FarkasNode, path string, us []farkasUnit, second
 			cu := make([]farkasUnit, m)
 			for i, s := range stated {
 				cu[i], _ = parseFarkasUnit(s, fc.n)
+			}
+			if ch.Split == SplitMirror {
+				f = fc.mirrorNode(nd, cp, cu)
+				break
 			}
 			f = fc.node(ch, cp, cu, nil, "")
 		case SplitSecondLayer:

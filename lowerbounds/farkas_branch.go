@@ -22,12 +22,15 @@ type BranchOptions struct {
 	Survey bool
 	// CaseNodes bounds the nodes under one outputs case (0: no bound but MaxNodes).
 	CaseNodes int
+	// NoMirror: no first-layer case is left to its mirror image.
+	NoMirror bool
 }
 
 // BranchStats counts what the search did.
 type BranchStats struct {
 	Nodes, Leaves, ExactFallbacks int
 	Open                          []string // under Survey: the cases left open
+	Mirrored                      []string // first-layer cases left to their mirror image after a failed search
 }
 
 // ErrBranchLimit says that the adaptive search stopped at a limit (nodes or depth).
@@ -82,12 +85,63 @@ func FarkasBranchProof(d *cert.Dataset, arch cert.Architecture, opt BranchOption
 			}
 		}
 	}
+	// Mirror images (symmetric data): a case whose mirror came earlier and was refuted by
+	// its own subtree is marked "mirror"; a case whose search fails is marked "mirror" when
+	// its mirror comes later (which is then searched itself).
+	index := map[string]int{}
+	for i, u := range firsts {
+		index[fmt.Sprint(u)] = i
+	}
+	own := map[int]bool{} // refuted by its own subtree
+	mirrorOf := func(i int) int {
+		m, ok := cert.MirrorCase(fd, firsts[i])
+		if !ok {
+			return -1
+		}
+		if j, ok := index[fmt.Sprint(m)]; ok && j != i {
+			return j
+		}
+		return -1
+	}
+	pending := map[int]bool{} // marked mirror, waiting for its mirror's own subtree
 	for i, units := range firsts {
+		if j := mirrorOf(i); j >= 0 && j < i && own[j] && !opt.NoMirror {
+			root.Cases = append(root.Cases, cert.FarkasNode{Units: units, Split: cert.SplitMirror})
+			continue
+		}
+		nd, err := b.firstCase(units, outs, fd)
+		if err != nil {
+			if j := mirrorOf(i); j > i && !opt.NoMirror && (errors.Is(err, ErrFarkasOpen) || errors.Is(err, ErrBranchLimit)) {
+				pending[j] = true
+				b.st.Mirrored = append(b.st.Mirrored, fmt.Sprintf("%v (by %v): %v", units, firsts[j], err))
+				root.Cases = append(root.Cases, cert.FarkasNode{Units: units, Split: cert.SplitMirror})
+				continue
+			}
+			return nil, st, err
+		}
+		own[i] = true
+		root.Cases = append(root.Cases, *nd)
+		if opt.Progress != nil {
+			opt.Progress(i+1, len(firsts), st.Nodes)
+		}
+	}
+	for j := range pending {
+		if !own[j] {
+			return nil, st, fmt.Errorf("first-layer case %v: its mirror image was not refuted", firsts[j])
+		}
+	}
+	return root, st, nil
+}
+
+// firstCase searches the outputs cases of one first-layer case.
+func (b *brancher) firstCase(units, outs []string, fd cert.FarkasData) (*cert.FarkasNode, error) {
+	st, opt := b.st, b.opt
+	{
 		nd := cert.FarkasNode{Units: units, Split: cert.SplitOutputs}
 		for _, o := range outs {
 			f, err := cert.NewFarkasFacts(fd, units, o)
 			if err != nil {
-				return nil, st, err
+				return nil, err
 			}
 			b.caseStart = st.Nodes
 			ch, err := b.search(f, 0)
@@ -96,17 +150,13 @@ func FarkasBranchProof(d *cert.Dataset, arch cert.Architecture, opt BranchOption
 				ch, err = &cert.FarkasNode{Farkas: []string{"0"}}, nil
 			}
 			if err != nil {
-				return nil, st, fmt.Errorf("first-layer case %v, outputs %s: %w", units, o, err)
+				return nil, fmt.Errorf("first-layer case %v, outputs %s: %w", units, o, err)
 			}
 			ch.Outputs = o
 			nd.Cases = append(nd.Cases, *ch)
 		}
-		root.Cases = append(root.Cases, nd)
-		if opt.Progress != nil {
-			opt.Progress(i+1, len(firsts), st.Nodes)
-		}
+		return &nd, nil
 	}
-	return root, st, nil
 }
 
 var debugBranch = os.Getenv("CERTIFY_BRANCH_DEBUG") != ""
