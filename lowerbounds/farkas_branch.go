@@ -20,7 +20,7 @@ type BranchOptions struct {
 	// Survey: go on past a case the search cannot refute and report them all (the tree
 	// returned is then incomplete: the kernel refuses it).
 	Survey bool
-	// CaseNodes bounds the nodes under one outputs case (0: no bound but MaxNodes).
+	// CaseNodes bounds the nodes under one outputs case (0: DefaultCaseNodes).
 	CaseNodes int
 	// NoMirror: no first-layer case is left to its mirror image.
 	NoMirror bool
@@ -32,6 +32,10 @@ type BranchStats struct {
 	Open                          []string // under Survey: the cases left open
 	Mirrored                      []string // first-layer cases left to their mirror image after a failed search
 }
+
+// DefaultCaseNodes bounds the nodes under one outputs case: past it the case is left open
+// (to its mirror image, when there is one).
+const DefaultCaseNodes = 40000
 
 // ErrBranchLimit says that the adaptive search stopped at a limit (nodes or depth).
 var ErrBranchLimit = errors.New("the adaptive Farkas search reached its limit")
@@ -59,6 +63,9 @@ func FarkasBranchProof(d *cert.Dataset, arch cert.Architecture, opt BranchOption
 	}
 	if opt.MaxDepth == 0 {
 		opt.MaxDepth = 80
+	}
+	if opt.CaseNodes == 0 {
+		opt.CaseNodes = DefaultCaseNodes
 	}
 	n := len(fd.X)
 	var kinds []string
