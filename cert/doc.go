@@ -88,7 +88,7 @@
 //
 // What a verdict rests on, with line counts (TestDocListsFiles keeps this list true).
 // The core (2651 lines) — every verdict rests on it, whichever claims, data and engine;
-// with the data readers, the fast engines and the kinds below, 9211 lines:
+// with the data readers, the fast engines and the kinds below, 9224 lines:
 //
 //	doc.go          145  this contract
 //	verdict.go      100  statuses, reports, failures, malformed-input errors
@@ -127,7 +127,7 @@
 //	hyperplanes.go  351  hyperplanes through chosen points
 //	nofit.go        372  no-fit: piece counting and monotonicity
 //	farkas.go       773  no-fit: case splits (one or two layers) with exact Farkas leaves
-//	farkas_branch.go 466 no-fit: the adaptive form (outputs, act, v, t splits) of two layers
+//	farkas_branch.go 479 no-fit: the adaptive form (outputs, act, v, t splits) of two layers
 //	farkas_mirror.go 126 no-fit: first-layer cases refuted by their mirror image
 //	theorem.go      434  theorem instances (with the formulas of certify/theorems)
 //	floatbound.go   423  float claims: the rounding-error bound in an IEEE format

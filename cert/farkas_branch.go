@@ -449,6 +449,19 @@ func validateBranchTree(nd *FarkasNode, path string, depth, maxDigits int) error
 	if nd.On == "" {
 		return fieldErr(path+".on", "missing: a split names its fact")
 	}
+	if len(nd.On) > 100000 {
+		return fieldErr(path+".on", "longer than 100000 characters")
+	}
+	if nd.Split != SplitAct {
+		for i, p := range strings.Split(nd.On, " ") {
+			if i == 0 {
+				continue
+			}
+			if _, err := ParseRat(p, maxDigits); err != nil {
+				return fieldErr(path+".on", "%v", err)
+			}
+		}
+	}
 	if depth > 90 {
 		return fieldErr(path, "the tree is deeper than 90 splits")
 	}
