@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"math/big"
-	"os"
 
 	"certify/cert"
 )
@@ -45,10 +44,15 @@ var ErrBranchLimit = errors.New("the adaptive Farkas search reached its limit")
 // under each a tree of fact splits chosen DPLL-style. At each node a floating-point linear
 // program (untrusted, a guide only) looks for a Farkas vector of the node's rows; when it finds
 // one, the exact simplex refutes the rows of its support and the node is a leaf; else a
-// floating-point solution of the rows picks the next split: an undecided activity (ranks in
-// order), then at the first first-layer unit whose Q_kj/v_kj disagree across k or leave
-// t_j's interval an undecided weight sign, else a "t" split between the ratios. A solution
-// that no split can cut is a network that fits: the search fails with ErrFarkasOpen.
+// floating-point solution of the rows (the exact simplex's when the float LP fails) picks
+// the next split: an undecided activity (ranks in order); then, at the first first-layer unit
+// j where the solution is no network, the sign of a combination Σ_k λ_k·v_kj with λ_k in
+// {−1, 0, 1} whose ratio W/V leaves t_j's interval (or V = 0 and W ≠ 0), else, where the ratios
+// Q_kj/v_kj disagree, on even depths the sign of λ = (1, −v_1j/v_2j) rounded (V = 0 at the
+// solution: both cases cut it off) and otherwise a "t" split between the ratios. A solution
+// that no split can cut is a network that fits: the search fails with ErrFarkasOpen. On
+// symmetric data a first-layer case whose mirror image was refuted earlier is marked
+// "mirror", and so is one whose search fails when its mirror image comes later.
 func FarkasBranchProof(d *cert.Dataset, arch cert.Architecture, opt BranchOptions) (*cert.FarkasNode, BranchStats, error) {
 	var st BranchStats
 	if len(arch.Hidden) != 2 || arch.Activation != "relu" || arch.InputDim != 1 {
@@ -85,13 +89,6 @@ func FarkasBranchProof(d *cert.Dataset, arch cert.Architecture, opt BranchOption
 	b := &brancher{fd: fd, n: n, opt: opt, st: &st}
 	root := &cert.FarkasNode{Split: cert.SplitFirstLayer}
 	firsts := multisetsOf(kinds, arch.Hidden[0])
-	if only := os.Getenv("CERTIFY_BRANCH_ONLY"); only != "" {
-		for _, u := range firsts {
-			if fmt.Sprint(u) == only {
-				firsts = [][]string{u}
-			}
-		}
-	}
 	// Mirror images (symmetric data): a case whose mirror came earlier and was refuted by
 	// its own subtree is marked "mirror"; a case whose search fails is marked "mirror" when
 	// its mirror comes later (which is then searched itself).
@@ -166,8 +163,6 @@ func (b *brancher) firstCase(units, outs []string, fd cert.FarkasData) (*cert.Fa
 	}
 }
 
-var debugBranch = os.Getenv("CERTIFY_BRANCH_DEBUG") != ""
-
 type brancher struct {
 	fd  cert.FarkasData
 	n   int
@@ -194,24 +189,15 @@ func (b *brancher) search(f *cert.FarkasFacts, depth int) (*cert.FarkasNode, err
 		return &cert.FarkasNode{Farkas: y}, nil
 	}
 	if depth >= b.opt.MaxDepth {
-		if debugBranch {
-			fmt.Println("deep", f.Out, f.Act, len(f.V), f.Interval(0), f.Interval(1), floatSolve(rows))
-		}
 		return nil, fmt.Errorf("%w: a path of %d splits", ErrBranchLimit, depth)
 	}
 	fa, on := b.choose(f, rows, depth)
 	split := fa.Split
-	if debugBranch && depth > 60 {
-		fmt.Println(depth, split, on)
-	}
 	if split == "" {
 		if y := farkasVector(rows); y != nil {
 			b.st.ExactFallbacks++
 			b.st.Leaves++
 			return &cert.FarkasNode{Farkas: y}, nil
-		}
-		if debugBranch {
-			fmt.Println("open", f.Out, f.Act, len(f.V), f.Interval(0), floatSolve(rows))
 		}
 		return nil, ErrFarkasOpen
 	}
