@@ -17,9 +17,9 @@ import (
 // fits too: g(x_{n+1−r}) = α + β·f(x_r) = α + β·y_r = y_{n+1−r}. g is a network of the same widths: each first-layer unit σ(s·(x − t)) becomes
 // σ(−s·(x − (C − t))) (the weights beyond it unchanged, the output layer scaled by β and
 // shifted by α), so a unit +p (s = 1, x_p ≤ t < x_{p+1}) becomes −(n−p) (s = −1,
-// x_{n−p} < C − t ≤ x_{n−p+1}), and −p becomes +(n−p); a unit zero on the data stays zero on
-// the data (the case's +n, whose mirror −0 is zero on the data too). So g lies in the mirror
-// case, the multiset of the mirrored units. The kernel computes that case, and requires that
+// x_{n−p} < C − t ≤ x_{n−p+1}), and −p becomes +(n−p); a unit zero on the data (+n) stays zero
+// on the data, like a unit −0. So g agrees on the data with a network of the mirror case (the
+// multiset of the mirrored units), which then fits. The kernel computes that case, and requires that
 // it is another case of the same root, refuted there by its own subtree (not itself marked
 // "mirror"): no network of the mirror case fits, so none of this case does.
 
