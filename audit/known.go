@@ -30,6 +30,10 @@ type knownResult struct {
 	noFitN   int
 	noFit    *cert.Certificate
 	noFitSMT string // the proof of a solver no-fit, decompressed
+	// A gzipped no-fit (a large Farkas tree) is decoded, and checked by the kernel, when
+	// first used.
+	noFitPath string
+	lazyDone  bool
 }
 
 // Known is a table of known results by architecture ("2-2" for hidden widths 2, 2).
@@ -38,15 +42,18 @@ type Known struct {
 	results map[string]*knownResult
 }
 
-var knownName = regexp.MustCompile(`^capacity_alternating_([0-9-]+)_N([0-9]+)_(fits|no-fit)\.json$`)
+var knownName = regexp.MustCompile(`^capacity_alternating_([0-9-]+)_N([0-9]+)_(fits|no-fit)\.json(\.gz)?$`)
 
-// LoadKnown reads a capacity table folder: DIR/<widths>/capacity_alternating_<widths>_N<k>_{fits,no-fit}.json.
+// LoadKnown reads a capacity table folder: DIR/<widths>/capacity_alternating_<widths>_N<k>_{fits,no-fit}.json
+// (or .json.gz).
 func LoadKnown(dir string) (*Known, error) {
 	k := &Known{Dir: dir, results: map[string]*knownResult{}}
 	files, err := filepath.Glob(filepath.Join(dir, "*", "capacity_alternating_*.json"))
 	if err != nil {
 		return nil, err
 	}
+	gzipped, _ := filepath.Glob(filepath.Join(dir, "*", "capacity_alternating_*.json.gz")) // large Farkas trees
+	files = append(files, gzipped...)
 	if len(files) == 0 {
 		if _, err := os.Stat(dir); err != nil {
 			return nil, err
@@ -58,6 +65,15 @@ func LoadKnown(dir string) (*Known, error) {
 			continue
 		}
 		n, _ := strconv.Atoi(m[2])
+		if m[3] == "no-fit" && strings.HasSuffix(path, ".gz") {
+			r := k.results[m[1]]
+			if r == nil {
+				r = &knownResult{dir: filepath.Dir(path)}
+				k.results[m[1]] = r
+			}
+			r.noFitN, r.noFit, r.noFitSMT, r.noFitPath = n, nil, "", path
+			continue
+		}
 		fh, err := os.Open(path)
 		if err != nil {
 			return nil, err
@@ -143,8 +159,37 @@ func (k *Known) witness(d *cert.Dataset, arch cert.Architecture) (*cert.Certific
 // noFit returns the known no-fit certificate when it speaks of exactly d.
 func (k *Known) noFit(d *cert.Dataset, arch cert.Architecture) (*knownResult, bool) {
 	r := k.lookup(arch)
+	if r != nil && r.noFitPath != "" && !r.lazyDone && r.noFitN == d.N {
+		r.lazyDone = true
+		if fh, err := os.Open(r.noFitPath); err == nil {
+			c, err := cert.Decode(fh, filepath.Dir(r.noFitPath), cert.Limits{})
+			fh.Close()
+			if err == nil {
+				if rep, err := cert.Check(c, cert.Options{}); err == nil && rep.Status == cert.Verified {
+					r.noFit = c
+				}
+			}
+		}
+	}
 	if r == nil || r.noFit == nil || r.noFitN != d.N || !sameData(r.noFit.Data, d) {
 		return nil, false
 	}
 	return r, true
+}
+
+// kernelNoFit says whether a known no-fit is checked by the kernel (method farkas, and
+// for a gzipped one verified when it was loaded; the others are checked where they are
+// used) rather than resting on a solver.
+func (r *knownResult) kernelNoFit() (string, bool) {
+	nf, ok := r.noFit.Claims[0].(cert.NoFitClaim)
+	if !ok || nf.Method != "farkas" {
+		return "", false
+	}
+	if r.noFitPath == "" {
+		rep, err := cert.Check(r.noFit, cert.Options{})
+		if err != nil || rep.Status != cert.Verified {
+			return "", false
+		}
+	}
+	return nf.Method, true
 }

@@ -516,6 +516,10 @@ func (c *ClaimSpec) runMemorises(ctx context.Context, x instance, opt Options) o
 			}
 		}
 		if r, ok := opt.Known.noFit(d, arch); ok && fam == lowerbounds.FamilyAlternating {
+			if m, ok := r.kernelNoFit(); ok {
+				return outcome{status: Refuted, basis: "kernel", certs: []certOut{{cert: copyCert(r.noFit)}},
+					how: fmt.Sprintf("known result (%s): no %s network of widths %v fits the %d-point %s dataset (kernel, by %s)", r.dir, c.act, x.hidden, x.n, fam, m)}
+			}
 			return outcome{status: RefutedBySolver, basis: "solver", certs: []certOut{{cert: copyCert(r.noFit), smtlib: r.noFitSMT}},
 				how: fmt.Sprintf("known result (%s): an SMT solver's unsat shows that no network of widths %v fits the %d-point %s dataset; the proof file re-runs with certify check --smt", r.dir, x.hidden, x.n, fam)}
 		}
@@ -554,6 +558,12 @@ func (c *ClaimSpec) runCannotMemorise(ctx context.Context, x instance, opt Optio
 				how += " going up and down; the widths are all 1 (monotone)"
 			}
 			return outcome{status: Proved, basis: "kernel", how: how + " (kernel-checked no-fit certificate)", certs: []certOut{{cert: ic}}}
+		}
+		if r, ok := opt.Known.noFit(d, arch); ok {
+			if m, ok := r.kernelNoFit(); ok {
+				return outcome{status: Proved, basis: "kernel", certs: []certOut{{cert: copyCert(r.noFit)}},
+					how: fmt.Sprintf("known result (%s): no network of widths %v fits the %d-point %s dataset (kernel-checked no-fit certificate, by %s)", r.dir, x.hidden, x.n, fam, m)}
+			}
 		}
 		if r, ok := opt.Known.noFit(d, arch); ok && r.noFitSMT != "" {
 			return outcome{status: ProvedBySolver, basis: "solver", certs: []certOut{{cert: copyCert(r.noFit), smtlib: r.noFitSMT}},

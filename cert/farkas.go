@@ -53,17 +53,18 @@ import (
 // FarkasNode is a node of a no-fit proof tree: the root (Split "first-layer"), a
 // first-layer case (Units) that is a leaf or is split by "signs", or a sign case (Signs).
 // A leaf has Farkas, the coefficients of its rows as rational strings.
-
-// FarkasNode is a node of a no-fit proof tree: the root (Split "first-layer"), a
-// first-layer case (Units) that is a leaf or is split by "signs", or a sign case (Signs).
-// A leaf has Farkas, the coefficients of its rows as rational strings.
 type FarkasNode struct {
-	Units  []string     `json:"units,omitempty"`
-	Second []string     `json:"second,omitempty"`
-	Signs  string       `json:"signs,omitempty"`
-	Split  string       `json:"split,omitempty"`
-	Cases  []FarkasNode `json:"cases,omitempty"`
-	Farkas []string     `json:"farkas,omitempty"`
+	Units  []string `json:"units,omitempty"`
+	Second []string `json:"second,omitempty"`
+	Signs  string   `json:"signs,omitempty"`
+	// The adaptive form (farkas_branch.go): an outputs case's label, a split's fact and a
+	// fact case's label.
+	Outputs string       `json:"outputs,omitempty"`
+	Case    string       `json:"case,omitempty"`
+	Split   string       `json:"split,omitempty"`
+	On      string       `json:"on,omitempty"`
+	Cases   []FarkasNode `json:"cases,omitempty"`
+	Farkas  []string     `json:"farkas,omitempty"`
 }
 
 // Split names.
@@ -211,6 +212,31 @@ func farkasLevels(L int) []string {
 // root) and that every Farkas entry is a rational.
 func validateFarkasTree(nd *FarkasNode, path string, level, L, maxDigits int) error {
 	levels := farkasLevels(L)
+	if nd.Outputs != "" || nd.Case != "" || nd.On != "" {
+		return fieldErr(path, "outputs, case and on belong to the cases below an \"outputs\" split")
+	}
+	if level == 1 && nd.Split == SplitMirror {
+		if nd.Units == nil || nd.Farkas != nil || nd.Cases != nil {
+			return fieldErr(path, "a \"mirror\" case is a first-layer case with units and split only")
+		}
+		return nil
+	}
+	if level == 1 && L == 2 && nd.Split == SplitOutputs {
+		if nd.Units == nil || nd.Farkas != nil {
+			return fieldErr(path, "an \"outputs\" split is of a first-layer case")
+		}
+		for i := range nd.Cases {
+			ch := &nd.Cases[i]
+			cp := fmt.Sprintf("%s.cases[%d]", path, i)
+			if ch.Outputs == "" || ch.Case != "" {
+				return fieldErr(cp, "a case of an \"outputs\" split is labelled by outputs only")
+			}
+			if err := validateBranchTree(ch, cp, 0, maxDigits); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	if level == 0 {
 		if nd.Split != SplitFirstLayer || nd.Units != nil || nd.Second != nil || nd.Signs != "" || nd.Farkas != nil {
 			return fieldErr(path, "the root states \"split\": %q and its cases only", SplitFirstLayer)
@@ -391,6 +417,13 @@ func (fc *farkasCheck) node(nd *FarkasNode, path string, us []farkasUnit, second
 		fc.late = f != nil && f.Code == CodeLimit
 		return f
 	}
+	if nd.Split == SplitOutputs {
+		labels := make([]string, len(us))
+		for i, u := range us {
+			labels[i] = u.String()
+		}
+		return fc.outputsNode(nd, path, labels)
+	}
 	kinds, m, multiset, label, parse := fc.kindsOf(nd.Split)
 	e := newCaseEnum(kinds, m, multiset)
 	field := map[string]string{SplitFirstLayer: ".units", SplitSecondLayer: ".second", SplitSigns: ".signs"}[nd.Split]
@@ -439,6 +472,10 @@ func (fc *farkasCheck) node(nd *FarkasNode, path string, us []farkasUnit, second
 			cu := make([]farkasUnit, m)
 			for i, s := range stated {
 				cu[i], _ = parseFarkasUnit(s, fc.n)
+			}
+			if ch.Split == SplitMirror {
+				f = fc.mirrorNode(nd, cp, cu)
+				break
 			}
 			f = fc.node(ch, cp, cu, nil, "")
 		case SplitSecondLayer:

@@ -70,6 +70,9 @@ type CapacityOptions struct {
 	Only func(n int) bool
 	// EndOfData, when set, is told the first N the family has no dataset for.
 	EndOfData func(n int)
+	// BranchNodes bounds the adaptive Farkas search of a two-hidden-layer no-fit (0:
+	// DefaultBranchNodes; negative: not tried).
+	BranchNodes int
 }
 
 // Capacity walks N = 1, 2, … on a family of one-dimensional datasets whose members are
@@ -94,6 +97,10 @@ func Capacity(ctx context.Context, arch cert.Architecture, family string, opt Ca
 		return nil, fmt.Errorf("capacity needs nested datasets; Telgarsky's points i/N are not nested in N (use alternating or random)")
 	}
 	res := &CapacityResult{Arch: arch, Family: family}
+	branch := opt.BranchNodes
+	if branch == 0 {
+		branch = DefaultBranchNodes
+	}
 	for n := 1; n <= opt.MaxN; n++ {
 		if err := ctx.Err(); err != nil {
 			break
@@ -113,7 +120,21 @@ func Capacity(ctx context.Context, arch cert.Architecture, family string, opt Ca
 			return nil, err
 		}
 		row := CapacityRow{N: n}
-		if c, err := Impossibility(d, arch, fmt.Sprintf("capacity of widths %v on the %s family, N = %d", arch.Hidden, family, n)); err == nil {
+		note := fmt.Sprintf("capacity of widths %v on the %s family, N = %d", arch.Hidden, family, n)
+		// The adaptive Farkas search (two hidden layers) runs where no witness was found:
+		// after the solver's answer, or without a solver after the construction.
+		adaptive := func() bool {
+			if branch < 0 || len(arch.Hidden) != 2 {
+				return false
+			}
+			c, err := ImpossibilityWith(d, arch, note, ImpossibilityOptions{BranchNodes: branch})
+			if err != nil || c.Claims[0].(cert.NoFitClaim).Method != "farkas" {
+				return false
+			}
+			row.Verdict, row.Basis, row.Kernel, row.Cert, row.SMTLIB = NoFit, "kernel: farkas", "verified", c, ""
+			return true
+		}
+		if c, err := Impossibility(d, arch, note); err == nil {
 			row.Verdict, row.Basis, row.Kernel, row.Cert = NoFit, "kernel: "+c.Claims[0].(cert.NoFitClaim).Method, "verified", c
 		} else if net, ok := InterpolantNetwork(d, arch); ok {
 			c, st := WitnessCert(d, net, "construction: linear interpolant, breakpoints at the data")
@@ -132,6 +153,7 @@ func Capacity(ctx context.Context, arch cert.Architecture, family string, opt Ca
 				if st != "verified" {
 					row.Verdict, row.Basis = Undecided, "solver witness rejected by the kernel"
 				}
+			case adaptive():
 			case r.Answer == "unsat":
 				forced, _ := cert.ForcedPieces(d, thresholdOf(d))
 				fit, thr := fitOf(d)
@@ -143,7 +165,7 @@ func Capacity(ctx context.Context, arch cert.Architecture, family string, opt Ca
 			default:
 				row.Verdict, row.Basis = Undecided, "solver: "+r.Answer+" "+r.Note
 			}
-		} else {
+		} else if !adaptive() {
 			row.Verdict, row.Basis = Undecided, "no solver available"
 		}
 		row.Seconds = time.Since(start).Seconds()

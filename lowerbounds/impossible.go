@@ -1,8 +1,11 @@
 package lowerbounds
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"strings"
+	"time"
 
 	"certify/cert"
 )
@@ -16,6 +19,23 @@ var ErrTooWeak = errors.New("the kernel's arguments (pieces, monotonicity) do no
 // 1/2 for 0/1 classes). It tries monotonicity (hidden widths all 1), then piece counting,
 // then (one hidden relu layer, exact fitting) a case split with Farkas leaves.
 func Impossibility(d *cert.Dataset, arch cert.Architecture, note string) (*cert.Certificate, error) {
+	return ImpossibilityWith(d, arch, note, ImpossibilityOptions{})
+}
+
+// ImpossibilityOptions tune ImpossibilityWith.
+type ImpossibilityOptions struct {
+	// BranchNodes > 0 lets two hidden relu layers try the adaptive Farkas search
+	// (FarkasBranchProof) with this many nodes at most, within BranchTime (0: 10 minutes).
+	BranchNodes int
+	BranchTime  time.Duration
+}
+
+// DefaultBranchNodes is the node budget of the adaptive Farkas search in Capacity.
+const DefaultBranchNodes = 2000000
+
+// ImpossibilityWith is Impossibility with options; after the fixed Farkas split it tries,
+// when asked, the adaptive one.
+func ImpossibilityWith(d *cert.Dataset, arch cert.Architecture, note string, opt ImpossibilityOptions) (*cert.Certificate, error) {
 	if arch.InputDim == 0 {
 		arch.InputDim = 1
 	}
@@ -58,6 +78,29 @@ func Impossibility(d *cert.Dataset, arch cert.Architecture, note string) (*cert.
 				return c, nil
 			}
 			return nil, fmt.Errorf("lowerbounds: the kernel refused the Farkas proof: %v", rep.First)
+		}
+	}
+	if fit == "exact" && len(arch.Hidden) == 2 && arch.Activation == "relu" && opt.BranchNodes > 0 {
+		limit := opt.BranchTime
+		if limit <= 0 {
+			limit = 10 * time.Minute
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), limit)
+		defer cancel()
+		start := time.Now()
+		proof, st, err := FarkasBranchProof(d, arch, BranchOptions{MaxNodes: opt.BranchNodes, Ctx: ctx})
+		if err == nil {
+			prov.Notes = strings.TrimPrefix(fmt.Sprintf("%s; adaptive Farkas search: %d nodes, %d leaves, %.1f s", prov.Notes, st.Nodes, st.Leaves, time.Since(start).Seconds()), "; ")
+			c := &cert.Certificate{Format: cert.FormatV1, Provenance: prov, Data: d,
+				Claims: []cert.Claim{cert.NoFitClaim{Arch: arch, Fit: fit, Method: "farkas", Proof: proof}}}
+			rep, err := cert.Check(c, cert.Options{})
+			if err != nil {
+				return nil, fmt.Errorf("lowerbounds: built a malformed certificate: %w", err)
+			}
+			if rep.Status == cert.Verified {
+				return c, nil
+			}
+			return nil, fmt.Errorf("lowerbounds: the kernel refused the adaptive Farkas proof: %v", rep.First)
 		}
 	}
 	return nil, ErrTooWeak

@@ -1,6 +1,8 @@
 package lowerbounds
 
 import (
+	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"os"
@@ -42,4 +44,38 @@ func WriteCert(path string, c *cert.Certificate, smtlib string) error {
 		return err
 	}
 	return f.Close()
+}
+
+// GzipAbove is the size of an encoded certificate past which WriteCertSized writes it
+// gzipped (a large Farkas tree: the kernel reads gzip by its magic bytes).
+const GzipAbove = 2 << 20
+
+// WriteCertSized is WriteCert, but a certificate whose encoding exceeds GzipAbove bytes is
+// written gzipped to path + ".gz" (and a stale uncompressed path removed). It returns the
+// path written and the encoded (uncompressed) size.
+func WriteCertSized(path string, c *cert.Certificate, smtlib string) (string, int, error) {
+	var buf bytes.Buffer
+	if err := certio.Encode(&buf, c); err != nil {
+		return "", 0, err
+	}
+	if buf.Len() <= GzipAbove {
+		os.Remove(path + ".gz")
+		return path, buf.Len(), WriteCert(path, c, smtlib)
+	}
+	if smtlib != "" {
+		return "", 0, os.ErrInvalid // a solver no-fit is small; its script goes beside it
+	}
+	var gz bytes.Buffer
+	zw, err := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+	if err != nil {
+		return "", 0, err
+	}
+	if _, err := zw.Write(buf.Bytes()); err != nil {
+		return "", 0, err
+	}
+	if err := zw.Close(); err != nil {
+		return "", 0, err
+	}
+	os.Remove(path)
+	return path + ".gz", buf.Len(), os.WriteFile(path+".gz", gz.Bytes(), 0o644)
 }

@@ -2,8 +2,10 @@
 # The exact capacity on alternating data (x_i = i, y_i = i mod 2) of every ReLU architecture
 # with one input and at most four hidden units, with certificates both ways, written to
 # testdata/capacity/<widths>/ (make capacity). Solver no-fit proofs are gzipped there;
-# `certify check --smt` reads the .gz and re-runs it. The (2,2) row takes about 6 minutes
-# (its N = 7 proof); the others seconds each.
+# `certify check --smt` reads the .gz and re-runs it. Two-hidden-layer no-fits are Farkas
+# case trees the kernel checks alone, written gzipped when over 2 MiB. The (2,2) row takes
+# about 10 minutes (its N = 7: the solver's answer, then the adaptive Farkas search); the
+# others seconds to minutes each.
 set -e
 BIN=${1:-./certify}
 cd "$(dirname "$0")/.."

@@ -26,6 +26,7 @@ type capacityOptions struct {
 	out        string
 	json       bool
 	noSolver   bool
+	farkas     int
 	shard      shardFlags
 }
 
@@ -58,6 +59,7 @@ Yun et al.'s Thm 3.1 guarantee and Thm 3.3 bound are printed alongside.`,
 	f.StringVarP(&o.out, "out", "o", "", "folder for the two certificates (largest fit, smallest no-fit)")
 	f.BoolVar(&o.json, "json", false, "print JSON")
 	f.BoolVar(&o.noSolver, "no-solver", false, "do not ask an SMT solver")
+	f.IntVar(&o.farkas, "farkas-nodes", lowerbounds.DefaultBranchNodes, "nodes of the adaptive Farkas search for a two-hidden-layer no-fit (a kernel-checked proof; 0: not tried)")
 	o.shard.register(f)
 	return cmd
 }
@@ -80,7 +82,10 @@ func runCapacity(o *capacityOptions, s *streams) error {
 		return malformed(err)
 	}
 	arch := cert.Architecture{InputDim: 1, Hidden: hidden, Activation: o.activation}
-	opt := lowerbounds.CapacityOptions{MaxN: o.maxN, Seed: o.seed, Timeout: o.timeout}
+	opt := lowerbounds.CapacityOptions{MaxN: o.maxN, Seed: o.seed, Timeout: o.timeout, BranchNodes: o.farkas}
+	if o.farkas <= 0 {
+		opt.BranchNodes = -1
+	}
 	if !o.noSolver {
 		opt.Existence = newExistence(o.timeout)
 	}
@@ -108,7 +113,8 @@ func reportCapacity(o *capacityOptions, s *streams, res *lowerbounds.CapacityRes
 				continue
 			}
 			p := filepath.Join(o.out, fmt.Sprintf("capacity_%s_%s_N%d_%s.json", o.family, strings.ReplaceAll(o.widths, ",", "-"), row.N, row.Verdict))
-			if err := lowerbounds.WriteCert(p, row.Cert, row.SMTLIB); err != nil {
+			p, _, err := lowerbounds.WriteCertSized(p, row.Cert, row.SMTLIB)
+			if err != nil {
 				return err
 			}
 			paths = append(paths, p)
