@@ -237,15 +237,46 @@ func runSMTExistsShard(o *smtExistsOptions, s *streams, solver smt.Solver, a sea
 					orbitFull[orbit[k]] = full[k]
 				}
 			}
+			var cand []int
 			for _, k := range open {
 				if orbitFull[orbit[k]] {
-					p.Job.Fine = append(p.Job.Fine, k)
-					isFine[k] = true
+					cand = append(cand, k)
 				}
 			}
-			if items, err = search.SubItems(a, d, digits, p.Job.Fine, o.shard.subChunk); err != nil {
-				return malformed(err)
+			// (a case with too many sub-cases to enumerate stays whole, with its orbit)
+			for {
+				var taken []int
+				if items, taken, err = search.SubItems(a, d, digits, cand, o.shard.subChunk); err != nil {
+					return malformed(err)
+				}
+				in := map[int]bool{}
+				for _, k := range taken {
+					in[k] = true
+				}
+				out := map[int]bool{}
+				for _, k := range cand {
+					if !in[k] {
+						out[orbit[k]] = true
+					}
+				}
+				kept := cand[:0:0]
+				for _, k := range cand {
+					if !out[orbit[k]] {
+						kept = append(kept, k)
+					}
+				}
+				if len(kept) == len(taken) {
+					break
+				}
+				cand = kept
 			}
+			for _, it := range items {
+				if !isFine[it.Case] {
+					isFine[it.Case] = true
+					p.Job.Fine = append(p.Job.Fine, it.Case)
+				}
+			}
+			sort.Ints(p.Job.Fine)
 		} else if o.shard.subChunk < 0 {
 			return malformed(fmt.Errorf("--sub-chunk %d: give a positive number of sub-cases", o.shard.subChunk))
 		}

@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/big"
 	"slices"
@@ -49,7 +50,15 @@ type SubChunk struct {
 // SubItems cuts the second-level sub-cases of each case of cases (indices, in
 // increasing order) into chunks of size chunk: the fine work items, case by case, each
 // case's chunks in order. The split must have a second level (two hidden layers or more).
-func SubItems(a Arch, d *cert.Dataset, maxDigits int, cases []int, chunk int) ([]SubItem, error) {
+// A case with too many sub-cases to enumerate (MaxSplit2SubCases) is left out: the cases
+// taken are returned with the items.
+func SubItems(a Arch, d *cert.Dataset, maxDigits int, cases []int, chunk int) ([]SubItem, []int, error) {
+	var taken []int
+	items, err := subItems(a, d, maxDigits, cases, chunk, &taken)
+	return items, taken, err
+}
+
+func subItems(a Arch, d *cert.Dataset, maxDigits int, cases []int, chunk int, taken *[]int) ([]SubItem, error) {
 	if a.Outputs == 0 {
 		a.Outputs = 1
 	}
@@ -72,9 +81,13 @@ func SubItems(a Arch, d *cert.Dataset, maxDigits int, cases []int, chunk int) ([
 		}
 		prev = k
 		ss, err := newSubSplit(a, d, all[k], xs, maxDigits)
+		if big := (errSubTooLarge{}); errors.As(err, &big) {
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}
+		*taken = append(*taken, k)
 		of := len(ss.batch.Bodies)
 		if of == 0 { // no sub-case: one empty item still decides the case
 			out = append(out, SubItem{Case: k, First: 0, Last: -1, Of: 0})

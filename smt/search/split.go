@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/big"
 	"slices"
@@ -404,6 +405,13 @@ func runSplitCases(ctx context.Context, s smt.Solver, a Arch, d *cert.Dataset, x
 			if round == 1 {
 				st, w, note, err := existsSubSplit(qctx, ctx, s, a, d, cs, xs, maxDigits)
 				cancel()
+				if big := (errSubTooLarge{}); errors.As(err, &big) {
+					// Too many sub-cases to enumerate: the case stays open, naming the limit.
+					c := at(cs)
+					c.Outcome, c.SubNote = OutcomeUnknown, fmt.Sprintf("case %v: %s", cs, strings.TrimPrefix(big.msg, smt.ErrBadQuery.Error()+": "))
+					undecided = append(undecided, cs)
+					continue
+				}
 				if err != nil {
 					return err
 				}
