@@ -355,8 +355,15 @@ func runSMTExistsShard(o *smtExistsOptions, s *streams, solver smt.Solver, a sea
 	for k, key := range keys {
 		parts[k] = fmt.Sprintf("%d %s", counts[key], key)
 	}
-	fmt.Fprintf(s.out, "shard %d/%d of network %s on %d points: %d of %d cases (%s) in %s\nwrote %s\n",
-		i, n, a, d.N, len(sp.Cases), sp.Total, strings.Join(parts, ", "), sp.Time.Round(time.Millisecond), path)
+	fine := ""
+	if o.shard.subChunk > 0 {
+		fine = fmt.Sprintf("; %d of the %d fine work items (sub-cases of %d cases)", len(sp.Chunks), len(items), len(p.Job.Fine))
+		if len(p.Job.Fine) == 0 {
+			fine += ": the first round gave no open case its whole first-level limit (a longer first-round --timeout, or a shorter --case-limit)"
+		}
+	}
+	fmt.Fprintf(s.out, "shard %d/%d of network %s on %d points: %d of %d cases (%s)%s in %s\nwrote %s\n",
+		i, n, a, d.N, len(sp.Cases), sp.Total, strings.Join(parts, ", "), fine, sp.Time.Round(time.Millisecond), path)
 	return nil
 }
 
