@@ -450,7 +450,8 @@ func runSplitCases(ctx context.Context, s smt.Solver, a Arch, d *cert.Dataset, x
 				continue
 			case smt.Unknown:
 				c.Outcome = OutcomeUnknown
-				c.FirstFull = round == 0 && per == limit
+				// (kept through the last level, which asks the first level again)
+				c.FirstFull = c.FirstFull || (round == 0 && per == limit)
 				undecided = append(undecided, cs)
 				continue
 			}
