@@ -30,7 +30,21 @@ type Options struct {
 	Seed      uint64 // search and random-data seed (default 1)
 	Version   string // the tool's version, for the report
 	Progress  func(format string, args ...any)
+	// The shards of one audit share their refutations (RunShard, shard.go). Skip, when
+	// set, is asked before each instance of a claim (by index) on the first pass and
+	// gives the earliest instance (by index) another shard marked refuted: the instances
+	// after it are skipped, as a single run does not try them. Refuted is told each
+	// first-pass refutation (claim and instance index).
+	Skip    func(claim int) (inst int, ok bool)
+	Refuted func(claim, inst int)
+
+	claim int         // the claim runClaim runs (for Skip and Refuted)
+	first bool        // runClaim runs the first pass
+	pos   map[int]int // instance index in the claim by position in runClaim's list
 }
+
+// SkippedPast ends the reason of an instance skipped past another shard's refutation.
+const SkippedPast = " (skipped past the global stop: another shard's refutation)"
 
 // Verdicts of a claim (docs/claims.md says what each means and what it rests on).
 const (
@@ -181,7 +195,14 @@ func runPick(ctx context.Context, f *ClaimsFile, opt Options, pick func(ci, k in
 		share := max(left, time.Second)
 		cctx, cancel := context.WithTimeout(gctx, share)
 		opt.Progress("audit: %s (%d instance(s) in range) …", c.ID, c.inRange)
-		r := runClaim(cctx, gctx, c, insts[i], opt, share)
+		copt := opt
+		copt.claim, copt.first, copt.pos = i, true, map[int]int{}
+		for k := range f.Claims[i].insts {
+			if pick == nil || pick(i, k) {
+				copt.pos[len(copt.pos)] = k
+			}
+		}
+		r := runClaim(cctx, gctx, c, insts[i], copt, share)
 		cancel()
 		firsts[i] = r.Instances
 		opt.Progress("audit: %s: %s (%s)", c.ID, r.Verdict, clipText(r.Detail, 160))
@@ -204,7 +225,8 @@ func runPick(ctx context.Context, f *ClaimsFile, opt Options, pick func(ci, k in
 		first := rep.Claims[i]
 		open := map[string]bool{}
 		for _, ir := range first.Instances {
-			if ir.Status == Undecided || ir.Status == NotTried {
+			// (not those skipped past another shard's refutation: a single run stops there)
+			if ir.Status == Undecided || ir.Status == NotTried && !strings.HasSuffix(ir.How, SkippedPast) {
 				open[ir.Instance] = true
 			}
 		}
@@ -213,6 +235,9 @@ func runPick(ctx context.Context, f *ClaimsFile, opt Options, pick func(ci, k in
 			if open[x.in.String()] {
 				redo = append(redo, x)
 			}
+		}
+		if len(redo) == 0 {
+			continue
 		}
 		cctx, cancel := context.WithTimeout(gctx, left)
 		opt.Progress("audit: %s again: %d open instance(s), %s …", c.ID, len(redo), left.Round(time.Second))
@@ -277,6 +302,13 @@ func runClaim(ctx, global context.Context, c *ClaimSpec, insts []instance, opt O
 			r.Instances = append(r.Instances, InstanceResult{Instance: x.in.String(), Status: NotTried, How: "not tried: the claim is refuted at " + refutedAt})
 			continue
 		}
+		if opt.first && opt.Skip != nil {
+			if k, ok := opt.Skip(opt.claim); ok && k >= 0 && k < len(c.insts) && k < opt.pos[i] {
+				at := c.insts[k].in.String()
+				r.Instances = append(r.Instances, InstanceResult{Instance: x.in.String(), Status: NotTried, How: "not tried: the claim is refuted at " + at + SkippedPast})
+				continue
+			}
+		}
 		if ctx.Err() != nil {
 			why := fmt.Sprintf("not tried: this claim's share of the budget (%s) ran out", share.Round(time.Second))
 			if global.Err() != nil {
@@ -302,6 +334,9 @@ func runClaim(ctx, global context.Context, c *ClaimSpec, insts []instance, opt O
 		}
 		if IsRefutation(o.status) {
 			refutedAt = x.in.String()
+			if opt.first && opt.Refuted != nil {
+				opt.Refuted(opt.claim, opt.pos[i])
+			}
 		}
 		r.Instances = append(r.Instances, ir)
 	}

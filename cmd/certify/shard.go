@@ -46,6 +46,9 @@ type shardFlags struct {
 	i, n  int    // the shard, once parsed (sizes)
 	round int    // 2: a second round over the cases a first round left open (smt exists)
 	from  string // the first round's partial results (with round 2)
+	// subChunk > 0: the second round cuts the cases left open at the first level after
+	// their whole limit into chunks of this many second-level sub-cases (fine items).
+	subChunk int
 }
 
 func (f *shardFlags) register(fs *pflag.FlagSet) {
@@ -58,6 +61,7 @@ func (f *shardFlags) register(fs *pflag.FlagSet) {
 func (f *shardFlags) registerRounds(fs *pflag.FlagSet) {
 	fs.IntVar(&f.round, "round", 1, "with --shard: 2 shards only the cases the first round (--from) left open")
 	fs.StringVar(&f.from, "from", "", "with --round 2: the folder of the first round's partial results (every shard)")
+	fs.IntVar(&f.subChunk, "sub-chunk", 0, "with --round 2: fine work items, the open cases' second-level sub-cases in chunks of this many (0: cases whole)")
 }
 
 // maxShards bounds n.
@@ -124,6 +128,12 @@ type shardJob struct {
 	Round      int   `json:"round,omitempty"`
 	FromShards int   `json:"from_shards,omitempty"`
 	Open       []int `json:"open,omitempty"`
+	// SubChunk > 0 (round 2): the open cases in Fine are cut into chunks of that many
+	// second-level sub-cases, each a work item. CaseLimit is the first level's per-case
+	// limit when not the default.
+	SubChunk  int    `json:"sub_chunk,omitempty"`
+	Fine      []int  `json:"fine,omitempty"`
+	CaseLimit string `json:"case_limit,omitempty"`
 	// Inputs are the files the job reads, by the path given and their SHA-256.
 	Inputs   []shardInput `json:"inputs,omitempty"`
 	Check    *checkJob    `json:"check,omitempty"`
@@ -196,9 +206,17 @@ func runSMTExistsShard(o *smtExistsOptions, s *streams, solver smt.Solver, a sea
 	if o.smt2 == "" {
 		p.Job.Outputs[1] = ""
 	}
+	if o.caseLimit < 0 {
+		return malformed(fmt.Errorf("--case-limit %s: a positive duration", o.caseLimit))
+	}
+	if o.caseLimit != 0 {
+		p.Job.CaseLimit = o.caseLimit.String()
+	}
 	keep := func(int) bool { return false }
+	var items []search.SubItem
+	keepItem := func(int) bool { return false }
 	if o.shard.round == 2 {
-		first, open, err := firstRound(o.shard.from, p.Job, a, d)
+		first, open, full, err := firstRound(o.shard.from, p.Job, a, d)
 		if err != nil {
 			return malformed(err)
 		}
@@ -207,28 +225,104 @@ func runSMTExistsShard(o *smtExistsOptions, s *streams, solver smt.Solver, a sea
 		if err != nil {
 			return malformed(err)
 		}
-		// The open orbits, in order, round robin over the second round's shards.
+		// Fine items: the open cases the first level left open after their whole limit.
+		// (an orbit's open cases are fine together or whole together: a case and its
+		// mirror stay in one shard, as in the first round).
+		isFine := map[int]bool{}
+		if o.shard.subChunk > 0 {
+			p.Job.SubChunk = o.shard.subChunk
+			orbitFull := map[int]bool{}
+			for _, k := range open {
+				if f, seen := orbitFull[orbit[k]]; !seen || f {
+					orbitFull[orbit[k]] = full[k]
+				}
+			}
+			var cand []int
+			for _, k := range open {
+				if orbitFull[orbit[k]] {
+					cand = append(cand, k)
+				}
+			}
+			// (a case with too many sub-cases to enumerate stays whole, with its orbit)
+			for {
+				var taken []int
+				if items, taken, err = search.SubItems(a, d, digits, cand, o.shard.subChunk); err != nil {
+					return malformed(err)
+				}
+				in := map[int]bool{}
+				for _, k := range taken {
+					in[k] = true
+				}
+				out := map[int]bool{}
+				for _, k := range cand {
+					if !in[k] {
+						out[orbit[k]] = true
+					}
+				}
+				kept := cand[:0:0]
+				for _, k := range cand {
+					if !out[orbit[k]] {
+						kept = append(kept, k)
+					}
+				}
+				if len(kept) == len(taken) {
+					break
+				}
+				cand = kept
+			}
+			for _, it := range items {
+				if !isFine[it.Case] {
+					isFine[it.Case] = true
+					p.Job.Fine = append(p.Job.Fine, it.Case)
+				}
+			}
+			sort.Ints(p.Job.Fine)
+		} else if o.shard.subChunk < 0 {
+			return malformed(fmt.Errorf("--sub-chunk %d: give a positive number of sub-cases", o.shard.subChunk))
+		}
+		// The work items: the open orbits taken whole, in order, then the fine items,
+		// round robin over the second round's shards.
 		rank := map[int]int{}
 		for _, k := range open {
-			if _, ok := rank[orbit[k]]; !ok {
+			if _, ok := rank[orbit[k]]; !ok && !isFine[k] {
 				rank[orbit[k]] = len(rank)
 			}
 		}
 		isOpen := map[int]bool{}
 		for _, k := range open {
-			isOpen[k] = true
+			isOpen[k] = isOpen[k] || !isFine[k]
 		}
 		keep = func(k int) bool { return isOpen[k] && rank[orbit[k]]%n == i-1 }
-	} else if o.shard.round != 1 || o.shard.from != "" {
-		return malformed(fmt.Errorf("--round %d --from %q: give --round 2 --from DIR (the first round's partials), or neither", o.shard.round, o.shard.from))
+		whole := len(rank)
+		keepItem = func(k int) bool { return (whole+k)%n == i-1 }
+	} else if o.shard.round != 1 || o.shard.from != "" || o.shard.subChunk != 0 {
+		return malformed(fmt.Errorf("--round %d --from %q --sub-chunk %d: give --round 2 --from DIR (the first round's partials, and --sub-chunk for fine items), or neither", o.shard.round, o.shard.from, o.shard.subChunk))
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
 	defer cancel()
 	var sp *search.SplitPartial
 	if o.shard.round == 2 {
-		sp, err = search.ExistsSplitCases(ctx, solver, a, d, digits, keep)
+		sp, err = search.ExistsSplitCases(ctx, solver, a, d, digits, keep, o.caseLimit)
+		if err == nil && len(items) > 0 {
+			var fp *search.SplitPartial
+			if sp.Witness != nil { // a witness already: the fine items are not asked
+				names, _ := search.SplitCaseNames(a, d)
+				for k := range items {
+					if keepItem(k) {
+						it := items[k]
+						sp.Chunks = append(sp.Chunks, search.SubChunk{Case: it.Case, Name: names[it.Case], Of: it.Of, First: it.First, Last: it.Last, Outcome: search.OutcomeSkipped})
+					}
+				}
+			} else if fp, err = search.ExistsSubChunks(ctx, solver, a, d, digits, items, keepItem); err == nil {
+				sp.Chunks = fp.Chunks
+				sp.Time += fp.Time
+				if fp.Witness != nil {
+					sp.Witness, sp.WitnessCase, sp.WitnessSolver, sp.WitnessNote = fp.Witness, fp.WitnessCase, fp.WitnessSolver, fp.WitnessNote
+				}
+			}
+		}
 	} else {
-		sp, err = search.ExistsSplitShard(ctx, solver, a, d, digits, i, n)
+		sp, err = search.ExistsSplitShardLimit(ctx, solver, a, d, digits, i, n, o.caseLimit)
 	}
 	if errors.Is(err, smt.ErrBadQuery) || errors.Is(err, smt.ErrTooLarge) {
 		return malformed(err)
@@ -261,8 +355,15 @@ func runSMTExistsShard(o *smtExistsOptions, s *streams, solver smt.Solver, a sea
 	for k, key := range keys {
 		parts[k] = fmt.Sprintf("%d %s", counts[key], key)
 	}
-	fmt.Fprintf(s.out, "shard %d/%d of network %s on %d points: %d of %d cases (%s) in %s\nwrote %s\n",
-		i, n, a, d.N, len(sp.Cases), sp.Total, strings.Join(parts, ", "), sp.Time.Round(time.Millisecond), path)
+	fine := ""
+	if o.shard.subChunk > 0 {
+		fine = fmt.Sprintf("; %d of the %d fine work items (sub-cases of %d cases)", len(sp.Chunks), len(items), len(p.Job.Fine))
+		if len(p.Job.Fine) == 0 {
+			fine += ": the first round gave no open case its whole first-level limit (a longer first-round --timeout, or a shorter --case-limit)"
+		}
+	}
+	fmt.Fprintf(s.out, "shard %d/%d of network %s on %d points: %d of %d cases (%s)%s in %s\nwrote %s\n",
+		i, n, a, d.N, len(sp.Cases), sp.Total, strings.Join(parts, ", "), fine, sp.Time.Round(time.Millisecond), path)
 	return nil
 }
 
@@ -412,6 +513,10 @@ func sameJob(a, b shardJob) string {
 		return fmt.Sprintf("%d shards, not %d", b.Shards, a.Shards)
 	case a.Round != b.Round || a.FromShards != b.FromShards || fmt.Sprint(a.Open) != fmt.Sprint(b.Open):
 		return fmt.Sprintf("round %d over %v (of %d shards), not round %d over %v (of %d)", b.Round, b.Open, b.FromShards, a.Round, a.Open, a.FromShards)
+	case a.SubChunk != b.SubChunk || fmt.Sprint(a.Fine) != fmt.Sprint(b.Fine):
+		return fmt.Sprintf("fine items of %d sub-cases over %v, not %d over %v", b.SubChunk, b.Fine, a.SubChunk, a.Fine)
+	case a.CaseLimit != b.CaseLimit:
+		return fmt.Sprintf("case limit %q, not %q", b.CaseLimit, a.CaseLimit)
 	case strings.Join(a.Outputs, "\x00") != strings.Join(b.Outputs, "\x00"):
 		return fmt.Sprintf("outputs %q, not %q", b.Outputs, a.Outputs)
 	}
@@ -432,36 +537,42 @@ func btoi(b bool) int {
 
 // firstRound reads the complete first round in dir, of the job job (but for n), and
 // returns its job and the cases it left open.
-func firstRound(dir string, job shardJob, a search.Arch, d *cert.Dataset) (shardJob, []int, error) {
+// The cases open at the first level after their whole limit are in full.
+func firstRound(dir string, job shardJob, a search.Arch, d *cert.Dataset) (shardJob, []int, map[int]bool, error) {
 	if dir == "" {
-		return shardJob{}, nil, errors.New("--round 2: give the first round's partial results with --from DIR")
+		return shardJob{}, nil, nil, errors.New("--round 2: give the first round's partial results with --from DIR")
 	}
 	parts, paths, err := readPartials([]string{dir})
 	if err != nil {
-		return shardJob{}, nil, err
+		return shardJob{}, nil, nil, err
 	}
 	first, err := completeJob(parts, paths)
 	if err != nil {
-		return shardJob{}, nil, err
+		return shardJob{}, nil, nil, err
 	}
 	want := job
 	want.Shards = first.Shards
 	if first.Round != 0 {
-		return shardJob{}, nil, fmt.Errorf("--from %s: round %d, not a first round", dir, first.Round)
+		return shardJob{}, nil, nil, fmt.Errorf("--from %s: round %d, not a first round", dir, first.Round)
 	}
 	if why := sameJob(first, want); why != "" {
-		return shardJob{}, nil, fmt.Errorf("--from %s is of another job: %s", dir, why)
+		return shardJob{}, nil, nil, fmt.Errorf("--from %s is of another job: %s", dir, why)
 	}
 	var open []int
+	full := map[int]bool{}
 	for _, p := range parts {
+		if p.Split == nil {
+			return shardJob{}, nil, nil, fmt.Errorf("--from %s: a partial without split outcomes", dir)
+		}
 		for _, c := range p.Split.Cases {
 			if c.Outcome == search.OutcomeUnknown {
 				open = append(open, c.Index)
+				full[c.Index] = c.FirstFull
 			}
 		}
 	}
 	sort.Ints(open)
-	return first, open, nil
+	return first, open, full, nil
 }
 
 // completeJob checks that parts are the n shards of one job, each once.
@@ -528,6 +639,7 @@ func runMerge(o *mergeOptions, s *streams) error {
 		}
 		want := j2
 		want.Shards, want.Round, want.FromShards, want.Open = j2.FromShards, j1.Round, j1.FromShards, j1.Open
+		want.SubChunk, want.Fine = j1.SubChunk, j1.Fine
 		if why := sameJob(j1, want); why != "" {
 			return malformed(fmt.Errorf("the second round (%s) is not of the first round's job (%s): %s", secondPaths[0], firstPaths[0], why))
 		}

@@ -49,6 +49,13 @@ func runAuditShard(o *auditOptions, s *streams, f *audit.ClaimsFile, opt audit.O
 		job.Inputs = []shardInput{{Path: o.claims, SHA256: f.SHA256}}
 	}
 	opt.OutDir = filepath.Join(o.shard.dir, filesDir(i, n))
+	// Stop markers (shard_stop.go): a claim's first-pass refutation, shared.
+	key := jobKey(job)
+	what := func(ci int) string { return fmt.Sprintf("audit-claim%d-instance", ci) }
+	opt.Skip = func(ci int) (int, bool) { return readStop(o.shard.dir, key, what(ci)) }
+	opt.Refuted = func(ci, k int) {
+		writeStop(o.shard.dir, key, what(ci), k, fmt.Sprintf("shard %d of %d: claim %d refuted at instance %d", i, n, ci, k))
+	}
 	sr, err := audit.RunShard(context.Background(), f, opt, i, n)
 	if err != nil {
 		return err
@@ -57,11 +64,16 @@ func runAuditShard(o *auditOptions, s *streams, f *audit.ClaimsFile, opt audit.O
 	if err != nil {
 		return err
 	}
-	mine := 0
+	mine, skipped := 0, 0
 	for _, c := range sr.Claims {
 		mine += len(c.Final)
+		for _, ir := range c.First {
+			if strings.HasSuffix(ir.How, audit.SkippedPast) {
+				skipped++
+			}
+		}
 	}
-	fmt.Fprintf(s.out, "shard %d/%d of audit: %d of %d instances in %.1fs\nwrote %s\n", i, n, mine, sr.Items, sr.Seconds, path)
+	fmt.Fprintf(s.out, "shard %d/%d of audit: %d of %d instances (%d skipped past a claim's refutation) in %.1fs\nwrote %s\n", i, n, mine, sr.Items, skipped, sr.Seconds, path)
 	return nil
 }
 

@@ -45,6 +45,17 @@ type capacityRow struct {
 type capacityPartial struct {
 	Rows      []capacityRow `json:"rows"`
 	EndOfData int           `json:"end_of_data,omitempty"`
+	// Skipped are the N of the shard's share it did not try: past a stop another shard
+	// marked (shard_stop.go).
+	Skipped []capacitySkip `json:"skipped,omitempty"`
+}
+
+// capacitySkip is an N skipped past the global stop: the N Stop, before it, does not fit
+// (or is undecided), so a single run stops there first.
+type capacitySkip struct {
+	N    int    `json:"n"`
+	Stop int    `json:"past_stop"`
+	Why  string `json:"why"`
 }
 
 func capacityOwner(n int) func(int) int { return func(v int) int { return (v - 1) % n } }
@@ -66,11 +77,24 @@ func runCapacityShard(o *capacityOptions, s *streams, arch cert.Architecture, op
 	}
 	own := capacityOwner(n)
 	part := &capacityPartial{Rows: []capacityRow{}}
-	opt.Only = func(v int) bool { return own(v) == i-1 }
+	key := jobKey(job)
+	opt.Only = func(v int) bool {
+		if own(v) != i-1 {
+			return false
+		}
+		if m, ok := readStop(o.shard.dir, key, "capacity-N"); ok && m < v {
+			part.Skipped = append(part.Skipped, capacitySkip{N: v, Stop: m, Why: fmt.Sprintf("skipped past the global stop: N = %d does not fit (marked by another shard)", m)})
+			return false
+		}
+		return true
+	}
 	opt.EndOfData = func(v int) { part.EndOfData = v }
 	res, err := lowerbounds.Capacity(context.Background(), arch, o.family, opt)
 	if err != nil {
 		return malformed(err)
+	}
+	if k := len(res.Rows); k > 0 && res.Rows[k-1].Verdict != lowerbounds.Fits {
+		writeStop(o.shard.dir, key, "capacity-N", res.Rows[k-1].N, fmt.Sprintf("shard %d of %d: N = %d %s", i, n, res.Rows[k-1].N, res.Rows[k-1].Verdict))
 	}
 	for _, r := range res.Rows {
 		row := capacityRow{CapacityRow: r, SMTLIB: r.SMTLIB}
@@ -90,6 +114,9 @@ func runCapacityShard(o *capacityOptions, s *streams, arch cert.Architecture, op
 	var ns []string
 	for _, r := range res.Rows {
 		ns = append(ns, fmt.Sprintf("%d %s", r.N, r.Verdict))
+	}
+	if k := len(part.Skipped); k > 0 {
+		ns = append(ns, fmt.Sprintf("%d of its N from %d on skipped past the global stop at N = %d", k, part.Skipped[0].N, part.Skipped[0].Stop))
 	}
 	fmt.Fprintf(s.out, "shard %d/%d of capacity %s: N = %s\nwrote %s\n", i, n, o.widths, strings.Join(append(ns, "none")[:max(len(ns), 1)], ", "), path)
 	return nil
@@ -121,6 +148,28 @@ func mergeCapacityJob(o *mergeOptions, s *streams, job shardJob, parts []*shardP
 				row.Cert = c
 			}
 			sh.Rows = append(sh.Rows, row)
+		}
+	}
+	// Each skip must be past a stop that is in the partials: the N it names there, and
+	// not fitting.
+	byN := map[int]string{}
+	for _, p := range parts {
+		for _, r := range p.Capacity.Rows {
+			byN[r.N] = r.Verdict
+		}
+	}
+	own := capacityOwner(job.Shards)
+	for k, p := range parts {
+		for _, sk := range p.Capacity.Skipped {
+			if sk.N < 1 || sk.N > cj.MaxN || own(sk.N) != p.Shard-1 {
+				return malformed(fmt.Errorf("%s: skipped N = %d is not in shard %d's share", paths[k], sk.N, p.Shard))
+			}
+			if v, ok := byN[sk.N]; ok {
+				return malformed(fmt.Errorf("%s: N = %d is skipped there and tried in a partial result (%s)", paths[k], sk.N, v))
+			}
+			if v, ok := byN[sk.Stop]; !ok || sk.Stop >= sk.N || v == lowerbounds.Fits {
+				return malformed(fmt.Errorf("%s: N = %d is skipped past a stop at N = %d, which no partial result has as not fitting", paths[k], sk.N, sk.Stop))
+			}
 		}
 	}
 	hidden, err := parseWidths(cj.Widths)

@@ -396,6 +396,7 @@ type smtExistsOptions struct {
 	timeout    time.Duration
 	out        string // witness certificate
 	smt2       string // the query (or the proof as it was run) as SMT-LIB 2
+	caseLimit  time.Duration
 	shard      shardFlags
 }
 
@@ -430,6 +431,7 @@ rationalised.`,
 	f.DurationVar(&o.timeout, "timeout", 60*time.Second, "wall-clock limit")
 	f.StringVarP(&o.out, "output", "o", "", "write the witness certificate here")
 	f.StringVar(&o.smt2, "smt2", "", "also write the query as SMT-LIB 2 to this file (check-sat only, for any solver to re-run; for an unsat split, the proof as it was run)")
+	f.DurationVar(&o.caseLimit, "case-limit", 0, "split: bound each first-layer case at the first level (default 10s; a case left open goes to the second level)")
 	o.shard.register(f)
 	o.shard.registerRounds(f)
 	return cmd
@@ -476,7 +478,15 @@ func runSMTExists(o *smtExistsOptions, s *streams) error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
 	defer cancel()
-	res, err := search.Exists(ctx, solver, a, d, search.Encoding(o.enc), max(smt.DefaultMaxDigits, o.maxDigits))
+	var res *search.ExistsResult
+	switch {
+	case o.caseLimit < 0 || (o.caseLimit > 0 && search.Encoding(o.enc) != search.EncSplit):
+		return malformed(fmt.Errorf("--case-limit %s: a positive duration, with --encoding split", o.caseLimit))
+	case o.caseLimit > 0:
+		res, err = search.ExistsSplitLimit(ctx, solver, a, d, max(smt.DefaultMaxDigits, o.maxDigits), o.caseLimit)
+	default:
+		res, err = search.Exists(ctx, solver, a, d, search.Encoding(o.enc), max(smt.DefaultMaxDigits, o.maxDigits))
+	}
 	if errors.Is(err, smt.ErrBadQuery) || errors.Is(err, smt.ErrTooLarge) {
 		return malformed(err)
 	}

@@ -44,6 +44,17 @@ type SplitCase struct {
 	MirrorOf       string `json:"mirror_of,omitempty"`
 	SubNote        string `json:"sub_note,omitempty"`
 	IrrationalNote string `json:"irrational_note,omitempty"`
+	// Time is the wall time the shard spent on the case (every round, the mirror
+	// argument aside), CPU the user CPU time of certify and its solver processes in it:
+	// measurements, not part of the answer (merge ignores them).
+	// Rounds is the wall time of each round of the case (first level, second level, time
+	// left), as far as it went.
+	Time   time.Duration   `json:"time_ns,omitempty"`
+	CPU    time.Duration   `json:"cpu_ns,omitempty"`
+	Rounds []time.Duration `json:"round_ns,omitempty"`
+	// FirstFull: left open at the first level after the whole per-case limit (not cut
+	// short by the shard's time), as a single run leaves it for the second level.
+	FirstFull bool `json:"first_full,omitempty"`
 }
 
 // SplitPartial is one shard's share of a split: the outcome of each of its cases, and
@@ -53,6 +64,7 @@ type SplitPartial struct {
 	Solver        string            `json:"solver"`
 	Time          time.Duration     `json:"time_ns"`
 	Cases         []SplitCase       `json:"cases"`
+	Chunks        []SubChunk        `json:"sub_chunks,omitempty"` // fine work items (shard_sub.go)
 	WitnessCase   int               `json:"witness_case,omitempty"`
 	WitnessSolver string            `json:"witness_solver,omitempty"`
 	WitnessNote   string            `json:"witness_note,omitempty"`
@@ -112,6 +124,12 @@ func SplitShardOf(a Arch, d *cert.Dataset, n int) ([]int, error) {
 
 // ExistsSplitShard runs shard i of n (1-based) of the split of a over d under ctx.
 func ExistsSplitShard(ctx context.Context, s smt.Solver, a Arch, d *cert.Dataset, maxDigits, i, n int) (*SplitPartial, error) {
+	return ExistsSplitShardLimit(ctx, s, a, d, maxDigits, i, n, 0)
+}
+
+// ExistsSplitShardLimit is ExistsSplitShard with limit bounding each case at the first
+// level (0: the default, 10 s).
+func ExistsSplitShardLimit(ctx context.Context, s smt.Solver, a Arch, d *cert.Dataset, maxDigits, i, n int, limit time.Duration) (*SplitPartial, error) {
 	if a.Outputs == 0 {
 		a.Outputs = 1
 	}
@@ -125,7 +143,7 @@ func ExistsSplitShard(ctx context.Context, s smt.Solver, a Arch, d *cert.Dataset
 	xs := distinctInputs(d)
 	cases := splitCases(len(xs), a.Hidden[0])
 	p := &SplitPartial{Total: len(cases), Solver: s.Name(), WitnessCase: -1}
-	if err := runSplitCases(ctx, s, a, d, xs, cases, func(k int) bool { return shard[k] == i }, maxDigits, p); err != nil {
+	if err := runSplitCases(ctx, s, a, d, xs, cases, func(k int) bool { return shard[k] == i }, maxDigits, limit, p); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -173,6 +191,36 @@ func MergeSplit(a Arch, d *cert.Dataset, maxDigits int, parts []*SplitPartial) (
 				if bestCase == nil || c.Round < bestCase.Round || (c.Round == bestCase.Round && c.Index < bestCase.Index) {
 					best, bestCase = p, c
 				}
+			}
+		}
+	}
+	fine, fineWitness, err := mergeSubChunks(a, d, xs, cases, maxDigits, parts)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range fine {
+		if byIndex[c.Index] != nil {
+			return nil, fmt.Errorf("%w: case %d %s is in a partial result whole and in sub-case chunks", smt.ErrBadQuery, c.Index, c.Case)
+		}
+		byIndex[c.Index] = c
+		if p := fineWitness[c.Index]; p != nil && (bestCase == nil || c.Round < bestCase.Round || (c.Round == bestCase.Round && c.Index < bestCase.Index)) {
+			best, bestCase = p, c
+		}
+	}
+	if len(fine) > 0 && mirrorSymmetric(d, xs) {
+		// As a single run after the second level: a case still open whose mirror image
+		// is decided unsat is unsat.
+		index := map[string]int{}
+		for i, cs := range cases {
+			index[fmt.Sprint(cs)] = i
+		}
+		for _, c := range fine {
+			if c.Outcome != OutcomeUnknown {
+				continue
+			}
+			m := fmt.Sprint(mirrorCase(cases[c.Index], len(xs)))
+			if mc := byIndex[index[m]]; mc != nil && (mc.Outcome == OutcomeUnsat || mc.Outcome == OutcomeSub) {
+				c.Outcome, c.MirrorOf, c.SubNote = OutcomeMirror, m, ""
 			}
 		}
 	}
@@ -279,10 +327,11 @@ func SplitOrbitOf(a Arch, d *cert.Dataset) ([]int, error) {
 }
 
 // ExistsSplitCases runs the split of a over d on the cases keep accepts only (a shard
-// of a second round: the cases a first round left open), as ExistsSplitShard does but
-// without the first level's per-case limit: each case is first given its share of the
-// time left (the first round has shown it to need more than its limit).
-func ExistsSplitCases(ctx context.Context, s smt.Solver, a Arch, d *cert.Dataset, maxDigits int, keep func(k int) bool) (*SplitPartial, error) {
+// of a second round: the cases a first round left open), as ExistsSplitShard does: each
+// case goes through the rounds a single run gives it (the first level with its limit,
+// the second level, the time left), so that it is decided as in a single run even when
+// the first round cut it short.
+func ExistsSplitCases(ctx context.Context, s smt.Solver, a Arch, d *cert.Dataset, maxDigits int, keep func(k int) bool, limit time.Duration) (*SplitPartial, error) {
 	if a.Outputs == 0 {
 		a.Outputs = 1
 	}
@@ -292,8 +341,18 @@ func ExistsSplitCases(ctx context.Context, s smt.Solver, a Arch, d *cert.Dataset
 	xs := distinctInputs(d)
 	cases := splitCases(len(xs), a.Hidden[0])
 	p := &SplitPartial{Total: len(cases), Solver: s.Name(), WitnessCase: -1}
-	if err := runSplitCasesLimit(ctx, s, a, d, xs, cases, keep, maxDigits, 0, p); err != nil {
+	if err := runSplitCases(ctx, s, a, d, xs, cases, keep, maxDigits, limit, p); err != nil {
 		return nil, err
 	}
 	return p, nil
+}
+
+// ExistsSplitLimit is the split of a over d, as a single run (Exists with EncSplit), with
+// limit bounding each case at the first level (0: the default, 10 s).
+func ExistsSplitLimit(ctx context.Context, s smt.Solver, a Arch, d *cert.Dataset, maxDigits int, limit time.Duration) (*ExistsResult, error) {
+	p, err := ExistsSplitShardLimit(ctx, s, a, d, maxDigits, 1, 1, limit)
+	if err != nil {
+		return nil, err
+	}
+	return MergeSplit(a, d, maxDigits, []*SplitPartial{p})
 }

@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/big"
 	"slices"
@@ -301,14 +302,12 @@ func existsSplit(ctx context.Context, s smt.Solver, a Arch, d *cert.Dataset, max
 
 // runSplitCases runs the split on the cases of cases that keep selects (all of them when
 // keep is nil), recording each one's outcome in p.
-func runSplitCases(ctx context.Context, s smt.Solver, a Arch, d *cert.Dataset, xs []*big.Rat, cases [][]splitUnit, keep func(int) bool, maxDigits int, p *SplitPartial) error {
-	return runSplitCasesLimit(ctx, s, a, d, xs, cases, keep, maxDigits, splitCaseLimit, p)
-}
-
-// runSplitCasesLimit is runSplitCases with firstLimit bounding each case of the first
-// level (a second round of shards gives its cases, each already past the first round's
-// limit, the time left shared instead: firstLimit 0).
-func runSplitCasesLimit(ctx context.Context, s smt.Solver, a Arch, d *cert.Dataset, xs []*big.Rat, cases [][]splitUnit, keep func(int) bool, maxDigits int, firstLimit time.Duration, p *SplitPartial) error {
+//
+// limit bounds each case at the first level (0: splitCaseLimit, 10 s).
+func runSplitCases(ctx context.Context, s smt.Solver, a Arch, d *cert.Dataset, xs []*big.Rat, cases [][]splitUnit, keep func(int) bool, maxDigits int, limit time.Duration, p *SplitPartial) error {
+	if limit <= 0 {
+		limit = splitCaseLimit
+	}
 	start := time.Now()
 	defer func() { p.Time = time.Since(start) }()
 	canSub := len(a.Hidden) >= 2 && len(xs) <= split2MaxPoints
@@ -360,12 +359,31 @@ func runSplitCasesLimit(ctx context.Context, s smt.Solver, a Arch, d *cert.Datas
 		}
 		return still
 	}
-	for round := 0; round < 3 && len(pending) > 0; round++ {
+	// Each case's wall and CPU time, summed over the rounds (flush ends the case's turn).
+	var cur *SplitCase
+	var t0 time.Time
+	var c0 time.Duration
+	round := 0
+	flush := func() {
+		if cur != nil {
+			el := time.Since(t0)
+			for len(cur.Rounds) <= round {
+				cur.Rounds = append(cur.Rounds, 0)
+			}
+			cur.Rounds[round] += el
+			cur.Time += el
+			cur.CPU += userCPU() - c0
+			cur = nil
+		}
+	}
+	defer flush()
+	for ; round < 3 && len(pending) > 0; round++ {
 		if round == 1 && !canSub {
 			continue
 		}
 		var undecided [][]splitUnit
 		for i, cs := range pending {
+			flush()
 			if ctx.Err() != nil {
 				for _, u := range pending[i:] {
 					at(u).Outcome = OutcomeUnknown
@@ -373,10 +391,11 @@ func runSplitCasesLimit(ctx context.Context, s smt.Solver, a Arch, d *cert.Datas
 				undecided = append(undecided, pending[i:]...)
 				break
 			}
-			per := splitCaseLimit
+			cur, t0, c0 = at(cs), time.Now(), userCPU()
+			per := limit
 			if dl, ok := ctx.Deadline(); ok {
 				left := time.Until(dl)
-				if round > 0 || firstLimit == 0 {
+				if round > 0 {
 					per = left / time.Duration(len(pending)-i)
 				} else {
 					per = min(per, max(left/time.Duration(len(pending)-i), 200*time.Millisecond))
@@ -386,6 +405,13 @@ func runSplitCasesLimit(ctx context.Context, s smt.Solver, a Arch, d *cert.Datas
 			if round == 1 {
 				st, w, note, err := existsSubSplit(qctx, ctx, s, a, d, cs, xs, maxDigits)
 				cancel()
+				if big := (errSubTooLarge{}); errors.As(err, &big) {
+					// Too many sub-cases to enumerate: the case stays open, naming the limit.
+					c := at(cs)
+					c.Outcome, c.SubNote = OutcomeUnknown, fmt.Sprintf("case %v: %s", cs, strings.TrimPrefix(big.msg, smt.ErrBadQuery.Error()+": "))
+					undecided = append(undecided, cs)
+					continue
+				}
 				if err != nil {
 					return err
 				}
@@ -424,6 +450,8 @@ func runSplitCasesLimit(ctx context.Context, s smt.Solver, a Arch, d *cert.Datas
 				continue
 			case smt.Unknown:
 				c.Outcome = OutcomeUnknown
+				// (kept through the last level, which asks the first level again)
+				c.FirstFull = c.FirstFull || (round == 0 && per == limit)
 				undecided = append(undecided, cs)
 				continue
 			}
@@ -441,6 +469,7 @@ func runSplitCasesLimit(ctx context.Context, s smt.Solver, a Arch, d *cert.Datas
 			found(cs, round, w, res.Solver, fmt.Sprintf("first-layer case %v of %d%s", cs, len(cases), note))
 			return nil
 		}
+		flush()
 		pending = applyMirror(undecided)
 	}
 	return nil
@@ -454,19 +483,27 @@ func existsSubSplit(ctx, parent context.Context, s smt.Solver, a Arch, d *cert.D
 	if err != nil {
 		return smt.Unknown, nil, "", err
 	}
-	res, err := smt.SolveBatch(ctx, s, ss.batch, 20*time.Second)
+	return existsSubRange(ctx, parent, s, a, d, cs, ss, 0, len(ss.batch.Bodies))
+}
+
+// existsSubRange is existsSubSplit on the sub-cases lo ≤ i < hi of ss only (a work item
+// of a fine second round, see shard_sub.go).
+func existsSubRange(ctx, parent context.Context, s smt.Solver, a Arch, d *cert.Dataset, cs []splitUnit, ss *subSplit, lo, hi int) (smt.Status, *cert.Certificate, string, error) {
+	bt := *ss.batch
+	bt.Bodies = bt.Bodies[lo:hi]
+	res, err := smt.SolveBatch(ctx, s, &bt, 20*time.Second)
 	if err != nil {
 		return smt.Unknown, nil, "", err
 	}
 	witness := func(i int, r smt.Result) (smt.Status, *cert.Certificate, string, error) {
-		w, note, err := splitWitness(parent, s, a, d, cs, func(ts []*big.Rat) (*smt.Query, error) { return ss.query(i, ts) }, ss.fixed(i), r)
+		w, note, err := splitWitness(parent, s, a, d, cs, func(ts []*big.Rat) (*smt.Query, error) { return ss.query(lo+i, ts) }, ss.fixed(lo+i), r)
 		if err != nil {
 			return smt.Unknown, nil, "", err
 		}
 		if w == nil {
-			return smt.Sat, nil, fmt.Sprintf("sub-case %s: %s", ss.name(i), note), nil
+			return smt.Sat, nil, fmt.Sprintf("sub-case %s: %s", ss.name(lo+i), note), nil
 		}
-		return smt.Sat, w, fmt.Sprintf("%s, second-layer sub-case %s%s", r.Solver, ss.name(i), note), nil
+		return smt.Sat, w, fmt.Sprintf("%s, second-layer sub-case %s%s", r.Solver, ss.name(lo+i), note), nil
 	}
 	by := map[string]int{}
 	for i, st := range res.Status {
@@ -477,7 +514,7 @@ func existsSubSplit(ctx, parent context.Context, s smt.Solver, a Arch, d *cert.D
 		if st != smt.Sat {
 			continue
 		}
-		q, err := ss.query(i, nil)
+		q, err := ss.query(lo+i, nil)
 		if err != nil {
 			return smt.Unknown, nil, "", err
 		}
@@ -506,7 +543,7 @@ func existsSubSplit(ctx, parent context.Context, s smt.Solver, a Arch, d *cert.D
 			if dl, ok := ctx.Deadline(); ok {
 				per = time.Until(dl) / time.Duration(len(open)-k)
 			}
-			q, err := ss.query(i, nil)
+			q, err := ss.query(lo+i, nil)
 			if err != nil {
 				return smt.Unknown, nil, "", err
 			}
@@ -533,9 +570,13 @@ func existsSubSplit(ctx, parent context.Context, s smt.Solver, a Arch, d *cert.D
 		who = append(who, fmt.Sprintf("%d by %s", n, k))
 	}
 	sort.Strings(who)
-	note := fmt.Sprintf("case %v: %d sub-cases%s, %d unsat (%s) in %s",
-		cs, len(ss.batch.Bodies), ss.prunedNote(), res.Decided(), strings.Join(who, ", "), res.Time.Round(time.Millisecond))
-	if res.Decided() < len(ss.batch.Bodies) {
+	what := fmt.Sprintf("%d sub-cases%s", len(bt.Bodies), ss.prunedNote())
+	if hi-lo < len(ss.batch.Bodies) {
+		what = fmt.Sprintf("sub-cases %d..%d of %d", lo, hi-1, len(ss.batch.Bodies))
+	}
+	note := fmt.Sprintf("case %v: %s, %d unsat (%s) in %s",
+		cs, what, res.Decided(), strings.Join(who, ", "), res.Time.Round(time.Millisecond))
+	if res.Decided() < len(bt.Bodies) {
 		return smt.Unknown, nil, note, nil
 	}
 	return smt.Unsat, nil, note, nil

@@ -49,6 +49,17 @@ type split2Unit struct {
 
 func (s split2Unit) active(rank int) bool { return s.pat>>(rank-1)&1 == 1 }
 
+// errSubTooLarge is a second level too large to enumerate (more than MaxSplit2SubCases):
+// the split leaves such a case undecided, naming the limit, and goes on.
+type errSubTooLarge struct{ msg string }
+
+func (e errSubTooLarge) Error() string { return e.msg }
+func (e errSubTooLarge) Unwrap() error { return smt.ErrBadQuery }
+
+func subTooLarge(format string, args ...any) error {
+	return errSubTooLarge{fmt.Sprintf("%v: "+format, append([]any{smt.ErrBadQuery}, args...)...)}
+}
+
 // split2MaxPoints bounds the distinct inputs a pattern can hold.
 const split2MaxPoints = 64
 
@@ -140,7 +151,7 @@ func split2Patterns(cs []splitUnit, n int) ([]uint64, error) {
 		bound.Add(bound, new(big.Int).Binomial(int64(n-1), int64(k)))
 	}
 	if bound.Lsh(bound, 1); !bound.IsInt64() || bound.Int64() > MaxSplit2SubCases {
-		return nil, fmt.Errorf("%w: the second-level split would try more than %d patterns (%d points, %d first-layer units)", smt.ErrBadQuery, MaxSplit2SubCases, n, len(cs))
+		return nil, subTooLarge("the second-level split would try more than %d patterns (%d points, %d first-layer units)", MaxSplit2SubCases, n, len(cs))
 	}
 	var out []uint64
 	var rec func(rank int, bit uint64, p uint64, changes int)
@@ -287,7 +298,7 @@ func split2SubCases(cs []splitUnit, d *cert.Dataset, xs []*big.Rat, m2 int) ([][
 		}
 	}
 	if multisetCount(len(kinds), m2, MaxSplit2SubCases) < 0 {
-		return nil, 0, fmt.Errorf("%w: the second-level split would have more than %d sub-cases (%d patterns, %d units)", smt.ErrBadQuery, MaxSplit2SubCases, len(kinds), m2)
+		return nil, 0, subTooLarge("the second-level split would have more than %d sub-cases (%d patterns, %d units)", MaxSplit2SubCases, len(kinds), m2)
 	}
 	reg := split2Regions(cs, n)
 	data := newSplit2Data(d, xs)
@@ -478,7 +489,7 @@ func newSubSplit(a Arch, d *cert.Dataset, cs []splitUnit, xs []*big.Rat, maxDigi
 	kinds := append([]uint64{0}, pats...)
 	m2 := a.Hidden[1]
 	if multisetCount(len(kinds), m2, MaxSplit2SubCases) < 0 {
-		return nil, fmt.Errorf("%w: the second-level split would have more than %d sub-cases (%d patterns, %d units)", smt.ErrBadQuery, MaxSplit2SubCases, len(kinds), m2)
+		return nil, subTooLarge("the second-level split would have more than %d sub-cases (%d patterns, %d units)", MaxSplit2SubCases, len(kinds), m2)
 	}
 	ss.pats = multisets(kinds, m2)
 	ss.batch = &smt.Batch{Name: fmt.Sprintf("first-layer case %v", cs), Logic: "QF_NRA", Bodies: make([]string, len(ss.pats))}
