@@ -1,10 +1,8 @@
 package cert
 
 import (
-	"flag"
 	"fmt"
 	"math/big"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -187,29 +185,34 @@ func enginesAgree(t *rapid.T, n *Network, ds *Dataset) {
 	}
 }
 
-func TestEnginesAgreeProperty(t *testing.T) {
-	checks := 100
-	if f := flag.Lookup("rapid.checks"); f != nil {
-		checks, _ = strconv.Atoi(f.Value.String())
-	}
-	want := propCases
+// propRounds runs prop in rounds of rapid's -rapid.checks cases (each round with its own
+// seed) until want cases have run (a tenth of them under -short); it returns the count.
+func propRounds(t *testing.T, want int, prop func(*rapid.T)) int64 {
 	if testing.Short() {
 		want /= 10
-		checks /= 5 // what rapid does under -short
 	}
-	checks = max(checks, 1)
 	var cases atomic.Int64
-	for round := 0; int(cases.Load()) < want; round++ {
+	for int(cases.Load()) < want {
 		rapid.Check(t, func(t *rapid.T) {
 			cases.Add(1)
-			d := rapid.IntRange(1, 3).Draw(t, "d")
-			enginesAgree(t, drawPropNetwork(t, d), drawPropDataset(t, d))
+			prop(t)
 		})
 		if t.Failed() {
-			return
+			break
 		}
 	}
-	t.Logf("%d cases", cases.Load())
+	return cases.Load()
+}
+
+func TestEnginesAgreeProperty(t *testing.T) {
+	cases := propRounds(t, propCases, func(t *rapid.T) {
+		d := rapid.IntRange(1, 3).Draw(t, "d")
+		enginesAgree(t, drawPropNetwork(t, d), drawPropDataset(t, d))
+	})
+	if t.Failed() {
+		return
+	}
+	t.Logf("%d cases", cases)
 	for _, tier := range []string{"int64", "int128", "int192", "int256", "big"} {
 		if _, ok := tiersSeen.Load(tier); !ok {
 			t.Errorf("no case ran a layer in %s", tier)

@@ -270,6 +270,7 @@ func (pt *pwTable) interval(T int64) int {
 // evalW sets z (n points, out units, N words each) to α_iq·T + β_iq at each point's T.
 func (pt *pwTable) evalW(T []int64, z []uint64, N int, acc []uint64) {
 	W, out := pt.W, pt.out
+	acc = acc[:W] // the scratch is as wide as the widest table of the plan
 	for p, t := range T {
 		base := pt.interval(t) * out * 2 * W
 		zp := z[p*out*N : (p+1)*out*N]
@@ -289,6 +290,7 @@ func (pt *pwTable) evalW(T []int64, z []uint64, N int, acc []uint64) {
 // eval64 is evalW for an int64 layer (N = 1).
 func (pt *pwTable) eval64(T []int64, z []int64, acc []uint64) {
 	W, out := pt.W, pt.out
+	acc = acc[:W]
 	for p, t := range T {
 		base := pt.interval(t) * out * 2 * W
 		zp := z[p*out : (p+1)*out]

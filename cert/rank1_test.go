@@ -15,9 +15,11 @@ import (
 // thresholds. The test requires the rank-one sums and both kinds of table (an int64 next
 // layer and a wide one) to have been reached.
 func TestEnginesAgreeRankOne(t *testing.T) {
-	var rank, table64, tableW atomic.Int64
+	var rank, table64, tableW, several atomic.Int64
 	mults := []string{"0", "1", "-1", "2", "-3", "1/2", "5/3", "-7/4", "1"}
-	rapid.Check(t, func(t *rapid.T) {
+	// 4000 cases: the first run that met two tables of different widths (a shared
+	// scratch buffer sized for the wider) needed about 2500.
+	propRounds(t, 4000, func(t *rapid.T) {
 		d := rapid.IntRange(1, 4).Draw(t, "d")
 		n := &Network{InputDim: d}
 		mode := layerMode(rapid.IntRange(0, int(nModes)-1).Draw(t, "mode0"))
@@ -52,14 +54,33 @@ func TestEnginesAgreeRankOne(t *testing.T) {
 			w := rapid.IntRange(1, 5).Draw(t, fmt.Sprintf("width%d", l))
 			mode := layerMode(rapid.IntRange(0, int(nModes)-1).Draw(t, fmt.Sprintf("mode%d", l)))
 			var layer Layer
+			// A later layer may be rank one and ReLU too, so that a plan holds several
+			// tables (of different widths: they share one scratch buffer).
+			again := rapid.IntRange(0, 2).Draw(t, fmt.Sprintf("again%d", l)) == 0
+			base := make([]*big.Rat, in)
+			for k := range base {
+				base[k] = drawRat(t, mode, "g")
+			}
+			if again {
+				w = max(w, 4)
+			}
 			for range w {
 				row := make([]*big.Rat, in)
+				c, _ := new(big.Rat).SetString(rapid.SampledFrom(mults).Draw(t, "c"))
 				for k := range row {
-					row[k] = drawRat(t, mode, "w")
+					if again {
+						row[k] = new(big.Rat).Mul(c, base[k])
+					} else {
+						row[k] = drawRat(t, mode, "w")
+					}
 				}
 				layer.W = append(layer.W, row)
 				layer.B = append(layer.B, drawRat(t, mode, "b"))
-				layer.Act = append(layer.Act, drawActivation(t, "act"))
+				if again {
+					layer.Act = append(layer.Act, Activation{Kind: ActReLU})
+				} else {
+					layer.Act = append(layer.Act, drawActivation(t, "act"))
+				}
 			}
 			n.Layers = append(n.Layers, layer)
 			in = w
@@ -85,6 +106,15 @@ func TestEnginesAgreeRankOne(t *testing.T) {
 			if p.r1 != nil && p.r1[0] != nil {
 				rank.Add(1)
 			}
+			tables := 0
+			for _, pt := range p.pw {
+				if pt != nil {
+					tables++
+				}
+			}
+			if tables > 1 {
+				several.Add(1)
+			}
 			if len(p.pw) > 1 && p.pw[1] != nil {
 				if p.start > 1 {
 					table64.Add(1)
@@ -95,8 +125,8 @@ func TestEnginesAgreeRankOne(t *testing.T) {
 		}
 		enginesAgree(t, n, ds)
 	})
-	t.Logf("rank one %d, tables %d (int64), %d (wide)", rank.Load(), table64.Load(), tableW.Load())
-	if rank.Load() == 0 || table64.Load() == 0 || tableW.Load() == 0 {
+	t.Logf("rank one %d, tables %d (int64), %d (wide), plans with several tables %d", rank.Load(), table64.Load(), tableW.Load(), several.Load())
+	if rank.Load() == 0 || table64.Load() == 0 || tableW.Load() == 0 || several.Load() == 0 {
 		t.Errorf("a rank-one path was never reached")
 	}
 }
