@@ -260,10 +260,23 @@ func runPoints(c *Certificate, eng engine, claims []int, needStates bool, opt Op
 	}
 	var wg sync.WaitGroup
 	outDim := c.Network.OutputDim()
+	// A worker's panic stops the others and is raised again in the caller's goroutine,
+	// where the CLI reports it as an internal error: never a verdict, never a lost crash.
+	var crash any
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer func() {
+				if r := recover(); r != nil {
+					mu.Lock()
+					if crash == nil {
+						crash = r
+					}
+					mu.Unlock()
+					stopped.Store(true)
+				}
+			}()
 			ev := eng.newEvaluator()
 			out := make([]*big.Rat, outDim)
 			for k := range out {
@@ -334,6 +347,9 @@ func runPoints(c *Certificate, eng engine, claims []int, needStates bool, opt Op
 		}()
 	}
 	wg.Wait()
+	if crash != nil {
+		panic(crash)
+	}
 	if stop == nil && bitsStop != nil {
 		stop = bitsStop
 		// Failures after the point that stopped the pass were found by chance.

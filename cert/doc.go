@@ -90,8 +90,8 @@
 // # Files
 //
 // What a verdict rests on, with line counts (TestDocListsFiles keeps this list true).
-// The core (2658 lines) — every verdict rests on it, whichever claims, data and engine;
-// with the data readers, the fast engines and the kinds below, 9902 lines:
+// The core (2674 lines) — every verdict rests on it, whichever claims, data and engine;
+// with the data readers, the fast engines and the kinds below, 9935 lines:
 //
 //	doc.go          152  this contract
 //	verdict.go      100  statuses, reports, failures, malformed-input errors
@@ -103,7 +103,7 @@
 //	dataset.go      476  datasets: compact storage, duplicates and conflicts, limits
 //	format.go       527  strict decoding of certificates
 //	validate.go     182  what must fit together before any check
-//	check.go        507  Check: the point-wise claims, sizes, the dispatch of the others
+//	check.go        523  Check: the point-wise claims, sizes, the dispatch of the others
 //
 // Data files — a verdict on a certificate whose dataset is a "source" rests on files.go
 // and the reader of the source's format:
@@ -117,7 +117,7 @@
 //	engine.go       159  the engine choice (auto, big, reference) and the work budget
 //	fast.go         756  int64 and big-integer evaluation over common denominators
 //	wide.go         817  128, 192 and 256-bit tiers between them, points in blocks
-//	rank1.go        302  rank-one layers; the layer after one as a table in the projection
+//	rank1.go        304  rank-one layers; the layer after one as a table in the projection
 //	limb.go         106  128-bit sums from int64 inputs as four int64 limb sums
 //	sum_simd.go     140  the int64 and limb sums in AVX-512 lanes (GOEXPERIMENT=simd)
 //	sum_scalar.go    13  the scalar loops alone (without the experiment)
@@ -138,7 +138,7 @@
 //	farkas_mirror.go 126 no-fit: first-layer cases refuted by their mirror image
 //	theorem.go      434  theorem instances (with the formulas of certify/theorems)
 //	floatbound.go   423  float claims: the rounding-error bound in an IEEE format
-//	floatcheck.go   213  float claims: the verdict, the exact plain-order simulation
+//	floatcheck.go   228  float claims: the verdict, the exact plain-order simulation
 //
 // A float claim also rests on package certify/internal/ieee (ieee.go, about 121 lines):
 // the exact rounding of rationals to IEEE formats, with integers.

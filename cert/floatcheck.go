@@ -105,10 +105,22 @@ func (cl FloatClaim) points(n *Network, d *Dataset, late func() bool, firstWrong
 	var wrongAt atomic.Int64
 	wrongAt.Store(int64(d.N))
 	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var crash any // a worker's panic, raised again below (as in check.go's runPoints)
 	for w := runtime.GOMAXPROCS(0); w > 0; w-- {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer func() {
+				if r := recover(); r != nil {
+					mu.Lock()
+					if crash == nil {
+						crash = r
+					}
+					mu.Unlock()
+					stopped.Store(true)
+				}
+			}()
 			for i := int(next.Add(1)) - 1; i < int(wrongAt.Load()) && !stopped.Load(); i = int(next.Add(1)) - 1 {
 				if late() {
 					stopped.Store(true)
@@ -121,6 +133,9 @@ func (cl FloatClaim) points(n *Network, d *Dataset, late func() bool, firstWrong
 		}()
 	}
 	wg.Wait()
+	if crash != nil {
+		panic(crash)
+	}
 	return ps, !stopped.Load()
 }
 
