@@ -6,6 +6,8 @@ import (
 	"math"
 	"math/big"
 	"math/bits"
+	"runtime"
+	"sync"
 )
 
 // DType is an element type of a stored tensor.
@@ -189,15 +191,38 @@ func decodeRaw(raw []byte, t DType, n int, name string) ([]*big.Rat, error) {
 	out := make([]*big.Rat, n)
 	if t == F32 {
 		// The common case, with the rationals and their words allocated in two slabs.
+		// A large tensor is cut into one run per processor; the first NaN or infinity (by
+		// index) is the one reported, whichever run meets it first.
 		slab := make([]big.Rat, n)
 		words := make([]big.Word, 2*n)
-		for i := range out {
-			b := binary.LittleEndian.Uint32(raw[4*i:])
-			if b>>23&0xff == 0xff { // NaN or infinity
-				_, err := fromFloat64(float64(math.Float32frombits(b)), name, i)
+		runs := 1
+		if n >= 1<<16 {
+			runs = runtime.GOMAXPROCS(0)
+		}
+		bad := make([]int, runs)
+		var wg sync.WaitGroup
+		for r := range runs {
+			lo, hi := r*n/runs, (r+1)*n/runs
+			bad[r] = -1
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := lo; i < hi; i++ {
+					b := binary.LittleEndian.Uint32(raw[4*i:])
+					if b>>23&0xff == 0xff { // NaN or infinity
+						bad[r] = i
+						return
+					}
+					out[i] = dyadicF32(&slab[i], b, words[2*i:2*i+2:2*i+2])
+				}
+			}()
+		}
+		wg.Wait()
+		for _, i := range bad {
+			if i >= 0 {
+				_, err := fromFloat64(float64(math.Float32frombits(binary.LittleEndian.Uint32(raw[4*i:]))), name, i)
 				return nil, err
 			}
-			out[i] = dyadicF32(&slab[i], b, words[2*i:2*i+2:2*i+2])
 		}
 		return out, nil
 	}

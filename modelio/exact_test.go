@@ -1,9 +1,11 @@
 package modelio
 
 import (
+	"encoding/binary"
 	"math"
 	"math/big"
 	"math/rand"
+	"strings"
 	"testing"
 )
 
@@ -57,5 +59,35 @@ func TestDyadicF32(t *testing.T) {
 	}
 	if ratTemplate.RatString() != "1/3" {
 		t.Fatalf("the template changed: %s", ratTemplate.RatString())
+	}
+}
+
+// A large float32 tensor is decoded in runs, one per processor: the values equal the
+// one-at-a-time decoding, and the first non-finite element by index is the one named,
+// whichever run meets one first.
+func TestDecodeRawF32Runs(t *testing.T) {
+	n := 1<<17 + 3
+	raw := make([]byte, 4*n)
+	for i := range n {
+		binary.LittleEndian.PutUint32(raw[4*i:], math.Float32bits(float32(i%1000-500)/64))
+	}
+	got, err := decodeRaw(raw, F32, n, "w")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, i := range []int{0, 1, n/2 - 1, n / 2, n - 1} {
+		if want := dyadic(float64(float32(i%1000-500) / 64)); got[i].Cmp(want) != 0 {
+			t.Fatalf("element %d: %s, want %s", i, got[i].RatString(), want.RatString())
+		}
+	}
+	binary.LittleEndian.PutUint32(raw[4*100000:], math.Float32bits(float32(math.Inf(1))))
+	binary.LittleEndian.PutUint32(raw[4*70000:], math.Float32bits(float32(math.NaN())))
+	_, err = decodeRaw(raw, F32, n, "w")
+	if err == nil || !strings.Contains(err.Error(), "element 70000 is NaN") {
+		t.Fatalf("got %v, want element 70000 named", err)
+	}
+	binary.LittleEndian.PutUint32(raw[4*1000:], math.Float32bits(float32(math.Inf(-1))))
+	if _, err = decodeRaw(raw, F32, n, "w"); err == nil || !strings.Contains(err.Error(), "element 1000 is -Inf") {
+		t.Fatalf("got %v, want element 1000 named", err)
 	}
 }
