@@ -244,3 +244,105 @@ func TestBranchRowsHoldForRealNetworks(t *testing.T) {
 		}
 	}
 }
+
+// canonUnit is the case label of a first-layer unit σ(w·x + b) on sorted inputs X (w = 0:
+// the unit +n, zero on the data once its constant is folded into the next layer).
+func canonUnit(w, b *big.Rat, X []*big.Rat) farkasUnit {
+	n := len(X)
+	if w.Sign() == 0 {
+		return farkasUnit{1, n}
+	}
+	t := new(big.Rat).Quo(new(big.Rat).Neg(b), w)
+	p := 0
+	if w.Sign() > 0 {
+		for p < n && X[p].Cmp(t) <= 0 {
+			p++
+		}
+		return farkasUnit{1, p}
+	}
+	for p < n && X[p].Cmp(t) < 0 {
+		p++
+	}
+	return farkasUnit{-1, p}
+}
+
+// TestMirrorUnitsOfMirrorNetwork: on symmetric inputs (x_r + x_{n+1−r} = C), the network
+// x ↦ f(C − x) has first-layer units σ(−w·x + (b + w·C)); their cases, sorted, are the
+// kernel's mirrorUnits of f's case, up to the two labels of a unit zero on the data (+n and
+// −0), and each unit's activity on the data is the mirror of the original's.
+func TestMirrorUnitsOfMirrorNetwork(t *testing.T) {
+	rng := rand.New(rand.NewSource(11))
+	zeroOnData := func(u farkasUnit, n int) bool { return (u.s > 0 && u.p == n) || (u.s < 0 && u.p == 0) }
+	for iter := 0; iter < 5000; iter++ {
+		n, m := 1+rng.Intn(7), 1+rng.Intn(4)
+		C := big.NewRat(int64(rng.Intn(9)-4), int64(1+rng.Intn(2)))
+		half := []*big.Rat{}
+		x := big.NewRat(0, 1)
+		if n%2 == 1 {
+			half = append(half, new(big.Rat).Quo(C, big.NewRat(2, 1)))
+			x.Set(half[0])
+		} else {
+			x.Quo(C, big.NewRat(2, 1))
+			x.Sub(x, big.NewRat(int64(rng.Intn(3)), 2))
+		}
+		X := make([]*big.Rat, n)
+		for r := (n - 1) / 2; r >= 0; r-- {
+			if n%2 == 1 && r == (n-1)/2 {
+				X[r] = half[0]
+				continue
+			}
+			x = new(big.Rat).Sub(x, big.NewRat(int64(1+rng.Intn(3)), int64(1+rng.Intn(2))))
+			X[r] = x
+		}
+		for r := 0; r < n/2; r++ {
+			X[n-1-r] = new(big.Rat).Sub(C, X[r])
+		}
+		for r := 1; r < n; r++ {
+			if X[r].Cmp(X[r-1]) <= 0 {
+				t.Fatalf("iter %d: inputs not sorted: %v", iter, X)
+			}
+		}
+		fd := FarkasData{X: X, Y: make([]*big.Rat, n)}
+		for r := range fd.Y {
+			fd.Y[r] = new(big.Rat)
+		}
+		if err := mirrorData(fd); err != nil {
+			t.Fatalf("iter %d: symmetric inputs refused: %v", iter, err)
+		}
+		var us, gs []farkasUnit
+		for j := 0; j < m; j++ {
+			w := big.NewRat(int64(rng.Intn(5)-2), 1)
+			var b *big.Rat
+			if rng.Intn(3) == 0 { // breakpoint on a data point
+				b = new(big.Rat).Neg(new(big.Rat).Mul(w, X[rng.Intn(n)]))
+			} else {
+				b = big.NewRat(int64(rng.Intn(41)-20), int64(1+rng.Intn(4)))
+			}
+			u := canonUnit(w, b, X)
+			g := canonUnit(new(big.Rat).Neg(w), new(big.Rat).Add(b, new(big.Rat).Mul(w, C)), X)
+			for r := 1; r <= n; r++ { // activity of g at rank r is f's at rank n+1−r
+				act := func(u farkasUnit, r int) bool { return (u.s > 0 && r > u.p) || (u.s < 0 && r <= u.p) }
+				if act(g, r) != act(u, n+1-r) {
+					t.Fatalf("iter %d: unit %v mirrors to %v: activity at rank %d differs", iter, u, g, r)
+				}
+			}
+			us, gs = append(us, u), append(gs, g)
+		}
+		slices.SortFunc(us, func(a, b farkasUnit) int { return unitIndex(a, n) - unitIndex(b, n) })
+		want := mirrorUnits(us, n)
+		norm := func(v []farkasUnit) []farkasUnit {
+			o := make([]farkasUnit, len(v))
+			for i, u := range v {
+				if zeroOnData(u, n) {
+					u = farkasUnit{1, n}
+				}
+				o[i] = u
+			}
+			slices.SortFunc(o, func(a, b farkasUnit) int { return unitIndex(a, n) - unitIndex(b, n) })
+			return o
+		}
+		if !slices.Equal(norm(want), norm(gs)) {
+			t.Fatalf("iter %d: case %v: the mirror network's units %v, mirrorUnits %v", iter, us, gs, want)
+		}
+	}
+}
