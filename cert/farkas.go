@@ -324,6 +324,10 @@ type farkasCheck struct {
 	bud    budget
 	total  int  // leaves of the tree
 	late   bool // a limit (the deadline, the number size) stopped the walk
+	// Mirror cases (farkas_mirror.go): the root's cases by units label, and the symmetry
+	// of the data, computed at the first mirror case.
+	mirrorCases map[string]int
+	mirrorErr   error
 }
 
 // countLeaves is the number of leaves of a proof tree.
