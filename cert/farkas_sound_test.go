@@ -346,3 +346,34 @@ func TestMirrorUnitsOfMirrorNetwork(t *testing.T) {
 		}
 	}
 }
+
+// TestMirrorDataExact: the symmetry of the data is exact in the inputs (x_r + x_{n+1−r}
+// constant) and the labels (read backwards, an affine image α + β·y with β ≠ 0).
+func TestMirrorDataExact(t *testing.T) {
+	rs := func(v ...int64) []*big.Rat {
+		o := make([]*big.Rat, len(v))
+		for i, x := range v {
+			o[i] = big.NewRat(x, 1)
+		}
+		return o
+	}
+	for _, tc := range []struct {
+		x, y []*big.Rat
+		ok   bool
+	}{
+		{rs(1, 2, 3, 4), rs(0, 1, 1, 0), true},        // α = 0, β = 1
+		{rs(1, 2, 4, 5), rs(0, 1, 2, 3), true},        // α = 3, β = −1
+		{rs(1, 2, 3, 4), rs(2, 2, 2, 2), true},        // constant
+		{rs(-3, 0, 3), rs(1, 5, 9), true},             // α = 10, β = −1
+		{rs(1, 2, 3, 5), rs(0, 1, 1, 0), false},       // inputs not symmetric
+		{rs(1, 2, 3, 4), rs(0, 1, 3, 3), false},       // β = 0 at rank 2
+		{rs(1, 2, 3, 4), rs(1, 2, 4, 0), false},       // affine on two ranks, not on the third
+		{rs(1, 2, 3, 4, 5), rs(0, 1, 7, 1, 1), false}, // only the first label breaks it
+		{rs(1, 2, 3, 4, 5), rs(1, 1, 7, 1, 0), false},
+	} {
+		err := mirrorData(FarkasData{X: tc.x, Y: tc.y})
+		if (err == nil) != tc.ok {
+			t.Errorf("x %v y %v: symmetric %v, want %v (%v)", tc.x, tc.y, err == nil, tc.ok, err)
+		}
+	}
+}
