@@ -324,6 +324,10 @@ type farkasCheck struct {
 	bud    budget
 	total  int  // leaves of the tree
 	late   bool // a limit (the deadline, the number size) stopped the walk
+	// Mirror cases (farkas_mirror.go): the root's cases by units label, and the symmetry
+	// of the data, computed at the first mirror case.
+	mirrorCases map[string]int
+	mirrorErr   error
 }
 
 // countLeaves is the number of leaves of a proof tree.
@@ -633,7 +637,8 @@ func checkFarkas(cl NoFitClaim, c *Certificate, path string, bud budget) (Status
 	fc := &farkasCheck{fd: fd, n: len(fd.X), L: len(a.Hidden), widths: a.Hidden, bud: bud, total: countLeaves(cl.Proof)}
 	signCount := a.Hidden[0]
 	if fc.L == 2 {
-		signCount *= a.Hidden[1]
+		// Each width is at most 16 before the product (widths 2^62 and 4 wrapped to 0).
+		signCount = min(a.Hidden[0], 17) * min(a.Hidden[1], 17)
 		if fc.n > 16 {
 			return Refuted, 1, "", fail(CodeNoFitNotImplied, "dataset", "at most 16 points", fmt.Sprint(fc.n), "second-layer patterns are enumerated for at most 16 points")
 		}

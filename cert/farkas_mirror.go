@@ -87,7 +87,19 @@ func (fc *farkasCheck) mirrorNode(root *FarkasNode, path string, us []farkasUnit
 	fail := func(code Code, field, want, got, msg string) *Failure {
 		return &Failure{Code: code, Path: field, Point: -1, Layer: -1, Unit: -1, Want: want, Got: got, Message: msg}
 	}
-	if err := mirrorData(fc.fd); err != nil {
+	if fc.mirrorCases == nil {
+		// Once per tree: the symmetry of the data and the root's cases by label (a scan of
+		// the root per mirror case was quadratic in the number of cases, with no deadline).
+		fc.mirrorErr = mirrorData(fc.fd)
+		fc.mirrorCases = make(map[string]int, len(root.Cases))
+		for i := range root.Cases {
+			k := strings.Join(root.Cases[i].Units, " ")
+			if _, ok := fc.mirrorCases[k]; !ok {
+				fc.mirrorCases[k] = i
+			}
+		}
+	}
+	if err := fc.mirrorErr; err != nil {
 		return fail(CodeNoFitNotImplied, path+".split", "symmetric data", "", "a mirror case needs symmetric data: "+err.Error())
 	}
 	m := mirrorUnits(us, fc.n)
@@ -95,17 +107,14 @@ func (fc *farkasCheck) mirrorNode(root *FarkasNode, path string, us []farkasUnit
 	if want == unitsLabel(us) {
 		return fail(CodeNoFitCaseOutside, path+".split", "another case", want, "the case is its own mirror image: nothing refutes it")
 	}
-	for i := range root.Cases {
-		ch := &root.Cases[i]
-		if strings.Join(ch.Units, " ") != want {
-			continue
-		}
-		if ch.Split == SplitMirror {
-			return fail(CodeNoFitCaseOutside, path+".split", want+" refuted by its own subtree", "mirror", fmt.Sprintf("the mirror case %s (cases[%d]) is marked mirror too", want, i))
-		}
-		return nil // checked in its own place
+	i, ok := fc.mirrorCases[want]
+	if !ok {
+		return fail(CodeNoFitCaseMissing, path+".split", want, "none", "the mirror case "+want+" is not among the root's cases")
 	}
-	return fail(CodeNoFitCaseMissing, path+".split", want, "none", "the mirror case "+want+" is not among the root's cases")
+	if root.Cases[i].Split == SplitMirror {
+		return fail(CodeNoFitCaseOutside, path+".split", want+" refuted by its own subtree", "mirror", fmt.Sprintf("the mirror case %s (cases[%d]) is marked mirror too", want, i))
+	}
+	return nil // checked in its own place
 }
 
 // MirrorCase returns the mirror case of a first-layer case when the data are symmetric
