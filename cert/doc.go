@@ -91,7 +91,7 @@
 //
 // What a verdict rests on, with line counts (TestDocListsFiles keeps this list true).
 // The core (2674 lines) — every verdict rests on it, whichever claims, data and engine;
-// with the data readers, the fast engines and the kinds below, 9949 lines:
+// with the data readers, the fast engines and the kinds below, 9954 lines:
 //
 //	doc.go          152  this contract
 //	verdict.go      100  statuses, reports, failures, malformed-input errors
@@ -132,8 +132,8 @@
 //
 //	pieces.go       954  pieces: regions and affine pieces on a segment
 //	hyperplanes.go  351  hyperplanes through chosen points
-//	nofit.go        372  no-fit: piece counting and monotonicity
-//	farkas.go       778  no-fit: case splits (one or two layers) with exact Farkas leaves
+//	nofit.go        376  no-fit: piece counting and monotonicity
+//	farkas.go       779  no-fit: case splits (one or two layers) with exact Farkas leaves
 //	farkas_branch.go 479 no-fit: the adaptive form (outputs, act, v, t splits) of two layers
 //	farkas_mirror.go 135 no-fit: first-layer cases refuted by their mirror image
 //	theorem.go      434  theorem instances (with the formulas of certify/theorems)

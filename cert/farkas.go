@@ -317,13 +317,14 @@ func (e *caseEnum) next() {
 
 // farkasCheck walks a proof tree.
 type farkasCheck struct {
-	fd     FarkasData
-	n, L   int
-	widths []int
-	leaves int
-	bud    budget
-	total  int  // leaves of the tree
-	late   bool // a limit (the deadline, the number size) stopped the walk
+	fd        FarkasData
+	n, L      int
+	widths    []int
+	leaves    int
+	bud       budget
+	total     int  // leaves of the tree
+	late      bool // a limit (the deadline, the number size) stopped the walk
+	maxDigits int  // the decoder's digit limit (0: the default)
 	// Mirror cases (farkas_mirror.go): the root's cases by units label, and the symmetry
 	// of the data, computed at the first mirror case.
 	mirrorCases map[string]int
@@ -417,7 +418,7 @@ func (fc *farkasCheck) node(nd *FarkasNode, path string, us []farkasUnit, second
 			return limitFailure(path, fc.bud.timeMsg(fc.leaves, fc.total, "leaves"))
 		}
 		fc.leaves++
-		f := checkFarkasLeaf(fc.rows(us, second, signs), nd.Farkas, path, fc.bud)
+		f := checkFarkasLeaf(fc.rows(us, second, signs), nd.Farkas, path, fc.bud, fc.maxDigits)
 		fc.late = f != nil && f.Code == CodeLimit
 		return f
 	}
@@ -634,7 +635,7 @@ func checkFarkas(cl NoFitClaim, c *Certificate, path string, bud budget) (Status
 	if err != nil {
 		return Refuted, 1, "", fail(CodeNoFitNotImplied, "dataset", "", "", err.Error())
 	}
-	fc := &farkasCheck{fd: fd, n: len(fd.X), L: len(a.Hidden), widths: a.Hidden, bud: bud, total: countLeaves(cl.Proof)}
+	fc := &farkasCheck{fd: fd, n: len(fd.X), L: len(a.Hidden), widths: a.Hidden, bud: bud, total: countLeaves(cl.Proof), maxDigits: cl.maxDigits}
 	signCount := a.Hidden[0]
 	if fc.L == 2 {
 		// Each width is at most 16 before the product (widths 2^62 and 4 wrapped to 0).
@@ -673,7 +674,7 @@ func signString(s string) bool {
 }
 
 // checkFarkasLeaf checks that y combines the rows into 0 ≥ Σ y·rhs > 0 (see above).
-func checkFarkasLeaf(rows []FarkasRow, farkas []string, path string, bud budget) *Failure {
+func checkFarkasLeaf(rows []FarkasRow, farkas []string, path string, bud budget, maxDigits int) *Failure {
 	fail := func(field, want, got, msg string) *Failure {
 		return &Failure{Code: CodeNoFitFarkas, Path: path + field, Point: -1, Layer: -1, Unit: -1, Want: want, Got: got, Message: msg}
 	}
@@ -691,7 +692,7 @@ func checkFarkasLeaf(rows []FarkasRow, farkas []string, path string, bud budget)
 	rhs := new(big.Rat)
 	t := new(big.Rat)
 	for r, s := range farkas {
-		y, err := ParseRat(s, 0)
+		y, err := ParseRat(s, maxDigits)
 		if err != nil {
 			return fail(fmt.Sprintf(".farkas[%d]", r), "a rational", clip(s), err.Error())
 		}

@@ -388,11 +388,11 @@ func (fc *farkasCheck) branchNode(nd *FarkasNode, path string, f *FarkasFacts) *
 			return limitFailure(path, fc.bud.timeMsg(fc.leaves, fc.total, "leaves"))
 		}
 		fc.leaves++
-		fl := checkFarkasLeaf(BranchRows(fc.fd, f), nd.Farkas, path, fc.bud)
+		fl := checkFarkasLeaf(BranchRows(fc.fd, f), nd.Farkas, path, fc.bud, fc.maxDigits)
 		fc.late = fl != nil && fl.Code == CodeLimit
 		return fl
 	}
-	fa, err := f.ParseFact(nd.Split, nd.On, 0)
+	fa, err := f.ParseFact(nd.Split, nd.On, fc.maxDigits)
 	if err != nil {
 		return &Failure{Code: CodeNoFitCaseOutside, Path: path + ".on", Point: -1, Layer: -1, Unit: -1, Want: "an undecided fact of this case", Got: clip(nd.On), Message: err.Error()}
 	}

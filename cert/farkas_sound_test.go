@@ -1,9 +1,13 @@
 package cert
 
 import (
+	"bytes"
+	"encoding/json"
 	"math/big"
 	"math/rand"
+	"os"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -375,5 +379,65 @@ func TestMirrorDataExact(t *testing.T) {
 		if (err == nil) != tc.ok {
 			t.Errorf("x %v y %v: symmetric %v, want %v (%v)", tc.x, tc.y, err == nil, tc.ok, err)
 		}
+	}
+}
+
+// The proof's numbers are read with the decoder's digit limit when they are checked too:
+// a Farkas vector scaled by 10^4200 (still a Farkas vector) is verified under
+// MaxDigits 10 000 and refused at decoding under the default.
+func TestFarkasDigitLimitHonoured(t *testing.T) {
+	raw, err := os.ReadFile("../testdata/certs/valid/nofit_farkas_adaptive.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	scale := "1" + strings.Repeat("0", 4200)
+	var scaled bool
+	var walk func(n map[string]any)
+	walk = func(n map[string]any) {
+		if f, ok := n["farkas"].([]any); ok && !scaled {
+			for i, v := range f {
+				if s := v.(string); s != "0" {
+					y, _ := new(big.Rat).SetString(s)
+					sc, _ := new(big.Rat).SetString(scale)
+					f[i] = y.Mul(y, sc).RatString()
+				}
+			}
+			scaled = true
+		}
+		if cs, ok := n["cases"].([]any); ok {
+			for _, c := range cs {
+				walk(c.(map[string]any))
+			}
+		}
+	}
+	for _, c := range doc["claims"].([]any) {
+		if p, ok := c.(map[string]any)["proof"].(map[string]any); ok {
+			walk(p)
+		}
+	}
+	if !scaled {
+		t.Fatal("no leaf found")
+	}
+	big, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Decode(bytes.NewReader(big), "", Limits{}); err == nil || !strings.Contains(err.Error(), "digits") {
+		t.Fatalf("default limit: got %v, want a digit-limit error", err)
+	}
+	c, err := Decode(bytes.NewReader(big), "", Limits{MaxDigits: 10000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Check(c, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Status != Verified {
+		t.Fatalf("got %v, want verified: %+v", rep.Status, rep)
 	}
 }

@@ -82,6 +82,9 @@ type NoFitClaim struct {
 	MaxPieces    *big.Int
 	Solver       *SolverRecord
 	Proof        *FarkasNode // method "farkas": the case tree (farkas.go)
+	// maxDigits is the decoder's digit limit, which the proof's numbers are read with
+	// again when they are checked (0: the default).
+	maxDigits int
 }
 
 type wireNoFit struct {
@@ -154,6 +157,7 @@ func decodeNoFit(raw json.RawMessage, path string, c *Certificate, lim Limits) (
 		if err := validateFarkasTree(w.Proof, path+".proof", 0, len(a.Hidden), lim.MaxDigits); err != nil {
 			return nil, err
 		}
+		cl.maxDigits = lim.MaxDigits
 	case "pieces":
 		if w.ForcedPieces == nil || w.MaxPieces == "" {
 			return nil, fieldErr(path, "method \"pieces\" states forced_pieces and max_pieces")
@@ -364,7 +368,7 @@ func validateNoFit(cl NoFitClaim, path string, c *Certificate) error {
 		if cl.Proof == nil {
 			return fieldErr(path+".proof", "missing")
 		}
-		return validateFarkasTree(cl.Proof, path+".proof", 0, len(cl.Arch.Hidden), 0)
+		return validateFarkasTree(cl.Proof, path+".proof", 0, len(cl.Arch.Hidden), cl.maxDigits)
 	default:
 		return fieldErr(path+".method", "is %q; want \"pieces\", \"monotone\", \"farkas\" or \"solver\"", clip(cl.Method))
 	}
