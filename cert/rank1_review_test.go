@@ -34,14 +34,33 @@ func rankOneNet(t *rapid.T, g []*big.Rat, cs, bs []*big.Rat) *Network {
 	for l := 1; l <= rapid.IntRange(1, 2).Draw(t, "depth"); l++ {
 		w := rapid.IntRange(1, 5).Draw(t, fmt.Sprintf("width%d", l))
 		mode := layerMode(rapid.SampledFrom([]int{int(modeSmall), int(modeHuge), int(modeFloat), int(modeMixed)}).Draw(t, fmt.Sprintf("mode%d", l)))
+		// wk > 0: weights near 2^wk (sums of two words); bk > 0: biases near 2^bk (of
+		// three or four words)
+		wk := rapid.SampledFrom([]uint{0, 0, 50, 61, 62}).Draw(t, fmt.Sprintf("wk%d", l))
+		bk := rapid.SampledFrom([]uint{0, 0, 0, 130, 180, 240}).Draw(t, fmt.Sprintf("bk%d", l))
+		near := func(k uint) *big.Rat {
+			v := new(big.Int).Lsh(bigOne, k)
+			v.Add(v, big.NewInt(rapid.Int64Range(-1000, 1000).Draw(t, "near")))
+			if rapid.Bool().Draw(t, "nearneg") {
+				v.Neg(v)
+			}
+			return new(big.Rat).SetInt(v)
+		}
 		var layer Layer
 		for range w {
 			row := make([]*big.Rat, in)
 			for k := range row {
 				row[k] = drawRat(t, mode, "w")
+				if wk > 0 {
+					row[k] = near(wk)
+				}
 			}
 			layer.W = append(layer.W, row)
-			layer.B = append(layer.B, drawRat(t, mode, "b"))
+			b := drawRat(t, mode, "b")
+			if bk > 0 {
+				b = near(bk)
+			}
+			layer.B = append(layer.B, b)
 			layer.Act = append(layer.Act, drawActivation(t, "act"))
 		}
 		n.Layers = append(n.Layers, layer)
@@ -77,6 +96,7 @@ func intPoints(t *rapid.T, xs [][]int64) *Dataset {
 func TestRankOneThresholdGrid(t *testing.T) {
 	cvals := []string{"0", "1", "-1", "2", "-2", "3", "-3", "1/2", "-1/2", "2/3", "-5/3"}
 	reached := 0
+	words := map[int]int{}
 	propRounds(t, 600, func(t *rapid.T) {
 		d := rapid.IntRange(1, 2).Draw(t, "d")
 		g := make([]*big.Rat, d)
@@ -108,11 +128,13 @@ func TestRankOneThresholdGrid(t *testing.T) {
 		ds := intPoints(t, xs)
 		if p, ok := newEngine(n, ds, budget{}).(*tierPlan); ok && len(p.pw) > 1 && p.pw[1] != nil {
 			reached++
+			words[p.pw[1].W]++
 		}
 		enginesAgree(t, n, ds)
 	})
-	if reached == 0 {
-		t.Error("no table was planned")
+	t.Logf("tables by words: %v", words)
+	if reached == 0 || words[1] == 0 || words[2] == 0 || words[3]+words[4] == 0 {
+		t.Error("tables of 1, 2 and 3 or 4 words were not all planned")
 	}
 }
 
@@ -243,5 +265,63 @@ func TestLimbLanesEdges(t *testing.T) {
 	t.Logf("%d limb plans, %d sums checked", planned, checked)
 	if planned < 100 || checked < 1000 {
 		t.Errorf("only %d limb plans, %d sums checked", planned, checked)
+	}
+}
+
+// A rank-one ReLU layer after a first layer of any activation (leaky ReLU, hard tanh,
+// identity, step), its table feeding an int64 or a wide layer: the table at layer 2.
+func TestRankOneSecondLayer(t *testing.T) {
+	var wide, int64s int
+	cvals := []string{"0", "1", "-1", "2", "-3", "1/2", "-5/3"}
+	propRounds(t, 600, func(t *rapid.T) {
+		d := rapid.IntRange(1, 3).Draw(t, "d")
+		n := &Network{InputDim: d}
+		h := rapid.IntRange(1, 4).Draw(t, "h")
+		mode := layerMode(rapid.IntRange(0, int(nModes)-1).Draw(t, "mode0"))
+		var front Layer
+		act := drawActivation(t, "act0")
+		for range h {
+			row := make([]*big.Rat, d)
+			for k := range row {
+				row[k] = drawRat(t, mode, "w0")
+			}
+			front.W = append(front.W, row)
+			front.B = append(front.B, drawRat(t, mode, "b0"))
+			front.Act = append(front.Act, act)
+		}
+		n.Layers = append(n.Layers, front)
+		g := make([]*big.Rat, h)
+		for k := range g {
+			g[k] = drawRat(t, modeSmall, "g")
+		}
+		w := rapid.IntRange(4, 7).Draw(t, "width1")
+		cs, bs := make([]*big.Rat, w), make([]*big.Rat, w)
+		for j := range w {
+			cs[j], _ = new(big.Rat).SetString(rapid.SampledFrom(cvals).Draw(t, "c"))
+			bs[j] = big.NewRat(rapid.Int64Range(-12, 12).Draw(t, "bn"), rapid.SampledFrom([]int64{1, 2}).Draw(t, "bd"))
+		}
+		rest := rankOneNet(t, g, cs, bs)
+		n.Layers = append(n.Layers, rest.Layers...)
+		var xs [][]int64
+		for range rapid.IntRange(1, 40).Draw(t, "n") {
+			x := make([]int64, d)
+			for k := range x {
+				x[k] = rapid.Int64Range(-6, 6).Draw(t, "x")
+			}
+			xs = append(xs, x)
+		}
+		ds := intPoints(t, xs)
+		if p, ok := newEngine(n, ds, budget{}).(*tierPlan); ok && len(p.pw) > 2 && p.pw[2] != nil {
+			if p.start == 2 {
+				wide++
+			} else {
+				int64s++
+			}
+		}
+		enginesAgree(t, n, ds)
+	})
+	t.Logf("tables at layer 2: %d wide, %d int64", wide, int64s)
+	if wide == 0 || int64s == 0 {
+		t.Error("a table at layer 2 was never planned")
 	}
 }
