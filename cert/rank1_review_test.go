@@ -138,24 +138,27 @@ func TestRankOneThresholdGrid(t *testing.T) {
 	}
 }
 
-// Units with c near 2^40 and B near 2^60 (thresholds near 2^20, floorDiv of large
-// negative and positive numbers), points at θ−1, θ, θ+1 of each unit.
+// Units with c up to 2^40 and B up to about 2^57 (floorDiv of large negative and positive
+// numbers), thresholds up to 2^55, points at θ−2…θ+2 of each unit.
 func TestRankOneHugeThresholds(t *testing.T) {
 	reached := 0
+	words := map[int]int{}
 	propRounds(t, 400, func(t *rapid.T) {
 		w := rapid.IntRange(4, 7).Draw(t, "width0")
 		g := []*big.Rat{new(big.Rat).SetInt64(rapid.SampledFrom([]int64{-1, 1, -3}).Draw(t, "g"))}
 		cs, bs := make([]*big.Rat, w), make([]*big.Rat, w)
 		var xs [][]int64
+		// c of ci bits, thresholds of 56 − ci bits: T and c·T up to about 2^57
+		ci := rapid.SampledFrom([]int{1, 2, 20, 40}).Draw(t, "cbits")
 		for j := range w {
-			c := rapid.Int64Range(1<<39, 1<<40).Draw(t, "c")
+			c := rapid.Int64Range(1<<(ci-1), 1<<ci).Draw(t, "c")
 			if rapid.Bool().Draw(t, "cneg") {
 				c = -c
 			}
 			if rapid.IntRange(0, 5).Draw(t, "czero") == 0 {
 				c = 0
 			}
-			theta := rapid.Int64Range(-(1<<19), 1<<19).Draw(t, "theta")
+			theta := rapid.Int64Range(-(1<<(56-ci)), 1<<(56-ci)).Draw(t, "theta")
 			b := -c*theta + rapid.Int64Range(-3, 3).Draw(t, "off")
 			if c == 0 {
 				b = rapid.Int64Range(-(1<<60), 1<<60).Draw(t, "b0")
@@ -174,9 +177,11 @@ func TestRankOneHugeThresholds(t *testing.T) {
 		ds := intPoints(t, xs)
 		if p, ok := newEngine(n, ds, budget{}).(*tierPlan); ok && len(p.pw) > 1 && p.pw[1] != nil {
 			reached++
+			words[p.pw[1].W]++
 		}
 		enginesAgree(t, n, ds)
 	})
+	t.Logf("tables by words: %v", words)
 	if reached == 0 {
 		t.Error("no table was planned")
 	}
