@@ -330,3 +330,71 @@ func TestRankOneSecondLayer(t *testing.T) {
 		t.Error("a table at layer 2 was never planned")
 	}
 }
+
+// sum64's lanes against sum64Scalar and math/big on layers of up to 80 units (the passes
+// of four blocks of 8, then single blocks, and tails of every width), with products and
+// sums near the proven bound 2^62 and zero inputs skipped.
+func TestSum64LanesWide(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	passes := 0
+	for range 2000 {
+		in, out := 1+rng.IntN(12), 1+rng.IntN(80)
+		if out >= 32 {
+			passes++
+		}
+		n := 1 + rng.IntN(tierBlock)
+		// |w| ≤ 2^wb, |a| ≤ 2^ab, |b| ≤ 2^bb with in·2^(wb+ab) + 2^bb < 2^62
+		ab := rng.IntN(58)
+		wb := 57 - ab
+		bb := rng.IntN(61)
+		l := &intLayer{in: in, out: out, wT: make([]int64, in*out), b: make([]int64, out)}
+		sgn := func(v int64) int64 {
+			if rng.IntN(2) == 0 {
+				return -v
+			}
+			return v
+		}
+		for i := range l.wT {
+			l.wT[i] = sgn(rng.Int64N(1<<wb + 1))
+			if rng.IntN(4) == 0 {
+				l.wT[i] = sgn(1 << wb)
+			}
+		}
+		for j := range l.b {
+			l.b[j] = sgn(rng.Int64N(1<<bb + 1))
+		}
+		a := make([]int64, n*in)
+		for i := range a {
+			switch rng.IntN(4) {
+			case 0: // zero: skipped
+			case 1:
+				a[i] = sgn(1 << ab)
+			default:
+				a[i] = sgn(rng.Int64N(1<<ab + 1))
+			}
+		}
+		nz := make([][]int32, n)
+		for p := range n {
+			nz[p] = nonZero64(a[p*in:(p+1)*in], nil)
+		}
+		pk := pack(l.wT, in, out, 8)
+		got, want := make([]int64, n*out), make([]int64, n*out)
+		sum64(pk, l, a, got, nz)
+		sum64Scalar(pk, l, a, want, nz)
+		for p := range n {
+			for j := range out {
+				ref := big.NewInt(l.b[j])
+				for k := range in {
+					ref.Add(ref, new(big.Int).Mul(big.NewInt(l.wT[k*out+j]), big.NewInt(a[p*in+k])))
+				}
+				i := p*out + j
+				if got[i] != want[i] || !ref.IsInt64() || ref.Int64() != got[i] {
+					t.Fatalf("in %d, out %d, point %d, unit %d: lanes %d, scalar %d, math/big %s", in, out, p, j, got[i], want[i], ref)
+				}
+			}
+		}
+	}
+	if passes < 100 {
+		t.Errorf("only %d layers of 32 units or more", passes)
+	}
+}
