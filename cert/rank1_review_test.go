@@ -133,7 +133,7 @@ func TestRankOneThresholdGrid(t *testing.T) {
 		enginesAgree(t, n, ds)
 	})
 	t.Logf("tables by words: %v", words)
-	if reached == 0 || words[1] == 0 || words[2] == 0 || words[3]+words[4] == 0 {
+	if !testing.Short() && (reached == 0 || words[1] == 0 || words[2] == 0 || words[3]+words[4] == 0) {
 		t.Error("tables of 1, 2 and 3 or 4 words were not all planned")
 	}
 }
@@ -182,7 +182,7 @@ func TestRankOneHugeThresholds(t *testing.T) {
 		enginesAgree(t, n, ds)
 	})
 	t.Logf("tables by words: %v", words)
-	if reached == 0 {
+	if reached == 0 && !testing.Short() {
 		t.Error("no table was planned")
 	}
 }
@@ -326,7 +326,7 @@ func TestRankOneSecondLayer(t *testing.T) {
 		enginesAgree(t, n, ds)
 	})
 	t.Logf("tables at layer 2: %d wide, %d int64", wide, int64s)
-	if wide == 0 || int64s == 0 {
+	if !testing.Short() && (wide == 0 || int64s == 0) {
 		t.Error("a table at layer 2 was never planned")
 	}
 }
