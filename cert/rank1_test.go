@@ -126,7 +126,8 @@ func TestEnginesAgreeRankOne(t *testing.T) {
 		enginesAgree(t, n, ds)
 	})
 	t.Logf("rank one %d, tables %d (int64), %d (wide), plans with several tables %d", rank.Load(), table64.Load(), tableW.Load(), several.Load())
-	if rank.Load() == 0 || table64.Load() == 0 || tableW.Load() == 0 || several.Load() == 0 {
+	// Under -short (a tenth of the cases) a plan with several tables is not reached.
+	if rank.Load() == 0 || table64.Load() == 0 || tableW.Load() == 0 || several.Load() == 0 && !testing.Short() {
 		t.Errorf("a rank-one path was never reached")
 	}
 }
