@@ -203,6 +203,32 @@ type pointStop struct {
 	point, layer int
 }
 
+// workerCrash carries a worker's panic to the caller's goroutine, where the CLI reports
+// it as an internal error (exit 4): never a verdict, never a crash lost with the worker.
+type workerCrash struct {
+	mu sync.Mutex
+	r  any
+}
+
+// catch, deferred in a worker, records its panic and stops the other workers.
+func (c *workerCrash) catch(stopped *atomic.Bool) {
+	if r := recover(); r != nil {
+		c.mu.Lock()
+		if c.r == nil {
+			c.r = r
+		}
+		c.mu.Unlock()
+		stopped.Store(true)
+	}
+}
+
+// raise panics again with the first worker's panic, if there was one.
+func (c *workerCrash) raise() {
+	if c.r != nil {
+		panic(c.r)
+	}
+}
+
 // runPoints evaluates every point once and runs the point-wise claims on it (and keep,
 // when not nil, on its outputs). It returns, per claim index, the failure at the smallest
 // point index found (nil when none), and what stopped the pass when a limit of the budget
@@ -260,23 +286,12 @@ func runPoints(c *Certificate, eng engine, claims []int, needStates bool, opt Op
 	}
 	var wg sync.WaitGroup
 	outDim := c.Network.OutputDim()
-	// A worker's panic stops the others and is raised again in the caller's goroutine,
-	// where the CLI reports it as an internal error: never a verdict, never a lost crash.
-	var crash any
+	var crash workerCrash
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			defer func() {
-				if r := recover(); r != nil {
-					mu.Lock()
-					if crash == nil {
-						crash = r
-					}
-					mu.Unlock()
-					stopped.Store(true)
-				}
-			}()
+			defer crash.catch(&stopped)
 			ev := eng.newEvaluator()
 			out := make([]*big.Rat, outDim)
 			for k := range out {
@@ -347,9 +362,7 @@ func runPoints(c *Certificate, eng engine, claims []int, needStates bool, opt Op
 		}()
 	}
 	wg.Wait()
-	if crash != nil {
-		panic(crash)
-	}
+	crash.raise()
 	if stop == nil && bitsStop != nil {
 		stop = bitsStop
 		// Failures after the point that stopped the pass were found by chance.

@@ -90,8 +90,8 @@
 // # Files
 //
 // What a verdict rests on, with line counts (TestDocListsFiles keeps this list true).
-// The core (2674 lines) — every verdict rests on it, whichever claims, data and engine;
-// with the data readers, the fast engines and the kinds below, 9954 lines:
+// The core (2687 lines) — every verdict rests on it, whichever claims, data and engine;
+// with the data readers, the fast engines and the kinds below, 9956 lines:
 //
 //	doc.go          152  this contract
 //	verdict.go      100  statuses, reports, failures, malformed-input errors
@@ -103,7 +103,7 @@
 //	dataset.go      476  datasets: compact storage, duplicates and conflicts, limits
 //	format.go       527  strict decoding of certificates
 //	validate.go     182  what must fit together before any check
-//	check.go        523  Check: the point-wise claims, sizes, the dispatch of the others
+//	check.go        536  Check: the point-wise claims, sizes, the dispatch of the others
 //
 // Data files — a verdict on a certificate whose dataset is a "source" rests on files.go
 // and the reader of the source's format:
@@ -133,12 +133,12 @@
 //	pieces.go       954  pieces: regions and affine pieces on a segment
 //	hyperplanes.go  351  hyperplanes through chosen points
 //	nofit.go        376  no-fit: piece counting and monotonicity
-//	farkas.go       779  no-fit: case splits (one or two layers) with exact Farkas leaves
-//	farkas_branch.go 479 no-fit: the adaptive form (outputs, act, v, t splits) of two layers
+//	farkas.go       785  no-fit: case splits (one or two layers) with exact Farkas leaves
+//	farkas_branch.go 474 no-fit: the adaptive form (outputs, act, v, t splits) of two layers
 //	farkas_mirror.go 135 no-fit: first-layer cases refuted by their mirror image
 //	theorem.go      434  theorem instances (with the formulas of certify/theorems)
 //	floatbound.go   423  float claims: the rounding-error bound in an IEEE format
-//	floatcheck.go   228  float claims: the verdict, the exact plain-order simulation
+//	floatcheck.go   216  float claims: the verdict, the exact plain-order simulation
 //
 // A float claim also rests on package certify/internal/ieee (ieee.go, about 121 lines):
 // the exact rounding of rationals to IEEE formats, with integers.

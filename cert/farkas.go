@@ -208,6 +208,17 @@ func farkasLevels(L int) []string {
 	return []string{SplitFirstLayer, SplitSigns}
 }
 
+// validateFarkasVector checks that a leaf's coefficients are rationals within the digit
+// limit (both tree forms).
+func validateFarkasVector(farkas []string, path string, maxDigits int) error {
+	for i, s := range farkas {
+		if _, err := ParseRat(s, maxDigits); err != nil {
+			return fieldErr(fmt.Sprintf("%s.farkas[%d]", path, i), "%v", err)
+		}
+	}
+	return nil
+}
+
 // validateFarkasTree checks the shape of a proof tree for L hidden layers (level 0 the
 // root) and that every Farkas entry is a rational.
 func validateFarkasTree(nd *FarkasNode, path string, level, L, maxDigits int) error {
@@ -251,12 +262,7 @@ func validateFarkasTree(nd *FarkasNode, path string, level, L, maxDigits int) er
 		if nd.Farkas == nil || nd.Cases != nil {
 			return fieldErr(path, "a case is a leaf (\"farkas\") or is split (\"split\" and \"cases\")")
 		}
-		for i, s := range nd.Farkas {
-			if _, err := ParseRat(s, maxDigits); err != nil {
-				return fieldErr(fmt.Sprintf("%s.farkas[%d]", path, i), "%v", err)
-			}
-		}
-		return nil
+		return validateFarkasVector(nd.Farkas, path, maxDigits)
 	}
 	if nd.Farkas != nil {
 		return fieldErr(path+".farkas", "a split case has no farkas vector")

@@ -433,12 +433,7 @@ func validateBranchTree(nd *FarkasNode, path string, depth, maxDigits int) error
 		if nd.Farkas == nil || nd.Cases != nil || nd.On != "" {
 			return fieldErr(path, "a case is a leaf (\"farkas\") or is split (\"split\", \"on\" and \"cases\")")
 		}
-		for i, s := range nd.Farkas {
-			if _, err := ParseRat(s, maxDigits); err != nil {
-				return fieldErr(fmt.Sprintf("%s.farkas[%d]", path, i), "%v", err)
-			}
-		}
-		return nil
+		return validateFarkasVector(nd.Farkas, path, maxDigits)
 	}
 	if nd.Farkas != nil {
 		return fieldErr(path+".farkas", "a split case has no farkas vector")

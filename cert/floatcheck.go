@@ -105,22 +105,12 @@ func (cl FloatClaim) points(n *Network, d *Dataset, late func() bool, firstWrong
 	var wrongAt atomic.Int64
 	wrongAt.Store(int64(d.N))
 	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var crash any // a worker's panic, raised again below (as in check.go's runPoints)
+	var crash workerCrash
 	for w := runtime.GOMAXPROCS(0); w > 0; w-- {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			defer func() {
-				if r := recover(); r != nil {
-					mu.Lock()
-					if crash == nil {
-						crash = r
-					}
-					mu.Unlock()
-					stopped.Store(true)
-				}
-			}()
+			defer crash.catch(&stopped)
 			for i := int(next.Add(1)) - 1; i < int(wrongAt.Load()) && !stopped.Load(); i = int(next.Add(1)) - 1 {
 				if late() {
 					stopped.Store(true)
@@ -133,9 +123,7 @@ func (cl FloatClaim) points(n *Network, d *Dataset, late func() bool, firstWrong
 		}()
 	}
 	wg.Wait()
-	if crash != nil {
-		panic(crash)
-	}
+	crash.raise()
 	return ps, !stopped.Load()
 }
 
