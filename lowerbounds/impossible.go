@@ -68,16 +68,7 @@ func ImpossibilityWith(d *cert.Dataset, arch cert.Architecture, note string, opt
 	}
 	if fit == "exact" && len(arch.Hidden) <= 2 && arch.Activation == "relu" {
 		if proof, err := FarkasProof(d, arch); err == nil {
-			c := &cert.Certificate{Format: cert.FormatV1, Provenance: prov, Data: d,
-				Claims: []cert.Claim{cert.NoFitClaim{Arch: arch, Fit: fit, Method: "farkas", Proof: proof}}}
-			rep, err := cert.Check(c, cert.Options{})
-			if err != nil {
-				return nil, fmt.Errorf("lowerbounds: built a malformed certificate: %w", err)
-			}
-			if rep.Status == cert.Verified {
-				return c, nil
-			}
-			return nil, fmt.Errorf("lowerbounds: the kernel refused the Farkas proof: %v", rep.First)
+			return farkasCertificate(prov, d, arch, fit, proof, "Farkas proof")
 		}
 	}
 	if fit == "exact" && len(arch.Hidden) == 2 && arch.Activation == "relu" && opt.BranchNodes > 0 {
@@ -91,17 +82,23 @@ func ImpossibilityWith(d *cert.Dataset, arch cert.Architecture, note string, opt
 		proof, st, err := FarkasBranchProof(d, arch, BranchOptions{MaxNodes: opt.BranchNodes, Ctx: ctx})
 		if err == nil {
 			prov.Notes = strings.TrimPrefix(fmt.Sprintf("%s; adaptive Farkas search: %d nodes, %d leaves, %.1f s", prov.Notes, st.Nodes, st.Leaves, time.Since(start).Seconds()), "; ")
-			c := &cert.Certificate{Format: cert.FormatV1, Provenance: prov, Data: d,
-				Claims: []cert.Claim{cert.NoFitClaim{Arch: arch, Fit: fit, Method: "farkas", Proof: proof}}}
-			rep, err := cert.Check(c, cert.Options{})
-			if err != nil {
-				return nil, fmt.Errorf("lowerbounds: built a malformed certificate: %w", err)
-			}
-			if rep.Status == cert.Verified {
-				return c, nil
-			}
-			return nil, fmt.Errorf("lowerbounds: the kernel refused the adaptive Farkas proof: %v", rep.First)
+			return farkasCertificate(prov, d, arch, fit, proof, "adaptive Farkas proof")
 		}
 	}
 	return nil, ErrTooWeak
+}
+
+// farkasCertificate wraps a Farkas proof tree in a no-fit certificate and has the kernel
+// check it: the certificate when verified, else an error naming what (what) was refused.
+func farkasCertificate(prov cert.Provenance, d *cert.Dataset, arch cert.Architecture, fit string, proof *cert.FarkasNode, what string) (*cert.Certificate, error) {
+	c := &cert.Certificate{Format: cert.FormatV1, Provenance: prov, Data: d,
+		Claims: []cert.Claim{cert.NoFitClaim{Arch: arch, Fit: fit, Method: "farkas", Proof: proof}}}
+	rep, err := cert.Check(c, cert.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("lowerbounds: built a malformed certificate: %w", err)
+	}
+	if rep.Status != cert.Verified {
+		return nil, fmt.Errorf("lowerbounds: the kernel refused the %s: %v", what, rep.First)
+	}
+	return c, nil
 }
