@@ -17,23 +17,8 @@ import (
 // its theorem claim is the hard-tanh one.
 func TestYunResNetHardTanhRandomProperty(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		dx := rapid.IntRange(2, 6).Draw(t, "d_x")
-		k := rapid.IntRange(2, dx).Draw(t, "classes")
-		n := rapid.IntRange(k, 40).Draw(t, "n")
-		var xs [][]*big.Rat
-		labels := make([]int, n)
-		for i := 0; i < n; i++ {
-			row := make([]*big.Rat, dx)
-			for c := range row {
-				row[c] = big.NewRat(rapid.Int64Range(-1_000_000, 1_000_000).Draw(t, "x"), 1)
-			}
-			xs = append(xs, row)
-			labels[i] = i % k
-		}
-		d, err := cert.NewDataset(xs, labels, nil, k)
-		if err != nil {
-			t.Skip("duplicate point drawn")
-		}
+		d := drawWideRangeData(t)
+		k := d.Classes
 		r, err := YunResNet(d, Options{OutsideHypothesis: true, Activation: "hardtanh"})
 		if err != nil {
 			t.Fatal(err)

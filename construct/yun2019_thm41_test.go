@@ -15,23 +15,8 @@ import (
 // (exact one-hot outputs, sizes, the theorem instance) after a round trip through JSON.
 func TestYunResNetRandomProperty(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		dx := rapid.IntRange(2, 6).Draw(t, "d_x")
-		k := rapid.IntRange(2, dx).Draw(t, "classes")
-		n := rapid.IntRange(k, 40).Draw(t, "n")
-		var xs [][]*big.Rat
-		labels := make([]int, n)
-		for i := 0; i < n; i++ {
-			row := make([]*big.Rat, dx)
-			for c := range row {
-				row[c] = big.NewRat(rapid.Int64Range(-1_000_000, 1_000_000).Draw(t, "x"), 1)
-			}
-			xs = append(xs, row)
-			labels[i] = i % k
-		}
-		d, err := cert.NewDataset(xs, labels, nil, k)
-		if err != nil {
-			t.Skip("duplicate point drawn")
-		}
+		d := drawWideRangeData(t)
+		k := d.Classes
 		r, err := YunResNet(d, Options{OutsideHypothesis: true})
 		if err != nil {
 			t.Fatal(err)
@@ -66,4 +51,28 @@ func TestYunResNetFashionSubset(t *testing.T) {
 	if r.Summary.HypothesisHolds || !r.Summary.ExceedsTheorem {
 		t.Fatalf("the claim must say the data are outside the hypothesis: %s", r.Summary.Evaluated)
 	}
+}
+
+// drawWideRangeData draws up to 40 points in 2–6 dimensions with integer coordinates in
+// ±10^6 (in general position with probability close to 1) and labels i mod k; a draw
+// with a repeated point is skipped.
+func drawWideRangeData(t *rapid.T) *cert.Dataset {
+	dx := rapid.IntRange(2, 6).Draw(t, "d_x")
+	k := rapid.IntRange(2, dx).Draw(t, "classes")
+	n := rapid.IntRange(k, 40).Draw(t, "n")
+	var xs [][]*big.Rat
+	labels := make([]int, n)
+	for i := 0; i < n; i++ {
+		row := make([]*big.Rat, dx)
+		for c := range row {
+			row[c] = big.NewRat(rapid.Int64Range(-1_000_000, 1_000_000).Draw(t, "x"), 1)
+		}
+		xs = append(xs, row)
+		labels[i] = i % k
+	}
+	d, err := cert.NewDataset(xs, labels, nil, k)
+	if err != nil {
+		t.Skip("duplicate point drawn")
+	}
+	return d
 }
