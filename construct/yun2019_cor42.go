@@ -61,13 +61,9 @@ func YunCor42(d *cert.Dataset, o Options) (*Result, error) {
 	if d.Task != cert.Classification || d.Classes < 2 {
 		return nil, fmt.Errorf("%s: needs a classification dataset with at least 2 classes (the outputs are one-hot)", method)
 	}
-	hard := false
-	switch o.Activation {
-	case "", "relu":
-	case "hardtanh", "hard-tanh":
-		hard = true
-	default:
-		return nil, fmt.Errorf("%s: --activation is %q; want relu or hardtanh", method, o.Activation)
+	hard, err := hardTanhOption(method, o.Activation)
+	if err != nil {
+		return nil, err
 	}
 	act, theorem, perGroup := cert.ActReLU, "yun2019-cor4.2-relu", 3
 	if hard {

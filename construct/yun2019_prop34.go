@@ -85,14 +85,11 @@ func yunDeep(d *cert.Dataset, o Options, classify bool) (*Result, error) {
 			return nil, fmt.Errorf("%s: needs a classification dataset with at least 2 classes (the outputs are one-hot)", method)
 		}
 	}
-	relu := true
-	switch o.Activation {
-	case "", "relu":
-	case "hardtanh", "hard-tanh":
-		relu = false
-	default:
-		return nil, fmt.Errorf("%s: --activation is %q; want relu or hardtanh", method, o.Activation)
+	hard, err := hardTanhOption(method, o.Activation)
+	if err != nil {
+		return nil, err
 	}
+	relu := !hard
 	theorem, act := "yun2019-prop3.4-relu", cert.ActReLU
 	if !relu {
 		theorem, act = "yun2019-prop3.4-hardtanh", cert.ActHardTanh

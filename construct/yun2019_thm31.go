@@ -316,3 +316,15 @@ func altSign(k int) int {
 	}
 	return -1
 }
+
+// hardTanhOption reads --activation for the constructions of Yun et al. that come in a
+// ReLU and a hard-tanh form: true for hard-tanh, false for ReLU (the default).
+func hardTanhOption(method, activation string) (bool, error) {
+	switch activation {
+	case "", "relu":
+		return false, nil
+	case "hardtanh", "hard-tanh":
+		return true, nil
+	}
+	return false, fmt.Errorf("%s: --activation is %q; want relu or hardtanh", method, activation)
+}

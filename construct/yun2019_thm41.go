@@ -97,13 +97,9 @@ func YunResNet(d *cert.Dataset, o Options) (*Result, error) {
 	if D < K {
 		return nil, fmt.Errorf("yun-resnet: Thm 4.1 needs d_x ≥ d_y (%d inputs, %d classes): class j is scored on stream coordinate j", D, K)
 	}
-	hard := false
-	switch o.Activation {
-	case "", "relu":
-	case "hardtanh", "hard-tanh":
-		hard = true
-	default:
-		return nil, fmt.Errorf("yun-resnet: --activation is %q; want relu or hardtanh", o.Activation)
+	hard, err := hardTanhOption("yun-resnet", o.Activation)
+	if err != nil {
+		return nil, err
 	}
 	theorem, name, q := "yun2019-thm4.1-relu", "Yun, Sra, Jadbabaie 2019, Theorem 4.1 (ReLU ResNet)", 4
 	if hard {
