@@ -91,7 +91,7 @@
 //
 // What a verdict rests on, with line counts (TestDocListsFiles keeps this list true).
 // The core (2687 lines) — every verdict rests on it, whichever claims, data and engine;
-// with the data readers, the fast engines and the kinds below, 9956 lines:
+// with the data readers, the fast engines and the kinds below, 9954 lines:
 //
 //	doc.go          152  this contract
 //	verdict.go      100  statuses, reports, failures, malformed-input errors
@@ -133,8 +133,8 @@
 //	pieces.go       954  pieces: regions and affine pieces on a segment
 //	hyperplanes.go  351  hyperplanes through chosen points
 //	nofit.go        376  no-fit: piece counting and monotonicity
-//	farkas.go       785  no-fit: case splits (one or two layers) with exact Farkas leaves
-//	farkas_branch.go 474 no-fit: the adaptive form (outputs, act, v, t splits) of two layers
+//	farkas.go       804  no-fit: case splits (one or two layers) with exact Farkas leaves
+//	farkas_branch.go 453 no-fit: the adaptive form (outputs, act, v, t splits) of two layers
 //	farkas_mirror.go 135 no-fit: first-layer cases refuted by their mirror image
 //	theorem.go      434  theorem instances (with the formulas of certify/theorems)
 //	floatbound.go   423  float claims: the rounding-error bound in an IEEE format

@@ -75,6 +75,10 @@ const (
 
 type farkasUnit struct{ s, p int }
 
+// active says whether the unit is active at rank r (1-based): for s = +1 the ranks r > p,
+// for s = −1 the ranks r ≤ p.
+func (u farkasUnit) active(r int) bool { return (u.s > 0 && r > u.p) || (u.s < 0 && r <= u.p) }
+
 func (u farkasUnit) String() string {
 	if u.s < 0 {
 		return "-" + strconv.Itoa(u.p)
@@ -163,7 +167,7 @@ func farkasRows(fd FarkasData, us []farkasUnit, signs string) []FarkasRow {
 		co := zero()
 		co[0].SetInt64(1)
 		for u, un := range us {
-			if (un.s > 0 && r > un.p) || (un.s < 0 && r <= un.p) {
+			if un.active(r) {
 				sx := new(big.Rat).Mul(big.NewRat(int64(un.s), 1), x)
 				co[1+2*u].Add(co[1+2*u], sx)
 				co[2+2*u].Sub(co[2+2*u], big.NewRat(int64(un.s), 1))
@@ -532,29 +536,8 @@ func (fc *farkasCheck) rows(us []farkasUnit, second []secondUnit, signs string) 
 		return nil // no rows: a first-layer leaf of two layers proves nothing
 	}
 	n, d1 := fc.n, len(us)
-	stride := 1 + 2*d1
-	nv := 1 + len(second)*stride
-	zero := func() []*big.Rat {
-		v := make([]*big.Rat, nv)
-		for i := range v {
-			v[i] = new(big.Rat)
-		}
-		return v
-	}
-	t := new(big.Rat)
-	// z adds f·z_kr to co.
-	z := func(co []*big.Rat, k, r int, f int64) {
-		base := 1 + k*stride
-		ff := big.NewRat(f, 1)
-		co[base].Add(co[base], ff)
-		for j, u := range us {
-			if (u.s > 0 && r > u.p) || (u.s < 0 && r <= u.p) {
-				sf := big.NewRat(int64(u.s)*f, 1)
-				co[base+1+2*j].Add(co[base+1+2*j], t.Mul(sf, fc.fd.X[r-1]))
-				co[base+2+2*j].Sub(co[base+2+2*j], sf)
-			}
-		}
-	}
+	zc := newZCols(fc.fd, us, len(second))
+	stride, nv, zero, z := zc.stride, zc.nv, zc.zero, zc.addZ
 	var rows []FarkasRow
 	for r := 1; r <= n; r++ {
 		co := zero()
@@ -590,6 +573,42 @@ func (fc *farkasCheck) rows(us []farkasUnit, second []secondUnit, signs string) 
 		}
 	}
 	return rows
+}
+
+// zCols lays out the unknowns of a two-layer case: c, then per second-layer unit k its
+// stride = 1 + 2·d1 columns b_k, v_k1, Q_k1, …, v_kd1, Q_kd1 (both tree forms).
+type zCols struct {
+	x          []*big.Rat
+	us         []farkasUnit
+	stride, nv int
+	t          *big.Rat
+}
+
+func newZCols(fd FarkasData, us []farkasUnit, d2 int) *zCols {
+	stride := 1 + 2*len(us)
+	return &zCols{x: fd.X, us: us, stride: stride, nv: 1 + d2*stride, t: new(big.Rat)}
+}
+
+// zero is a row of zero coefficients.
+func (zc *zCols) zero() []*big.Rat {
+	v := make([]*big.Rat, zc.nv)
+	for i := range v {
+		v[i] = new(big.Rat)
+	}
+	return v
+}
+
+// addZ adds m·z_kr to co, z_kr = b_k + Σ_{j active at r} s_j·(v_kj·x_r − Q_kj).
+func (zc *zCols) addZ(co []*big.Rat, k, r int, m int64) {
+	base := 1 + k*zc.stride
+	co[base].Add(co[base], big.NewRat(m, 1))
+	for j, u := range zc.us {
+		if u.active(r) {
+			sm := big.NewRat(int64(u.s)*m, 1)
+			co[base+1+2*j].Add(co[base+1+2*j], zc.t.Mul(sm, zc.x[r-1]))
+			co[base+2+2*j].Sub(co[base+2+2*j], sm)
+		}
+	}
 }
 
 // signRows are the rows of one product: the sign σ·a ≥ 0 of the weight a (column ia) and

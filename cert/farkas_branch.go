@@ -124,35 +124,14 @@ func NewFarkasFacts(fd FarkasData, units []string, out string) (*FarkasFacts, er
 
 // Active says whether first-layer unit j is active at rank r (1-based).
 func (f *FarkasFacts) Active(j, r int) bool {
-	u := f.units[j]
-	return (u.s > 0 && r > u.p) || (u.s < 0 && r <= u.p)
+	return f.units[j].active(r)
 }
 
 // BranchRows derives the rows of a case of the adaptive form (see above).
 func BranchRows(fd FarkasData, f *FarkasFacts) []FarkasRow {
-	n, d1 := len(fd.X), len(f.units)
-	stride := 1 + 2*d1
-	nv := 1 + len(f.Out)*stride
-	zero := func() []*big.Rat {
-		v := make([]*big.Rat, nv)
-		for i := range v {
-			v[i] = new(big.Rat)
-		}
-		return v
-	}
-	t := new(big.Rat)
-	z := func(co []*big.Rat, k, r int, m int64) { // adds m·z_kr to co
-		base := 1 + k*stride
-		mm := big.NewRat(m, 1)
-		co[base].Add(co[base], mm)
-		for j, u := range f.units {
-			if f.Active(j, r) {
-				sm := big.NewRat(int64(u.s)*m, 1)
-				co[base+1+2*j].Add(co[base+1+2*j], t.Mul(sm, fd.X[r-1]))
-				co[base+2+2*j].Sub(co[base+2+2*j], sm)
-			}
-		}
-	}
+	n := len(fd.X)
+	zc := newZCols(fd, f.units, len(f.Out))
+	stride, zero, z := zc.stride, zc.zero, zc.addZ
 	var rows []FarkasRow
 	for r := 1; r <= n; r++ {
 		known := true

@@ -325,7 +325,7 @@ func TestMirrorUnitsOfMirrorNetwork(t *testing.T) {
 			u := canonUnit(w, b, X)
 			g := canonUnit(new(big.Rat).Neg(w), new(big.Rat).Add(b, new(big.Rat).Mul(w, C)), X)
 			for r := 1; r <= n; r++ { // activity of g at rank r is f's at rank n+1−r
-				act := func(u farkasUnit, r int) bool { return (u.s > 0 && r > u.p) || (u.s < 0 && r <= u.p) }
+				act := farkasUnit.active
 				if act(g, r) != act(u, n+1-r) {
 					t.Fatalf("iter %d: unit %v mirrors to %v: activity at rank %d differs", iter, u, g, r)
 				}
