@@ -125,7 +125,7 @@
 //
 // The int64 and multi-word arithmetic of fast.go, wide.go and pieces.go is checked by
 // package certify/internal/exactint (exactint.go and wide.go, about 290 lines), part of what
-// those verdicts rest on; its modp.go (about 125 lines, arithmetic modulo 2^61 − 1) is part
+// those verdicts rest on; its modp.go (about 160 lines, arithmetic modulo 2^61 − 1) is part
 // of what a hyperplanes verdict rests on.
 //
 // The kinds checked as a whole — a verdict on a claim of the kind rests on its file:

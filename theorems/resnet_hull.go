@@ -5,6 +5,7 @@ import (
 	"math/big"
 
 	"certify/cert"
+	"certify/internal/exactint"
 )
 
 // Thm 4.1 in the data's affine hull: data that lie in an affine subspace of dimension
@@ -130,31 +131,5 @@ func ExactAffineRank(d *cert.Dataset) int {
 		}
 		m = append(m, r)
 	}
-	rank, prev := 0, big.NewInt(1)
-	for col := 0; col < D && rank < len(m); col++ {
-		piv := -1
-		for r := rank; r < len(m); r++ {
-			if m[r][col].Sign() != 0 {
-				piv = r
-				break
-			}
-		}
-		if piv < 0 {
-			continue
-		}
-		m[rank], m[piv] = m[piv], m[rank]
-		p := m[rank]
-		for r := rank + 1; r < len(m); r++ {
-			for c := col + 1; c < D; c++ {
-				// m[r][c] = (p[col]·m[r][c] − m[r][col]·p[c]) / prev, exact.
-				t := new(big.Int).Mul(p[col], m[r][c])
-				t.Sub(t, new(big.Int).Mul(m[r][col], p[c]))
-				m[r][c] = t.Quo(t, prev)
-			}
-			m[r][col] = new(big.Int)
-		}
-		prev = p[col]
-		rank++
-	}
-	return rank
+	return exactint.RankInt(m)
 }

@@ -2,7 +2,8 @@
 // fast paths (cert's pieces check, pwl's region enumeration), and the multi-word
 // (128, 192, 256-bit) two's-complement arithmetic of cert's wide tiers, and arithmetic
 // modulo the prime 2^61 − 1 with which cert's hyperplanes check screens exact questions
-// (modp.go: a residue proves one answer only; the other is decided exactly).
+// (modp.go: a residue proves one answer only; the other is decided exactly), with the
+// exact Bareiss rank of an integer matrix that certify/theorems uses for small data.
 //
 // Contract: every function is exact. A checked operation either returns the true integer
 // result, which then lies in (−Safe, Safe), or reports false; nothing wraps silently. The

@@ -123,3 +123,40 @@ func DotMod(w []uint64, x []int64) uint64 {
 	}
 	return bits.Rem64(hi, lo, P)
 }
+
+// RankInt is the rank over the rationals of the integer matrix m, by fraction-free
+// (Bareiss) elimination: every quotient is exact, and the entries stay minors of m (their
+// size is at most k times the input's after k pivots). It overwrites m.
+func RankInt(m [][]*big.Int) int {
+	if len(m) == 0 {
+		return 0
+	}
+	cols := len(m[0])
+	rank, prev := 0, big.NewInt(1)
+	for col := 0; col < cols && rank < len(m); col++ {
+		piv := -1
+		for r := rank; r < len(m); r++ {
+			if m[r][col].Sign() != 0 {
+				piv = r
+				break
+			}
+		}
+		if piv < 0 {
+			continue
+		}
+		m[rank], m[piv] = m[piv], m[rank]
+		p := m[rank]
+		for r := rank + 1; r < len(m); r++ {
+			for c := col + 1; c < cols; c++ {
+				// m[r][c] = (p[col]·m[r][c] − m[r][col]·p[c]) / prev, exact.
+				t := new(big.Int).Mul(p[col], m[r][c])
+				t.Sub(t, new(big.Int).Mul(m[r][col], p[c]))
+				m[r][c] = t.Quo(t, prev)
+			}
+			m[r][col] = new(big.Int)
+		}
+		prev = p[col]
+		rank++
+	}
+	return rank
+}

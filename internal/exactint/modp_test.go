@@ -62,8 +62,13 @@ func TestFullRowRankModSound(t *testing.T) {
 				m[i][k] = ModBig(z[i][k])
 			}
 		}
-		if FullRowRankMod(m) && exactRank(z) != rows {
-			t.Fatalf("trial %d: full rank modulo P but rank %d < %d over Q", trial, exactRank(z), rows)
+		want := exactRank(z)
+		if FullRowRankMod(m) && want != rows {
+			t.Fatalf("trial %d: full rank modulo P but rank %d < %d over Q", trial, want, rows)
+		}
+		// Bareiss elimination against the plain rational one.
+		if got := RankInt(z); got != want {
+			t.Fatalf("trial %d: RankInt %d, rational elimination %d", trial, got, want)
 		}
 	}
 }
