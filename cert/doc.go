@@ -91,7 +91,7 @@
 //
 // What a verdict rests on, with line counts (TestDocListsFiles keeps this list true).
 // The core (2687 lines) — every verdict rests on it, whichever claims, data and engine;
-// with the data readers, the fast engines and the kinds below, 9954 lines:
+// with the data readers, the fast engines and the kinds below, 9959 lines:
 //
 //	doc.go          152  this contract
 //	verdict.go      100  statuses, reports, failures, malformed-input errors
@@ -115,8 +115,8 @@
 // The fast engines — a verdict on point-wise claims rests on the one the report names:
 //
 //	engine.go       159  the engine choice (auto, big, reference) and the work budget
-//	fast.go         756  int64 and big-integer evaluation over common denominators
-//	wide.go         817  128, 192 and 256-bit tiers between them, points in blocks
+//	fast.go         766  int64 and big-integer evaluation over common denominators
+//	wide.go         812  128, 192 and 256-bit tiers between them, points in blocks
 //	rank1.go        304  rank-one layers; the layer after one as a table in the projection
 //	limb.go         106  128-bit sums from int64 inputs as four int64 limb sums
 //	sum_simd.go     140  the int64 and limb sums in AVX-512 lanes (GOEXPERIMENT=simd)

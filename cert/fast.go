@@ -65,6 +65,22 @@ func layerDens(l *Layer) (D, E *big.Int) {
 	return D, E
 }
 
+// leakyCoef is a leaky unit's integer coefficient p·(M/q) over its layer's M (slope p/q).
+func leakyCoef(M *big.Int, a Activation) *big.Int {
+	c := new(big.Int).Quo(M, a.Slope.Denom())
+	return c.Mul(c, a.Slope.Num())
+}
+
+// leakyFactor is max(|c|, M): a leaky unit's output numerator is at most its sum's bound
+// times this (Z·M when Z > 0, Z·c otherwise).
+func leakyFactor(c, M *big.Int) *big.Int {
+	f := new(big.Int).Abs(c)
+	if f.Cmp(M) < 0 {
+		f.Set(M)
+	}
+	return f
+}
+
 // leakyM returns the lcm of the leaky slopes' denominators in a layer.
 func leakyM(l *Layer) *big.Int {
 	M := big.NewInt(1)
@@ -223,17 +239,12 @@ func planInt64Mode(n *Network, d *Dataset, checked bool) *intPlan {
 			case ActStep, ActHardTanh:
 				out.Mul(S, M)
 			case ActLeakyReLU:
-				c := new(big.Int).Quo(M, a.Slope.Denom())
-				c.Mul(c, a.Slope.Num())
+				c := leakyCoef(M, a)
 				if c.CmpAbs(safe) >= 0 {
 					return upTo(li, s)
 				}
 				il.leakyC[j] = c.Int64()
-				c.Abs(c)
-				if c.Cmp(M) < 0 {
-					c.Set(M)
-				}
-				out.Mul(rowAbs, c)
+				out.Mul(rowAbs, leakyFactor(c, M))
 			default:
 				out.Mul(rowAbs, M)
 			}
@@ -449,8 +460,7 @@ func planBig(n *Network, d *Dataset, pure bool, maxBits int) *bigPlan {
 			bl.q = append(bl.q, scaledNum(l.B[j], E))
 			var c *big.Int
 			if a := l.Act[j]; a.Kind == ActLeakyReLU {
-				c = new(big.Int).Quo(bl.M, a.Slope.Denom())
-				c.Mul(c, a.Slope.Num())
+				c = leakyCoef(bl.M, a)
 			}
 			bl.leakyC = append(bl.leakyC, c)
 		}

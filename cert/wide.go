@@ -264,17 +264,12 @@ func planWide(l *Layer, s, A *big.Int, inWords int) (wideLayer, *big.Int, *big.I
 			out.Set(SM)
 			needS = true
 		case ActLeakyReLU:
-			c := new(big.Int).Quo(M, a.Slope.Denom())
-			c.Mul(c, a.Slope.Num())
+			c := leakyCoef(M, a)
 			if c.BitLen() > 63 {
 				return no, nil, nil, false
 			}
 			wl.leakyC[j] = c.Int64()
-			c.Abs(c)
-			if c.Cmp(M) < 0 {
-				c.Set(M)
-			}
-			out.Mul(rowAbs, c)
+			out.Mul(rowAbs, leakyFactor(c, M))
 		default:
 			out.Mul(rowAbs, M)
 		}
