@@ -9,7 +9,6 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"sort"
 	"strings"
 
@@ -492,19 +491,4 @@ func (e *externalFiles) allUsed() error {
 		}
 	}
 	return nil
-}
-
-// readCollectingLess runs read with the collector paused, up to a soft limit of 2 GiB
-// of heap (past which it collects as usual): every rational the reader builds stays
-// live, so a collection while they are built finds nothing to free and only rescans
-// them (40 % of a 10 MB import's CPU time before).
-func readCollectingLess(read func() (*modelio.Model, error)) (*modelio.Model, error) {
-	limit := debug.SetMemoryLimit(-1)
-	gc := debug.SetGCPercent(-1)
-	debug.SetMemoryLimit(min(limit, 2<<30))
-	defer func() {
-		debug.SetGCPercent(gc)
-		debug.SetMemoryLimit(limit)
-	}()
-	return read()
 }
