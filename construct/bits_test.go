@@ -386,9 +386,10 @@ func TestBitsFixtures(t *testing.T) {
 
 // TestParkAnyRangeRapid: random separated data, scaled by 10^k (k up to 30) and with
 // some points given a twin 10^−k' away (k' up to 30), is memorised by all three Park
-// variants and verified by the kernel (every engine). Unscaled, the network is within the
-// theorem's bounds. Scaled, it may not be, and the claim then says so (hypothesis_holds
-// false): the projection does not divide by the smallest gap, so the Lemma 14 layers
+// variants and verified by the kernel (every engine). Unscaled, or scaled without twins
+// (a coarse lattice), the network is within the theorem's bounds. Scaled with twins it
+// may not be, and the claim then says so (hypothesis_holds false): the twins break the
+// lattice and the projection does not divide by the smallest gap, so the Lemma 14 layers
 // follow log₂ of the projected range, which grows with the scale while Δ does not.
 func TestParkAnyRangeRapid(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
@@ -425,8 +426,10 @@ func TestParkAnyRangeRapid(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if k == 0 && !r.Summary.HypothesisHolds {
-			t.Fatalf("outside the theorem's bounds: %s", r.Summary.Evaluated)
+		// Unscaled, or scaled without twins (a coarse lattice: the lattice coordinates are
+		// those of the unscaled data), the network is within the theorem's bounds.
+		if (k == 0 || twins == 0) && !r.Summary.HypothesisHolds {
+			t.Fatalf("k = %d, twins = %d: outside the theorem's bounds: %s", k, twins, r.Summary.Evaluated)
 		}
 		for _, eng := range cert.Engines {
 			rep, err := cert.Check(r.Cert, cert.Options{Engine: eng, Theorems: theorems.Table})
@@ -460,5 +463,64 @@ func TestParkEmptyHalving(t *testing.T) {
 			t.Fatal(err)
 		}
 		deepCheck(t, r)
+	}
+}
+
+// TestParkCoarseLattice: data on a coarse lattice (every coordinate a multiple of 10^30,
+// shifted by 7·10^31) get exactly the network of the same data unscaled, but for the
+// first layer composed with the lattice map: the same depth and Lemma 14 layers, within
+// the theorem's bounds, verified by every engine. Before the lattice map the projected
+// range had about 100 more bits and the network was outside the bounds.
+func TestParkCoarseLattice(t *testing.T) {
+	q := new(big.Int).Exp(big.NewInt(10), big.NewInt(30), nil)
+	shift := new(big.Int).Mul(big.NewInt(70), q)
+	var in, coarse [][]*big.Rat
+	var lab []int
+	for i := 0; i < 40; i++ {
+		x := []int64{int64((i * 37) % 101), int64((i * i * 11) % 53), int64(i % 5)}
+		var a, b []*big.Rat
+		for _, v := range x {
+			a = append(a, big.NewRat(v, 1))
+			c := new(big.Int).Mul(big.NewInt(v), q)
+			b = append(b, new(big.Rat).SetInt(c.Add(c, shift)))
+		}
+		in, coarse = append(in, a), append(coarse, b)
+		lab = append(lab, (i*3)%4)
+	}
+	plain, err := cert.NewDataset(in, lab, nil, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	big30, err := cert.NewDataset(coarse, lab, nil, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range []DeepOptions{{}, {NativeStepID: true}, {Wide: true, W: big.NewRat(2, 3)}} {
+		r0, err := Park(plain, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r1, err := Park(big30, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !r1.Summary.HypothesisHolds {
+			t.Fatalf("%+v: outside the theorem's bounds: %s", o, r1.Summary.Evaluated)
+		}
+		z0, z1 := r0.Summary.Sizes, r1.Summary.Sizes
+		l0, l1 := r0.Cert.Provenance.Params["lemma14_layers"], r1.Cert.Provenance.Params["lemma14_layers"]
+		if z0.Depth != z1.Depth || z0.Parameters != z1.Parameters || l0 != l1 {
+			t.Fatalf("%+v: unscaled depth %d, parameters %d, Lemma 14 layers %s; coarse %d, %d, %s",
+				o, z0.Depth, z0.Parameters, l0, z1.Depth, z1.Parameters, l1)
+		}
+		for _, eng := range cert.Engines {
+			rep, err := cert.Check(r1.Cert, cert.Options{Engine: eng, Theorems: theorems.Table})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.Status != cert.Verified {
+				t.Fatalf("%+v, engine %v: %v %+v", o, eng, rep.Status, rep.First)
+			}
+		}
 	}
 }

@@ -35,9 +35,12 @@ import (
 //     coordinates): T and b are exact integers, one layer per halving, so this stage has
 //     about log₂ K − 2·log₂ N layers — the depth grows with log Δ, as the theorems say.
 //     Below 2^62 the values are int64 (the same offsets, faster); N < 2^31. K is the range
-//     of the integer projection, which is not divided by its smallest gap: for data on a
-//     coarse lattice (all coordinates multiples of 10^30, say) log₂ K exceeds log₂ Δ and
-//     the theorem claim may then report the network outside its bounds.
+//     of the integer projection of the data in lattice coordinates x̃_c = (L·x_c − X0_c)/g_c
+//     (g_c the gcd of coordinate c's differences; latticeMap): data on a coarse lattice
+//     (all coordinates multiples of 10^30, say) get the depth of the same data unscaled.
+//     The projection is not divided by its smallest gap beyond that: data far apart but
+//     off any coarse lattice (10^30·x plus small integer offsets) keep log₂ K above log₂ Δ,
+//     and the theorem claim then reports the network outside its bounds.
 //  3. Lemma 6/15: K ↦ T = ⌈K/2⌉ with the values in [T, K) split into blocks of at most
 //     ⌊T/N⌋ points, block i shifted by its own searched offset b_i; f(x) = x +
 //     Σ c_i·1[x ≥ M_i] − T·Σ 1[x ≥ e_i]. Width 3: one STEP per layer with x and the
@@ -64,7 +67,12 @@ func Park(d *cert.Dataset, o DeepOptions) (*Result, error) {
 	if o.W != nil && (o.W.Cmp(big.NewRat(2, 3)) < 0 || o.W.Cmp(big.NewRat(1, 1)) > 0) {
 		return nil, fmt.Errorf("park: w must lie in [2/3, 1], got %s", o.W.RatString())
 	}
-	pr, err := chooseProjection(p, o.Progress)
+	// On a coarse lattice (every coordinate's differences share a factor g_c) the
+	// projection works on x̃ = (L·x − X0)/g and the first layer is composed with the map at
+	// the end: the projected range, and with it the Lemma 14 depth, then follows the
+	// data's spread in units of their own lattice, not the size of their numerators.
+	lp, lm := p.lattice()
+	pr, err := chooseProjection(lp, o.Progress)
 	if err != nil {
 		return nil, fmt.Errorf("park: %v", err)
 	}
@@ -222,6 +230,7 @@ func Park(d *cert.Dataset, o DeepOptions) (*Result, error) {
 		}
 	}
 	net := dl.output(b, W, big.NewInt(1))
+	lm.apply(net)
 
 	id, name := "park2021-thm2", "Park, Lee, Yun, Shin 2021, Theorem 2 (width 3)"
 	if o.Wide {

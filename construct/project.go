@@ -297,3 +297,92 @@ func layer(in, out int, k cert.ActKind) cert.Layer {
 	}
 	return l
 }
+
+// latticeMap is the exact affine change of coordinates x̃_c = (L·x_c − X0_c)/g_c that
+// takes the data's integer numerators X = L·x to the coarsest integer lattice they lie
+// on: X0 is the first distinct point and g_c the gcd of X_kc − X0_c over the points (1
+// for a constant coordinate). The x̃ are integers with gcd 1 in every coordinate, and a
+// network N̂ built on them becomes one on x by composing its first layer with the map
+// (apply).
+type latticeMap struct {
+	scale  []*big.Rat // L/g_c: the weight on x_c of x̃_c
+	offset []*big.Rat // −X0_c/g_c: the constant of x̃_c
+}
+
+// lattice returns the points in lattice coordinates and the map, or (p, nil) when every
+// g_c is 1 (the coordinates are already as fine as the data: nothing to gain).
+func (p *points) lattice() (*points, *latticeMap) {
+	n, D := p.n(), p.d.D
+	if n < 2 {
+		return p, nil
+	}
+	rows := make([][]*big.Int, n)
+	buf := make([]int64, D)
+	for k := 0; k < n; k++ {
+		if p.big != nil {
+			rows[k] = p.big[k]
+			continue
+		}
+		rows[k] = make([]*big.Int, D)
+		for c, v := range p.row(k, buf) {
+			rows[k][c] = big.NewInt(v)
+		}
+	}
+	g := make([]*big.Int, D)
+	coarse := false
+	diff := new(big.Int)
+	for c := 0; c < D; c++ {
+		g[c] = new(big.Int)
+		for k := 1; k < n; k++ {
+			diff.Sub(rows[k][c], rows[0][c])
+			g[c].GCD(nil, nil, g[c], diff.Abs(diff))
+		}
+		if g[c].Sign() == 0 {
+			g[c].SetInt64(1)
+		}
+		coarse = coarse || g[c].Cmp(big.NewInt(1)) > 0
+	}
+	if !coarse {
+		return p, nil
+	}
+	q := &points{d: p.d, idx: p.idx, L: big.NewInt(1), maxX: new(big.Int), dBits: p.dBits, big: make([][]*big.Int, n)}
+	for k := 0; k < n; k++ {
+		q.big[k] = make([]*big.Int, D)
+		for c := 0; c < D; c++ {
+			x := new(big.Int).Sub(rows[k][c], rows[0][c])
+			x.Quo(x, g[c])
+			q.big[k][c] = x
+			if diff.Abs(x).Cmp(q.maxX) > 0 {
+				q.maxX.Set(diff)
+			}
+		}
+	}
+	m := &latticeMap{scale: make([]*big.Rat, D), offset: make([]*big.Rat, D)}
+	for c := 0; c < D; c++ {
+		m.scale[c] = new(big.Rat).SetFrac(p.L, g[c])
+		m.offset[c] = new(big.Rat).SetFrac(new(big.Int).Neg(rows[0][c]), g[c])
+	}
+	return q, m
+}
+
+// apply composes the network's first layer with the map: a unit's pre-activation
+// Σ_c w_c·x̃_c + b becomes Σ_c (w_c·scale_c)·x_c + (b + Σ_c w_c·offset_c), the same value
+// at every input.
+func (m *latticeMap) apply(net *cert.Network) {
+	if m == nil {
+		return
+	}
+	l := &net.Layers[0]
+	t := new(big.Rat)
+	for j, row := range l.W {
+		b := new(big.Rat).Set(l.B[j])
+		for c, w := range row {
+			if w.Sign() == 0 {
+				continue
+			}
+			b.Add(b, t.Mul(w, m.offset[c]))
+			row[c] = new(big.Rat).Mul(w, m.scale[c])
+		}
+		l.B[j] = b
+	}
+}
