@@ -29,6 +29,8 @@ type ImpossibilityOptions struct {
 	// (FarkasBranchProof) with this many nodes at most, within BranchTime (0: 10 minutes).
 	BranchNodes int
 	BranchTime  time.Duration
+	// NoZigzag skips the zigzag argument (to reach the Farkas split where both apply).
+	NoZigzag bool
 }
 
 // DefaultBranchNodes is the node budget of the adaptive Farkas search in Capacity.
@@ -67,7 +69,7 @@ func ImpossibilityWith(d *cert.Dataset, arch cert.Architecture, note string, opt
 			return c, nil
 		}
 	}
-	if core, second := cert.ZigzagCore(arch.Hidden); core >= 0 && second < 0 && arch.Activation == "relu" {
+	if core, second := cert.ZigzagCore(arch.Hidden); core >= 0 && second < 0 && arch.Activation == "relu" && !opt.NoZigzag {
 		if cl, err := ZigzagClaim(d, arch); err == nil {
 			c := &cert.Certificate{Format: cert.FormatV1, Provenance: prov, Data: d, Claims: []cert.Claim{cl}}
 			rep, err := cert.Check(c, cert.Options{})
