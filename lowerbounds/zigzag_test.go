@@ -17,7 +17,7 @@ func TestZigzagClaim(t *testing.T) {
 		leaves int // -1: no proof
 	}{
 		{[]int{1, 1, 2}, 4, 4}, {[]int{1, 2, 1}, 4, 4}, {[]int{2, 1, 1}, 4, 4}, {[]int{2}, 4, 4},
-		{[]int{1, 3, 1}, 6, 0}, {[]int{1, 1, 3}, 6, 0}, {[]int{1, 3, 1}, 5, -1}, {[]int{2}, 3, -1},
+		{[]int{1, 3, 1}, 6, 0}, {[]int{1, 1, 3}, 6, 0}, {[]int{1, 3}, 6, 0}, {[]int{3, 1}, 6, 0}, {[]int{1, 3, 1}, 5, -1}, {[]int{2}, 3, -1},
 	} {
 		arch := cert.Architecture{InputDim: 1, Hidden: tc.widths, Activation: "relu"}
 		d, err := Dataset(FamilyAlternating, tc.n, 0)
