@@ -64,8 +64,8 @@ import (
 // u(x_i). As u is monotone, the open intervals between u(x_i) and u(x_{i+1}) of these i
 // are disjoint and lie along the u axis in the order of the x's or in the reverse order.
 // So g(v) = e + Σ_j c_j·relu(s_j·v + b_j), read along increasing v, has differences of
-// non-zero sign over ordered disjoint intervals whose signs, runs merged, alternate K
-// times (all flipped or reversed: still an alternation of K signs).
+// non-zero sign over ordered disjoint intervals whose signs, runs of equal signs merged,
+// are K alternating signs (all flipped, or reversed: still K alternating signs).
 //
 // The slopes of g. A unit with s_j > 0 has slope 0 left of t_j = −b_j/s_j and c_j·s_j right
 // of it; with s_j < 0 it has slope c_j·s_j left and 0 right. With δ_j = c_j·|s_j| the slope
@@ -78,8 +78,9 @@ import (
 //
 // g is continuous and piecewise linear: a difference of sign σ over [v, v'] gives an
 // interval without breakpoints inside (v, v') where the slope has sign σ (mean value
-// theorem); its k lies between the k's at v and at v' (k grows with v), and two
-// consecutive differences of opposite signs get different slopes, so different k. Hence
+// theorem); its k lies between the k's at v and at v' (k grows with v). Take one
+// difference from each of the K runs: their intervals are ordered, so their k's do not
+// decrease, and consecutive ones have opposite signs, so different slopes and k's. Hence
 // there are k_0 < k_1 < … < k_{K−1} in 0..d with o·(−1)^m·S_{k_m} > 0 for m = 0..K−1 and a
 // sign o. Negating every c_j negates every δ_j, so every S_k, and keeps classes and
 // breakpoints: we may take o = +1. The conditions are homogeneous in δ, so scaling δ
