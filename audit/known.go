@@ -177,12 +177,12 @@ func (k *Known) noFit(d *cert.Dataset, arch cert.Architecture) (*knownResult, bo
 	return r, true
 }
 
-// kernelNoFit says whether a known no-fit is checked by the kernel (method farkas, and
-// for a gzipped one verified when it was loaded; the others are checked where they are
-// used) rather than resting on a solver.
+// kernelNoFit says whether a known no-fit is checked by the kernel (method farkas or
+// zigzag, verified here, or for a gzipped one when it was loaded; the others are checked
+// where they are used) rather than resting on a solver.
 func (r *knownResult) kernelNoFit() (string, bool) {
 	nf, ok := r.noFit.Claims[0].(cert.NoFitClaim)
-	if !ok || nf.Method != "farkas" {
+	if !ok || (nf.Method != "farkas" && nf.Method != "zigzag") {
 		return "", false
 	}
 	if r.noFitPath == "" {

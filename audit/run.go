@@ -586,11 +586,16 @@ func (c *ClaimSpec) runCannotMemorise(ctx context.Context, x instance, opt Optio
 		}
 		if ic, err := lowerbounds.Impossibility(d, arch, fmt.Sprintf("witness for %s at %s (%s family)", c.ID, x.in, fam)); err == nil {
 			cl := ic.Claims[0].(cert.NoFitClaim)
-			how := fmt.Sprintf("the %d-point %s dataset forces %d pieces", x.n, fam, *cl.ForcedPieces)
-			if cl.MaxPieces != nil {
-				how += ", the widths allow " + cl.MaxPieces.String()
-			} else {
-				how += " going up and down; the widths are all 1 (monotone)"
+			var how string
+			switch {
+			case cl.Method == "pieces":
+				how = fmt.Sprintf("the %d-point %s dataset forces %d pieces, the widths allow %s", x.n, fam, *cl.ForcedPieces, cl.MaxPieces)
+			case cl.Method == "monotone":
+				how = fmt.Sprintf("the %d-point %s dataset forces %d pieces going up and down; the widths are all 1 (monotone)", x.n, fam, *cl.ForcedPieces)
+			case cl.Method == "zigzag":
+				how = fmt.Sprintf("the %d-point %s dataset forces %d alternating pieces, which the slopes of the one wide layer cannot give (zigzag)", x.n, fam, *cl.ForcedPieces)
+			default:
+				how = fmt.Sprintf("no network of widths %v fits the %d-point %s dataset (by %s)", x.hidden, x.n, fam, cl.Method)
 			}
 			return outcome{status: Proved, basis: "kernel", how: how + " (kernel-checked no-fit certificate)", certs: []certOut{{cert: ic}}}
 		}

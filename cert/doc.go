@@ -90,10 +90,10 @@
 // # Files
 //
 // What a verdict rests on, with line counts (TestDocListsFiles keeps this list true).
-// The core (2687 lines) — every verdict rests on it, whichever claims, data and engine;
-// with the data readers, the fast engines and the kinds below, 9959 lines:
+// The core (2688 lines) — every verdict rests on it, whichever claims, data and engine;
+// with the data readers, the fast engines and the kinds below, 10240 lines:
 //
-//	doc.go          152  this contract
+//	doc.go          153  this contract
 //	verdict.go      100  statuses, reports, failures, malformed-input errors
 //	codes.go        111  the stable codes of refuted and undecided claims
 //	claims.go       172  the claim types and the closed table of kinds
@@ -132,8 +132,9 @@
 //
 //	pieces.go       954  pieces: regions and affine pieces on a segment
 //	hyperplanes.go  351  hyperplanes through chosen points
-//	nofit.go        376  no-fit: piece counting and monotonicity
-//	farkas.go       804  no-fit: case splits (one or two layers) with exact Farkas leaves
+//	nofit.go        449  no-fit: piece counting, monotonicity, the zigzag argument
+//	zigzag.go       202  no-fit: one wide layer, the cases of its slopes with Farkas leaves
+//	farkas.go       809  no-fit: case splits (one or two layers) with exact Farkas leaves
 //	farkas_branch.go 453 no-fit: the adaptive form (outputs, act, v, t splits) of two layers
 //	farkas_mirror.go 135 no-fit: first-layer cases refuted by their mirror image
 //	theorem.go      434  theorem instances (with the formulas of certify/theorems)

@@ -700,6 +700,11 @@ func signString(s string) bool {
 
 // checkFarkasLeaf checks that y combines the rows into 0 ≥ Σ y·rhs > 0 (see above).
 func checkFarkasLeaf(rows []FarkasRow, farkas []string, path string, bud budget, maxDigits int) *Failure {
+	return checkFarkasRows(rows, farkas, path, bud, maxDigits, farkasVarName)
+}
+
+// checkFarkasRows is checkFarkasLeaf with the unknowns named by name (for the messages).
+func checkFarkasRows(rows []FarkasRow, farkas []string, path string, bud budget, maxDigits int, name func(int) string) *Failure {
 	fail := func(field, want, got, msg string) *Failure {
 		return &Failure{Code: CodeNoFitFarkas, Path: path + field, Point: -1, Layer: -1, Unit: -1, Want: want, Got: got, Message: msg}
 	}
@@ -738,7 +743,7 @@ func checkFarkasLeaf(rows []FarkasRow, farkas []string, path string, bud budget,
 	}
 	for i, v := range sum {
 		if v.Sign() != 0 {
-			return fail(".farkas", "0", v.RatString(), fmt.Sprintf("the combination of the rows keeps the unknown %s", farkasVarName(i)))
+			return fail(".farkas", "0", v.RatString(), fmt.Sprintf("the combination of the rows keeps the unknown %s", name(i)))
 		}
 	}
 	if rhs.Sign() <= 0 {

@@ -12,8 +12,8 @@ import (
 //	{"kind": "no-fit",
 //	 "architecture": {"input_dim": 1, "hidden": [2, 2], "activation": "relu"},
 //	 "fit": "exact",               // or "threshold" with "threshold": "1/2"
-//	 "method": "pieces",           // or "solver"
-//	 "forced_pieces": 13,          // pieces: what the kernel must recompute
+//	 "method": "pieces",           // or "monotone", "farkas", "zigzag", "solver"
+//	 "forced_pieces": 13,          // pieces, monotone, zigzag: what the kernel recomputes
 //	 "max_pieces": 9,
 //	 "solver": {…}}                // solver: how the answer was obtained (informative)
 //
@@ -48,6 +48,54 @@ import (
 // Method "farkas" (checked by the kernel, no solver): "proof" is a case tree whose leaves
 // carry exact Farkas vectors (see farkas.go); it states no forced_pieces or max_pieces.
 //
+// Method "zigzag" (checked by the kernel, no solver; zigzag.go): one input, one output,
+// relu, every hidden layer of width 1 but one, the core, of width d with 2 ≤ d ≤ 4. The
+// claim states "core" (the index of that layer in hidden), "forced_pieces" (K, as above)
+// and "leaves", one Farkas vector per case below.
+//
+// Write f = m ∘ z ∘ u. u(x) is the output of the width-1 layers before the core (u = x
+// when the core is the first layer): a composition of relu and affine maps of one
+// variable, so monotone. z = e + Σ_j c_j·relu(s_j·u + b_j) is the first pre-activation
+// after the core (the output itself when the core is the last hidden layer). m, the
+// remaining width-1 layers and the identity output, is again a composition of relu and
+// affine maps of one variable: non-decreasing or non-increasing. Sort the data by x. When
+// f(x_{i+1}) − f(x_i) ≠ 0, z(x_{i+1}) − z(x_i) has the same sign (m non-decreasing) or the
+// opposite one (m non-increasing), the same choice for every i, and so u(x_{i+1}) ≠
+// u(x_i). As u is monotone, the open intervals between u(x_i) and u(x_{i+1}) of these i
+// are disjoint and lie along the u axis in the order of the x's or in the reverse order.
+// So g(v) = e + Σ_j c_j·relu(s_j·v + b_j), read along increasing v, has differences of
+// non-zero sign over ordered disjoint intervals whose signs, runs of equal signs merged,
+// are K alternating signs (all flipped, or reversed: still K alternating signs).
+//
+// The slopes of g. A unit with s_j > 0 has slope 0 left of t_j = −b_j/s_j and c_j·s_j right
+// of it; with s_j < 0 it has slope c_j·s_j left and 0 right. With δ_j = c_j·|s_j| the slope
+// of g grows by δ_j at t_j in both cases. A unit with s_j = 0 is constant: δ_j = 0, class
+// "+", its breakpoint put last. Number the units by breakpoint (t_0 ≤ … ≤ t_{d−1}, ties in
+// any order; the units of a layer are interchangeable). On an open interval without
+// breakpoints that has k of them to its left, g has slope
+//
+//	S_k = −Σ_{j ∈ Neg} δ_j + Σ_{j < k} δ_j,   Neg = {j : s_j < 0}.
+//
+// g is continuous and piecewise linear: a difference of sign σ over [v, v'] gives an
+// interval without breakpoints inside (v, v') where the slope has sign σ (mean value
+// theorem); its k lies between the k's at v and at v' (k grows with v). Take one
+// difference from each of the K runs: their intervals are ordered, so their k's do not
+// decrease, and consecutive ones have opposite signs, so different slopes and k's. Hence
+// there are k_0 < k_1 < … < k_{K−1} in 0..d with o·(−1)^m·S_{k_m} > 0 for m = 0..K−1 and a
+// sign o. Negating every c_j negates every δ_j, so every S_k, and keeps classes and
+// breakpoints: we may take o = +1. The conditions are homogeneous in δ, so scaling δ
+// makes them (−1)^m·S_{k_m} ≥ 1.
+//
+// Cases and leaves. A case is a class string (one sign per unit by breakpoint: "-" for
+// s_j < 0, "+" otherwise) and a tuple 0 ≤ k_0 < … < k_{K−1} ≤ d; the cases are ordered by
+// class string ("-" before "+", first unit first), then by tuple lexicographically. The
+// leaf of a case, {"classes", "slopes": [k_0, …], "farkas": [y_0, …, y_{K−1}]}, states y
+// ≥ 0 with Σ_m y_m·(−1)^m·S_{k_m} = 0 as a linear form in δ and Σ_m y_m > 0: then 0 =
+// Σ_m y_m·(−1)^m·S_{k_m}(δ) ≥ Σ_m y_m > 0 for any δ of the case, which has none. The
+// kernel enumerates the 2^d·C(d+1, K) cases (none when K > d + 1: d + 1 slopes cannot
+// alternate K times) and refuses a missing, extra or misplaced leaf. The claim is
+// verified when every leaf closes: no network of the architecture fits the data.
+//
 // Method "solver": the impossibility rests on an SMT solver's "unsat" (recorded in
 // "solver": name, version, encoding, seconds, and the SMT-LIB file with its SHA-256 that any
 // solver can re-run). The kernel cannot re-prove it: such a claim is Undecided, and reports
@@ -81,7 +129,9 @@ type NoFitClaim struct {
 	ForcedPieces *int64
 	MaxPieces    *big.Int
 	Solver       *SolverRecord
-	Proof        *FarkasNode // method "farkas": the case tree (farkas.go)
+	Proof        *FarkasNode  // method "farkas": the case tree (farkas.go)
+	Core         *int         // method "zigzag": the index of the wide hidden layer
+	Leaves       []ZigzagLeaf // method "zigzag": one per case, in the kernel's order
 	// maxDigits is the decoder's digit limit, which the proof's numbers are read with
 	// again when they are checked (0: the default).
 	maxDigits int
@@ -97,6 +147,8 @@ type wireNoFit struct {
 	MaxPieces    string        `json:"max_pieces,omitempty"` // an integer, as a string (it can be huge)
 	Solver       *SolverRecord `json:"solver,omitempty"`
 	Proof        *FarkasNode   `json:"proof,omitempty"`
+	Core         *int          `json:"core,omitempty"`
+	Leaves       []ZigzagLeaf  `json:"leaves,omitempty"`
 }
 
 func decodeNoFit(raw json.RawMessage, path string, c *Certificate, lim Limits) (Claim, error) {
@@ -107,7 +159,7 @@ func decodeNoFit(raw json.RawMessage, path string, c *Certificate, lim Limits) (
 		}
 		return nil, err
 	}
-	cl := NoFitClaim{Arch: w.Architecture, Fit: w.Fit, Method: w.Method, ForcedPieces: w.ForcedPieces, Solver: w.Solver, Proof: w.Proof}
+	cl := NoFitClaim{Arch: w.Architecture, Fit: w.Fit, Method: w.Method, ForcedPieces: w.ForcedPieces, Solver: w.Solver, Proof: w.Proof, Core: w.Core, Leaves: w.Leaves}
 	a := w.Architecture
 	if a.InputDim <= 0 {
 		return nil, fieldErr(path+".architecture.input_dim", "must be positive")
@@ -149,7 +201,21 @@ func decodeNoFit(raw json.RawMessage, path string, c *Certificate, lim Limits) (
 	if w.Proof != nil && w.Method != "farkas" {
 		return nil, fieldErr(path+".proof", "only for method \"farkas\"")
 	}
+	if w.Core != nil && w.Method != "zigzag" {
+		return nil, fieldErr(path+".core", "only for method \"zigzag\"")
+	}
+	if w.Leaves != nil && w.Method != "zigzag" {
+		return nil, fieldErr(path+".leaves", "only for method \"zigzag\"")
+	}
 	switch w.Method {
+	case "zigzag":
+		if w.Core == nil || w.ForcedPieces == nil || w.MaxPieces != "" || w.Solver != nil {
+			return nil, fieldErr(path, "method \"zigzag\" states core, forced_pieces and leaves (no max_pieces or solver)")
+		}
+		if len(w.Leaves) > zigzagMaxLeaves {
+			return nil, fieldErr(path+".leaves", "more than %d leaves", zigzagMaxLeaves)
+		}
+		cl.maxDigits = lim.MaxDigits
 	case "farkas":
 		if w.Proof == nil || w.MaxPieces != "" || w.ForcedPieces != nil || w.Solver != nil {
 			return nil, fieldErr(path, "method \"farkas\" states its proof only (no forced_pieces, max_pieces or solver)")
@@ -179,7 +245,7 @@ func decodeNoFit(raw json.RawMessage, path string, c *Certificate, lim Limits) (
 			return nil, fieldErr(path+".solver", "method \"solver\" records the solver and its answer \"unsat\"")
 		}
 	default:
-		return nil, fieldErr(path+".method", "is %q; want \"pieces\", \"monotone\", \"farkas\" or \"solver\"", clip(w.Method))
+		return nil, fieldErr(path+".method", "is %q; want \"pieces\", \"monotone\", \"farkas\", \"zigzag\" or \"solver\"", clip(w.Method))
 	}
 	return cl, nil
 }
@@ -282,6 +348,9 @@ func (cl NoFitClaim) checkWithin(c *Certificate, index int, bud budget) (Status,
 	if cl.Method == "farkas" {
 		return checkFarkas(cl, c, path, bud)
 	}
+	if cl.Method == "zigzag" {
+		return checkZigzag(cl, c, path, bud)
+	}
 	if cl.Method != "solver" && bud.late() {
 		return Undecided, 0, "", limitFailure(path, bud.timeMsg(0, 1, "piece counts"))
 	}
@@ -364,13 +433,17 @@ func validateNoFit(cl NoFitClaim, path string, c *Certificate) error {
 		if cl.Solver == nil {
 			return fieldErr(path+".solver", "missing")
 		}
+	case "zigzag":
+		if cl.Core == nil || cl.ForcedPieces == nil {
+			return fieldErr(path, "method \"zigzag\" states core and forced_pieces")
+		}
 	case "farkas":
 		if cl.Proof == nil {
 			return fieldErr(path+".proof", "missing")
 		}
 		return validateFarkasTree(cl.Proof, path+".proof", 0, len(cl.Arch.Hidden), cl.maxDigits)
 	default:
-		return fieldErr(path+".method", "is %q; want \"pieces\", \"monotone\", \"farkas\" or \"solver\"", clip(cl.Method))
+		return fieldErr(path+".method", "is %q; want \"pieces\", \"monotone\", \"farkas\", \"zigzag\" or \"solver\"", clip(cl.Method))
 	}
 	return nil
 }

@@ -147,6 +147,8 @@ type wireNoFit struct {
 	MaxPieces    string             `json:"max_pieces,omitempty"`
 	Solver       *cert.SolverRecord `json:"solver,omitempty"`
 	Proof        *cert.FarkasNode   `json:"proof,omitempty"`
+	Core         *int               `json:"core,omitempty"`
+	Leaves       []cert.ZigzagLeaf  `json:"leaves,omitempty"`
 }
 
 type wireComparison struct {
@@ -218,7 +220,7 @@ func wireClaimOf(c cert.Claim) (any, error) {
 		}
 		return h, nil
 	case cert.NoFitClaim:
-		n := wireNoFit{Kind: cert.KindNoFit, Architecture: c.Arch, Fit: c.Fit, Method: c.Method, ForcedPieces: c.ForcedPieces, Solver: c.Solver, Proof: c.Proof}
+		n := wireNoFit{Kind: cert.KindNoFit, Architecture: c.Arch, Fit: c.Fit, Method: c.Method, ForcedPieces: c.ForcedPieces, Solver: c.Solver, Proof: c.Proof, Core: c.Core, Leaves: c.Leaves}
 		if c.Threshold != nil {
 			n.Threshold = c.Threshold.RatString()
 		}

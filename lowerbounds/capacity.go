@@ -73,6 +73,9 @@ type CapacityOptions struct {
 	// BranchNodes bounds the adaptive Farkas search of a two-hidden-layer no-fit (0:
 	// DefaultBranchNodes; negative: not tried).
 	BranchNodes int
+	// NoZigzag skips the zigzag argument, so that the Farkas split or the solver decides
+	// architectures with one wide layer.
+	NoZigzag bool
 }
 
 // Capacity walks N = 1, 2, … on a family of one-dimensional datasets whose members are
@@ -127,14 +130,14 @@ func Capacity(ctx context.Context, arch cert.Architecture, family string, opt Ca
 			if branch < 0 || len(arch.Hidden) != 2 {
 				return false
 			}
-			c, err := ImpossibilityWith(d, arch, note, ImpossibilityOptions{BranchNodes: branch})
+			c, err := ImpossibilityWith(d, arch, note, ImpossibilityOptions{BranchNodes: branch, NoZigzag: opt.NoZigzag})
 			if err != nil || c.Claims[0].(cert.NoFitClaim).Method != "farkas" {
 				return false
 			}
 			row.Verdict, row.Basis, row.Kernel, row.Cert, row.SMTLIB = NoFit, "kernel: farkas", "verified", c, ""
 			return true
 		}
-		if c, err := Impossibility(d, arch, note); err == nil {
+		if c, err := ImpossibilityWith(d, arch, note, ImpossibilityOptions{NoZigzag: opt.NoZigzag}); err == nil {
 			row.Verdict, row.Basis, row.Kernel, row.Cert = NoFit, "kernel: "+c.Claims[0].(cert.NoFitClaim).Method, "verified", c
 		} else if net, ok := InterpolantNetwork(d, arch); ok {
 			c, st := WitnessCert(d, net, "construction: linear interpolant, breakpoints at the data")

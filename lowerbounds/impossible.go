@@ -17,7 +17,8 @@ var ErrTooWeak = errors.New("the kernel's arguments (pieces, monotonicity) do no
 // Impossibility returns a certificate, checked by the kernel before it is returned, that
 // no network of the architecture fits d (exactly for regression data, by the threshold
 // 1/2 for 0/1 classes). It tries monotonicity (hidden widths all 1), then piece counting,
-// then (one hidden relu layer, exact fitting) a case split with Farkas leaves.
+// then (relu, one hidden layer wider than 1) the zigzag cases of the core's slopes, then
+// (one or two hidden relu layers, exact fitting) a case split with Farkas leaves.
 func Impossibility(d *cert.Dataset, arch cert.Architecture, note string) (*cert.Certificate, error) {
 	return ImpossibilityWith(d, arch, note, ImpossibilityOptions{})
 }
@@ -28,6 +29,8 @@ type ImpossibilityOptions struct {
 	// (FarkasBranchProof) with this many nodes at most, within BranchTime (0: 10 minutes).
 	BranchNodes int
 	BranchTime  time.Duration
+	// NoZigzag skips the zigzag argument (to reach the Farkas split where both apply).
+	NoZigzag bool
 }
 
 // DefaultBranchNodes is the node budget of the adaptive Farkas search in Capacity.
@@ -63,6 +66,19 @@ func ImpossibilityWith(d *cert.Dataset, arch cert.Architecture, note string, opt
 			return nil, fmt.Errorf("lowerbounds: built a malformed certificate: %w", err)
 		}
 		if rep.Status == cert.Verified {
+			return c, nil
+		}
+	}
+	if core, second := cert.ZigzagCore(arch.Hidden); core >= 0 && second < 0 && arch.Activation == "relu" && !opt.NoZigzag {
+		if cl, err := ZigzagClaim(d, arch); err == nil {
+			c := &cert.Certificate{Format: cert.FormatV1, Provenance: prov, Data: d, Claims: []cert.Claim{cl}}
+			rep, err := cert.Check(c, cert.Options{})
+			if err != nil {
+				return nil, fmt.Errorf("lowerbounds: built a malformed certificate: %w", err)
+			}
+			if rep.Status != cert.Verified {
+				return nil, fmt.Errorf("lowerbounds: the kernel refused the zigzag proof: %v", rep.First)
+			}
 			return c, nil
 		}
 	}

@@ -20,7 +20,7 @@ import (
 // written by scripts/capacity_table.sh): every fit verified by the kernel; every no-fit
 // verified by the kernel, or resting on a solver with its proof beside it (gzipped) and
 // the SHA-256 the claim names, re-run here to unsat by z3 and cvc5 racing, 30 seconds each
-// at most ((1,2,1) takes about 80 s, (2,2) 2 minutes): CERTIFY_LONG=1 re-runs them all.
+// at most: CERTIFY_LONG=1 re-runs them all.
 func TestCapacityTable(t *testing.T) {
 	files, _ := filepath.Glob(filepath.Join("..", "testdata", "capacity", "*", "*.json"))
 	gzipped, _ := filepath.Glob(filepath.Join("..", "testdata", "capacity", "*", "*.json.gz"))

@@ -27,6 +27,7 @@ type capacityOptions struct {
 	json       bool
 	noSolver   bool
 	farkas     int
+	noZigzag   bool
 	shard      shardFlags
 }
 
@@ -38,8 +39,9 @@ func newCapacityCmd(g *globalOptions, s *streams) *cobra.Command {
 		Long: `capacity walks N = 1, 2, … on a family of one-dimensional datasets (alternating:
 x_i = i, y_i = i mod 2; random: seeded 0/1 labels) and reports the largest N that
 the architecture fits — with a witness certificate the kernel verified — and the
-smallest N it cannot fit — with an impossibility certificate (piece counting or
-monotonicity, checked by the kernel; or an SMT solver's unsat, marked as such).
+smallest N it cannot fit — with an impossibility certificate (piece counting,
+monotonicity, the zigzag argument or a Farkas case split, checked by the kernel; or an
+SMT solver's unsat, marked as such).
 Yun et al.'s Thm 3.1 guarantee and Thm 3.3 bound are printed alongside.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -60,6 +62,7 @@ Yun et al.'s Thm 3.1 guarantee and Thm 3.3 bound are printed alongside.`,
 	f.BoolVar(&o.json, "json", false, "print JSON")
 	f.BoolVar(&o.noSolver, "no-solver", false, "do not ask an SMT solver")
 	f.IntVar(&o.farkas, "farkas-nodes", lowerbounds.DefaultBranchNodes, "nodes of the adaptive Farkas search for a two-hidden-layer no-fit (a kernel-checked proof; 0: not tried)")
+	f.BoolVar(&o.noZigzag, "no-zigzag", false, "do not try the zigzag argument (one wide layer amid width-1 layers), so that the Farkas split or the solver decides")
 	o.shard.register(f)
 	return cmd
 }
@@ -82,7 +85,7 @@ func runCapacity(o *capacityOptions, s *streams) error {
 		return malformed(err)
 	}
 	arch := cert.Architecture{InputDim: 1, Hidden: hidden, Activation: o.activation}
-	opt := lowerbounds.CapacityOptions{MaxN: o.maxN, Seed: o.seed, Timeout: o.timeout, BranchNodes: o.farkas}
+	opt := lowerbounds.CapacityOptions{MaxN: o.maxN, Seed: o.seed, Timeout: o.timeout, BranchNodes: o.farkas, NoZigzag: o.noZigzag}
 	if o.farkas <= 0 {
 		opt.BranchNodes = -1
 	}

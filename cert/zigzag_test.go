@@ -1,0 +1,221 @@
+package cert
+
+import (
+	"math/big"
+	"math/rand/v2"
+	"sort"
+	"testing"
+)
+
+// TestZigzagRowsHoldForNetworks: for random one-hidden-layer relu nets of width 2 and 3
+// at random increasing positions, the slopes the kernel derives (S_k from the classes by
+// breakpoint and δ_j = c_j·|s_j|) are the slopes of the net between breakpoints, the
+// alternation the net shows is a case of the kernel's enumeration, and the net satisfies
+// that case's rows strictly (so no Farkas vector can refute it). Width 2 never shows three
+// alternating pieces — the cases the kernel refutes for (1,1,2), (1,2,1), (2,1,1).
+func TestZigzagRowsHoldForNetworks(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	seen := map[[2]int]int{}
+	for trial := 0; trial < 20000; trial++ {
+		d := 2 + rng.IntN(2)
+		s := make([]int64, d)
+		b := make([]*big.Rat, d)
+		c := make([]int64, d)
+		for j := range s {
+			s[j] = int64(rng.IntN(5) - 2)
+			b[j] = big.NewRat(int64(rng.IntN(25)-12), 2)
+			c[j] = int64(rng.IntN(7) - 3)
+		}
+		n := 3 + rng.IntN(6)
+		xs := map[int]bool{}
+		for len(xs) < n {
+			xs[rng.IntN(41)-20] = true
+		}
+		var pos []*big.Rat
+		for x := range xs {
+			pos = append(pos, big.NewRat(int64(x), 3))
+		}
+		sort.Slice(pos, func(i, j int) bool { return pos[i].Cmp(pos[j]) < 0 })
+		pre := func(j int, v *big.Rat) *big.Rat {
+			z := new(big.Rat).Mul(big.NewRat(s[j], 1), v)
+			return z.Add(z, b[j])
+		}
+		g := func(v *big.Rat) *big.Rat {
+			out := new(big.Rat)
+			for j := range s {
+				if z := pre(j, v); z.Sign() > 0 {
+					out.Add(out, z.Mul(z, big.NewRat(c[j], 1)))
+				}
+			}
+			return out
+		}
+		slope := func(v *big.Rat) int64 {
+			var out int64
+			for j := range s {
+				if pre(j, v).Sign() > 0 {
+					out += c[j] * s[j]
+				}
+			}
+			return out
+		}
+		// Units by breakpoint; constant units last, class +, δ = 0.
+		type unit struct {
+			j int
+			t *big.Rat
+		}
+		var us []unit
+		var flat []int
+		for j := range s {
+			if s[j] == 0 {
+				flat = append(flat, j)
+				continue
+			}
+			us = append(us, unit{j, new(big.Rat).Quo(new(big.Rat).Neg(b[j]), big.NewRat(s[j], 1))})
+		}
+		sort.SliceStable(us, func(a, b int) bool { return us[a].t.Cmp(us[b].t) < 0 })
+		classes := make([]byte, 0, d)
+		delta := make([]int64, 0, d)
+		for _, u := range us {
+			cl := byte('+')
+			if s[u.j] < 0 {
+				cl = '-'
+			}
+			classes = append(classes, cl)
+			delta = append(delta, c[u.j]*abs64(s[u.j]))
+		}
+		for range flat {
+			classes = append(classes, '+')
+			delta = append(delta, 0)
+		}
+		// The signs of the differences, oriented so that the first is +.
+		o := int64(0)
+		var ks []int
+		var signs []int
+		for i := 0; i+1 < len(pos); i++ {
+			sg := new(big.Rat).Sub(g(pos[i+1]), g(pos[i])).Sign()
+			if sg == 0 {
+				continue
+			}
+			if o == 0 {
+				o = int64(sg)
+			}
+			// Sub-intervals between the breakpoints inside (pos[i], pos[i+1]).
+			cuts := []*big.Rat{pos[i]}
+			for _, u := range us {
+				if u.t.Cmp(pos[i]) > 0 && u.t.Cmp(pos[i+1]) < 0 {
+					cuts = append(cuts, u.t)
+				}
+			}
+			cuts = append(cuts, pos[i+1])
+			k := -1
+			for q := 0; q+1 < len(cuts); q++ {
+				if cuts[q].Cmp(cuts[q+1]) == 0 {
+					continue
+				}
+				mid := new(big.Rat).Add(cuts[q], cuts[q+1])
+				mid.Quo(mid, big.NewRat(2, 1))
+				left := 0
+				for _, u := range us {
+					if u.t.Cmp(mid) < 0 {
+						left++
+					}
+				}
+				// The kernel's S_left at δ against the net's slope there.
+				row := zigzagRows(string(classes), []int{left})[0]
+				S := new(big.Rat)
+				for j, co := range row.Coef {
+					S.Add(S, new(big.Rat).Mul(co, big.NewRat(delta[j], 1)))
+				}
+				if S.Cmp(big.NewRat(slope(mid), 1)) != 0 {
+					t.Fatalf("trial %d: S_%d = %s, the net's slope is %d (s %v b %v c %v)", trial, left, S.RatString(), slope(mid), s, b, c)
+				}
+				if k < 0 && int64(sg)*slope(mid) > 0 {
+					k = left
+				}
+			}
+			if k < 0 {
+				t.Fatalf("trial %d: a difference of sign %d over an interval without a slope of that sign", trial, sg)
+			}
+			if len(signs) > 0 && signs[len(signs)-1] == sg {
+				continue // the same run: its first slope stands for it
+			}
+			if len(ks) > 0 && k <= ks[len(ks)-1] {
+				t.Fatalf("trial %d: slope indices %v then %d do not increase", trial, ks, k)
+			}
+			signs = append(signs, sg)
+			ks = append(ks, k)
+		}
+		if len(ks) == 0 {
+			continue
+		}
+		K := len(ks)
+		seen[[2]int{d, K}]++
+		if d == 2 && K >= 3 {
+			t.Fatalf("trial %d: two units show %d alternating pieces (s %v b %v c %v at %v)", trial, K, s, b, c, pos)
+		}
+		leaf := ZigzagLeaf{Classes: string(classes), Slopes: ks}
+		found := false
+		for _, cs := range ZigzagCases(d, int64(K)) {
+			found = found || sameZigzagCase(cs, leaf)
+		}
+		if !found {
+			t.Fatalf("trial %d: case %s is not in the enumeration", trial, leaf.caseString())
+		}
+		for m, r := range zigzagRows(leaf.Classes, leaf.Slopes) {
+			v := new(big.Rat)
+			for j, co := range r.Coef {
+				v.Add(v, new(big.Rat).Mul(co, big.NewRat(o*delta[j], 1)))
+			}
+			if v.Sign() <= 0 {
+				t.Fatalf("trial %d: row %d of case %s is %s at the net's δ, not > 0", trial, m, leaf.caseString(), v.RatString())
+			}
+		}
+	}
+	if seen[[2]int{3, 4}] == 0 || seen[[2]int{2, 2}] == 0 {
+		t.Fatalf("the random nets did not exercise the alternations: %v", seen)
+	}
+	t.Logf("alternations seen (width, pieces): %v", seen)
+}
+
+func abs64(x int64) int64 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// TestZigzagCasesCount: 2^d·C(d+1, K) cases, each once, none beyond d + 1 pieces.
+func TestZigzagCasesCount(t *testing.T) {
+	binom := func(n, k int) int {
+		r := 1
+		for i := 0; i < k; i++ {
+			r = r * (n - i) / (i + 1)
+		}
+		return r
+	}
+	for d := 2; d <= ZigzagMaxCore; d++ {
+		for K := 1; K <= d+2; K++ {
+			cs := ZigzagCases(d, int64(K))
+			want := 0
+			if K <= d+1 {
+				want = (1 << d) * binom(d+1, K)
+			}
+			if len(cs) != want {
+				t.Fatalf("d %d K %d: %d cases, want %d", d, K, len(cs), want)
+			}
+			for i, c := range cs {
+				if !zigzagCase(c, d, int64(K)) {
+					t.Fatalf("d %d K %d: case %d (%s) is not a case", d, K, i, c.caseString())
+				}
+				for _, e := range cs[:i] {
+					if sameZigzagCase(c, e) {
+						t.Fatalf("d %d K %d: case %s twice", d, K, c.caseString())
+					}
+				}
+			}
+		}
+	}
+	if ZigzagCases(ZigzagMaxCore+1, 3) != nil {
+		t.Fatal("a core past the limit is enumerated")
+	}
+}
