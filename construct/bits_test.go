@@ -469,7 +469,7 @@ func TestParkEmptyHalving(t *testing.T) {
 // TestParkCoarseLattice: data on a coarse lattice (every coordinate a multiple of 10^30,
 // shifted by 7·10^31) get exactly the network of the same data unscaled, but for the
 // first layer composed with the lattice map: the same depth and Lemma 14 layers, within
-// the theorem's bounds, verified by every engine. Before the lattice map the projected
+// the theorem's bounds, verified by the kernel. Before the lattice map the projected
 // range had about 100 more bits and the network was outside the bounds.
 func TestParkCoarseLattice(t *testing.T) {
 	q := new(big.Int).Exp(big.NewInt(10), big.NewInt(30), nil)
@@ -513,14 +513,6 @@ func TestParkCoarseLattice(t *testing.T) {
 			t.Fatalf("%+v: unscaled depth %d, parameters %d, Lemma 14 layers %s; coarse %d, %d, %s",
 				o, z0.Depth, z0.Parameters, l0, z1.Depth, z1.Parameters, l1)
 		}
-		for _, eng := range cert.Engines {
-			rep, err := cert.Check(r1.Cert, cert.Options{Engine: eng, Theorems: theorems.Table})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if rep.Status != cert.Verified {
-				t.Fatalf("%+v, engine %v: %v %+v", o, eng, rep.Status, rep.First)
-			}
-		}
+		deepCheck(t, r1)
 	}
 }
