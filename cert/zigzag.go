@@ -182,7 +182,8 @@ func checkZigzag(cl NoFitClaim, c *Certificate, path string, bud budget) (Status
 		}
 		l := cl.Leaves[i]
 		if i >= len(cases) {
-			return Refuted, i, "", fail(CodeNoFitCaseOutside, lp, fmt.Sprintf("%d leaves", len(cases)), l.caseString(), "a leaf beyond the enumeration of the cases")
+			// Clipped, as every echo of the certificate: the leaf may be any size.
+			return Refuted, i, "", fail(CodeNoFitCaseOutside, lp, fmt.Sprintf("%d leaves", len(cases)), clip(l.caseString()), "a leaf beyond the enumeration of the cases")
 		}
 		if !sameZigzagCase(l, cases[i]) {
 			if zigzagCase(l, d, forced) {

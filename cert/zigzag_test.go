@@ -219,3 +219,44 @@ func TestZigzagCasesCount(t *testing.T) {
 		t.Fatal("a core past the limit is enumerated")
 	}
 }
+
+// TestZigzagLeafBeyondCasesClipped: a leaf listed past the kernel's cases is named in the
+// failure clipped, like every other echo of the certificate (a leaf of a megabyte of
+// classes was copied whole into the report, twice in its JSON form).
+func TestZigzagLeafBeyondCasesClipped(t *testing.T) {
+	var inputs, targets [][]*big.Rat
+	for i := int64(0); i < 6; i++ {
+		inputs = append(inputs, []*big.Rat{big.NewRat(i, 1)})
+		targets = append(targets, []*big.Rat{big.NewRat(i%2, 1)})
+	}
+	d, err := NewDataset(inputs, nil, targets, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	forced, core := int64(5), 1
+	long := make([]byte, 100000)
+	for i := range long {
+		long[i] = '+'
+	}
+	slopes := make([]int, 10000)
+	for _, leaves := range [][]ZigzagLeaf{nil, {{Classes: string(long), Slopes: slopes}}} {
+		cl := NoFitClaim{Arch: Architecture{InputDim: 1, Hidden: []int{1, 2, 1}, Activation: "relu"}, Fit: "exact",
+			Method: "zigzag", ForcedPieces: &forced, Core: &core, Leaves: leaves}
+		rep, err := Check(&Certificate{Format: FormatV1, Data: d, Claims: []Claim{cl}}, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if leaves == nil {
+			if rep.Status != Verified {
+				t.Fatalf("5 alternating pieces, a core of 2: %v %v", rep.Status, rep.First)
+			}
+			continue
+		}
+		if rep.Status != Refuted || rep.First == nil || rep.First.Code != CodeNoFitCaseOutside {
+			t.Fatalf("a leaf beyond no cases: %v %v", rep.Status, rep.First)
+		}
+		if len(rep.First.Got) > 100 || len(rep.First.Want) > 100 || len(rep.First.Message) > 200 {
+			t.Fatalf("the failure echoes the leaf unclipped: got %d bytes, want %d, message %d", len(rep.First.Got), len(rep.First.Want), len(rep.First.Message))
+		}
+	}
+}
