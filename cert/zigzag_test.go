@@ -1,10 +1,12 @@
 package cert
 
 import (
+	"fmt"
 	"math/big"
 	"math/rand/v2"
 	"sort"
 	"testing"
+	"time"
 )
 
 // TestZigzagRowsHoldForNetworks: for random one-hidden-layer relu nets of width 2 and 3
@@ -259,4 +261,88 @@ func TestZigzagLeafBeyondCasesClipped(t *testing.T) {
 			t.Fatalf("the failure echoes the leaf unclipped: got %d bytes, want %d, message %d", len(rep.First.Got), len(rep.First.Want), len(rep.First.Message))
 		}
 	}
+}
+
+// TestZigzagCasesWitnessOrFarkas: every case of every core width and piece count is
+// either feasible — some integer δ in [−6, 6]^d satisfies its rows, checked directly —
+// or refuted by some Farkas vector in {0..3}^K the kernel accepts, never both, and never
+// neither (so these small searches decide every case the kernel enumerates). A kernel
+// that accepted a vector for a feasible case would verify false no-fit claims.
+func TestZigzagCasesWitnessOrFarkas(t *testing.T) {
+	bud := Options{}.budget(time.Now())
+	refuted := map[[2]int]int{}
+	for d := 2; d <= ZigzagMaxCore; d++ {
+		for K := 1; K <= d+1; K++ {
+			for _, cs := range ZigzagCases(d, int64(K)) {
+				rows := zigzagRows(cs.Classes, cs.Slopes)
+				for _, r := range rows {
+					for _, co := range r.Coef {
+						if !co.IsInt() || r.RHS.Cmp(big.NewRat(1, 1)) != 0 || !r.Ineq {
+							t.Fatalf("%s: a row is not an integer inequality ≥ 1", cs.caseString())
+						}
+					}
+				}
+				// A witness: δ with every row ≥ 1.
+				witness := false
+				delta := make([]int64, d)
+				var walk func(j int)
+				walk = func(j int) {
+					if witness {
+						return
+					}
+					if j == d {
+						for _, r := range rows {
+							v := int64(0)
+							for i, co := range r.Coef {
+								v += co.Num().Int64() * delta[i] // integer coefficients
+							}
+							if v < 1 {
+								return
+							}
+						}
+						witness = true
+						return
+					}
+					for v := int64(-6); v <= 6; v++ {
+						delta[j] = v
+						walk(j + 1)
+					}
+				}
+				walk(0)
+				accepted := 0
+				y := make([]int, K)
+				for {
+					farkas := make([]string, K)
+					for m := range y {
+						farkas[m] = fmt.Sprint(y[m])
+					}
+					if checkFarkasRows(rows, farkas, "", bud, 0, func(j int) string { return "" }) == nil {
+						accepted++
+					}
+					m := 0
+					for m < K && y[m] == 3 {
+						y[m] = 0
+						m++
+					}
+					if m == K {
+						break
+					}
+					y[m]++
+				}
+				switch {
+				case witness && accepted > 0:
+					t.Fatalf("d %d K %d %s: feasible, yet %d Farkas vectors are accepted", d, K, cs.caseString(), accepted)
+				case !witness && accepted == 0:
+					t.Fatalf("d %d K %d %s: no witness and no Farkas vector found", d, K, cs.caseString())
+				case accepted > 0:
+					refuted[[2]int{d, K}]++
+				}
+			}
+		}
+	}
+	// Width 2 cannot alternate three times: all 4 cases of K = 3 are refuted.
+	if refuted[[2]int{2, 3}] != 4 {
+		t.Fatalf("refuted cases by (width, pieces): %v", refuted)
+	}
+	t.Logf("refuted cases by (width, pieces): %v", refuted)
 }
