@@ -215,6 +215,11 @@ func decodeNoFit(raw json.RawMessage, path string, c *Certificate, lim Limits) (
 		if len(w.Leaves) > zigzagMaxLeaves {
 			return nil, fieldErr(path+".leaves", "more than %d leaves", zigzagMaxLeaves)
 		}
+		// The coefficients are rationals within the digit limit, as a Farkas tree's: a
+		// number past the limit is malformed here, not a refuted leaf.
+		if err := validateZigzagLeaves(w.Leaves, path, lim.MaxDigits); err != nil {
+			return nil, err
+		}
 		cl.maxDigits = lim.MaxDigits
 	case "farkas":
 		if w.Proof == nil || w.MaxPieces != "" || w.ForcedPieces != nil || w.Solver != nil {
@@ -437,6 +442,7 @@ func validateNoFit(cl NoFitClaim, path string, c *Certificate) error {
 		if cl.Core == nil || cl.ForcedPieces == nil {
 			return fieldErr(path, "method \"zigzag\" states core and forced_pieces")
 		}
+		return validateZigzagLeaves(cl.Leaves, path, cl.maxDigits)
 	case "farkas":
 		if cl.Proof == nil {
 			return fieldErr(path+".proof", "missing")

@@ -24,6 +24,17 @@ type ZigzagLeaf struct {
 	Farkas  []string `json:"farkas"`
 }
 
+// validateZigzagLeaves checks that every leaf's Farkas coefficients are rationals within
+// the digit limit (the cases themselves are compared with the enumeration when checked).
+func validateZigzagLeaves(leaves []ZigzagLeaf, path string, maxDigits int) error {
+	for i, l := range leaves {
+		if err := validateFarkasVector(l.Farkas, fmt.Sprintf("%s.leaves[%d]", path, i), maxDigits); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (l ZigzagLeaf) caseString() string {
 	return fmt.Sprintf("classes %s, slopes %v", l.Classes, l.Slopes)
 }

@@ -4,7 +4,10 @@ import (
 	"fmt"
 	"math/big"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 )
@@ -345,4 +348,32 @@ func TestZigzagCasesWitnessOrFarkas(t *testing.T) {
 		t.Fatalf("refuted cases by (width, pieces): %v", refuted)
 	}
 	t.Logf("refuted cases by (width, pieces): %v", refuted)
+}
+
+// TestZigzagFarkasDigitsLimit: a leaf's Farkas coefficient longer than the digit limit is
+// refused when the certificate is read, naming the field (as a Farkas tree's are), not
+// reported as a refuted leaf: with a higher limit the same proof may verify.
+func TestZigzagFarkasDigitsLimit(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("..", "testdata", "certs", "valid", "nofit_zigzag_1_2_1.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Leaf 2 (classes +-) states y = (1, 1, 1); scale it by 10^12.
+	big12 := "1000000000000"
+	src := strings.Replace(string(raw), "\"classes\": \"+-\",\n     \"slopes\": [\n      0,\n      1,\n      2\n     ],\n     \"farkas\": [\n      \"1\",\n      \"1\",\n      \"1\"",
+		"\"classes\": \"+-\",\n     \"slopes\": [\n      0,\n      1,\n      2\n     ],\n     \"farkas\": [\n      \""+big12+"\",\n      \""+big12+"\",\n      \""+big12+"\"", 1)
+	if src == string(raw) {
+		t.Fatal("the fixture's leaf 2 has changed; update the test")
+	}
+	c, err := Decode(strings.NewReader(src), ".", Limits{MaxDigits: 20})
+	if err != nil {
+		t.Fatalf("within the limit: %v", err)
+	}
+	if rep, err := Check(c, Options{}); err != nil || rep.Status != Verified {
+		t.Fatalf("within the limit: %v %v", err, rep.First)
+	}
+	_, err = Decode(strings.NewReader(src), ".", Limits{MaxDigits: 5})
+	if err == nil || !strings.Contains(err.Error(), "claims[0].leaves[2].farkas[0]") {
+		t.Fatalf("past the limit: want a malformed error naming the leaf's coefficient, got %v", err)
+	}
 }
