@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"testing"
@@ -375,5 +376,34 @@ func TestZigzagFarkasDigitsLimit(t *testing.T) {
 	_, err = Decode(strings.NewReader(src), ".", Limits{MaxDigits: 5})
 	if err == nil || !strings.Contains(err.Error(), "claims[0].leaves[2].farkas[0]") {
 		t.Fatalf("past the limit: want a malformed error naming the leaf's coefficient, got %v", err)
+	}
+}
+
+// TestZigzagHugeLeavesRefusedWhileRead: a claim listing a million empty leaves (3 MB) is
+// refused as it is read, before the leaves are decoded: counted by strictjson's budgets
+// like a network's parameters (decoding first and counting after held about 200 bytes
+// per leaf: 2 GB for a 30 MB file). Likewise a leaf with a million slope indices.
+func TestZigzagHugeLeavesRefusedWhileRead(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("..", "testdata", "certs", "valid", "nofit_zigzag_1_2_1.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ at, insert, want string }{
+		{`"leaves": [`, strings.Repeat("{},", 1_000_000), "leaves"},
+		{`"slopes": [`, strings.Repeat("0,", 1_000_000), "slope"},
+		{`"farkas": [`, strings.Repeat(`"0",`, 1_000_000), "farkas"},
+	} {
+		src := strings.Replace(string(raw), tc.at, tc.at+tc.insert, 1)
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		_, err := Decode(strings.NewReader(src), ".", Limits{})
+		runtime.ReadMemStats(&after)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Fatalf("%s: want an error about %s, got %v", tc.at, tc.want, err)
+		}
+		if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 8*uint64(len(src)) {
+			t.Fatalf("%s: reading %d bytes allocated %d bytes before refusing", tc.at, len(src), alloc)
+		}
 	}
 }
