@@ -132,8 +132,8 @@
 //
 //	pieces.go       954  pieces: regions and affine pieces on a segment
 //	hyperplanes.go  351  hyperplanes through chosen points
-//	nofit.go        449  no-fit: piece counting, monotonicity, the zigzag argument
-//	zigzag.go       202  no-fit: one wide layer, the cases of its slopes with Farkas leaves
+//	nofit.go        457  no-fit: piece counting, monotonicity, the zigzag argument
+//	zigzag.go       255  no-fit: one wide layer, the cases of its slopes with Farkas leaves
 //	farkas.go       809  no-fit: case splits (one or two layers) with exact Farkas leaves
 //	farkas_branch.go 453 no-fit: the adaptive form (outputs, act, v, t splits) of two layers
 //	farkas_mirror.go 135 no-fit: first-layer cases refuted by their mirror image

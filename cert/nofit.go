@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math/big"
 	"sort"
+
+	"certify/internal/strictjson"
 )
 
 // The "no-fit" claim: no network of a stated architecture fits the certificate's dataset.
@@ -138,28 +140,28 @@ type NoFitClaim struct {
 }
 
 type wireNoFit struct {
-	Kind         string        `json:"kind"`
-	Architecture Architecture  `json:"architecture"`
-	Fit          string        `json:"fit"`
-	Threshold    string        `json:"threshold,omitempty"`
-	Method       string        `json:"method"`
-	ForcedPieces *int64        `json:"forced_pieces,omitempty"`
-	MaxPieces    string        `json:"max_pieces,omitempty"` // an integer, as a string (it can be huge)
-	Solver       *SolverRecord `json:"solver,omitempty"`
-	Proof        *FarkasNode   `json:"proof,omitempty"`
-	Core         *int          `json:"core,omitempty"`
-	Leaves       []ZigzagLeaf  `json:"leaves,omitempty"`
+	Kind         string         `json:"kind"`
+	Architecture Architecture   `json:"architecture"`
+	Fit          string         `json:"fit"`
+	Threshold    string         `json:"threshold,omitempty"`
+	Method       string         `json:"method"`
+	ForcedPieces *int64         `json:"forced_pieces,omitempty"`
+	MaxPieces    string         `json:"max_pieces,omitempty"` // an integer, as a string (it can be huge)
+	Solver       *SolverRecord  `json:"solver,omitempty"`
+	Proof        *FarkasNode    `json:"proof,omitempty"`
+	Core         *int           `json:"core,omitempty"`
+	Leaves       zigzagLeafList `json:"leaves,omitempty"` // counted while read (zigzagBudgets)
 }
 
 func decodeNoFit(raw json.RawMessage, path string, c *Certificate, lim Limits) (Claim, error) {
 	var w wireNoFit
-	if err := strictUnmarshal(raw, &w); err != nil {
+	if err := strictErr(strictjson.Unmarshal(raw, &w, zigzagBudgets()...), false); err != nil {
 		if me, ok := err.(*MalformedError); ok {
 			me.Path = path + "." + me.Path
 		}
 		return nil, err
 	}
-	cl := NoFitClaim{Arch: w.Architecture, Fit: w.Fit, Method: w.Method, ForcedPieces: w.ForcedPieces, Solver: w.Solver, Proof: w.Proof, Core: w.Core, Leaves: w.Leaves}
+	cl := NoFitClaim{Arch: w.Architecture, Fit: w.Fit, Method: w.Method, ForcedPieces: w.ForcedPieces, Solver: w.Solver, Proof: w.Proof, Core: w.Core, Leaves: w.Leaves.leaves()}
 	a := w.Architecture
 	if a.InputDim <= 0 {
 		return nil, fieldErr(path+".architecture.input_dim", "must be positive")
@@ -214,6 +216,11 @@ func decodeNoFit(raw json.RawMessage, path string, c *Certificate, lim Limits) (
 		}
 		if len(w.Leaves) > zigzagMaxLeaves {
 			return nil, fieldErr(path+".leaves", "more than %d leaves", zigzagMaxLeaves)
+		}
+		// The coefficients are rationals within the digit limit, as a Farkas tree's: a
+		// number past the limit is malformed here, not a refuted leaf.
+		if err := validateZigzagLeaves(cl.Leaves, path, lim.MaxDigits); err != nil {
+			return nil, err
 		}
 		cl.maxDigits = lim.MaxDigits
 	case "farkas":
@@ -437,6 +444,7 @@ func validateNoFit(cl NoFitClaim, path string, c *Certificate) error {
 		if cl.Core == nil || cl.ForcedPieces == nil {
 			return fieldErr(path, "method \"zigzag\" states core and forced_pieces")
 		}
+		return validateZigzagLeaves(cl.Leaves, path, cl.maxDigits)
 	case "farkas":
 		if cl.Proof == nil {
 			return fieldErr(path+".proof", "missing")

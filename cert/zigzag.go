@@ -3,7 +3,10 @@ package cert
 import (
 	"fmt"
 	"math/big"
+	"reflect"
 	"strings"
+
+	"certify/internal/strictjson"
 )
 
 // Method "zigzag" of the no-fit claim: the argument is in nofit.go; this file enumerates
@@ -22,6 +25,55 @@ type ZigzagLeaf struct {
 	Classes string   `json:"classes"`
 	Slopes  []int    `json:"slopes"`
 	Farkas  []string `json:"farkas"`
+}
+
+// The leaves as read: named types that strictjson counts while it reads a no-fit claim
+// (zigzagBudgets), so that a claim listing millions of leaves, slope indices or
+// coefficients is refused before they are decoded (ZigzagLeaf values cost some 200 bytes
+// each as decoded, against 3 bytes for "{},").
+type (
+	zigzagSlopeList  []int
+	zigzagFarkasList []string
+	wireZigzagLeaf   struct {
+		Classes string           `json:"classes"`
+		Slopes  zigzagSlopeList  `json:"slopes"`
+		Farkas  zigzagFarkasList `json:"farkas"`
+	}
+	zigzagLeafList []wireZigzagLeaf
+)
+
+// zigzagBudgets caps the leaves of a claim at zigzagMaxLeaves and their slope indices and
+// coefficients at ZigzagMaxCore + 1 per leaf, over the claim.
+func zigzagBudgets() []strictjson.Budget {
+	per := int64(zigzagMaxLeaves * (ZigzagMaxCore + 1))
+	return []strictjson.Budget{
+		{Type: reflect.TypeOf(zigzagLeafList(nil)), Max: zigzagMaxLeaves, What: "zigzag leaves"},
+		{Type: reflect.TypeOf(zigzagSlopeList(nil)), Max: per, What: "zigzag slope indices in all leaves"},
+		{Type: reflect.TypeOf(zigzagFarkasList(nil)), Max: per, What: "zigzag farkas coefficients in all leaves"},
+	}
+}
+
+// leaves converts the leaves as read (nil stays nil: no leaves stated).
+func (ls zigzagLeafList) leaves() []ZigzagLeaf {
+	if ls == nil {
+		return nil
+	}
+	out := make([]ZigzagLeaf, len(ls))
+	for i, l := range ls {
+		out[i] = ZigzagLeaf{Classes: l.Classes, Slopes: l.Slopes, Farkas: l.Farkas}
+	}
+	return out
+}
+
+// validateZigzagLeaves checks that every leaf's Farkas coefficients are rationals within
+// the digit limit (the cases themselves are compared with the enumeration when checked).
+func validateZigzagLeaves(leaves []ZigzagLeaf, path string, maxDigits int) error {
+	for i, l := range leaves {
+		if err := validateFarkasVector(l.Farkas, fmt.Sprintf("%s.leaves[%d]", path, i), maxDigits); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (l ZigzagLeaf) caseString() string {
@@ -182,7 +234,8 @@ func checkZigzag(cl NoFitClaim, c *Certificate, path string, bud budget) (Status
 		}
 		l := cl.Leaves[i]
 		if i >= len(cases) {
-			return Refuted, i, "", fail(CodeNoFitCaseOutside, lp, fmt.Sprintf("%d leaves", len(cases)), l.caseString(), "a leaf beyond the enumeration of the cases")
+			// Clipped, as every echo of the certificate: the leaf may be any size.
+			return Refuted, i, "", fail(CodeNoFitCaseOutside, lp, fmt.Sprintf("%d leaves", len(cases)), clip(l.caseString()), "a leaf beyond the enumeration of the cases")
 		}
 		if !sameZigzagCase(l, cases[i]) {
 			if zigzagCase(l, d, forced) {

@@ -1,10 +1,16 @@
 package cert
 
 import (
+	"fmt"
 	"math/big"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
 	"sort"
+	"strings"
 	"testing"
+	"time"
 )
 
 // TestZigzagRowsHoldForNetworks: for random one-hidden-layer relu nets of width 2 and 3
@@ -217,5 +223,187 @@ func TestZigzagCasesCount(t *testing.T) {
 	}
 	if ZigzagCases(ZigzagMaxCore+1, 3) != nil {
 		t.Fatal("a core past the limit is enumerated")
+	}
+}
+
+// TestZigzagLeafBeyondCasesClipped: a leaf listed past the kernel's cases is named in the
+// failure clipped, like every other echo of the certificate (a leaf of a megabyte of
+// classes was copied whole into the report, twice in its JSON form).
+func TestZigzagLeafBeyondCasesClipped(t *testing.T) {
+	var inputs, targets [][]*big.Rat
+	for i := int64(0); i < 6; i++ {
+		inputs = append(inputs, []*big.Rat{big.NewRat(i, 1)})
+		targets = append(targets, []*big.Rat{big.NewRat(i%2, 1)})
+	}
+	d, err := NewDataset(inputs, nil, targets, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	forced, core := int64(5), 1
+	long := make([]byte, 100000)
+	for i := range long {
+		long[i] = '+'
+	}
+	slopes := make([]int, 10000)
+	for _, leaves := range [][]ZigzagLeaf{nil, {{Classes: string(long), Slopes: slopes}}} {
+		cl := NoFitClaim{Arch: Architecture{InputDim: 1, Hidden: []int{1, 2, 1}, Activation: "relu"}, Fit: "exact",
+			Method: "zigzag", ForcedPieces: &forced, Core: &core, Leaves: leaves}
+		rep, err := Check(&Certificate{Format: FormatV1, Data: d, Claims: []Claim{cl}}, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if leaves == nil {
+			if rep.Status != Verified {
+				t.Fatalf("5 alternating pieces, a core of 2: %v %v", rep.Status, rep.First)
+			}
+			continue
+		}
+		if rep.Status != Refuted || rep.First == nil || rep.First.Code != CodeNoFitCaseOutside {
+			t.Fatalf("a leaf beyond no cases: %v %v", rep.Status, rep.First)
+		}
+		if len(rep.First.Got) > 100 || len(rep.First.Want) > 100 || len(rep.First.Message) > 200 {
+			t.Fatalf("the failure echoes the leaf unclipped: got %d bytes, want %d, message %d", len(rep.First.Got), len(rep.First.Want), len(rep.First.Message))
+		}
+	}
+}
+
+// TestZigzagCasesWitnessOrFarkas: every case of every core width and piece count is
+// either feasible — some integer δ in [−6, 6]^d satisfies its rows, checked directly —
+// or refuted by some Farkas vector in {0..3}^K the kernel accepts, never both, and never
+// neither (so these small searches decide every case the kernel enumerates). A kernel
+// that accepted a vector for a feasible case would verify false no-fit claims.
+func TestZigzagCasesWitnessOrFarkas(t *testing.T) {
+	bud := Options{}.budget(time.Now())
+	refuted := map[[2]int]int{}
+	for d := 2; d <= ZigzagMaxCore; d++ {
+		for K := 1; K <= d+1; K++ {
+			for _, cs := range ZigzagCases(d, int64(K)) {
+				rows := zigzagRows(cs.Classes, cs.Slopes)
+				for _, r := range rows {
+					for _, co := range r.Coef {
+						if !co.IsInt() || r.RHS.Cmp(big.NewRat(1, 1)) != 0 || !r.Ineq {
+							t.Fatalf("%s: a row is not an integer inequality ≥ 1", cs.caseString())
+						}
+					}
+				}
+				// A witness: δ with every row ≥ 1.
+				witness := false
+				delta := make([]int64, d)
+				var walk func(j int)
+				walk = func(j int) {
+					if witness {
+						return
+					}
+					if j == d {
+						for _, r := range rows {
+							v := int64(0)
+							for i, co := range r.Coef {
+								v += co.Num().Int64() * delta[i] // integer coefficients
+							}
+							if v < 1 {
+								return
+							}
+						}
+						witness = true
+						return
+					}
+					for v := int64(-6); v <= 6; v++ {
+						delta[j] = v
+						walk(j + 1)
+					}
+				}
+				walk(0)
+				accepted := 0
+				y := make([]int, K)
+				for {
+					farkas := make([]string, K)
+					for m := range y {
+						farkas[m] = fmt.Sprint(y[m])
+					}
+					if checkFarkasRows(rows, farkas, "", bud, 0, func(j int) string { return "" }) == nil {
+						accepted++
+					}
+					m := 0
+					for m < K && y[m] == 3 {
+						y[m] = 0
+						m++
+					}
+					if m == K {
+						break
+					}
+					y[m]++
+				}
+				switch {
+				case witness && accepted > 0:
+					t.Fatalf("d %d K %d %s: feasible, yet %d Farkas vectors are accepted", d, K, cs.caseString(), accepted)
+				case !witness && accepted == 0:
+					t.Fatalf("d %d K %d %s: no witness and no Farkas vector found", d, K, cs.caseString())
+				case accepted > 0:
+					refuted[[2]int{d, K}]++
+				}
+			}
+		}
+	}
+	// Width 2 cannot alternate three times: all 4 cases of K = 3 are refuted.
+	if refuted[[2]int{2, 3}] != 4 {
+		t.Fatalf("refuted cases by (width, pieces): %v", refuted)
+	}
+	t.Logf("refuted cases by (width, pieces): %v", refuted)
+}
+
+// TestZigzagFarkasDigitsLimit: a leaf's Farkas coefficient longer than the digit limit is
+// refused when the certificate is read, naming the field (as a Farkas tree's are), not
+// reported as a refuted leaf: with a higher limit the same proof may verify.
+func TestZigzagFarkasDigitsLimit(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("..", "testdata", "certs", "valid", "nofit_zigzag_1_2_1.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Leaf 2 (classes +-) states y = (1, 1, 1); scale it by 10^12.
+	big12 := "1000000000000"
+	src := strings.Replace(string(raw), "\"classes\": \"+-\",\n     \"slopes\": [\n      0,\n      1,\n      2\n     ],\n     \"farkas\": [\n      \"1\",\n      \"1\",\n      \"1\"",
+		"\"classes\": \"+-\",\n     \"slopes\": [\n      0,\n      1,\n      2\n     ],\n     \"farkas\": [\n      \""+big12+"\",\n      \""+big12+"\",\n      \""+big12+"\"", 1)
+	if src == string(raw) {
+		t.Fatal("the fixture's leaf 2 has changed; update the test")
+	}
+	c, err := Decode(strings.NewReader(src), ".", Limits{MaxDigits: 20})
+	if err != nil {
+		t.Fatalf("within the limit: %v", err)
+	}
+	if rep, err := Check(c, Options{}); err != nil || rep.Status != Verified {
+		t.Fatalf("within the limit: %v %v", err, rep.First)
+	}
+	_, err = Decode(strings.NewReader(src), ".", Limits{MaxDigits: 5})
+	if err == nil || !strings.Contains(err.Error(), "claims[0].leaves[2].farkas[0]") {
+		t.Fatalf("past the limit: want a malformed error naming the leaf's coefficient, got %v", err)
+	}
+}
+
+// TestZigzagHugeLeavesRefusedWhileRead: a claim listing a million empty leaves (3 MB) is
+// refused as it is read, before the leaves are decoded: counted by strictjson's budgets
+// like a network's parameters (decoding first and counting after held about 200 bytes
+// per leaf: 2 GB for a 30 MB file). Likewise a leaf with a million slope indices.
+func TestZigzagHugeLeavesRefusedWhileRead(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("..", "testdata", "certs", "valid", "nofit_zigzag_1_2_1.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ at, insert, want string }{
+		{`"leaves": [`, strings.Repeat("{},", 1_000_000), "leaves"},
+		{`"slopes": [`, strings.Repeat("0,", 1_000_000), "slope"},
+		{`"farkas": [`, strings.Repeat(`"0",`, 1_000_000), "farkas"},
+	} {
+		src := strings.Replace(string(raw), tc.at, tc.at+tc.insert, 1)
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		_, err := Decode(strings.NewReader(src), ".", Limits{})
+		runtime.ReadMemStats(&after)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Fatalf("%s: want an error about %s, got %v", tc.at, tc.want, err)
+		}
+		if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 8*uint64(len(src)) {
+			t.Fatalf("%s: reading %d bytes allocated %d bytes before refusing", tc.at, len(src), alloc)
+		}
 	}
 }
