@@ -3,10 +3,13 @@ package cert
 import (
 	"fmt"
 	"math/big"
+	"reflect"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+
+	"certify/internal/strictjson"
 )
 
 // Method "farkas" of the no-fit claim: a case tree whose leaves carry exact Farkas vectors,
@@ -63,8 +66,32 @@ type FarkasNode struct {
 	Case    string       `json:"case,omitempty"`
 	Split   string       `json:"split,omitempty"`
 	On      string       `json:"on,omitempty"`
-	Cases   []FarkasNode `json:"cases,omitempty"`
-	Farkas  []string     `json:"farkas,omitempty"`
+	Cases   FarkasCases  `json:"cases,omitempty"`
+	Farkas  FarkasVector `json:"farkas,omitempty"`
+}
+
+// FarkasCases and FarkasVector are a node's children and a leaf's coefficients, named so
+// that the decoder counts them while it reads a proof (farkasBudgets): a tree of millions
+// of empty cases ("{}," is 3 bytes, a decoded node some 200) is refused at the first one
+// past the budget instead of after it has been decoded.
+type (
+	FarkasCases  []FarkasNode
+	FarkasVector []string
+)
+
+// The budgets of one no-fit claim's proof tree: more nodes than the adaptive search writes
+// at its default limit (2 000 000 nodes visited), and ample coefficients for them (the
+// (2,2) tree at N = 7 has 169 057 nodes and 1 530 210 coefficients).
+const (
+	farkasMaxNodes        = 2500000
+	farkasMaxCoefficients = 20000000
+)
+
+func farkasBudgets() []strictjson.Budget {
+	return []strictjson.Budget{
+		{Type: reflect.TypeOf(FarkasCases(nil)), Max: farkasMaxNodes, What: "farkas proof nodes"},
+		{Type: reflect.TypeOf(FarkasVector(nil)), Max: farkasMaxCoefficients, What: "farkas coefficients in all leaves"},
+	}
 }
 
 // Split names.

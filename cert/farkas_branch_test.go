@@ -1,8 +1,10 @@
 package cert
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -53,5 +55,29 @@ func TestFarkasBranchOnRefused(t *testing.T) {
 		if rep.Status != Refuted || rep.First.Code != CodeNoFitCaseOutside {
 			t.Errorf("%s %q: %v %+v, want refuted %s", tc.split, tc.on, rep.Status, rep.First, CodeNoFitCaseOutside)
 		}
+	}
+}
+
+// TestFarkasHugeTreeRefusedWhileRead: a proof tree with three million empty cases (9 MB)
+// is refused at the first case past the node budget, as it is read: decoding first and
+// counting after held some 500 bytes a node (1.6 GB for this file).
+func TestFarkasHugeTreeRefusedWhileRead(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("..", "testdata", "certs", "valid", "nofit_farkas_mirror.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := `"cases": [`
+	src := strings.Replace(string(raw), at, at+strings.Repeat("{},", farkasMaxNodes+500000), 1)
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	_, err = Decode(strings.NewReader(src), ".", Limits{})
+	runtime.ReadMemStats(&after)
+	want := fmt.Sprintf("claims[0].proof.cases[%d]", farkasMaxNodes)
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("want an error at %s, got %v", want, err)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 8*uint64(len(src)) {
+		t.Fatalf("reading %d bytes allocated %d bytes before refusing", len(src), alloc)
 	}
 }

@@ -155,7 +155,7 @@ type wireNoFit struct {
 
 func decodeNoFit(raw json.RawMessage, path string, c *Certificate, lim Limits) (Claim, error) {
 	var w wireNoFit
-	if err := strictErr(strictjson.Unmarshal(raw, &w, zigzagBudgets()...), false); err != nil {
+	if err := strictErr(strictjson.Unmarshal(raw, &w, append(zigzagBudgets(), farkasBudgets()...)...), false); err != nil {
 		if me, ok := err.(*MalformedError); ok {
 			me.Path = path + "." + me.Path
 		}
