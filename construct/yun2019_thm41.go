@@ -181,55 +181,114 @@ func YunResNet(d *cert.Dataset, o Options) (*Result, error) {
 	blocks, halved := 0, 0
 	t := make([]int64, n)
 	seed := splitmix64(0x5eed)
+	// The runs' own stream, so that the hyperplane groups draw as they did before runs.
+	runSeed := splitmix64(0x7275)
 	lost := 0 // points a group's rounded hyperplane could not keep (they wait for a later block)
+	// planeSlab is the block of a group S on one hyperplane: the best slab over the
+	// roundings tried and the group cut to 7/8 while the slab keeps less than 15/16 of
+	// it (a smaller system is better conditioned) and a cut group could still beat it.
+	planeSlab := func(S []int, j int) (*slab, []int) {
+		var sl *slab
+		for len(S) > 0 && (sl == nil || (16*sl.gain < 15*len(S) && len(S) > sl.gain)) {
+			w, kept := slabNormal(p, S, &seed)
+			if w != nil {
+				S = kept
+				// The fewest bits that keep the whole group, else the rounding that
+				// keeps most of it.
+				for _, bitsW := range []int{min(24, wBits), min(34, wBits), wBits} {
+					c := trySlab(p, roundNormal(w, bitsW), S, labels, extra, j, need[j], t, done)
+					if c != nil && (sl == nil || c.gain > sl.gain) {
+						sl = c
+					}
+					if sl != nil && sl.gain >= len(S) {
+						break
+					}
+				}
+			}
+			if sl == nil && len(S) == 1 {
+				// One point: any direction on which no point of another class
+				// shares its value (small random integers, as construct zhang's
+				// projection; a point at the origin included).
+				for try := 0; try < 64 && sl == nil; try++ {
+					wi := make([]int64, D)
+					for c := range wi {
+						wi[c] = int64(seed.next()%uint64(2*try+3)) - int64(try+1)
+					}
+					sl = trySlab(p, wi, S, labels, extra, j, need[j], t, done)
+				}
+			}
+			if sl == nil || (16*sl.gain < 15*len(S) && len(S) > 1) {
+				S = S[:len(S)*7/8]
+				halved++
+			}
+		}
+		return sl, S
+	}
+	// runSlab is the block of the longest run: over the directions runDirections
+	// proposes for the class's remaining points R (O: a sample of the other classes),
+	// each rounded to 34 bits and to all allowed bits, the slab whose run of values free
+	// of other classes holds the most points of R.
+	runSlab := func(R, O []int, j int) *slab {
+		var sl *slab
+		for _, w := range runDirections(xs, D, R, O, &runSeed) {
+			for _, bitsW := range []int{min(34, wBits), wBits} {
+				c := trySlab(p, roundNormal(w, bitsW), R, labels, extra, j, need[j], t, done)
+				if c != nil && (sl == nil || c.gain > sl.gain) {
+					sl = c
+				}
+			}
+		}
+		return sl
+	}
+	runBlocks := 0
+	perClass := make([]int, K)
 	for j := 0; j < K; j++ {
+		// Runs are tried for a class until a hyperplane group beats them once.
+		useRuns := !o.noRuns
+		var O []int
+		if useRuns {
+			others := n - left(labels, make([]bool, n), j)
+			step := max(1, (others+5999)/6000)
+			c := 0
+			for k, l := range labels {
+				if l != j {
+					if c%step == 0 {
+						O = append(O, k)
+					}
+					c++
+				}
+			}
+		}
 		for {
 			S := pickGroup(xs, D, labels, done, j, 2*G)
 			if len(S) == 0 {
 				break
 			}
 			o.progress(fmt.Sprintf("block %d (class %d, %d points left in it)", blocks+1, j, left(labels, done, j)), blocks, 0)
-			// The best slab over the roundings tried and the group cut to 7/8 while
-			// the slab keeps less than 15/16 of it (a smaller system is better
-			// conditioned) and a cut group could still beat it.
 			var sl *slab
-			for len(S) > 0 && (sl == nil || (16*sl.gain < 15*len(S) && len(S) > sl.gain)) {
-				w, kept := slabNormal(p, S, &seed)
-				if w != nil {
-					S = kept
-					// The fewest bits that keep the whole group, else the rounding that
-					// keeps most of it.
-					for _, bitsW := range []int{min(24, wBits), min(34, wBits), wBits} {
-						c := trySlab(p, roundNormal(w, bitsW), S, labels, extra, j, need[j], t, done)
-						if c != nil && (sl == nil || c.gain > sl.gain) {
-							sl = c
-						}
-						if sl != nil && sl.gain >= len(S) {
-							break
-						}
+			fromRun := false
+			if useRuns {
+				var R []int
+				for k, l := range labels {
+					if l == j && !done[k] {
+						R = append(R, k)
 					}
 				}
-				if sl == nil && len(S) == 1 {
-					// One point: any direction on which no point of another class
-					// shares its value (small random integers, as construct zhang's
-					// projection; a point at the origin included).
-					for try := 0; try < 64 && sl == nil; try++ {
-						wi := make([]int64, D)
-						for c := range wi {
-							wi[c] = int64(seed.next()%uint64(2*try+3)) - int64(try+1)
-						}
-						sl = trySlab(p, wi, S, labels, extra, j, need[j], t, done)
-					}
-				}
-				if sl == nil || (16*sl.gain < 15*len(S) && len(S) > 1) {
-					S = S[:len(S)*7/8]
-					halved++
+				sl, fromRun = runSlab(R, O, j), true
+			}
+			if sl == nil || sl.gain < len(S) {
+				pl, kept := planeSlab(S, j)
+				if pl != nil && (sl == nil || pl.gain > sl.gain) {
+					lost += max(0, len(kept)-pl.gain)
+					sl, fromRun, useRuns = pl, false, false
 				}
 			}
 			if sl == nil {
 				return nil, fmt.Errorf("yun-resnet: internal error: no slab isolates point %d of class %d", p.idx[S[0]], j)
 			}
-			lost += max(0, len(S)-sl.gain)
+			if fromRun {
+				runBlocks++
+			}
 			if hard {
 				sl.hardTanh(need[j], L)
 			}
@@ -239,6 +298,7 @@ func YunResNet(d *cert.Dataset, o Options) (*Result, error) {
 			}
 			net.Layers = append(net.Layers, sl.layers(D, j, L, hard)...)
 			blocks++
+			perClass[j]++
 		}
 	}
 	// The output block: g_j = σ(h_j − a_j) − σ(h_j − a_j − 1) (ReLU), or
@@ -276,7 +336,7 @@ func YunResNet(d *cert.Dataset, o Options) (*Result, error) {
 	m := meta{method: "yun-resnet", theorem: theorem,
 		name:      name,
 		reference: "C. Yun, S. Sra, A. Jadbabaie. Small ReLU networks are powerful memorizers: a tight analysis of memorization capacity. NeurIPS 2019, §4, Theorem 4.1.",
-		params:    map[string]string{"blocks": fmt.Sprint(blocks), "group_size": fmt.Sprint(G), "plane_blocks_lower_bound": fmt.Sprint(lb)},
+		params:    map[string]string{"blocks": fmt.Sprint(blocks), "run_blocks": fmt.Sprint(runBlocks), "blocks_per_class": strings.Trim(fmt.Sprint(perClass), "[]"), "group_size": fmt.Sprint(G), "plane_blocks_lower_bound": fmt.Sprint(lb)},
 		notes:     notes}
 	res, err := finish(d, net, &o, m, p)
 	if err != nil {
