@@ -226,23 +226,72 @@ func YunResNet(d *cert.Dataset, o Options) (*Result, error) {
 	}
 	// runSlab is the block of the longest run: over the directions runDirections
 	// proposes for the class's remaining points R (O: a sample of the other classes),
-	// each rounded to 34 bits and to all allowed bits, the slab whose run of values free
-	// of other classes holds the most points of R.
-	runSlab := func(R, O []int, j int) *slab {
+	// each rounded to 34 bits and to all allowed bits, and the direction Σ_{c∈P} e_c
+	// (P: the classes whose points are all pushed, each pushed point at h_c ≥ a_c + 1
+	// while the others have h_c = x_c ≤ a_c, so that the pushed points move up and out
+	// of the way: the class processed last meets no unpushed point of another class),
+	// the slab whose run of values free of other classes holds the most points of R.
+	runSlab := func(R, O []int, j int, P []int) *slab {
 		var sl *slab
+		try := func(w []int64) {
+			c := trySlab(p, w, R, labels, extra, j, need[j], t, done)
+			if c != nil && (sl == nil || c.gain > sl.gain) {
+				sl = c
+			}
+		}
+		if len(P) > 0 {
+			w := make([]int64, D)
+			for _, c := range P {
+				w[c] = 1
+			}
+			try(w)
+		}
 		for _, w := range runDirections(xs, D, R, O, &runSeed) {
 			for _, bitsW := range []int{min(34, wBits), wBits} {
-				c := trySlab(p, roundNormal(w, bitsW), R, labels, extra, j, need[j], t, done)
-				if c != nil && (sl == nil || c.gain > sl.gain) {
-					sl = c
-				}
+				try(roundNormal(w, bitsW))
 			}
 		}
 		return sl
 	}
 	runBlocks := 0
 	perClass := make([]int, K)
-	for j := 0; j < K; j++ {
+	// The class order: with runs, the class whose first hyperplane group is smallest
+	// (by a trial elimination; the class of lowest rank, as a rule) comes last, where
+	// every other point is pushed and the direction Σ_{c∈P} e_c isolates the class in
+	// one run; the others keep their order.
+	order := make([]int, 0, K)
+	if o.noRuns {
+		for j := 0; j < K; j++ {
+			order = append(order, j)
+		}
+	} else {
+		o.progress("class order", 0, 0)
+		estSeed := splitmix64(0xe57)
+		last, lastSize := -1, 0
+		for j := 0; j < K; j++ {
+			S := pickGroup(xs, D, labels, done, j, 2*G)
+			if len(S) == 0 {
+				continue
+			}
+			size := len(S)
+			if _, kept := slabNormal(p, S, &estSeed); kept != nil {
+				size = len(kept)
+			}
+			if last < 0 || size <= lastSize {
+				last, lastSize = j, size
+			}
+		}
+		for j := 0; j < K; j++ {
+			if j != last {
+				order = append(order, j)
+			}
+		}
+		if last >= 0 {
+			order = append(order, last)
+		}
+	}
+	var pushed []int // the classes whose points are all pushed
+	for _, j := range order {
 		// Runs are tried for a class until a hyperplane group beats them once.
 		useRuns := !o.noRuns
 		var O []int
@@ -274,7 +323,7 @@ func YunResNet(d *cert.Dataset, o Options) (*Result, error) {
 						R = append(R, k)
 					}
 				}
-				sl, fromRun = runSlab(R, O, j), true
+				sl, fromRun = runSlab(R, O, j, pushed), true
 			}
 			if sl == nil || sl.gain < len(S) {
 				pl, kept := planeSlab(S, j)
@@ -300,6 +349,7 @@ func YunResNet(d *cert.Dataset, o Options) (*Result, error) {
 			blocks++
 			perClass[j]++
 		}
+		pushed = append(pushed, j)
 	}
 	// The output block: g_j = σ(h_j − a_j) − σ(h_j − a_j − 1) (ReLU), or
 	// g_j = (σ_H(2h_j − 2a_j − 1) + 1)/2 (hard-tanh: −1 when h_j ≤ a_j, 1 when
@@ -336,7 +386,7 @@ func YunResNet(d *cert.Dataset, o Options) (*Result, error) {
 	m := meta{method: "yun-resnet", theorem: theorem,
 		name:      name,
 		reference: "C. Yun, S. Sra, A. Jadbabaie. Small ReLU networks are powerful memorizers: a tight analysis of memorization capacity. NeurIPS 2019, §4, Theorem 4.1.",
-		params:    map[string]string{"blocks": fmt.Sprint(blocks), "run_blocks": fmt.Sprint(runBlocks), "blocks_per_class": strings.Trim(fmt.Sprint(perClass), "[]"), "group_size": fmt.Sprint(G), "plane_blocks_lower_bound": fmt.Sprint(lb)},
+		params:    map[string]string{"blocks": fmt.Sprint(blocks), "run_blocks": fmt.Sprint(runBlocks), "blocks_per_class": strings.Trim(fmt.Sprint(perClass), "[]"), "class_order": strings.Trim(fmt.Sprint(order), "[]"), "group_size": fmt.Sprint(G), "plane_blocks_lower_bound": fmt.Sprint(lb)},
 		notes:     notes}
 	res, err := finish(d, net, &o, m, p)
 	if err != nil {
