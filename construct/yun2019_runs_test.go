@@ -3,6 +3,8 @@ package construct
 import (
 	"bytes"
 	"math/big"
+	"strconv"
+	"strings"
 	"testing"
 
 	"certify/cert"
@@ -95,5 +97,40 @@ func TestYunResNetDeterministic(t *testing.T) {
 				t.Fatal("two builds of the same data differ")
 			}
 		}
+	}
+}
+
+// Digits (1797 images, 8×8): hyperplane groups hold at most the hull's 61 points, so every
+// class takes several blocks; with runs the class processed last (all other points
+// pushed, on the sum of the pushed classes' coordinates above it) takes one block, and
+// the network has fewer blocks than the hyperplane groups alone. Both verify.
+func TestYunResNetRunsLastClass(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short")
+	}
+	d := deepLoadCSV(t, "digits.csv.gz", 0, 0)
+	blocks := map[bool]int{}
+	for _, noRuns := range []bool{true, false} {
+		r, err := YunResNet(d, Options{OutsideHypothesis: true, PatternsBudget: -1, noRuns: noRuns})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep := checkBytes(t, encode(t, r.Cert)); rep.Status != cert.Verified {
+			t.Fatalf("noRuns=%v: %s: %v", noRuns, rep.Status, rep.First)
+		}
+		blocks[noRuns] = r.Summary.Blocks
+		pr := r.Cert.Provenance.Params
+		t.Logf("noRuns=%v: %d blocks (per class %s, order %s)", noRuns, r.Summary.Blocks, pr["blocks_per_class"], pr["class_order"])
+		if !noRuns {
+			order := strings.Fields(pr["class_order"])
+			per := strings.Fields(pr["blocks_per_class"])
+			last, _ := strconv.Atoi(order[len(order)-1])
+			if per[last] != "1" {
+				t.Fatalf("the last class %d took %s blocks, want 1", last, per[last])
+			}
+		}
+	}
+	if blocks[false] >= blocks[true] {
+		t.Fatalf("runs %d blocks, hyperplane groups %d: want fewer with runs", blocks[false], blocks[true])
 	}
 }

@@ -156,6 +156,14 @@ func YunResNet(d *cert.Dataset, o Options) (*Result, error) {
 	}
 	// a_j (over L): the largest x_j among other classes; need_j: the push (over L) that
 	// takes every point of class j to x_j ≥ a_j + 1.
+	var classSum int64 // M = max_k Σ_{c<d_y} |x_kc|, over L
+	for k := 0; k < n; k++ {
+		var m int64
+		for c := 0; c < K; c++ {
+			m += abs64(X(k, c))
+		}
+		classSum = max(classSum, m)
+	}
 	aMax := make([]int64, K)
 	need := make([]int64, K)
 	for j := 0; j < K; j++ {
@@ -173,6 +181,13 @@ func YunResNet(d *cert.Dataset, o Options) (*Result, error) {
 		}
 		if lo != math.MaxInt64 {
 			need[j] = max(1, aMax[j]+L-lo)
+			if !o.noRuns && lo > math.MinInt64/2 {
+				// Pushed points far enough up that, on the sum of the pushed
+				// classes' coordinates, every one of them lies above every point
+				// not yet pushed (h_c ≥ 2M + 1 with M = max_k Σ_{c<d_y} |x_kc|
+				// gives a pushed point at least M + 1, the others at most M).
+				need[j] = max(need[j], 2*classSum+1-lo)
+			}
 		}
 	}
 	extra := make([]int64, n) // the push of point k on coordinate labels[k], over L
