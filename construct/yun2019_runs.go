@@ -56,6 +56,42 @@ func runDirections(xs []int64, D int, R, O []int, seed *splitmix64) [][]float64 
 		return nil
 	}
 	var out [][]float64
+	// Fisher's discriminant: w = (Σ_j + Σ_o + μI)⁻¹ (m_o − m_j) with the classes'
+	// covariances Σ and means m (from the same sums), which puts the class on one side
+	// of the others when a linear separation of the two is near.
+	if nj, no := gj[D*m+D], gO[D*m+D]; nj > 0 && no > 0 {
+		cov := make([]float64, m*m)
+		diff := make([]float64, m)
+		for a := 0; a < D; a++ {
+			ma, oa := gj[D*m+a]/nj, gO[D*m+a]/no
+			diff[a] = oa - ma
+			for b := 0; b < D; b++ {
+				cov[a*m+b] = gj[a*m+b]/nj - ma*gj[D*m+b]/nj + gO[a*m+b]/no - oa*gO[D*m+b]/no
+			}
+		}
+		cov[D*m+D] = 1 // the constant coordinate: unused
+		ctr := 0.0
+		for a := 0; a < D; a++ {
+			ctr += cov[a*m+a]
+		}
+		ctr /= float64(D)
+		for _, rel := range []float64{1e-4, 1e-2} {
+			if ch := cholesky(cov, m, rel*ctr); ch != nil && ctr > 0 {
+				u := append([]float64(nil), diff...)
+				cholSolve(ch, m, u)
+				mx := 0.0
+				for _, x := range u[:D] {
+					mx = math.Max(mx, math.Abs(x))
+				}
+				if mx > 0 && !math.IsNaN(mx) && !math.IsInf(mx, 0) {
+					for c := range u {
+						u[c] /= mx
+					}
+					out = append(out, u[:D])
+				}
+			}
+		}
+	}
 	for _, rel := range []float64{1e-9, 1e-6} {
 		mu := rel * tr
 		ch := cholesky(gj, m, mu)

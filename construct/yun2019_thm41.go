@@ -254,16 +254,32 @@ func YunResNet(d *cert.Dataset, o Options) (*Result, error) {
 				sl = c
 			}
 		}
+		var sum []int64
 		if len(P) > 0 {
-			w := make([]int64, D)
+			sum = make([]int64, D)
 			for _, c := range P {
-				w[c] = 1
+				sum[c] = 1
 			}
-			try(w)
+			try(sum)
 		}
+		if len(O) == 0 {
+			return sl
+		}
+		// A direction v rounded to vBits bits under S·sum, S above twice the largest
+		// |v·h| over the points not yet pushed: the pushed points stay above them and
+		// v orders the rest.
+		const vBits = 12
+		sBits := vBits + p.maxX.BitLen() + bits.Len(uint(D)) + 1
 		for _, w := range runDirections(xs, D, R, O, &runSeed) {
 			for _, bitsW := range []int{min(34, wBits), wBits} {
 				try(roundNormal(w, bitsW))
+			}
+			if sum != nil && sBits+bits.Len64(uint64(2*classSum+1)) < 56 {
+				v := roundNormal(w, vBits)
+				for c := range v {
+					v[c] += sum[c] << sBits
+				}
+				try(v)
 			}
 		}
 		return sl
@@ -311,11 +327,16 @@ func YunResNet(d *cert.Dataset, o Options) (*Result, error) {
 		useRuns := !o.noRuns
 		var O []int
 		if useRuns {
-			others := n - left(labels, make([]bool, n), j)
+			others := 0
+			for k, l := range labels {
+				if l != j && !done[k] {
+					others++
+				}
+			}
 			step := max(1, (others+5999)/6000)
 			c := 0
 			for k, l := range labels {
-				if l != j {
+				if l != j && !done[k] { // the others not yet pushed (the pushed move up)
 					if c%step == 0 {
 						O = append(O, k)
 					}
