@@ -252,9 +252,9 @@ func YunResNet(d *cert.Dataset, o Options) (*Result, error) {
 	// runSlab is the block of the longest run: over the directions runDirections
 	// proposes for the class's remaining points R (O: a sample of the other classes),
 	// each rounded to 34 bits and to all allowed bits, and the direction Σ_{c∈P} e_c
-	// (P: the classes whose points are all pushed, each pushed point at h_c ≥ a_c + 1
-	// while the others have h_c = x_c ≤ a_c, so that the pushed points move up and out
-	// of the way: the class processed last meets no unpushed point of another class),
+	// (P: the classes whose points are all pushed, each pushed point at h_c ≥ 2M + 1,
+	// so that on this sum every pushed point lies above every point not yet pushed: the
+	// class processed last meets no unpushed point of another class),
 	// the slab whose run of values free of other classes holds the most points of R.
 	runSlab := func(R, O []int, j int, P []int) *slab {
 		var sl *slab
