@@ -35,6 +35,9 @@ type Options struct {
 	// RequireGeneralPosition makes yun-cor42 refuse data that are not in general
 	// position instead of working in their affine hull with more units.
 	RequireGeneralPosition bool
+	// noRuns keeps yun-resnet to its hyperplane groups (the grouping before runs; tests
+	// compare the two).
+	noRuns bool
 }
 
 func (o *Options) progress(stage string, done, total int) {
