@@ -3,6 +3,8 @@ package construct
 import (
 	"fmt"
 	"math/big"
+	"math/bits"
+	"strings"
 
 	"certify/cert"
 )
@@ -73,6 +75,9 @@ func YunCor42(d *cert.Dataset, o Options) (*Result, error) {
 		return nil, err
 	}
 	p := newPoints(d)
+	if p.big == nil && (o.cor42Rounded || cor42Group(d, p) >= cor42RoundedFrom) {
+		return yunCor42Slabs(d, p, o, hard, theorem)
+	}
 	n, D, C := p.n(), d.D, d.Classes
 	pr, err := chooseProjection(p, o.Progress)
 	if err != nil {
@@ -361,4 +366,171 @@ func chooseGroupOne(X [][]*big.Int, cand []int, projU []*big.Int) (g, rest []int
 		rest = orderLike(cand, append(rest, g[len(g)-1]))
 		g = g[:len(g)-1]
 	}
+}
+
+// cor42RoundedFrom is the group size from which yun-cor42 takes rounded normals and
+// slabs (yunCor42Slabs) instead of exact null vectors: a group's normal has entries of
+// about |G|·log(d_x·max|X|) bits (some 14 000 for 784 images), and finding it by exact
+// elimination is out of reach long before |G| = 784. The group size is min(d_x, the
+// largest class's number of distinct points); below the threshold the exact
+// construction of YunCor42's comment is kept (Options.cor42Rounded forces the slabs).
+const cor42RoundedFrom = 200
+
+// cor42Group is the largest group yun-cor42 would form: min(d_x, the largest class's
+// number of distinct points).
+func cor42Group(d *cert.Dataset, p *points) int {
+	count := make(map[int]int)
+	most := 0
+	for _, i := range p.idx {
+		count[d.Labels[i]]++
+		most = max(most, count[d.Labels[i]])
+	}
+	return min(d.D, most)
+}
+
+// yunCor42Slabs is yun-cor42 with slabs on rounded normals, for high-dimensional data
+// (d_x ≥ cor42RoundedFrom). A group of not yet used points of one class is chosen as for
+// yun-resnet (pickGroup: rare non-zero coordinates first, up to 2·d_x candidates), its
+// normal w found in floating point (slabNormal, an untrusted guide) and rounded to
+// integers (groupSlab: 24, 34, then all allowed bits, the group cut to 7/8 when no
+// rounding keeps 15/16 of it). A rounded normal does not keep a group of hundreds of
+// points exactly on one hyperplane: the values t = w·X (X = L·x, integers) of the group
+// spread over an interval [A2, A3]. The slab [A2, A3] is taken as the run of values that
+// holds no point of another class and no point already used by an earlier slab (the
+// points used are given a class of their own, −1, for trySlab), and every point with a
+// value in it is used by this slab. As t is an integer, every other point has
+// t ≤ A2 − 1 or t ≥ A3 + 1, and the trapezoid
+//
+//	σ(t − A2 + 1) − σ(t − A2) − σ(t − A3) + σ(t − A3 − 1)
+//
+// (4 ReLUs; 3 when A2 = A3: σ(t − A2 + 1) − 2σ(t − A2) + σ(t − A2 − 1)) is 1 on the slab's
+// points and 0 at every other point; with hard-tanh, σ_H(2(t − A2) + 1) − σ_H(2(t − A3) − 1)
+// is 2 on the slab and 0 elsewhere (2 units, output weight 1/2). Each point lies in exactly
+// one slab, of its class: the output is its one-hot label, exactly (the kernel checks it
+// on every point). The slabs are not hyperplanes, so the certificate has no hyperplanes
+// claim; the data need not be in general position, and the theorem claim says whether
+// they are (hypothesis_holds) and how the built width compares with the corollary's.
+func yunCor42Slabs(d *cert.Dataset, p *points, o Options, hard bool, theorem string) (*Result, error) {
+	const method = "yun-cor42"
+	n, D, C := p.n(), d.D, d.Classes
+	wBits := 58 - p.maxX.BitLen() - bits.Len(uint(D))
+	if wBits < 8 || !p.L.IsInt64() {
+		return nil, fmt.Errorf("%s: the inputs have %d bits over their common denominator; rounded normals need them below 40 bits", method, p.maxX.BitLen())
+	}
+	xs := p.ints()
+	labels := make([]int, n) // −1 once a point is used by a slab
+	for k, i := range p.idx {
+		labels[k] = d.Labels[i]
+	}
+	done := make([]bool, n)
+	extra := make([]int64, n)
+	t := make([]int64, n)
+	seed := splitmix64(0xc042)
+	var slabs []*slab
+	var slabClass []int
+	perClass := make([]int, C)
+	cuts, single, used := 0, 0, 0
+	G := D
+	for j := 0; j < C; j++ {
+		for {
+			S := pickGroup(xs, D, labels, done, j, 2*G)
+			if len(S) == 0 {
+				break
+			}
+			o.progress(fmt.Sprintf("slab %d (class %d, %d points left in it)", len(slabs)+1, j, left(labels, done, j)), len(slabs), 0)
+			sl, _, c := groupSlab(p, S, labels, extra, j, 1, t, done, &seed, wBits)
+			cuts += c
+			if sl == nil {
+				return nil, fmt.Errorf("%s: internal error: no slab isolates point %d of class %d", method, p.idx[S[0]], j)
+			}
+			for _, k := range sl.inside {
+				done[k] = true
+				labels[k] = -1
+			}
+			slabs = append(slabs, sl)
+			slabClass = append(slabClass, j)
+			perClass[j]++
+			switch {
+			case hard:
+				used += 2
+			case sl.a2 == sl.a3:
+				used += 3
+				single++
+			default:
+				used += 4
+			}
+		}
+	}
+	q := 4
+	if hard {
+		q = 2
+	}
+	promised := (q*n+D-1)/D + q*C
+	act := cert.ActReLU
+	if hard {
+		act = cert.ActHardTanh
+	}
+	width := max(used, promised)
+	if o.Widths != nil {
+		if o.Widths[0] < used {
+			holds, ev := hypothesisOn(theorem, d, D, C, o.Widths, act)
+			return nil, &FitError{Method: method, Widths: o.Widths, Evaluated: ev, HypothesisHolds: holds,
+				Reason: fmt.Sprintf("the %d slabs need %d hidden units", len(slabs), used)}
+		}
+		width = o.Widths[0]
+	}
+	l1 := layer(D, width, act)
+	out := layer(width, C, cert.ActIdentity)
+	L := p.L.Int64()
+	u := 0
+	unit := func(w []int64, scale int64, bias int64, class int, v *big.Rat) {
+		row := make([]*big.Rat, D)
+		for c := range row {
+			row[c] = new(big.Rat).SetInt64(w[c])
+			row[c].Mul(row[c], big.NewRat(L*scale, 1))
+		}
+		l1.W[u], l1.B[u] = row, big.NewRat(bias, 1)
+		out.W[class][u] = v
+		u++
+	}
+	for si, sl := range slabs {
+		j := slabClass[si]
+		// t = w·X = L·(w·x).
+		switch {
+		case hard:
+			unit(sl.w, 2, -2*sl.a2+1, j, big.NewRat(1, 2))  // σ_H(2(t − A2) + 1)/2
+			unit(sl.w, 2, -2*sl.a3-1, j, big.NewRat(-1, 2)) // −σ_H(2(t − A3) − 1)/2
+		case sl.a2 == sl.a3:
+			unit(sl.w, 1, -sl.a2+1, j, rat(1))
+			unit(sl.w, 1, -sl.a2, j, rat(-2))
+			unit(sl.w, 1, -sl.a2-1, j, rat(1))
+		default:
+			unit(sl.w, 1, -sl.a2+1, j, rat(1))
+			unit(sl.w, 1, -sl.a2, j, rat(-1))
+			unit(sl.w, 1, -sl.a3, j, rat(-1))
+			unit(sl.w, 1, -sl.a3-1, j, rat(1))
+		}
+	}
+	var notes []string
+	notes = append(notes, fmt.Sprintf("rounded normals (d_x = %d ≥ %d): %d slabs of integer values of a rounded normal, each holding exactly its points (no point of another class or of another slab has a value in it), %d of them a single value; %d hidden units used where the corollary counts %d.", D, cor42RoundedFrom, len(slabs), single, used, promised))
+	if cuts > 0 {
+		notes = append(notes, fmt.Sprintf("%d time(s) no rounding kept 15/16 of a group apart and the group was cut to 7/8.", cuts))
+	}
+	net := &cert.Network{InputDim: D, Layers: []cert.Layer{l1, out}}
+	name, actName, perGroup := "Yun, Sra, Jadbabaie 2019, Corollary 4.2 (ReLU)", "relu", "4 (3 on a single value)"
+	if hard {
+		name, actName, perGroup = "Yun, Sra, Jadbabaie 2019, Corollary 4.2 (hard-tanh)", "hardtanh", "2"
+	}
+	m := meta{method: method, theorem: theorem, name: name, reference: yunRef,
+		params: map[string]string{"normals": "rounded", "groups": fmt.Sprint(len(slabs)), "group_size": fmt.Sprint(D), "activation": actName,
+			"units_per_group": perGroup, "units_used": fmt.Sprint(used), "single_value_slabs": fmt.Sprint(single),
+			"groups_per_class": strings.Trim(fmt.Sprint(perClass), "[]")},
+		notes: notes,
+	}
+	res, err := finish(d, net, &o, m, p)
+	if err != nil {
+		return nil, err
+	}
+	res.Summary.Blocks, res.Summary.BlockCapacity = len(slabs), D
+	return res, nil
 }
