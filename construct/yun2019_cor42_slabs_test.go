@@ -1,6 +1,7 @@
 package construct
 
 import (
+	"strings"
 	"testing"
 
 	"certify/cert"
@@ -46,5 +47,21 @@ func TestYunCor42Slabs(t *testing.T) {
 					r.Cert.Provenance.Params["single_value_slabs"], r.Summary.Sizes.MaxBits, rep.Engine, tc.HypothesisHolds)
 			})
 		}
+	}
+}
+
+// Digits are not in general position (pixel 0 is 0 on every image): the rounded mode says
+// so in its notes and refuses when general position is required.
+func TestYunCor42SlabsGeneralPosition(t *testing.T) {
+	d := loadData(t, "digits.csv.gz", 300)
+	r, err := YunCor42(d, Options{PatternsBudget: -1, cor42Rounded: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Summary.Notes) == 0 || !strings.Contains(r.Summary.Notes[0], "not in general position") {
+		t.Errorf("notes %q do not say that the data are not in general position", r.Summary.Notes)
+	}
+	if _, err := YunCor42(d, Options{PatternsBudget: -1, cor42Rounded: true, RequireGeneralPosition: true}); err == nil {
+		t.Error("general position required: built anyway")
 	}
 }
