@@ -38,6 +38,9 @@ type Options struct {
 	// noRuns keeps yun-resnet to its hyperplane groups (the grouping before runs; tests
 	// compare the two).
 	noRuns bool
+	// cor42Rounded makes yun-cor42 take rounded normals and slabs whatever the group
+	// size (tests; see cor42RoundedFrom).
+	cor42Rounded bool
 }
 
 func (o *Options) progress(stage string, done, total int) {

@@ -3,8 +3,11 @@ package construct
 import (
 	"fmt"
 	"math/big"
+	"math/bits"
+	"strings"
 
 	"certify/cert"
+	"certify/theorems"
 )
 
 // YunCor42 builds the two-layer one-hot classifier of Yun, Sra, Jadbabaie 2019,
@@ -56,6 +59,20 @@ import (
 // Bit complexity: the normals are integer null vectors, whose entries are minors of
 // order up to d_x − 1 of the data (about d_x·log(d_x·max|X|) bits); the other weights
 // are 0, ±1, ±2 and ±1/2.
+//
+// Large groups (min(d_x, the largest class's number of distinct points) at least
+// cor42RoundedFrom = 200, such as images) take rounded normals instead (yunCor42Slabs):
+// a rounded normal keeps a group in a slab of integer values, not on one value, so a
+// group's bump is a 4-ReLU trapezoid (2 hard-tanh units) on a slab that holds exactly
+// its points, and the certificate has no hyperplanes claim. On Fashion-MNIST's 60 000
+// training images: 100 slabs, d1 = 400 ReLUs where the corollary counts 347 (hard-tanh:
+// 200 units for 174), max bit complexity 42, built and verified in under two minutes
+// (docs/resnet.md, "Cor 4.2 on Fashion-MNIST"):
+//
+//	certify construct yun-cor42 \
+//	    --data /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz \
+//	    --labels /usr/share/datasets/fashion-mnist/train-labels-idx1-ubyte.gz \
+//	    -o fashion-cor42.json --progress --json
 func YunCor42(d *cert.Dataset, o Options) (*Result, error) {
 	const method = "yun-cor42"
 	if d.Task != cert.Classification || d.Classes < 2 {
@@ -73,6 +90,9 @@ func YunCor42(d *cert.Dataset, o Options) (*Result, error) {
 		return nil, err
 	}
 	p := newPoints(d)
+	if p.big == nil && (o.cor42Rounded || cor42Group(d, p) >= cor42RoundedFrom) {
+		return yunCor42Slabs(d, p, o, hard, theorem)
+	}
 	n, D, C := p.n(), d.D, d.Classes
 	pr, err := chooseProjection(p, o.Progress)
 	if err != nil {
@@ -361,4 +381,187 @@ func chooseGroupOne(X [][]*big.Int, cand []int, projU []*big.Int) (g, rest []int
 		rest = orderLike(cand, append(rest, g[len(g)-1]))
 		g = g[:len(g)-1]
 	}
+}
+
+// cor42RoundedFrom is the group size from which yun-cor42 takes rounded normals and
+// slabs (yunCor42Slabs) instead of exact null vectors: a group's normal has entries of
+// about |G|·log(d_x·max|X|) bits (some 14 000 for 784 images), and finding it by exact
+// elimination of |G| = 784 images is not attempted. The group size is min(d_x, the
+// largest class's number of distinct points); below the threshold the exact
+// construction of YunCor42's comment is kept (Options.cor42Rounded forces the slabs). The
+// threshold is a chosen round number, not tuned.
+const cor42RoundedFrom = 200
+
+// cor42Group is the largest group yun-cor42 would form: min(d_x, the largest class's
+// number of distinct points).
+func cor42Group(d *cert.Dataset, p *points) int {
+	count := make(map[int]int)
+	most := 0
+	for _, i := range p.idx {
+		count[d.Labels[i]]++
+		most = max(most, count[d.Labels[i]])
+	}
+	return min(d.D, most)
+}
+
+// yunCor42Slabs is yun-cor42 with slabs on rounded normals, for high-dimensional data
+// (d_x ≥ cor42RoundedFrom). A group of not yet used points of one class is chosen as for
+// yun-resnet (pickGroup: rare non-zero coordinates first, up to 2·d_x candidates), its
+// normal w found in floating point (slabNormal, an untrusted guide) and rounded to
+// integers (groupSlab: 24, 34, then all allowed bits, the group cut to 7/8 when no
+// rounding keeps 15/16 of it). A rounded normal does not keep a group of hundreds of
+// points exactly on one hyperplane: the values t = w·X (X = L·x, integers) of the group
+// spread over an interval [A2, A3]. The slab [A2, A3] is taken as the run of values that
+// holds no point of another class and no point already used by an earlier slab (the
+// points used are given a class of their own, −1, for trySlab), and every point with a
+// value in it is used by this slab. As t is an integer, every other point has
+// t ≤ A2 − 1 or t ≥ A3 + 1, and the trapezoid
+//
+//	σ(t − A2 + 1) − σ(t − A2) − σ(t − A3) + σ(t − A3 − 1)
+//
+// (4 ReLUs; 3 when A2 = A3: σ(t − A2 + 1) − 2σ(t − A2) + σ(t − A2 − 1)) is 1 on the slab's
+// points and 0 at every other point; with hard-tanh, σ_H(2(t − A2) + 1) − σ_H(2(t − A3) − 1)
+// is 2 on the slab and 0 elsewhere (2 units, output weight 1/2). Each point lies in exactly
+// one slab, of its class: the output is its one-hot label, exactly (the kernel checks it
+// on every point). The slabs are not hyperplanes, so the certificate has no hyperplanes
+// claim. The data need not be in general position: the theorem claim evaluates the
+// corollary's width count only (general position is not part of it: theorems/doc.go)
+// and says how the built width compares with the corollary's. General position is looked
+// at on the planes x_k = c only: more than d_x points on one is said in the notes, and
+// refused with Options.RequireGeneralPosition.
+func yunCor42Slabs(d *cert.Dataset, p *points, o Options, hard bool, theorem string) (*Result, error) {
+	const method = "yun-cor42"
+	n, D, C := p.n(), d.D, d.Classes
+	wBits := 58 - p.maxX.BitLen() - bits.Len(uint(D))
+	if wBits < 8 || !p.L.IsInt64() {
+		return nil, fmt.Errorf("%s: the inputs have %d bits over their common denominator; rounded normals need them below 40 bits", method, p.maxX.BitLen())
+	}
+	// General position is not needed by the slabs; it is looked at on the planes
+	// x_k = c only (the notes say when it fails there).
+	var gpNote string
+	if most, mk, mc := theorems.AxisPlaneMax(d); most > D {
+		gpNote = fmt.Sprintf("the data are not in general position: %d points have x_%d = %s (general position allows at most d_x = %d on a hyperplane)", most, mk, mc.RatString(), D)
+		if o.RequireGeneralPosition {
+			return nil, fmt.Errorf("%s: %s", method, gpNote)
+		}
+	}
+	xs := p.ints()
+	labels := make([]int, n) // −1 once a point is used by a slab
+	for k, i := range p.idx {
+		labels[k] = d.Labels[i]
+	}
+	done := make([]bool, n)
+	extra := make([]int64, n)
+	t := make([]int64, n)
+	seed := splitmix64(0xc042)
+	var slabs []*slab
+	var slabClass []int
+	perClass := make([]int, C)
+	cuts, single, used := 0, 0, 0
+	G := D
+	for j := 0; j < C; j++ {
+		for {
+			S := pickGroup(xs, D, labels, done, j, 2*G)
+			if len(S) == 0 {
+				break
+			}
+			o.progress(fmt.Sprintf("slab %d (class %d, %d points left in it)", len(slabs)+1, j, left(labels, done, j)), len(slabs), 0)
+			sl, _, c := groupSlab(p, S, labels, extra, j, 1, t, done, &seed, wBits)
+			cuts += c
+			if sl == nil {
+				return nil, fmt.Errorf("%s: internal error: no slab isolates point %d of class %d", method, p.idx[S[0]], j)
+			}
+			for _, k := range sl.inside {
+				done[k] = true
+				labels[k] = -1
+			}
+			slabs = append(slabs, sl)
+			slabClass = append(slabClass, j)
+			perClass[j]++
+			switch {
+			case hard:
+				used += 2
+			case sl.a2 == sl.a3:
+				used += 3
+				single++
+			default:
+				used += 4
+			}
+		}
+	}
+	q := 4
+	if hard {
+		q = 2
+	}
+	promised := (q*n+D-1)/D + q*C
+	act := cert.ActReLU
+	if hard {
+		act = cert.ActHardTanh
+	}
+	width := max(used, promised)
+	if o.Widths != nil {
+		if o.Widths[0] < used {
+			holds, ev := hypothesisOn(theorem, d, D, C, o.Widths, act)
+			return nil, &FitError{Method: method, Widths: o.Widths, Evaluated: ev, HypothesisHolds: holds,
+				Reason: fmt.Sprintf("the %d slabs need %d hidden units", len(slabs), used)}
+		}
+		width = o.Widths[0]
+	}
+	l1 := layer(D, width, act)
+	out := layer(width, C, cert.ActIdentity)
+	L := p.L.Int64()
+	u := 0
+	unit := func(w []int64, scale int64, bias int64, class int, v *big.Rat) {
+		row := make([]*big.Rat, D)
+		for c := range row {
+			row[c] = new(big.Rat).SetInt64(w[c])
+			row[c].Mul(row[c], big.NewRat(L*scale, 1))
+		}
+		l1.W[u], l1.B[u] = row, big.NewRat(bias, 1)
+		out.W[class][u] = v
+		u++
+	}
+	for si, sl := range slabs {
+		j := slabClass[si]
+		// t = w·X = L·(w·x).
+		switch {
+		case hard:
+			unit(sl.w, 2, -2*sl.a2+1, j, big.NewRat(1, 2))  // σ_H(2(t − A2) + 1)/2
+			unit(sl.w, 2, -2*sl.a3-1, j, big.NewRat(-1, 2)) // −σ_H(2(t − A3) − 1)/2
+		case sl.a2 == sl.a3:
+			unit(sl.w, 1, -sl.a2+1, j, rat(1))
+			unit(sl.w, 1, -sl.a2, j, rat(-2))
+			unit(sl.w, 1, -sl.a2-1, j, rat(1))
+		default:
+			unit(sl.w, 1, -sl.a2+1, j, rat(1))
+			unit(sl.w, 1, -sl.a2, j, rat(-1))
+			unit(sl.w, 1, -sl.a3, j, rat(-1))
+			unit(sl.w, 1, -sl.a3-1, j, rat(1))
+		}
+	}
+	var notes []string
+	if gpNote != "" {
+		notes = append(notes, gpNote+"; the slabs do not need it.")
+	}
+	notes = append(notes, fmt.Sprintf("rounded normals (groups of up to %d points; exact normals are taken below %d): %d slabs of integer values of a rounded normal, each holding exactly its points (no point of another class or of another slab has a value in it), %d of them a single value; %d hidden units used where the corollary counts %d.", cor42Group(d, p), cor42RoundedFrom, len(slabs), single, used, promised))
+	if cuts > 0 {
+		notes = append(notes, fmt.Sprintf("%d time(s) no rounding kept 15/16 of a group apart and the group was cut to 7/8.", cuts))
+	}
+	net := &cert.Network{InputDim: D, Layers: []cert.Layer{l1, out}}
+	name, actName, perGroup := "Yun, Sra, Jadbabaie 2019, Corollary 4.2 (ReLU)", "relu", "4 (3 on a single value)"
+	if hard {
+		name, actName, perGroup = "Yun, Sra, Jadbabaie 2019, Corollary 4.2 (hard-tanh)", "hardtanh", "2"
+	}
+	m := meta{method: method, theorem: theorem, name: name, reference: yunRef,
+		params: map[string]string{"normals": "rounded", "groups": fmt.Sprint(len(slabs)), "group_size": fmt.Sprint(D), "activation": actName,
+			"units_per_group": perGroup, "units_used": fmt.Sprint(used), "single_value_slabs": fmt.Sprint(single),
+			"groups_per_class": strings.Trim(fmt.Sprint(perClass), "[]")},
+		notes: notes,
+	}
+	res, err := finish(d, net, &o, m, p)
+	if err != nil {
+		return nil, err
+	}
+	res.Summary.Blocks, res.Summary.BlockCapacity = len(slabs), D
+	return res, nil
 }

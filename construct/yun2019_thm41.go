@@ -209,45 +209,10 @@ func YunResNet(d *cert.Dataset, o Options) (*Result, error) {
 	// The runs' own stream, so that the hyperplane groups draw as they did before runs.
 	runSeed := splitmix64(0x7275)
 	lost := 0 // points a group's rounded hyperplane could not keep (they wait for a later block)
-	// planeSlab is the block of a group S on one hyperplane: the best slab over the
-	// roundings tried and the group cut to 7/8 while the slab keeps less than 15/16 of
-	// it (a smaller system is better conditioned) and a cut group could still beat it.
 	planeSlab := func(S []int, j int) (*slab, []int) {
-		var sl *slab
-		for len(S) > 0 && (sl == nil || (16*sl.gain < 15*len(S) && len(S) > sl.gain)) {
-			w, kept := slabNormal(p, S, &seed)
-			if w != nil {
-				S = kept
-				// The fewest bits that keep the whole group, else the rounding that
-				// keeps most of it.
-				for _, bitsW := range []int{min(24, wBits), min(34, wBits), wBits} {
-					c := trySlab(p, roundNormal(w, bitsW), S, labels, extra, j, need[j], t, done)
-					if c != nil && (sl == nil || c.gain > sl.gain) {
-						sl = c
-					}
-					if sl != nil && sl.gain >= len(S) {
-						break
-					}
-				}
-			}
-			if sl == nil && len(S) == 1 {
-				// One point: any direction on which no point of another class
-				// shares its value (small random integers, as construct zhang's
-				// projection; a point at the origin included).
-				for try := 0; try < 64 && sl == nil; try++ {
-					wi := make([]int64, D)
-					for c := range wi {
-						wi[c] = int64(seed.next()%uint64(2*try+3)) - int64(try+1)
-					}
-					sl = trySlab(p, wi, S, labels, extra, j, need[j], t, done)
-				}
-			}
-			if sl == nil || (16*sl.gain < 15*len(S) && len(S) > 1) {
-				S = S[:len(S)*7/8]
-				halved++
-			}
-		}
-		return sl, S
+		sl, kept, cuts := groupSlab(p, S, labels, extra, j, need[j], t, done, &seed, wBits)
+		halved += cuts
+		return sl, kept
 	}
 	// runSlab is the block of the longest run: over the directions runDirections
 	// proposes for the class's remaining points R (O: a sample of the other classes),
@@ -721,4 +686,50 @@ func left(labels []int, done []bool, j int) int {
 		}
 	}
 	return c
+}
+
+// groupSlab is the block of a group S (of class j, on one hyperplane in floating point)
+// of yun-resnet and yun-cor42: the best slab (trySlab) over the roundings of slabNormal's
+// normal to 24, 34 and wBits bits, with the group cut to 7/8 while the slab keeps less
+// than 15/16 of it (a smaller system is better conditioned) and a cut group could still
+// beat it; a single point left takes small random directions. It returns the slab (nil
+// when none was found), the group as last tried and how many times it was cut.
+func groupSlab(p *points, S []int, labels []int, extra []int64, j int, need int64, t []int64, done []bool, seed *splitmix64, wBits int) (*slab, []int, int) {
+	D := p.d.D
+	halved := 0
+	var sl *slab
+	for len(S) > 0 && (sl == nil || (16*sl.gain < 15*len(S) && len(S) > sl.gain)) {
+		w, kept := slabNormal(p, S, seed)
+		if w != nil {
+			S = kept
+			// The fewest bits that keep the whole group, else the rounding that
+			// keeps most of it.
+			for _, bitsW := range []int{min(24, wBits), min(34, wBits), wBits} {
+				c := trySlab(p, roundNormal(w, bitsW), S, labels, extra, j, need, t, done)
+				if c != nil && (sl == nil || c.gain > sl.gain) {
+					sl = c
+				}
+				if sl != nil && sl.gain >= len(S) {
+					break
+				}
+			}
+		}
+		if sl == nil && len(S) == 1 {
+			// One point: any direction on which no point of another class
+			// shares its value (small random integers, as construct zhang's
+			// projection; a point at the origin included).
+			for try := 0; try < 64 && sl == nil; try++ {
+				wi := make([]int64, D)
+				for c := range wi {
+					wi[c] = int64(seed.next()%uint64(2*try+3)) - int64(try+1)
+				}
+				sl = trySlab(p, wi, S, labels, extra, j, need, t, done)
+			}
+		}
+		if sl == nil || (16*sl.gain < 15*len(S) && len(S) > 1) {
+			S = S[:len(S)*7/8]
+			halved++
+		}
+	}
+	return sl, S, halved
 }

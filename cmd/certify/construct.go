@@ -91,7 +91,11 @@ the kernel confirm that each hyperplane passes through exactly its chosen points
 Data not in general position (pixels that are always 0) are said to be: the groups
 are made smaller (the construction in the data's affine hull, more units than the
 corollary counts; the theorem claim then says built > promised), or, with
---require-general-position, refused (exit 2).`,
+--require-general-position, refused (exit 2). Large groups (min(d_x, the largest class)
+at least 200, such as images) take rounded normals: each group is a slab of integer
+values holding exactly its points, read by 4 ReLUs (2 hard-tanh units), and the
+certificate has no "hyperplanes" claim (Fashion-MNIST's 60 000 images: 400 ReLUs for
+the corollary's 347).`,
 			widths: "d1 (optional: at least the units the groups need)", activation: true, generalPosition: true, build: construct.YunCor42},
 		{name: "yun-deep", short: "deep, narrow hard-tanh or ReLU net from Thm 3.1 blocks, Yun et al. 2019, Prop 3.4",
 			long: `yun-deep builds Proposition 3.4's network for any hidden widths that admit a chain of
