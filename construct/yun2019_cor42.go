@@ -138,6 +138,12 @@ func YunCor42(d *cert.Dataset, o Options) (*Result, error) {
 	promised := (q*n+D-1)/D + q*C
 	constant := constantCoordinates(p)
 	var notes []string
+	if gp := axisPlaneNote(d); gp != "" {
+		if o.RequireGeneralPosition {
+			return nil, fmt.Errorf("%s: %s", method, gp)
+		}
+		notes = append(notes, gp+" (the theorem claim's hypothesis fails there).")
+	}
 	if short > 0 {
 		why := fmt.Sprintf("the data are not in general position: %d of %d groups hold fewer than d_x = %d points of their class while more were left "+
 			"(d_x of them were affinely dependent, or their hyperplane met another point)", short, len(groups), D)
@@ -425,10 +431,9 @@ func cor42Group(d *cert.Dataset, p *points) int {
 // one slab, of its class: the output is its one-hot label, exactly (the kernel checks it
 // on every point). The slabs are not hyperplanes, so the certificate has no hyperplanes
 // claim. The data need not be in general position: the theorem claim evaluates the
-// corollary's width count only (general position is not part of it: theorems/doc.go)
-// and says how the built width compares with the corollary's. General position is looked
-// at on the planes x_k = c only: more than d_x points on one is said in the notes, and
-// refused with Options.RequireGeneralPosition.
+// corollary's width count and, of general position, the planes x_k = c (theorems/doc.go),
+// and says how the built width compares with the corollary's. More than d_x points on
+// one such plane is said in the notes, and refused with Options.RequireGeneralPosition.
 func yunCor42Slabs(d *cert.Dataset, p *points, o Options, hard bool, theorem string) (*Result, error) {
 	const method = "yun-cor42"
 	n, D, C := p.n(), d.D, d.Classes
@@ -438,12 +443,9 @@ func yunCor42Slabs(d *cert.Dataset, p *points, o Options, hard bool, theorem str
 	}
 	// General position is not needed by the slabs; it is looked at on the planes
 	// x_k = c only (the notes say when it fails there).
-	var gpNote string
-	if most, mk, mc := theorems.AxisPlaneMax(d); most > D {
-		gpNote = fmt.Sprintf("the data are not in general position: %d points have x_%d = %s (general position allows at most d_x = %d on a hyperplane)", most, mk, mc.RatString(), D)
-		if o.RequireGeneralPosition {
-			return nil, fmt.Errorf("%s: %s", method, gpNote)
-		}
+	gpNote := axisPlaneNote(d)
+	if gpNote != "" && o.RequireGeneralPosition {
+		return nil, fmt.Errorf("%s: %s", method, gpNote)
 	}
 	xs := p.ints()
 	labels := make([]int, n) // −1 once a point is used by a slab
@@ -564,4 +566,14 @@ func yunCor42Slabs(d *cert.Dataset, p *points, o Options, hard bool, theorem str
 	}
 	res.Summary.Blocks, res.Summary.BlockCapacity = len(slabs), D
 	return res, nil
+}
+
+// axisPlaneNote says, when more than d_x distinct points share one value of one input
+// coordinate (all on the hyperplane x_k = c), that the data are not in general position
+// ("" otherwise): the part of general position the theorem claim evaluates.
+func axisPlaneNote(d *cert.Dataset) string {
+	if most, k, c := theorems.AxisPlaneMax(d); most > d.D {
+		return fmt.Sprintf("the data are not in general position: %d points have x_%d = %s (general position allows at most d_x = %d on a hyperplane)", most, k, c.RatString(), d.D)
+	}
+	return ""
 }

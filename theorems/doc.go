@@ -23,10 +23,11 @@
 //	                          depth 4, least d1 + d2 satisfying the first part, plus 4d_y.
 //	yun2019-cor4.2-relu       Cor 4.2 (Baum 1988, Bubeck et al. 2020): 2 layers, hypothesis
 //	                          d1 ≥ 4N/d_x + 4d_y (compared as d_x·d1 ≥ 4N + 4d_y·d_x).
-//	                          Promise: depth 2, ⌈4N/d_x⌉ + 4d_y hidden units. General
-//	                          position is not part of the evaluated hypothesis (it is a
-//	                          property of all (d_x+1)-subsets); the hyperplanes a
-//	                          construction uses are checked by a "hyperplanes" claim.
+//	                          Promise: depth 2, ⌈4N/d_x⌉ + 4d_y hidden units. Of general
+//	                          position (a property of all (d_x+1)-subsets) the hypothesis
+//	                          evaluates what refutes it cheaply: at most d_x points on any
+//	                          hyperplane x_k = c; the hyperplanes a construction uses are
+//	                          checked by a "hyperplanes" claim.
 //	yun2019-cor4.2-hardtanh   the same for hard-tanh: d1 ≥ 2N/d_x + 2d_y (d_x·d1 ≥ 2N +
 //	                          2d_y·d_x). Promise: depth 2, ⌈2N/d_x⌉ + 2d_y hidden units.
 //	yun2019-prop3.4-hardtanh  Prop 3.4: L ≥ 3 layers, a chain of blocks l_1 < … < l_m with

@@ -107,18 +107,7 @@ func theoremByID(id string) (theorem, bool) {
 			},
 		}, true
 	case "yun2019-cor4.2-relu":
-		return theorem{
-			statement: "d1 ≥ 4N/d_x + 4d_y",
-			shape:     shapeCheck(2, cert.ActReLU),
-			hyp: func(_ *cert.Certificate, in cert.TheoremInstance) []cert.Comparison {
-				lhs := int64(in.DX) * int64(in.Widths[0])
-				rhs := 4*int64(in.N) + 4*int64(in.DY)*int64(in.DX)
-				return []cert.Comparison{cmp("d_x·d1 ≥ 4N + 4d_y·d_x", lhs, ">=", rhs)}
-			},
-			promise: func(in cert.TheoremInstance) cert.TheoremSizes {
-				return promise(2, (4*in.N+in.DX-1)/in.DX+4*in.DY)
-			},
-		}, true
+		return cor42Theorem(4, cert.ActReLU), true
 	case "telgarsky2015-sawtooth":
 		return theorem{
 			statement: "the points are i/2^L, i = 0..2^L−1, labelled i mod 2, L = hidden layers",

@@ -33,18 +33,7 @@ import (
 func yunTheorem(id string) (theorem, bool) {
 	switch id {
 	case "yun2019-cor4.2-hardtanh":
-		return theorem{
-			statement: "d1 ≥ 2N/d_x + 2d_y",
-			shape:     shapeCheck(2, cert.ActHardTanh),
-			hyp: func(_ *cert.Certificate, in cert.TheoremInstance) []cert.Comparison {
-				lhs := int64(in.DX) * int64(in.Widths[0])
-				rhs := 2*int64(in.N) + 2*int64(in.DY)*int64(in.DX)
-				return []cert.Comparison{cmp("d_x·d1 ≥ 2N + 2d_y·d_x", lhs, ">=", rhs)}
-			},
-			promise: func(in cert.TheoremInstance) cert.TheoremSizes {
-				return promise(2, (2*in.N+in.DX-1)/in.DX+2*in.DY)
-			},
-		}, true
+		return cor42Theorem(2, cert.ActHardTanh), true
 	case "yun2019-prop3.4-classify-hardtanh", "yun2019-prop3.4-classify-relu":
 		relu := id == "yun2019-prop3.4-classify-relu"
 		act, q := cert.ActHardTanh, 2
@@ -223,4 +212,28 @@ func allHidden(in cert.TheoremInstance) cert.TheoremSizes {
 		s += w
 	}
 	return promise(len(in.Widths)+1, s)
+}
+
+// cor42Theorem is Cor 4.2's entry with q = 4 (ReLU) or 2 (hard-tanh): d1 ≥ qN/d_x + q·d_y,
+// and of general position the part the kernel can refute cheaply: at most d_x distinct
+// points on any hyperplane x_k = c (AxisPlaneMax; images whose pixel k is 0 on more than
+// d_x of them are not in general position). The other hyperplanes are not evaluated here;
+// the hyperplanes a construction uses are checked by its "hyperplanes" claim.
+func cor42Theorem(q int64, act cert.ActKind) theorem {
+	return theorem{
+		statement: fmt.Sprintf("d1 ≥ %dN/d_x + %dd_y, data in general position (checked: at most d_x points on any hyperplane x_k = c; the other hyperplanes only where a hyperplanes claim lists them)", q, q),
+		shape:     shapeCheck(2, act),
+		hyp: func(c *cert.Certificate, in cert.TheoremInstance) []cert.Comparison {
+			lhs := int64(in.DX) * int64(in.Widths[0])
+			rhs := q*int64(in.N) + q*int64(in.DY)*int64(in.DX)
+			most, _, _ := AxisPlaneMax(c.Data)
+			return []cert.Comparison{
+				cmp(fmt.Sprintf("d_x·d1 ≥ %dN + %dd_y·d_x", q, q), lhs, ">=", rhs),
+				cmp("most points on one hyperplane x_k = c ≤ d_x", int64(most), "<=", int64(in.DX)),
+			}
+		},
+		promise: func(in cert.TheoremInstance) cert.TheoremSizes {
+			return promise(2, (int(q)*in.N+in.DX-1)/in.DX+int(q)*in.DY)
+		},
+	}
 }
