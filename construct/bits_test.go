@@ -1,9 +1,7 @@
 package construct
 
 import (
-	"bytes"
 	"math/big"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -364,22 +362,7 @@ func TestBitsFixtures(t *testing.T) {
 			why := fx.breakIt(r.Cert)
 			bad := deepEncode(t, r)
 			badPath := filepath.Join(root, "invalid", fx.name+"_broken.json")
-			if os.Getenv("CERTIFY_UPDATE") != "" {
-				writeFixture(t, validPath, good, "verified\n# "+r.Summary.TheoremName+", built by construct."+fx.fn+"; regenerate with CERTIFY_UPDATE=1 go test ./construct -run TestBitsFixtures\n")
-				writeFixture(t, badPath, bad, fx.want+"\n# "+why+"\n")
-				return
-			}
-			old, err := os.ReadFile(validPath)
-			if err != nil {
-				t.Fatalf("%v (CERTIFY_UPDATE=1 writes it)", err)
-			}
-			if !bytes.Equal(old, good) {
-				t.Fatalf("%s differs from a fresh build (CERTIFY_UPDATE=1 rewrites it)", validPath)
-			}
-			oldBad, err := os.ReadFile(badPath)
-			if err != nil || !bytes.Equal(oldBad, bad) {
-				t.Fatalf("%s differs from the broken twin built now (CERTIFY_UPDATE=1 rewrites it)", badPath)
-			}
+			fixturePair(t, validPath, good, badPath, bad, r.Summary.TheoremName+", built by construct."+fx.fn+"; regenerate with CERTIFY_UPDATE=1 go test ./construct -run TestBitsFixtures", fx.want, why)
 		})
 	}
 }

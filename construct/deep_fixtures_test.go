@@ -75,22 +75,7 @@ func TestDeepFixtures(t *testing.T) {
 			why := fx.breakIt(r.Cert)
 			bad := deepEncode(t, r)
 			badPath := filepath.Join(root, "invalid", fx.name+"_broken.json")
-			if os.Getenv("CERTIFY_UPDATE") != "" {
-				writeFixture(t, validPath, good, "verified\n# "+r.Summary.TheoremName+", built by construct."+funcName(fx.name)+"; regenerate with CERTIFY_UPDATE=1 go test ./construct -run TestDeepFixtures\n")
-				writeFixture(t, badPath, bad, fx.want+"\n# "+why+"\n")
-				return
-			}
-			old, err := os.ReadFile(validPath)
-			if err != nil {
-				t.Fatalf("%v (CERTIFY_UPDATE=1 writes it)", err)
-			}
-			if !bytes.Equal(old, good) {
-				t.Fatalf("%s differs from a fresh build (CERTIFY_UPDATE=1 rewrites it)", validPath)
-			}
-			oldBad, err := os.ReadFile(badPath)
-			if err != nil || !bytes.Equal(oldBad, bad) {
-				t.Fatalf("%s differs from the broken twin built now (CERTIFY_UPDATE=1 rewrites it)", badPath)
-			}
+			fixturePair(t, validPath, good, badPath, bad, r.Summary.TheoremName+", built by construct."+funcName(fx.name)+"; regenerate with CERTIFY_UPDATE=1 go test ./construct -run TestDeepFixtures", fx.want, why)
 		})
 	}
 }
@@ -102,6 +87,31 @@ func writeFixture(t *testing.T, path string, body []byte, want string) {
 	}
 	if err := os.WriteFile(path[:len(path)-len(".json")]+".want", []byte(want), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// fixturePair is a construction's valid fixture and its broken twin, built fresh: good
+// is the certificate, bad the same after breakIt (why says what it broke, want is the
+// twin's expected verdict), built says how to regenerate them. With CERTIFY_UPDATE set
+// both files and their .want files are written; else both must equal the stored files
+// byte for byte.
+func fixturePair(t *testing.T, validPath string, good []byte, badPath string, bad []byte, built, want, why string) {
+	t.Helper()
+	if os.Getenv("CERTIFY_UPDATE") != "" {
+		writeFixture(t, validPath, good, "verified\n# "+built+"\n")
+		writeFixture(t, badPath, bad, want+"\n# "+why+"\n")
+		return
+	}
+	old, err := os.ReadFile(validPath)
+	if err != nil {
+		t.Fatalf("%v (CERTIFY_UPDATE=1 writes it)", err)
+	}
+	if !bytes.Equal(old, good) {
+		t.Fatalf("%s differs from a fresh build (CERTIFY_UPDATE=1 rewrites it)", validPath)
+	}
+	oldBad, err := os.ReadFile(badPath)
+	if err != nil || !bytes.Equal(oldBad, bad) {
+		t.Fatalf("%s differs from the broken twin built now (CERTIFY_UPDATE=1 rewrites it)", badPath)
 	}
 }
 
