@@ -130,21 +130,15 @@ func drawPropNetwork(t *rapid.T, d int) *Network {
 func drawPropDataset(t *rapid.T, d int) *Dataset {
 	mode := layerMode(rapid.IntRange(0, int(nModes)-1).Draw(t, "data-mode"))
 	npts := rapid.IntRange(1, 6).Draw(t, "n")
-	var inputs, targets [][]*big.Rat
-	seen := map[string]bool{}
+	var rows [][]*big.Rat
 	for i := 0; i < npts; i++ {
 		x := make([]*big.Rat, d)
 		for k := range x {
 			x[k] = drawRat(t, mode, "x")
 		}
-		if seen[ratKey(x)] {
-			continue
-		}
-		seen[ratKey(x)] = true
-		inputs = append(inputs, x)
-		targets = append(targets, []*big.Rat{new(big.Rat)})
+		rows = append(rows, x)
 	}
-	ds, err := NewDataset(inputs, nil, targets, 0)
+	ds, err := distinctPoints(rows)
 	if err != nil {
 		t.Fatal(err)
 	}

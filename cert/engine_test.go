@@ -48,22 +48,15 @@ func genNetwork(t *rapid.T, d int) *Network {
 
 func genDataset(t *rapid.T, d int) *Dataset {
 	npts := rapid.IntRange(1, 12).Draw(t, "n")
-	var inputs [][]*big.Rat
-	var targets [][]*big.Rat
-	seen := map[string]bool{}
+	var rows [][]*big.Rat
 	for i := 0; i < npts; i++ {
 		x := make([]*big.Rat, d)
 		for k := range x {
 			x[k] = genRat(t, "x")
 		}
-		if seen[ratKey(x)] {
-			continue
-		}
-		seen[ratKey(x)] = true
-		inputs = append(inputs, x)
-		targets = append(targets, []*big.Rat{new(big.Rat)})
+		rows = append(rows, x)
 	}
-	ds, err := NewDataset(inputs, nil, targets, 0)
+	ds, err := distinctPoints(rows)
 	if err != nil {
 		t.Fatal(err)
 	}

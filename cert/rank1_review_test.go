@@ -70,20 +70,14 @@ func rankOneNet(t *rapid.T, g []*big.Rat, cs, bs []*big.Rat) *Network {
 }
 
 func intPoints(t *rapid.T, xs [][]int64) *Dataset {
-	var inputs, targets [][]*big.Rat
-	seen := map[string]bool{}
-	for _, v := range xs {
-		x := make([]*big.Rat, len(v))
-		for k := range x {
-			x[k] = new(big.Rat).SetInt64(v[k])
-		}
-		if !seen[ratKey(x)] {
-			seen[ratKey(x)] = true
-			inputs = append(inputs, x)
-			targets = append(targets, []*big.Rat{new(big.Rat)})
+	rows := make([][]*big.Rat, len(xs))
+	for i, v := range xs {
+		rows[i] = make([]*big.Rat, len(v))
+		for k := range v {
+			rows[i][k] = new(big.Rat).SetInt64(v[k])
 		}
 	}
-	ds, err := NewDataset(inputs, nil, targets, 0)
+	ds, err := distinctPoints(rows)
 	if err != nil {
 		t.Fatal(err)
 	}
