@@ -21,12 +21,7 @@ func TestCapacityShardsStopMarkers(t *testing.T) {
 		dir := t.TempDir()
 		skipped := 0
 		for i := 1; i <= n; i++ {
-			a := append(append([]string{}, args...), "-o", "ignored", "--shard", fmt.Sprintf("%d/%d", i, n), "--shard-dir", dir)
-			out, errs, c := runCLI(a...)
-			if c != 0 {
-				t.Fatalf("%v: exit %d\n%s%s", a, c, out, errs)
-			}
-			p := readTestPartial(t, filepath.Join(dir, partialName(i, n)))
+			p := runTestShard(t, append(append([]string{}, args...), "-o", "ignored"), i, n, dir)
 			skipped += len(p.Capacity.Skipped)
 		}
 		if skipped == 0 && n > 2 { // 2 shards: each reaches its own stop (4, 5) first
@@ -62,6 +57,17 @@ func TestCapacityShardsStopMarkers(t *testing.T) {
 	}
 }
 
+// runTestShard runs the command args as shard i of n into dir and reads its partial
+// result; a non-zero exit fails t.
+func runTestShard(t *testing.T, args []string, i, n int, dir string) *shardPartial {
+	t.Helper()
+	a := append(append([]string{}, args...), "--shard", fmt.Sprintf("%d/%d", i, n), "--shard-dir", dir)
+	if out, errs, c := runCLI(a...); c != 0 {
+		t.Fatalf("%v: exit %d\n%s%s", a, c, out, errs)
+	}
+	return readTestPartial(t, filepath.Join(dir, partialName(i, n)))
+}
+
 func readTestPartial(t *testing.T, path string) *shardPartial {
 	t.Helper()
 	b, err := os.ReadFile(path)
@@ -86,12 +92,7 @@ func TestAuditShardsStopMarkers(t *testing.T) {
 		dir := t.TempDir()
 		skipped := 0
 		for i := 1; i <= n; i++ {
-			a := append(append([]string{}, args...), "-o", "ignored", "--shard", fmt.Sprintf("%d/%d", i, n), "--shard-dir", dir)
-			out, errs, c := runCLI(a...)
-			if c != 0 {
-				t.Fatalf("%v: exit %d\n%s%s", a, c, out, errs)
-			}
-			for _, cl := range readTestPartial(t, filepath.Join(dir, partialName(i, n))).Audit.Claims {
+			for _, cl := range runTestShard(t, append(append([]string{}, args...), "-o", "ignored"), i, n, dir).Audit.Claims {
 				for _, ir := range cl.First {
 					if strings.HasSuffix(ir.How, "another shard's refutation)") {
 						skipped++

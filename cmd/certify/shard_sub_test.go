@@ -38,25 +38,13 @@ func TestSplitSubChunkShardsMerge(t *testing.T) {
 	}
 	r1 := filepath.Join(dir, "r1")
 	for i := 1; i <= 2; i++ {
-		a := append(append([]string{}, base...), "--timeout", "1ns", "--shard", fmt.Sprintf("%d/2", i), "--shard-dir", r1)
-		if out, errs, code := runCLI(a...); code != 0 {
-			t.Fatalf("%v: exit %d\n%s%s", a, code, out, errs)
-		}
-		path := filepath.Join(r1, partialName(i, 2))
-		b, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var p shardPartial
-		if err := json.Unmarshal(b, &p); err != nil {
-			t.Fatal(err)
-		}
+		p := runTestShard(t, append(append([]string{}, base...), "--timeout", "1ns"), i, 2, r1)
 		for k := range p.Split.Cases {
 			if c := &p.Split.Cases[k]; c.Outcome == search.OutcomeUnknown {
 				c.FirstFull = true
 			}
 		}
-		if _, err := writePartial(r1, &p); err != nil {
+		if _, err := writePartial(r1, p); err != nil {
 			t.Fatal(err)
 		}
 	}
