@@ -6,10 +6,11 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"maps"
 	"math/big"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 
 	"certify/cert"
@@ -393,12 +394,7 @@ func printImport(s *streams, o *importOptions, r *importReport, rep *cert.Report
 	}
 	w := s.out
 	fmt.Fprintf(w, "import: %s (%s, sha256 %s)\n", r.Model, r.Format, r.SHA256)
-	names := make([]string, 0, len(r.External))
-	for name := range r.External {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
+	for _, name := range slices.Sorted(maps.Keys(r.External)) {
 		fmt.Fprintf(w, "  external data: %s (sha256 %s)\n", name, r.External[name])
 	}
 	fmt.Fprintf(w, "  network: %s\n", sizesLine(r.Sizes))

@@ -2,7 +2,8 @@ package main
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"certify/cert"
@@ -68,12 +69,7 @@ func runInspect(o *inspectOptions, s *streams) error {
 			fmt.Fprintf(w, " — %s", p.Theorem)
 		}
 		fmt.Fprintln(w)
-		keys := make([]string, 0, len(p.Params))
-		for k := range p.Params {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
+		for _, k := range slices.Sorted(maps.Keys(p.Params)) {
 			fmt.Fprintf(w, "  %s = %s\n", k, p.Params[k])
 		}
 	}
