@@ -54,14 +54,22 @@ func TestYunCor42Slabs(t *testing.T) {
 // so in its notes and refuses when general position is required.
 func TestYunCor42SlabsGeneralPosition(t *testing.T) {
 	d := loadData(t, "digits.csv.gz", 300)
-	r, err := YunCor42(d, Options{PatternsBudget: -1, cor42Rounded: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(r.Summary.Notes) == 0 || !strings.Contains(r.Summary.Notes[0], "not in general position") {
-		t.Errorf("notes %q do not say that the data are not in general position", r.Summary.Notes)
-	}
-	if _, err := YunCor42(d, Options{PatternsBudget: -1, cor42Rounded: true, RequireGeneralPosition: true}); err == nil {
-		t.Error("general position required: built anyway")
+	for _, rounded := range []bool{true, false} {
+		r, err := YunCor42(d, Options{PatternsBudget: -1, cor42Rounded: rounded})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(r.Summary.Notes) == 0 || !strings.Contains(r.Summary.Notes[0], "not in general position") {
+			t.Errorf("rounded %v: notes %q do not say that the data are not in general position", rounded, r.Summary.Notes)
+		}
+		// The theorem claim, checked by the kernel, says the hypothesis fails: 300 digits
+		// share pixel 0 = 0, more than d_x = 64 on one hyperplane.
+		rep, _ := gpCheck(t, r)
+		if tc := theoremOf(t, r); tc.HypothesisHolds || rep.Status != cert.Verified {
+			t.Errorf("rounded %v: hypothesis_holds %v, status %v", rounded, tc.HypothesisHolds, rep.Status)
+		}
+		if _, err := YunCor42(d, Options{PatternsBudget: -1, cor42Rounded: rounded, RequireGeneralPosition: true}); err == nil {
+			t.Errorf("rounded %v: general position required: built anyway", rounded)
+		}
 	}
 }

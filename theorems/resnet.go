@@ -57,9 +57,9 @@ func yunResNetFor(act cert.ActKind) theorem {
 				{Text: fmt.Sprintf("Σ_{l<L} d_l ≥ %dN/d_x + %dd_y", q, q), LHS: big.NewRat(sum, 1), Op: ">=", RHS: need},
 				cmp(last, int64(in.Widths[L-1]), ">=", q/2*int64(in.DY)),
 			}
-			most, _, _ := AxisPlaneMax(c.Data)
-			hyp = append(hyp, cmp("most points on one hyperplane x_k = c ≤ d_x", int64(most), "<=", int64(in.DX)))
-			if most <= in.DX {
+			axis := axisPlaneComparison(c.Data, in.DX)
+			hyp = append(hyp, axis)
+			if axis.LHS.Cmp(axis.RHS) <= 0 { // at most d_x on every x_k = c: the rank is worth computing
 				_, rank := AffineRank(c.Data, false)
 				hyp = append(hyp, cmp("affine rank of the inputs mod 2^61−1 = min(d_x, N−1)", int64(rank), "=", int64(min(in.DX, in.N-1))))
 			}
@@ -227,6 +227,13 @@ func modInv(a uint64) uint64 { // a^(p−2)
 		e >>= 1
 	}
 	return r
+}
+
+// axisPlaneComparison is the part of general position that refutes it cheaply, shared by
+// the theorems that assume it: at most d_x distinct points on any hyperplane x_k = c.
+func axisPlaneComparison(d *cert.Dataset, dx int) cert.Comparison {
+	most, _, _ := AxisPlaneMax(d)
+	return cmp("most points on one hyperplane x_k = c ≤ d_x", int64(most), "<=", int64(dx))
 }
 
 // AxisPlaneMax is the largest number of distinct points of d that share one value c of

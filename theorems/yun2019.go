@@ -226,10 +226,9 @@ func cor42Theorem(q int64, act cert.ActKind) theorem {
 		hyp: func(c *cert.Certificate, in cert.TheoremInstance) []cert.Comparison {
 			lhs := int64(in.DX) * int64(in.Widths[0])
 			rhs := q*int64(in.N) + q*int64(in.DY)*int64(in.DX)
-			most, _, _ := AxisPlaneMax(c.Data)
 			return []cert.Comparison{
 				cmp(fmt.Sprintf("d_x·d1 ≥ %dN + %dd_y·d_x", q, q), lhs, ">=", rhs),
-				cmp("most points on one hyperplane x_k = c ≤ d_x", int64(most), "<=", int64(in.DX)),
+				axisPlaneComparison(c.Data, in.DX),
 			}
 		},
 		promise: func(in cert.TheoremInstance) cert.TheoremSizes {
