@@ -478,6 +478,14 @@ func TestParkCoarseLattice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The map: none on the plain data (every coordinate's differences have gcd 1, found by
+	// the int64 scan), 1/10^30 per coordinate on the coarse data.
+	if p := newPoints(plain); func() bool { q, m := p.lattice(); return q != p || m != nil }() {
+		t.Fatal("a lattice map for data on no coarser lattice")
+	}
+	if _, m := newPoints(big30).lattice(); m == nil || m.scale[0].Cmp(new(big.Rat).SetFrac(big.NewInt(1), q)) != 0 {
+		t.Fatalf("lattice map of the coarse data: %+v", m)
+	}
 	for _, o := range []DeepOptions{{}, {NativeStepID: true}, {Wide: true, W: big.NewRat(2, 3)}} {
 		r0, err := Park(plain, o)
 		if err != nil {

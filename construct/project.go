@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/big"
 	"math/bits"
+	"slices"
 	"sort"
 
 	"certify/cert"
@@ -316,8 +317,24 @@ func (p *points) lattice() (*points, *latticeMap) {
 	if n < 2 {
 		return p, nil
 	}
-	rows := make([][]*big.Int, n)
+	// Integer rows (the common case) are scanned in int64 first: most data are on no coarser
+	// lattice, and that is known without widening n·D values to big integers.
 	buf := make([]int64, D)
+	if p.big == nil && p.maxX.BitLen() < 62 {
+		g64 := make([]int64, D)
+		x0 := append([]int64(nil), p.row(0, buf)...)
+		for k := 1; k < n; k++ {
+			for c, v := range p.row(k, buf) {
+				if g64[c] != 1 {
+					g64[c] = gcd64(g64[c], abs64(v-x0[c]))
+				}
+			}
+		}
+		if !slices.ContainsFunc(g64, func(v int64) bool { return v > 1 }) {
+			return p, nil
+		}
+	}
+	rows := make([][]*big.Int, n)
 	for k := 0; k < n; k++ {
 		if p.big != nil {
 			rows[k] = p.big[k]
@@ -385,4 +402,12 @@ func (m *latticeMap) apply(net *cert.Network) {
 		}
 		l.B[j] = b
 	}
+}
+
+// gcd64 is the gcd of a, b ≥ 0 (gcd(0, b) = b).
+func gcd64(a, b int64) int64 {
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
 }
