@@ -116,9 +116,9 @@ func ZigzagCases(d int, K int64) []ZigzagLeaf {
 	return out
 }
 
-// zigzagRows derives a case's rows (−1)^m·S_{k_m}(δ) ≥ 1 over the unknowns δ_0..δ_{d−1}:
+// ZigzagRows derives a case's rows (−1)^m·S_{k_m}(δ) ≥ 1 over the unknowns δ_0..δ_{d−1}:
 // the coefficient of δ_j in S_k is −1 for a unit of class "-", plus 1 when j < k.
-func zigzagRows(classes string, slopes []int) []FarkasRow {
+func ZigzagRows(classes string, slopes []int) []FarkasRow {
 	rows := make([]FarkasRow, len(slopes))
 	for m, k := range slopes {
 		coef := make([]*big.Rat, len(classes))
@@ -244,7 +244,7 @@ func checkZigzag(cl NoFitClaim, c *Certificate, path string, bud budget) (Status
 			return Refuted, i, "", fail(CodeNoFitCaseOutside, lp, cases[i].caseString(), clip(l.caseString()),
 				fmt.Sprintf("not a case: %d classes of + or -, %d increasing slope indices in 0..%d", d, forced, d))
 		}
-		if f := checkFarkasRows(zigzagRows(l.Classes, l.Slopes), l.Farkas, path+lp, bud, cl.maxDigits, func(j int) string { return fmt.Sprintf("δ_%d", j) }); f != nil {
+		if f := checkFarkasRows(ZigzagRows(l.Classes, l.Slopes), l.Farkas, path+lp, bud, cl.maxDigits, func(j int) string { return fmt.Sprintf("δ_%d", j) }); f != nil {
 			return Refuted, i, "", f
 		}
 	}

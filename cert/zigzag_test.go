@@ -127,7 +127,7 @@ func TestZigzagRowsHoldForNetworks(t *testing.T) {
 					}
 				}
 				// The kernel's S_left at δ against the net's slope there.
-				row := zigzagRows(string(classes), []int{left})[0]
+				row := ZigzagRows(string(classes), []int{left})[0]
 				S := new(big.Rat)
 				for j, co := range row.Coef {
 					S.Add(S, new(big.Rat).Mul(co, big.NewRat(delta[j], 1)))
@@ -167,7 +167,7 @@ func TestZigzagRowsHoldForNetworks(t *testing.T) {
 		if !found {
 			t.Fatalf("trial %d: case %s is not in the enumeration", trial, leaf.caseString())
 		}
-		for m, r := range zigzagRows(leaf.Classes, leaf.Slopes) {
+		for m, r := range ZigzagRows(leaf.Classes, leaf.Slopes) {
 			v := new(big.Rat)
 			for j, co := range r.Coef {
 				v.Add(v, new(big.Rat).Mul(co, big.NewRat(o*delta[j], 1)))
@@ -278,7 +278,7 @@ func TestZigzagCasesWitnessOrFarkas(t *testing.T) {
 	for d := 2; d <= ZigzagMaxCore; d++ {
 		for K := 1; K <= d+1; K++ {
 			for _, cs := range ZigzagCases(d, int64(K)) {
-				rows := zigzagRows(cs.Classes, cs.Slopes)
+				rows := ZigzagRows(cs.Classes, cs.Slopes)
 				for _, r := range rows {
 					for _, co := range r.Coef {
 						if !co.IsInt() || r.RHS.Cmp(big.NewRat(1, 1)) != 0 || !r.Ineq {

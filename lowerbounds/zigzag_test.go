@@ -1,6 +1,7 @@
 package lowerbounds
 
 import (
+	"math/big"
 	"strings"
 	"testing"
 
@@ -66,7 +67,7 @@ func TestZigzagWrongDerivationCaught(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := range cl.Leaves {
-		y := farkasSupport(zigzagSlopeRows(cl.Leaves[i].Classes, cl.Leaves[i].Slopes, true))
+		y := farkasVector(wrongZigzagRows(cl.Leaves[i].Classes, cl.Leaves[i].Slopes))
 		if y == nil {
 			t.Fatalf("the wrong rows of case %d have no Farkas vector", i)
 		}
@@ -83,4 +84,22 @@ func TestZigzagWrongDerivationCaught(t *testing.T) {
 	if rep.First.Path != "claims[0].leaves[0].farkas" {
 		t.Fatalf("refused at %s, want the first leaf (classes --, whose S_0 is −δ_0 − δ_1)", rep.First.Path)
 	}
+}
+
+// wrongZigzagRows are the kernel's rows of a case with the far-left slope's −Σ_{class −} δ_j
+// forgotten (S_k = Σ_{j<k} δ_j): a wrong derivation, for the test that the kernel catches it.
+func wrongZigzagRows(classes string, slopes []int) []cert.FarkasRow {
+	rows := cert.ZigzagRows(classes, slopes)
+	for m := range rows {
+		for j, c := range rows[m].Coef {
+			if classes[j] == '-' {
+				sign := int64(1)
+				if m%2 == 1 {
+					sign = -1
+				}
+				rows[m].Coef[j] = new(big.Rat).Add(c, big.NewRat(sign, 1))
+			}
+		}
+	}
+	return rows
 }
