@@ -91,7 +91,7 @@
 //
 // What a verdict rests on, with line counts (TestDocListsFiles keeps this list true).
 // The core (2688 lines) — every verdict rests on it, whichever claims, data and engine;
-// with the data readers, the fast engines and the kinds below, 10328 lines:
+// with the data readers, the fast engines and the kinds below, 10311 lines:
 //
 //	doc.go          153  this contract
 //	verdict.go      100  statuses, reports, failures, malformed-input errors
@@ -133,7 +133,7 @@
 //	pieces.go       954  pieces: regions and affine pieces on a segment
 //	hyperplanes.go  351  hyperplanes through chosen points
 //	nofit.go        457  no-fit: piece counting, monotonicity, the zigzag argument
-//	zigzag.go       255  no-fit: one wide layer, the cases of its slopes with Farkas leaves
+//	zigzag.go       238  no-fit: one wide layer, the cases of its slopes with Farkas leaves
 //	farkas.go       836  no-fit: case splits (one or two layers) with exact Farkas leaves
 //	farkas_branch.go 453 no-fit: the adaptive form (outputs, act, v, t splits) of two layers
 //	farkas_mirror.go 135 no-fit: first-layer cases refuted by their mirror image

@@ -161,7 +161,7 @@ func decodeNoFit(raw json.RawMessage, path string, c *Certificate, lim Limits) (
 		}
 		return nil, err
 	}
-	cl := NoFitClaim{Arch: w.Architecture, Fit: w.Fit, Method: w.Method, ForcedPieces: w.ForcedPieces, Solver: w.Solver, Proof: w.Proof, Core: w.Core, Leaves: w.Leaves.leaves()}
+	cl := NoFitClaim{Arch: w.Architecture, Fit: w.Fit, Method: w.Method, ForcedPieces: w.ForcedPieces, Solver: w.Solver, Proof: w.Proof, Core: w.Core, Leaves: w.Leaves}
 	a := w.Architecture
 	if a.InputDim <= 0 {
 		return nil, fieldErr(path+".architecture.input_dim", "must be positive")

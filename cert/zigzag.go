@@ -22,24 +22,19 @@ const zigzagMaxLeaves = 160
 // negative input weight, "+" otherwise; units by breakpoint), the indices k of the slopes
 // S_k that take the K alternating signs, and the Farkas vector (one rational per slope).
 type ZigzagLeaf struct {
-	Classes string   `json:"classes"`
-	Slopes  []int    `json:"slopes"`
-	Farkas  []string `json:"farkas"`
+	Classes string           `json:"classes"`
+	Slopes  zigzagSlopeList  `json:"slopes"`
+	Farkas  zigzagFarkasList `json:"farkas"`
 }
 
-// The leaves as read: named types that strictjson counts while it reads a no-fit claim
-// (zigzagBudgets), so that a claim listing millions of leaves, slope indices or
-// coefficients is refused before they are decoded (ZigzagLeaf values cost some 200 bytes
-// each as decoded, against 3 bytes for "{},").
+// The leaves, their slope indices and coefficients are named types that strictjson counts
+// while it reads a no-fit claim (zigzagBudgets), so that a claim listing millions of
+// leaves, slope indices or coefficients is refused before they are decoded (ZigzagLeaf
+// values cost some 200 bytes each as decoded, against 3 bytes for "{},").
 type (
 	zigzagSlopeList  []int
 	zigzagFarkasList []string
-	wireZigzagLeaf   struct {
-		Classes string           `json:"classes"`
-		Slopes  zigzagSlopeList  `json:"slopes"`
-		Farkas  zigzagFarkasList `json:"farkas"`
-	}
-	zigzagLeafList []wireZigzagLeaf
+	zigzagLeafList   []ZigzagLeaf
 )
 
 // zigzagBudgets caps the leaves of a claim at zigzagMaxLeaves and their slope indices and
@@ -51,18 +46,6 @@ func zigzagBudgets() []strictjson.Budget {
 		{Type: reflect.TypeOf(zigzagSlopeList(nil)), Max: per, What: "zigzag slope indices in all leaves"},
 		{Type: reflect.TypeOf(zigzagFarkasList(nil)), Max: per, What: "zigzag farkas coefficients in all leaves"},
 	}
-}
-
-// leaves converts the leaves as read (nil stays nil: no leaves stated).
-func (ls zigzagLeafList) leaves() []ZigzagLeaf {
-	if ls == nil {
-		return nil
-	}
-	out := make([]ZigzagLeaf, len(ls))
-	for i, l := range ls {
-		out[i] = ZigzagLeaf{Classes: l.Classes, Slopes: l.Slopes, Farkas: l.Farkas}
-	}
-	return out
 }
 
 // validateZigzagLeaves checks that every leaf's Farkas coefficients are rationals within
